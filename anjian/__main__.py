@@ -1,0 +1,5 @@
+"""``python -m anjian`` runs the CLI."""
+
+from anjian.cli import main
+
+main()

@@ -1,0 +1,4 @@
+"""Optimisation models (OR-Tools): placing inspectors, vehicles and relief stocks.
+
+Empty until the optimizer issue lands; see README.
+"""

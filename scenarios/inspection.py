@@ -1,0 +1,105 @@
+"""Schema of inspection targets, inspector kinds and the enforcement policy.
+
+Rates are per year, intervals in days, durations declared as :data:`~scenarios.distributions.Duration`
+(held in minutes), costs in yuan.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from scenarios.common import Ident, Named, NonNegFloat, PosFloat, Probability, Strict
+from scenarios.distributions import Amount, Duration
+
+
+class RiskTier(Named):
+    """A risk tier (e.g. major / high / general) and how it scales hazard arrival."""
+
+    hazard_rate_multiplier: NonNegFloat = 1.0
+
+
+class SiteCategory(Named):
+    """A kind of site that inspectors visit (hazardous-chemical enterprise, reservoir, …)."""
+
+    tier_shares: dict[Ident, Probability]
+    inspection_interval_days: dict[Ident, PosFloat] | None = Field(
+        default=None, description="Overrides the standard interval per tier for this category."
+    )
+    inspection_duration: Duration
+    hazards_per_site_year: NonNegFloat
+    self_check_catch_share: Probability = Field(
+        description="Share of arising hazards the site's own daily/weekly/monthly checks remove."
+    )
+    rectification_days: PosFloat
+    accidents_per_site_year: NonNegFloat
+    accidents_per_open_hazard_year: NonNegFloat
+    deaths_per_accident: Amount
+    incident_type: Ident
+    flood_season_patrol: bool = False
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> SiteCategory:
+        total = sum(self.tier_shares.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"tier_shares must add up to 1, got {total:.6g}")
+        return self
+
+
+class InspectorKind(Named):
+    """A kind of inspector: certified district staff, township staff, city corps, contractors."""
+
+    scope: Literal["district", "city"]
+    can_penalise: bool
+    detection_probability: Probability
+    detection_probability_without_equipment: Probability
+    equipped_share: Probability
+    novice_detection_factor: Probability = 1.0
+    inspection_time_share: Probability = Field(
+        default=1.0, description="Share of working time spent on inspections (the rest on other duties)."
+    )
+    hours_per_day: Annotated[float, Field(gt=0.0, le=24.0)] = 8.0
+    days_per_year: Annotated[float, Field(gt=0.0, le=366.0)] = 250.0
+    attrition_per_year: Probability
+    hiring_time: Duration
+    time_to_competence: Duration
+    cost_yuan_per_year: NonNegFloat
+    cost_yuan_per_inspection: NonNegFloat = 0.0
+
+    @model_validator(mode="after")
+    def _equipment_helps(self) -> InspectorKind:
+        if self.detection_probability_without_equipment > self.detection_probability:
+            raise ValueError(
+                "detection_probability_without_equipment "
+                f"({self.detection_probability_without_equipment}) must not exceed "
+                f"detection_probability ({self.detection_probability})"
+            )
+        return self
+
+
+class FloodSeasonRegime(Strict):
+    """The flood/natural-disaster season patrol regime (村居日巡查、乡镇周抽查、区县月检查)."""
+
+    months: Annotated[list[Annotated[int, Field(ge=1, le=12)]], Field(max_length=12)]
+    village_patrol_every_days: PosFloat = 1.0
+    township_spot_check_every_days: PosFloat = 7.0
+    district_inspection_every_days: PosFloat = 30.0
+
+
+class InspectionPolicy(Strict):
+    """City-wide enforcement settings: complaints, compliance and the flood-season regime."""
+
+    complaints_per_100k_population_year: NonNegFloat
+    compliance_with_penalty: Probability
+    compliance_without_penalty: Probability
+    flood_season: FloodSeasonRegime
+
+    @model_validator(mode="after")
+    def _penalty_helps(self) -> InspectionPolicy:
+        if self.compliance_without_penalty > self.compliance_with_penalty:
+            raise ValueError(
+                f"compliance_without_penalty ({self.compliance_without_penalty}) must not exceed "
+                f"compliance_with_penalty ({self.compliance_with_penalty})"
+            )
+        return self

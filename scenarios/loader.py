@@ -1,0 +1,432 @@
+"""Load a scenario bundle (TOML manifest + CSV tables + GeoJSON) into a validated :class:`Scenario`.
+
+A manifest may name a ``base`` (a built-in name or a path relative to itself). Then:
+
+1. the base is loaded as raw data first;
+2. every model section the derived manifest defines (e.g. ``[site_categories]``) replaces the
+   base's section whole, and every table it names in ``[tables]`` replaces the base's table;
+3. ``[overrides]`` patches single values by dotted path, e.g.
+   ``"staff.500101.district_certified" = 40`` or ``"incident_types.flood.monthly_factor" = [...]``.
+   A path must name something that exists; a distribution may be replaced whole by giving a
+   table with a ``kind``.
+
+Errors name the file (and CSV line and column, or TOML key), the value and what is expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from scenarios import builtin
+from scenarios.errors import ScenarioError
+from scenarios.scenario import CrossReferenceError, Loc, Scenario
+from scenarios.tables import keyed_rows, read_boundaries, read_csv, read_matrix, read_toml
+
+MODEL_SECTIONS = (
+    "region_groups",
+    "demand",
+    "travel",
+    "risk_tiers",
+    "site_categories",
+    "inspection",
+    "inspector_kinds",
+    "incident_types",
+    "vehicle_kinds",
+    "commodities",
+    "standards",
+    "budget",
+)
+TABLES_REQUIRED = (
+    "districts",
+    "boundaries",
+    "sites",
+    "staff",
+    "incident_rates",
+    "depots",
+    "warehouses",
+    "stocks",
+)
+TABLES_OPTIONAL = ("travel_matrix",)
+TOP_LEVEL = ("schema_version", "scenario", "tables", "overrides", *MODEL_SECTIONS)
+DISTRICT_COLUMNS = ("adcode", "name_zh", "name_pinyin", "name_en", "region_group", "population",
+                    "area_km2", "townships")
+PLACE_COLUMNS = ("name_zh", "name_en", "adcode", "lon", "lat")
+STOCK_COLUMNS = ("warehouse_id", "commodity", "stock_units", "reorder_point_units",
+                 "order_up_to_units", "lead_time_days")
+MAX_BASE_DEPTH = 8
+
+
+class Provenance:
+    """Where each part of the raw scenario came from, for error messages."""
+
+    def __init__(self) -> None:
+        self._where: dict[Loc, str] = {}
+        self.root: str = ""
+
+    def add(self, loc: Loc, label: str) -> None:
+        self._where[loc] = label
+
+    def drop_under(self, prefix: Loc) -> None:
+        for loc in [k for k in self._where if k[: len(prefix)] == prefix]:
+            del self._where[loc]
+
+    def locate(self, loc: Loc) -> tuple[str, Loc]:
+        """The label of the longest recorded prefix of ``loc`` and the rest of ``loc``."""
+        for n in range(len(loc), 0, -1):
+            label = self._where.get(tuple(loc[:n]))
+            if label is not None:
+                if self.root and label.startswith(self.root):
+                    label = label[len(self.root):]
+                return label, tuple(loc[n:])
+        return "scenario", loc
+
+
+def _section_label(path: Path, key: str) -> str:
+    return f"{path} [{key}]"
+
+
+def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Provenance]:
+    """Raw (unvalidated) scenario data from ``path`` and its bases, with provenance."""
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise ScenarioError(f"{path}: scenario bases form a cycle: {cycle}")
+    if len(chain) >= MAX_BASE_DEPTH:
+        raise ScenarioError(f"{path}: more than {MAX_BASE_DEPTH} levels of base scenarios")
+    doc = read_toml(path)
+    unknown = [k for k in doc if k not in TOP_LEVEL]
+    if unknown:
+        hints = {k: difflib.get_close_matches(k, TOP_LEVEL, n=1) for k in unknown}
+        text = ", ".join(f"{k!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for k, h in hints.items())
+        raise ScenarioError(
+            f"{path}: unknown top-level key(s) {text}; allowed: {list(TOP_LEVEL)}"
+        )
+    meta = doc.get("scenario")
+    if not isinstance(meta, dict):
+        raise ScenarioError(f"{path}: a [scenario] table with name, title_zh and title_en is required")
+    tables = doc.get("tables", {})
+    if not isinstance(tables, dict) or not all(isinstance(v, str) for v in tables.values()):
+        raise ScenarioError(f"{path} [tables]: each entry must be a file name, e.g. sites = \"sites.csv\"")
+    for key in tables:
+        if key not in TABLES_REQUIRED + TABLES_OPTIONAL:
+            raise ScenarioError(
+                f"{path} [tables]: unknown table {key!r}; known: {list(TABLES_REQUIRED + TABLES_OPTIONAL)}"
+            )
+    overrides = doc.get("overrides", {})
+    if not isinstance(overrides, dict):
+        raise ScenarioError(f"{path} [overrides]: must be a table of \"dotted.path\" = value")
+
+    base_ref = meta.get("base")
+    if base_ref is not None:
+        if not isinstance(base_ref, str) or not base_ref:
+            raise ScenarioError(f"{path} [scenario] base: must be a scenario name or path, got {base_ref!r}")
+        base_path = resolve(base_ref, relative_to=path.parent)
+        raw, prov = _raw_from_manifest(base_path, (*chain, path))
+        file_tables: dict[str, Path] = dict(raw.pop("_table_paths"))
+    else:
+        raw, prov = {}, Provenance()
+        file_tables = {}
+    raw["schema_version"] = doc.get("schema_version", 1)
+    prov.add(("schema_version",), f"{path} schema_version")
+    raw["meta"] = dict(meta)
+    prov.add(("meta",), _section_label(path, "scenario"))
+    for key in MODEL_SECTIONS:
+        if key in doc:
+            raw[key] = doc[key]
+            prov.drop_under((key,))
+            prov.add((key,), _section_label(path, key))
+    for key, name in tables.items():
+        file_tables[key] = (path.parent / name).resolve()
+    missing = [t for t in TABLES_REQUIRED if t not in file_tables]
+    if missing:
+        raise ScenarioError(
+            f"{path} [tables]: missing table(s) {missing}; name their files, e.g. {missing[0]} = \"{missing[0]}.csv\""
+        )
+    groups = {
+        "districts": ("districts", "boundaries"),
+        "wide": ("sites", "staff", "incident_rates"),
+        "depots": ("depots",),
+        "warehouses": ("warehouses", "stocks"),
+    }
+    for group, members in groups.items():
+        if base_ref is None or any(m in tables for m in members):
+            LOADERS[group](raw, prov, file_tables, tables if base_ref else None)
+    if "travel_matrix" in file_tables:
+        travel = dict(raw.get("travel", {}))
+        travel["matrix"] = read_matrix(file_tables["travel_matrix"])
+        raw["travel"] = travel
+        prov.add(("travel", "matrix"), file_tables["travel_matrix"])
+    _apply_overrides(raw, prov, overrides, path)
+    raw["_table_paths"] = file_tables
+    return raw, prov
+
+
+def _load_districts(
+    raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path], named: Any
+) -> None:
+    dist_table = read_csv(files["districts"], required=DISTRICT_COLUMNS)
+    shapes = read_boundaries(files["boundaries"])
+    districts: dict[str, Any] = {}
+    prov.drop_under(("districts",))
+    prov.add(("districts",), files["districts"])
+    for adcode, (line, row) in keyed_rows(dist_table, "adcode").items():
+        if adcode not in shapes:
+            raise ScenarioError(
+                f"{files['districts']} line {line}: district {adcode} has no polygon in "
+                f"{files['boundaries']} (features need a matching 'adcode' property)"
+            )
+        districts[adcode] = {**row, "geometry": shapes[adcode]}
+        prov.add(("districts", adcode), f"{files['districts']} line {line} (district {adcode}), column")
+    extra = sorted(set(shapes) - set(districts))
+    if extra:
+        raise ScenarioError(
+            f"{files['boundaries']}: polygons for adcode(s) {extra} that "
+            f"{files['districts']} does not list"
+        )
+    raw["districts"] = districts
+
+
+def _load_wide(raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path], named: Any) -> None:
+    """Per-district tables: one row per adcode, one column per category / kind / type."""
+    for key in ("sites", "staff", "incident_rates"):
+        if named is not None and key not in named:
+            continue
+        table = read_csv(files[key], required=("adcode",))
+        prov.drop_under((key,))
+        prov.add((key,), files[key])
+        rows: dict[str, Any] = {}
+        for adcode, (line, row) in keyed_rows(table, "adcode").items():
+            rows[adcode] = {c: row.get(c) for c in table.header if c != "adcode"}
+            prov.add((key, adcode), f"{files[key]} line {line} (district {adcode}), column")
+        raw[key] = rows
+
+
+def _load_depots(raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path], named: Any) -> None:
+    """Depots: fixed columns plus one vehicle-count column per vehicle kind."""
+    table = read_csv(files["depots"], required=("depot_id", *PLACE_COLUMNS))
+    prov.drop_under(("depots",))
+    prov.add(("depots",), files["depots"])
+    depots: dict[str, Any] = {}
+    for depot_id, (line, row) in keyed_rows(table, "depot_id").items():
+        fixed = {c: row[c] for c in PLACE_COLUMNS if c in row}
+        vehicles = {c: row.get(c) for c in table.header if c not in ("depot_id", *PLACE_COLUMNS)}
+        depots[depot_id] = {**fixed, "vehicles": vehicles}
+        label = f"{files['depots']} line {line} (depot {depot_id})"
+        prov.add(("depots", depot_id), label + ", column")
+        prov.add(("depots", depot_id, "vehicles"), label + ", vehicle column")
+    raw["depots"] = depots
+
+
+def _load_warehouses(
+    raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path], named: Any
+) -> None:
+    """Warehouses, with their stock rows from the long stocks table."""
+    table = read_csv(files["warehouses"], required=("warehouse_id", "level", *PLACE_COLUMNS))
+    prov.drop_under(("warehouses",))
+    prov.add(("warehouses",), files["warehouses"])
+    warehouses: dict[str, Any] = {}
+    for wid, (line, row) in keyed_rows(table, "warehouse_id").items():
+        warehouses[wid] = {k: v for k, v in row.items() if k != "warehouse_id"}
+        warehouses[wid]["stocks"] = {}
+        prov.add(("warehouses", wid),
+                 f"{files['warehouses']} line {line} (warehouse {wid}), column")
+    stocks = read_csv(files["stocks"], required=STOCK_COLUMNS)
+    seen: dict[tuple[str, str], int] = {}
+    for line, row in stocks.rows:
+        wid, commodity = row.get("warehouse_id", ""), row.get("commodity", "")
+        if wid not in warehouses:
+            raise ScenarioError(
+                f"{files['stocks']} line {line}: warehouse_id {wid!r} is not in "
+                f"{files['warehouses']}"
+            )
+        if not commodity:
+            raise ScenarioError(f"{files['stocks']} line {line}: commodity is empty")
+        if (wid, commodity) in seen:
+            raise ScenarioError(
+                f"{files['stocks']} line {line}: {wid}/{commodity} repeats line "
+                f"{seen[(wid, commodity)]}"
+            )
+        seen[(wid, commodity)] = line
+        warehouses[wid]["stocks"][commodity] = {
+            k: row.get(k) for k in stocks.header if k not in ("warehouse_id", "commodity")
+        }
+        prov.add(("warehouses", wid, "stocks", commodity),
+                 f"{files['stocks']} line {line} ({wid}/{commodity}), column")
+    raw["warehouses"] = warehouses
+
+
+LOADERS = {
+    "districts": _load_districts,
+    "wide": _load_wide,
+    "depots": _load_depots,
+    "warehouses": _load_warehouses,
+}
+
+
+def _flatten(prefix: tuple[str, ...], value: Any, base: Any) -> list[tuple[tuple[str, ...], Any]]:
+    """Pair override leaves with paths, descending while both sides are tables."""
+    if isinstance(value, dict) and isinstance(base, dict) and not ("kind" in value and "kind" in base):
+        out: list[tuple[tuple[str, ...], Any]] = []
+        for k, v in value.items():
+            parts = tuple(k.split("."))
+            node: Any = base
+            for p in parts:
+                node = node.get(p) if isinstance(node, dict) else None
+            out.extend(_flatten((*prefix, *parts), v, node))
+        return out
+    return [(prefix, value)]
+
+
+def _apply_overrides(
+    raw: dict[str, Any], prov: Provenance, overrides: Mapping[str, Any], path: Path
+) -> None:
+    for keys, value in _flatten((), dict(overrides), raw):
+        node: Any = raw
+        dotted = ".".join(keys)
+        for depth, key in enumerate(keys):
+            if not isinstance(node, dict) or key not in node:
+                where = ".".join(keys[:depth]) or "the scenario"
+                options = sorted(node) if isinstance(node, dict) else []
+                close = difflib.get_close_matches(key, options, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                listing = f"; {where} has {options[:20]}" if options else ""
+                raise ScenarioError(
+                    f"{path} [overrides] {dotted!r}: names nothing — no {key!r} in {where}"
+                    f"{hint}{listing}"
+                )
+            if depth == len(keys) - 1:
+                node[key] = value
+            else:
+                node = node[key]
+        prov.add(tuple(keys), f"{path} [overrides] {dotted!r}")
+
+
+def resolve(ref: str | Path, relative_to: Path | None = None) -> Path:
+    """The manifest path for ``ref``: a TOML file, a folder holding ``scenario.toml``, or a
+    built-in scenario's name."""
+    candidate = Path(ref)
+    if relative_to is not None and not candidate.is_absolute():
+        candidate = relative_to / candidate
+    if candidate.is_dir():
+        candidate = candidate / "scenario.toml"
+        if not candidate.exists():
+            raise ScenarioError(f"{candidate.parent}: folder has no scenario.toml")
+        return candidate
+    if candidate.is_file():
+        return candidate
+    name = str(ref)
+    if name in builtin.names():
+        return builtin.manifest(name)
+    raise ScenarioError(
+        f"no scenario file, folder or built-in scenario named {name!r}; "
+        f"built-ins: {builtin.names()}"
+    )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _strip(tp: Any) -> Any:
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, UnionType):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model that holds the last key of ``loc`` (None when unknown)."""
+    tp: Any = Scenario
+    for part in loc[:-1]:
+        tp = _strip(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                return None
+            tp = field.annotation
+        elif get_origin(tp) is dict:
+            tp = get_args(tp)[1]
+        else:
+            return None
+    tp = _strip(tp)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "missing; add a value"
+    if kind == "extra_forbidden":
+        model = _model_at(tuple(err["loc"]))
+        if model is None:
+            return "unknown key (check the spelling; see docs/scenario-format.md)"
+        allowed = list(model.model_fields)
+        close = difflib.get_close_matches(str(err["loc"][-1]), allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"unknown key; {hint}allowed: {allowed}"
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _place(where: str, field: str) -> str:
+    if where.endswith(", column"):
+        return f"{where} {field}: " if field else f"{where[: -len(', column')]}: "
+    return f"{where}: {field}: " if field else f"{where}: "
+
+
+def format_validation_error(err: ValidationError, prov: Provenance) -> ScenarioError:
+    """Turn pydantic's errors into one line per problem naming file, row/key and value."""
+    lines: list[str] = []
+    for e in err.errors(include_url=False):
+        ctx_error = (e.get("ctx") or {}).get("error")
+        if isinstance(ctx_error, CrossReferenceError):
+            for loc, msg in ctx_error.problems:
+                where, rest = prov.locate(loc)
+                field = ".".join(map(str, rest))
+                lines.append(f"{_place(where, field)}{msg}")
+            continue
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        where, rest = prov.locate(loc)
+        field = ".".join(map(str, rest))
+        got = "" if e["type"] == "missing" else f" (got {_describe(e.get('input'))})"
+        if e.get("input") is None and e["type"] != "missing":
+            got = " (got an empty cell)"
+        lines.append(f"{_place(where, field)}{_message(e)}{got}")
+    lines = list(dict.fromkeys(lines))
+    return ScenarioError("\n".join(lines), problems=lines)
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """Load and validate a scenario by built-in name, folder or manifest path.
+
+    Raises
+    ------
+    ScenarioError
+        For any unreadable file or invalid value, with one line per problem.
+    """
+    path = resolve(ref)
+    raw, prov = _raw_from_manifest(path, ())
+    raw.pop("_table_paths", None)
+    prov.root = str(path.resolve().parent) + "/"
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as err:
+        raise format_validation_error(err, prov) from None
+    except RecursionError as err:  # pathological nesting from a fuzzed file
+        raise ScenarioError(f"{path}: data nested too deeply") from err

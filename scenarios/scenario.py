@@ -1,0 +1,262 @@
+"""The whole planning scenario: one frozen, validated object that every model takes as input.
+
+Field-level rules live in the part models; this module checks what ties the parts together:
+every table covers exactly the scenario's districts, every reference (region group, risk tier,
+incident type, vehicle role, commodity) names something that exists, depots and warehouses lie in
+their district, and a user-supplied travel matrix matches the demand points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ConfigDict, model_validator
+from shapely.geometry import Point
+
+from scenarios.common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
+from scenarios.geography import DemandSpec, District, RegionGroup, TravelSpec
+from scenarios.inspection import InspectionPolicy, InspectorKind, RiskTier, SiteCategory
+from scenarios.response import Commodity, Depot, IncidentType, VehicleKind, Warehouse
+
+if TYPE_CHECKING:
+    from scenarios.demand import DemandPoints
+
+Loc = tuple[str | int, ...]
+#: How far (km) a depot or warehouse may lie outside its district polygon (digitising slack).
+BOUNDARY_SLACK_KM = 1.0
+
+
+class CrossReferenceError(ValueError):
+    """Several cross-reference problems, each with the location (path) it concerns."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems))
+        self.problems = problems
+
+
+class Meta(Strict):
+    """Identification of the scenario."""
+
+    name: Ident
+    title_zh: Name
+    title_en: Name
+    description: str = ""
+    base: str | None = None
+
+
+class Standards(Strict):
+    """Service standards: response-time targets and inspection intervals."""
+
+    response_target_min: dict[Ident, PosFloat]
+    inspection_interval_days: dict[Ident, PosFloat]
+    relief_items_per_1000_population: dict[Ident, NonNegFloat] = {}
+
+
+class Budget(Strict):
+    """Money available per year, yuan; the split is optional (0 = not fixed)."""
+
+    total_yuan_per_year: NonNegFloat
+    inspectors_yuan_per_year: NonNegFloat = 0.0
+    vehicles_yuan_per_year: NonNegFloat = 0.0
+    relief_yuan_per_year: NonNegFloat = 0.0
+
+    @model_validator(mode="after")
+    def _split_within_total(self) -> Budget:
+        split = self.inspectors_yuan_per_year + self.vehicles_yuan_per_year + self.relief_yuan_per_year
+        if split > self.total_yuan_per_year * (1 + 1e-9):
+            raise ValueError(
+                f"the split ({split:,.0f} yuan) exceeds total_yuan_per_year "
+                f"({self.total_yuan_per_year:,.0f})"
+            )
+        return self
+
+
+class Scenario(Strict):
+    """A complete planning scenario (see ``docs/scenario-format.md``).
+
+    Per-district tables (``sites``, ``staff``, ``incident_rates``) map adcode → column → value.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        arbitrary_types_allowed=True,
+        ignored_types=(cached_property,),
+    )
+
+    schema_version: int = 1
+    meta: Meta
+    region_groups: dict[Ident, RegionGroup]
+    districts: dict[str, District]
+    demand: DemandSpec = DemandSpec()
+    travel: TravelSpec = TravelSpec()
+    risk_tiers: dict[Ident, RiskTier]
+    site_categories: dict[Ident, SiteCategory]
+    sites: dict[str, dict[Ident, NonNegInt]]
+    inspection: InspectionPolicy
+    inspector_kinds: dict[Ident, InspectorKind]
+    staff: dict[str, dict[Ident, NonNegInt]]
+    incident_types: dict[Ident, IncidentType]
+    incident_rates: dict[str, dict[Ident, NonNegFloat]]
+    vehicle_kinds: dict[Ident, VehicleKind]
+    depots: dict[Ident, Depot]
+    commodities: dict[Ident, Commodity]
+    warehouses: dict[Ident, Warehouse]
+    standards: Standards
+    budget: Budget
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        problems = list(_check(self))
+        if problems:
+            raise CrossReferenceError(problems)
+        return self
+
+    # -- derived views ---------------------------------------------------------------------
+    @cached_property
+    def demand_points(self) -> DemandPoints:
+        """Demand points at the scenario's resolution (computed once, then cached)."""
+        from scenarios.demand import build_demand_points
+
+        return build_demand_points(self)
+
+    def totals(self) -> dict[str, float]:
+        """City-wide totals used by summaries and tests."""
+        return {
+            "districts": len(self.districts),
+            "population": sum(d.population for d in self.districts.values()),
+            "area_km2": sum(d.area_km2 for d in self.districts.values()),
+            "townships": sum(d.townships for d in self.districts.values()),
+            "sites": sum(sum(row.values()) for row in self.sites.values()),
+            "staff": sum(sum(row.values()) for row in self.staff.values()),
+            "incidents_per_year": sum(sum(r.values()) for r in self.incident_rates.values()),
+            "depots": len(self.depots),
+            "vehicles": sum(sum(d.vehicles.values()) for d in self.depots.values()),
+            "warehouses": len(self.warehouses),
+        }
+
+    def column_total(self, table: str, column: str) -> float:
+        """Sum of one column of a per-district table (``sites``, ``staff``, ``incident_rates``)."""
+        rows: Mapping[str, Mapping[str, float]] = getattr(self, table)
+        return float(sum(row[column] for row in rows.values()))
+
+
+def _same_keys(
+    loc: Loc, have: Iterable[str], want: Iterable[str], what: str, of: str
+) -> Iterable[tuple[Loc, str]]:
+    have_s, want_s = set(have), set(want)
+    for extra in sorted(have_s - want_s):
+        yield (*loc, extra), f"unknown {what} {extra!r}; {of} has {sorted(want_s)}"
+    missing = sorted(want_s - have_s)
+    if missing:
+        yield loc, f"missing {what}(s) {missing} (every {what} of {of} needs an entry)"
+
+
+def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
+    adcodes = set(s.districts)
+    for key, d in s.districts.items():
+        if key != d.adcode:
+            yield ("districts", key, "adcode"), f"row key {key!r} differs from adcode {d.adcode!r}"
+        if d.region_group not in s.region_groups:
+            yield (
+                ("districts", key, "region_group"),
+                f"unknown region group {d.region_group!r}; defined: {sorted(s.region_groups)}",
+            )
+    # per-district tables: same districts, same columns
+    tables: list[tuple[str, Mapping[str, Mapping[str, Any]], Iterable[str], str, str]] = [
+        ("sites", s.sites, s.site_categories, "site category column", "[site_categories]"),
+        ("staff", s.staff, s.inspector_kinds, "inspector kind column", "[inspector_kinds]"),
+        ("incident_rates", s.incident_rates, s.incident_types, "incident type column",
+         "[incident_types]"),
+    ]
+    for name, table, columns, what, of in tables:
+        yield from _same_keys((name,), table, adcodes, "district", "the districts table")
+        for adcode, row in table.items():
+            yield from _same_keys((name, adcode), row, columns, what, of)
+    # references by id
+    for key, cat in s.site_categories.items():
+        loc: Loc = ("site_categories", key)
+        yield from _same_keys((*loc, "tier_shares"), cat.tier_shares, s.risk_tiers, "risk tier",
+                              "[risk_tiers]")
+        if cat.inspection_interval_days is not None:
+            yield from _same_keys((*loc, "inspection_interval_days"), cat.inspection_interval_days,
+                                  s.risk_tiers, "risk tier", "[risk_tiers]")
+        if cat.incident_type not in s.incident_types:
+            yield (*loc, "incident_type"), (
+                f"unknown incident type {cat.incident_type!r}; defined: {sorted(s.incident_types)}"
+            )
+        for tier, interval in (cat.inspection_interval_days or s.standards.inspection_interval_days).items():
+            if interval * 1440.0 < cat.inspection_duration.mean:
+                yield (*loc, "inspection_interval_days", tier), (
+                    f"interval {interval} days is shorter than the mean inspection itself "
+                    f"({cat.inspection_duration.mean:.0f} min)"
+                )
+    yield from _same_keys(("standards", "inspection_interval_days"),
+                          s.standards.inspection_interval_days, s.risk_tiers, "risk tier",
+                          "[risk_tiers]")
+    yield from _same_keys(("standards", "response_target_min"), s.standards.response_target_min,
+                          s.region_groups, "region group", "[region_groups]")
+    for c in s.standards.relief_items_per_1000_population:
+        if c not in s.commodities:
+            yield ("standards", "relief_items_per_1000_population", c), (
+                f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"
+            )
+    roles = {v.role for v in s.vehicle_kinds.values()}
+    for key, inc in s.incident_types.items():
+        for role in inc.units_needed:
+            if role not in roles:
+                yield ("incident_types", key, "units_needed", role), (
+                    f"no vehicle kind has role {role!r}; roles in [vehicle_kinds]: {sorted(roles)}"
+                )
+        if inc.relief is not None:
+            for c in inc.relief.items_per_person:
+                if c not in s.commodities:
+                    yield ("incident_types", key, "relief", "items_per_person", c), (
+                        f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"
+                    )
+    # places: in a known district and inside (or within slack of) its polygon
+    places: list[tuple[str, str, Depot | Warehouse]] = [
+        *(("depots", k, d) for k, d in s.depots.items()),
+        *(("warehouses", k, w) for k, w in s.warehouses.items()),
+    ]
+    for table_name, key, place in places:
+        if place.adcode not in adcodes:
+            yield (table_name, key, "adcode"), f"unknown district {place.adcode!r}"
+            continue
+        geom = s.districts[place.adcode].geometry
+        # 1 degree of latitude ≈ 111 km; a crude slack is enough for a sanity check
+        if geom.distance(Point(place.lon, place.lat)) * 111.0 > BOUNDARY_SLACK_KM:
+            yield (table_name, key, "lon"), (
+                f"point ({place.lon}, {place.lat}) lies outside district {place.adcode} "
+                f"({s.districts[place.adcode].name_zh}); check lon/lat or adcode"
+            )
+    for key, depot in s.depots.items():
+        for kind in depot.vehicles:
+            if kind not in s.vehicle_kinds:
+                yield ("depots", key, "vehicles", kind), (
+                    f"unknown vehicle kind {kind!r}; defined: {sorted(s.vehicle_kinds)}"
+                )
+    for key, wh in s.warehouses.items():
+        for c, pol in wh.stocks.items():
+            if c not in s.commodities:
+                yield ("warehouses", key, "stocks", c), (
+                    f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"
+                )
+            if pol.reorder_point_units > pol.order_up_to_units:
+                yield ("warehouses", key, "stocks", c, "reorder_point_units"), (
+                    f"reorder point {pol.reorder_point_units} exceeds order-up-to level "
+                    f"{pol.order_up_to_units}"
+                )
+    if s.travel.matrix is not None:
+        if s.demand.resolution == "district":
+            point_ids: list[str] = list(s.districts)
+        else:
+            from scenarios.demand import build_demand_points
+
+            point_ids = list(build_demand_points(s).ids)
+        yield from _same_keys(("travel", "matrix", "ids"), s.travel.matrix.ids, point_ids,
+                              "demand point id",
+                              f"the {s.demand.resolution}-level demand points")

@@ -1,0 +1,59 @@
+"""Travel times in minutes between points, from the scenario's travel model.
+
+Geometric model: great-circle distance × circuity factor, driven half the way at the origin's
+region-group road speed and half at the destination's::
+
+    t_ij = 60 · d_ij · circuity · (1/v_i + 1/v_j) / 2        [min; d in km, v in km/h]
+
+Matrix model: the user's matrix between demand points, used as given.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from scenarios.scenario import Scenario
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def great_circle_km(
+    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+) -> np.ndarray:
+    """Haversine distance in km between every (lon1, lat1) and every (lon2, lat2) (outer)."""
+    p1, p2 = np.radians(lat1)[:, None], np.radians(lat2)[None, :]
+    dlat = p2 - p1
+    dlon = np.radians(lon2)[None, :] - np.radians(lon1)[:, None]
+    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def geometric_minutes(
+    s: Scenario,
+    lon1: np.ndarray, lat1: np.ndarray, group1: np.ndarray,
+    lon2: np.ndarray, lat2: np.ndarray, group2: np.ndarray,
+) -> np.ndarray:
+    """Travel minutes between two sets of points under the geometric model."""
+    speed = {k: g.road_speed_kmh for k, g in s.region_groups.items()}
+    inv1 = np.array([1.0 / speed[g] for g in group1])[:, None]
+    inv2 = np.array([1.0 / speed[g] for g in group2])[None, :]
+    km = great_circle_km(np.asarray(lon1), np.asarray(lat1), np.asarray(lon2), np.asarray(lat2))
+    result: np.ndarray = 60.0 * km * s.travel.circuity_factor * (inv1 + inv2) / 2.0
+    return result
+
+
+def demand_matrix_minutes(s: Scenario) -> np.ndarray:
+    """Square matrix of travel minutes between the scenario's demand points."""
+    pts = s.demand_points
+    if s.travel.model == "matrix" and s.travel.matrix is not None:
+        index = {pid: i for i, pid in enumerate(s.travel.matrix.ids)}
+        order = [index[pid] for pid in pts.ids]
+        full = np.asarray(s.travel.matrix.minutes, dtype=float)
+        out: np.ndarray = full[np.ix_(order, order)]
+        return out
+    return geometric_minutes(
+        s, pts.lon, pts.lat, pts.region_group, pts.lon, pts.lat, pts.region_group
+    )
