@@ -69,8 +69,8 @@ class Provenance:
         self._where: dict[Loc, str] = {}
         self.root: str = ""
 
-    def add(self, loc: Loc, label: str) -> None:
-        self._where[loc] = label
+    def add(self, loc: Loc, label: str | Path) -> None:
+        self._where[loc] = str(label)
 
     def drop_under(self, prefix: Loc) -> None:
         for loc in [k for k in self._where if k[: len(prefix)] == prefix]:
@@ -407,6 +407,8 @@ def format_validation_error(err: ValidationError, prov: Provenance) -> ScenarioE
         got = "" if e["type"] == "missing" else f" (got {_describe(e.get('input'))})"
         if e.get("input") is None and e["type"] != "missing":
             got = " (got an empty cell)"
+        elif isinstance(e.get("input"), dict) and e["type"] != "extra_forbidden":
+            got = ""  # a whole table: the message itself says what is wrong
         lines.append(f"{_place(where, field)}{_message(e)}{got}")
     lines = list(dict.fromkeys(lines))
     return ScenarioError("\n".join(lines), problems=lines)

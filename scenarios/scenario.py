@@ -155,6 +155,19 @@ def _same_keys(
         yield loc, f"missing {what}(s) {missing} (every {what} of {of} needs an entry)"
 
 
+def _same_columns(
+    loc: Loc, rows: list[set[str]], columns: Iterable[str], what: str, of: str
+) -> Iterable[tuple[Loc, str]]:
+    """Columns of a per-district table: reported once for the table, not once per row."""
+    want = set(columns)
+    have = set().union(*rows) if rows else set()
+    for extra in sorted(have - want):
+        yield loc, f"unknown {what} {extra!r}; {of} has {sorted(want)}"
+    missing = sorted({c for row in rows for c in want - row})
+    if missing:
+        yield loc, f"missing {what}(s) {missing} (every entry of {of} needs a column)"
+
+
 def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
     adcodes = set(s.districts)
     for key, d in s.districts.items():
@@ -174,8 +187,7 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
     ]
     for name, table, columns, what, of in tables:
         yield from _same_keys((name,), table, adcodes, "district", "the districts table")
-        for adcode, row in table.items():
-            yield from _same_keys((name, adcode), row, columns, what, of)
+        yield from _same_columns((name,), [set(row) for row in table.values()], columns, what, of)
     # references by id
     for key, cat in s.site_categories.items():
         loc: Loc = ("site_categories", key)
@@ -233,12 +245,11 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
                 f"point ({place.lon}, {place.lat}) lies outside district {place.adcode} "
                 f"({s.districts[place.adcode].name_zh}); check lon/lat or adcode"
             )
-    for key, depot in s.depots.items():
-        for kind in depot.vehicles:
-            if kind not in s.vehicle_kinds:
-                yield ("depots", key, "vehicles", kind), (
-                    f"unknown vehicle kind {kind!r}; defined: {sorted(s.vehicle_kinds)}"
-                )
+    for kind in sorted({k for depot in s.depots.values() for k in depot.vehicles}):
+        if kind not in s.vehicle_kinds:
+            yield ("depots",), (
+                f"unknown vehicle kind column {kind!r}; [vehicle_kinds] has {sorted(s.vehicle_kinds)}"
+            )
     for key, wh in s.warehouses.items():
         for c, pol in wh.stocks.items():
             if c not in s.commodities:

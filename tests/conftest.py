@@ -1,0 +1,18 @@
+"""Shared fixtures: a fresh copy of the toy scenario to break in each test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scenarios import builtin
+
+
+@pytest.fixture
+def toy_dir(tmp_path: Path) -> Path:
+    """A writable copy of the built-in toy scenario."""
+    dest = tmp_path / "toy"
+    shutil.copytree(builtin.folder("toy"), dest)
+    return dest
