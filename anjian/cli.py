@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -20,13 +21,19 @@ app = typer.Typer(
 scenario_app = typer.Typer(help="Validate, show and copy planning scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
 
-out = Console()
-err = Console(stderr=True)
+
+def _console(stderr: bool = False) -> Console:
+    """A console; when output is not a terminal (a pipe, a file, a test) lines are not cut."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 220
+    return Console(stderr=stderr, width=width)
+
 
 REF_HELP = "A built-in scenario name (chongqing, toy), a scenario folder or a scenario.toml."
 
 
 def _fail(error: ScenarioError, ref: object) -> None:
+    err = _console(stderr=True)
     err.print(f"[bold red]Invalid scenario[/bold red] {ref}", highlight=False)
     for line in error.problems:
         err.print(f"  • {line}", markup=False, highlight=False)
@@ -42,6 +49,7 @@ def validate(ref: str = typer.Argument(..., help=REF_HELP)) -> None:
         _fail(e, ref)
         return
     t = s.totals()
+    out = _console()
     out.print(
         f"[green]OK[/green] {s.meta.name}: {s.meta.title_zh} / {s.meta.title_en} — "
         f"{t['districts']} districts, population {t['population']:,}, "
@@ -79,8 +87,10 @@ def show(ref: str = typer.Argument(..., help=REF_HELP)) -> None:
     except ScenarioError as e:
         _fail(e, ref)
         return
-    out.print(f"[bold]{s.meta.title_zh}[/bold]\n{s.meta.title_en}\n{s.meta.description}",
-              highlight=False)
+    out = _console()
+    out.print(
+        f"[bold]{s.meta.title_zh}[/bold]\n{s.meta.title_en}\n{s.meta.description}", highlight=False
+    )
     districts = district_table(s)
     out.print(_rich_table("Districts 区县", districts, {"adcode": "s"}))
     t = s.totals()
@@ -92,16 +102,22 @@ def show(ref: str = typer.Argument(..., help=REF_HELP)) -> None:
         highlight=False,
     )
     out.print(_rich_table("Site categories 监管对象", category_table(s), {"sites": ",.0f"}))
-    out.print(_rich_table("Staff 监管人员", staff_table(s), {"headcount": ",.0f",
-                                                          "cost_yuan_per_year": ",.0f"}))
+    out.print(
+        _rich_table(
+            "Staff 监管人员", staff_table(s), {"headcount": ",.0f", "cost_yuan_per_year": ",.0f"}
+        )
+    )
 
 
 @scenario_app.command("new")
 def new(
     dest: Path = typer.Argument(..., help="Folder to create."),
     source: str = typer.Option("chongqing", "--from", help=REF_HELP),
-    derive: bool = typer.Option(False, "--derive", help="Write a small manifest that names the "
-                                "source as its base, instead of a full copy."),
+    derive: bool = typer.Option(
+        False,
+        "--derive",
+        help="Write a small manifest that names the source as its base, instead of a full copy.",
+    ),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty folder."),
 ) -> None:
     """Copy a scenario to DEST to edit (or, with --derive, start base + overrides)."""
@@ -110,8 +126,9 @@ def new(
     except ScenarioError as e:
         _fail(e, dest)
         return
-    out.print(f"Created {manifest} — edit it, then: anjian scenario validate {dest}",
-              highlight=False)
+    _console().print(
+        f"Created {manifest} — edit it, then: anjian scenario validate {dest}", highlight=False
+    )
 
 
 def main() -> None:

@@ -44,13 +44,17 @@ def new_scenario(source: str | Path, dest: Path, derive: bool = False, force: bo
     manifest = resolve(source)
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())) and not force:
-        raise ScenarioError(f"{dest}: already exists and is not empty; choose a new folder or use --force")
+        raise ScenarioError(
+            f"{dest}: already exists and is not empty; choose a new folder or use --force"
+        )
     meta = read_toml(manifest).get("scenario", {})
     dest.mkdir(parents=True, exist_ok=True)
     if derive:
         base = str(source) if not Path(source).exists() else str(manifest.parent.resolve())
         text = DERIVED_TEMPLATE.format(
-            base=base, name=_ident(dest.name), title_zh=meta.get("title_zh", dest.name),
+            base=base,
+            name=_ident(dest.name),
+            title_zh=meta.get("title_zh", dest.name),
             title_en=meta.get("title_en", dest.name),
         )
         (dest / "scenario.toml").write_text(text, encoding="utf-8")

@@ -96,18 +96,25 @@ def _district_points(s: Scenario) -> DemandPoints:
 def _pieces(s: Scenario, cell_deg_lat: float) -> list[tuple[str, list[BaseGeometry]]]:
     """Clip a grid with cells ``cell_deg_lat`` high (and as many km wide) to every district."""
     union_bounds = shapely.total_bounds([d.geometry for d in s.districts.values()])
-    minx, miny, maxx, maxy = (float(v) for v in union_bounds)
+    minx, miny, _maxx, maxy = (float(v) for v in union_bounds)
     lat0 = (miny + maxy) / 2.0
-    cell_deg_lon = cell_deg_lat * KM_PER_DEG_LAT / (KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat0)))
+    cell_deg_lon = (
+        cell_deg_lat * KM_PER_DEG_LAT / (KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat0)))
+    )
     out: list[tuple[str, list[BaseGeometry]]] = []
     for adcode, d in s.districts.items():
         bx0, by0, bx1, by1 = d.geometry.bounds
         i0, i1 = math.floor((bx0 - minx) / cell_deg_lon), math.ceil((bx1 - minx) / cell_deg_lon)
         j0, j1 = math.floor((by0 - miny) / cell_deg_lat), math.ceil((by1 - miny) / cell_deg_lat)
         cells = [
-            box(minx + i * cell_deg_lon, miny + j * cell_deg_lat,
-                minx + (i + 1) * cell_deg_lon, miny + (j + 1) * cell_deg_lat)
-            for j in range(j0, j1) for i in range(i0, i1)
+            box(
+                minx + i * cell_deg_lon,
+                miny + j * cell_deg_lat,
+                minx + (i + 1) * cell_deg_lon,
+                miny + (j + 1) * cell_deg_lat,
+            )
+            for j in range(j0, j1)
+            for i in range(i0, i1)
         ]
         clipped = shapely.intersection(np.array(cells, dtype=object), d.geometry)
         full = cell_deg_lat * cell_deg_lon

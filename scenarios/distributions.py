@@ -121,11 +121,17 @@ def _empirical_sampler(rng: np.random.Generator, p: Mapping[str, Any]) -> Sample
 
 REGISTRY: dict[str, DistributionKind] = {
     "fixed": DistributionKind(
-        ("value",), (), lambda p: None, lambda p: p["value"],
+        ("value",),
+        (),
+        lambda p: None,
+        lambda p: p["value"],
         lambda rng, p: lambda n: np.full(n, float(p["value"])),
     ),
     "exponential": DistributionKind(
-        ("mean",), (), _positive("mean"), lambda p: p["mean"],
+        ("mean",),
+        (),
+        _positive("mean"),
+        lambda p: p["mean"],
         lambda rng, p: lambda n: rng.exponential(p["mean"], n),
     ),
     "lognormal": DistributionKind(
@@ -135,11 +141,16 @@ REGISTRY: dict[str, DistributionKind] = {
         ("mean", "cv"), (), _positive("mean", "cv"), lambda p: p["mean"], _gamma_sampler
     ),
     "uniform": DistributionKind(
-        ("low", "high"), (), _check_uniform, lambda p: (p["low"] + p["high"]) / 2.0,
+        ("low", "high"),
+        (),
+        _check_uniform,
+        lambda p: (p["low"] + p["high"]) / 2.0,
         lambda rng, p: lambda n: rng.uniform(p["low"], p["high"], n),
     ),
     "triangular": DistributionKind(
-        ("low", "mode", "high"), (), _check_triangular,
+        ("low", "mode", "high"),
+        (),
+        _check_triangular,
         lambda p: (p["low"] + p["mode"] + p["high"]) / 3.0,
         lambda rng, p: lambda n: rng.triangular(p["low"], p["mode"], p["high"], n),
     ),
@@ -204,7 +215,9 @@ class Distribution(BaseModel):
         if kind is None:
             raise ValueError(f"distribution needs a 'kind' (one of {sorted(REGISTRY)})")
         if kind not in REGISTRY:
-            raise ValueError(f"unknown distribution kind {kind!r}; expected one of {sorted(REGISTRY)}")
+            raise ValueError(
+                f"unknown distribution kind {kind!r}; expected one of {sorted(REGISTRY)}"
+            )
         spec = REGISTRY[kind]
         params: dict[str, ParamValue] = {}
         units: set[str | None] = set()
@@ -234,7 +247,8 @@ class Distribution(BaseModel):
             raise ValueError(f"{kind} distribution is missing {missing} (got {sorted(table)})")
         if None in units and len(units) > 1:
             raise ValueError(
-                f"{kind} distribution mixes parameters with and without a time unit: {sorted(table)}"
+                f"{kind} distribution mixes parameters with and without a time unit: "
+                f"{sorted(table)}"
             )
         problem = spec.check(params)
         if problem:

@@ -13,7 +13,7 @@ from pydantic import Field, PlainSerializer, PlainValidator, model_validator
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from scenarios.common import Adcode, Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict, Named
+from scenarios.common import Adcode, Ident, Name, Named, NonNegFloat, NonNegInt, PosFloat, Strict
 
 
 def _to_multipolygon(value: Any) -> MultiPolygon:
@@ -79,7 +79,7 @@ class DemandSpec(Strict):
 
 
 class TravelMatrix(Strict):
-    """A user-supplied square travel-time matrix, minutes, rows = origins, columns = destinations."""
+    """A user-supplied square travel-time matrix in minutes (rows origins, columns destinations)."""
 
     ids: list[str]
     minutes: list[list[NonNegFloat]]
@@ -93,7 +93,9 @@ class TravelMatrix(Strict):
             dupes = sorted({i for i in self.ids if self.ids.count(i) > 1})
             raise ValueError(f"the travel matrix repeats ids {dupes}")
         if len(self.minutes) != n or any(len(row) != n for row in self.minutes):
-            shape_seen = f"{len(self.minutes)} rows of lengths {sorted({len(r) for r in self.minutes})}"
+            shape_seen = (
+                f"{len(self.minutes)} rows of lengths {sorted({len(r) for r in self.minutes})}"
+            )
             raise ValueError(f"the travel matrix must be square {n}×{n}, got {shape_seen}")
         return self
 

@@ -1,7 +1,7 @@
 """Schema of inspection targets, inspector kinds and the enforcement policy.
 
-Rates are per year, intervals in days, durations declared as :data:`~scenarios.distributions.Duration`
-(held in minutes), costs in yuan.
+Rates are per year, intervals in days, durations declared as
+:data:`~scenarios.distributions.Duration` (held in minutes), costs in yuan.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class InspectorKind(Named):
     equipped_share: Probability
     novice_detection_factor: Probability = 1.0
     inspection_time_share: Probability = Field(
-        default=1.0, description="Share of working time spent on inspections (the rest on other duties)."
+        default=1.0,
+        description="Share of working time spent on inspections (the rest on other duties).",
     )
     hours_per_day: Annotated[float, Field(gt=0.0, le=24.0)] = 8.0
     days_per_year: Annotated[float, Field(gt=0.0, le=366.0)] = 250.0

@@ -54,11 +54,25 @@ TABLES_REQUIRED = (
 )
 TABLES_OPTIONAL = ("travel_matrix",)
 TOP_LEVEL = ("schema_version", "scenario", "tables", "overrides", *MODEL_SECTIONS)
-DISTRICT_COLUMNS = ("adcode", "name_zh", "name_pinyin", "name_en", "region_group", "population",
-                    "area_km2", "townships")
+DISTRICT_COLUMNS = (
+    "adcode",
+    "name_zh",
+    "name_pinyin",
+    "name_en",
+    "region_group",
+    "population",
+    "area_km2",
+    "townships",
+)
 PLACE_COLUMNS = ("name_zh", "name_en", "adcode", "lon", "lat")
-STOCK_COLUMNS = ("warehouse_id", "commodity", "stock_units", "reorder_point_units",
-                 "order_up_to_units", "lead_time_days")
+STOCK_COLUMNS = (
+    "warehouse_id",
+    "commodity",
+    "stock_units",
+    "reorder_point_units",
+    "order_up_to_units",
+    "lead_time_days",
+)
 MAX_BASE_DEPTH = 8
 
 
@@ -82,7 +96,7 @@ class Provenance:
             label = self._where.get(tuple(loc[:n]))
             if label is not None:
                 if self.root and label.startswith(self.root):
-                    label = label[len(self.root):]
+                    label = label[len(self.root) :]
                 return label, tuple(loc[n:])
         return "scenario", loc
 
@@ -103,29 +117,36 @@ def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, A
     unknown = [k for k in doc if k not in TOP_LEVEL]
     if unknown:
         hints = {k: difflib.get_close_matches(k, TOP_LEVEL, n=1) for k in unknown}
-        text = ", ".join(f"{k!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for k, h in hints.items())
-        raise ScenarioError(
-            f"{path}: unknown top-level key(s) {text}; allowed: {list(TOP_LEVEL)}"
+        text = ", ".join(
+            f"{k!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for k, h in hints.items()
         )
+        raise ScenarioError(f"{path}: unknown top-level key(s) {text}; allowed: {list(TOP_LEVEL)}")
     meta = doc.get("scenario")
     if not isinstance(meta, dict):
-        raise ScenarioError(f"{path}: a [scenario] table with name, title_zh and title_en is required")
+        raise ScenarioError(
+            f"{path}: a [scenario] table with name, title_zh and title_en is required"
+        )
     tables = doc.get("tables", {})
     if not isinstance(tables, dict) or not all(isinstance(v, str) for v in tables.values()):
-        raise ScenarioError(f"{path} [tables]: each entry must be a file name, e.g. sites = \"sites.csv\"")
+        raise ScenarioError(
+            f'{path} [tables]: each entry must be a file name, e.g. sites = "sites.csv"'
+        )
     for key in tables:
         if key not in TABLES_REQUIRED + TABLES_OPTIONAL:
             raise ScenarioError(
-                f"{path} [tables]: unknown table {key!r}; known: {list(TABLES_REQUIRED + TABLES_OPTIONAL)}"
+                f"{path} [tables]: unknown table {key!r}; "
+                f"known: {list(TABLES_REQUIRED + TABLES_OPTIONAL)}"
             )
     overrides = doc.get("overrides", {})
     if not isinstance(overrides, dict):
-        raise ScenarioError(f"{path} [overrides]: must be a table of \"dotted.path\" = value")
+        raise ScenarioError(f'{path} [overrides]: must be a table of "dotted.path" = value')
 
     base_ref = meta.get("base")
     if base_ref is not None:
         if not isinstance(base_ref, str) or not base_ref:
-            raise ScenarioError(f"{path} [scenario] base: must be a scenario name or path, got {base_ref!r}")
+            raise ScenarioError(
+                f"{path} [scenario] base: must be a scenario name or path, got {base_ref!r}"
+            )
         base_path = resolve(base_ref, relative_to=path.parent)
         raw, prov = _raw_from_manifest(base_path, (*chain, path))
         file_tables: dict[str, Path] = dict(raw.pop("_table_paths"))
@@ -146,7 +167,8 @@ def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, A
     missing = [t for t in TABLES_REQUIRED if t not in file_tables]
     if missing:
         raise ScenarioError(
-            f"{path} [tables]: missing table(s) {missing}; name their files, e.g. {missing[0]} = \"{missing[0]}.csv\""
+            f"{path} [tables]: missing table(s) {missing}; name their files, "
+            f'e.g. {missing[0]} = "{missing[0]}.csv"'
         )
     groups = {
         "districts": ("districts", "boundaries"),
@@ -182,7 +204,9 @@ def _load_districts(
                 f"{files['boundaries']} (features need a matching 'adcode' property)"
             )
         districts[adcode] = {**row, "geometry": shapes[adcode]}
-        prov.add(("districts", adcode), f"{files['districts']} line {line} (district {adcode}), column")
+        prov.add(
+            ("districts", adcode), f"{files['districts']} line {line} (district {adcode}), column"
+        )
     extra = sorted(set(shapes) - set(districts))
     if extra:
         raise ScenarioError(
@@ -192,7 +216,9 @@ def _load_districts(
     raw["districts"] = districts
 
 
-def _load_wide(raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path], named: Any) -> None:
+def _load_wide(
+    raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path], named: Any
+) -> None:
     """Per-district tables: one row per adcode, one column per category / kind / type."""
     for key in ("sites", "staff", "incident_rates"):
         if named is not None and key not in named:
@@ -207,7 +233,9 @@ def _load_wide(raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path],
         raw[key] = rows
 
 
-def _load_depots(raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path], named: Any) -> None:
+def _load_depots(
+    raw: dict[str, Any], prov: Provenance, files: Mapping[str, Path], named: Any
+) -> None:
     """Depots: fixed columns plus one vehicle-count column per vehicle kind."""
     table = read_csv(files["depots"], required=("depot_id", *PLACE_COLUMNS))
     prov.drop_under(("depots",))
@@ -234,8 +262,9 @@ def _load_warehouses(
     for wid, (line, row) in keyed_rows(table, "warehouse_id").items():
         warehouses[wid] = {k: v for k, v in row.items() if k != "warehouse_id"}
         warehouses[wid]["stocks"] = {}
-        prov.add(("warehouses", wid),
-                 f"{files['warehouses']} line {line} (warehouse {wid}), column")
+        prov.add(
+            ("warehouses", wid), f"{files['warehouses']} line {line} (warehouse {wid}), column"
+        )
     stocks = read_csv(files["stocks"], required=STOCK_COLUMNS)
     seen: dict[tuple[str, str], int] = {}
     for line, row in stocks.rows:
@@ -256,8 +285,10 @@ def _load_warehouses(
         warehouses[wid]["stocks"][commodity] = {
             k: row.get(k) for k in stocks.header if k not in ("warehouse_id", "commodity")
         }
-        prov.add(("warehouses", wid, "stocks", commodity),
-                 f"{files['stocks']} line {line} ({wid}/{commodity}), column")
+        prov.add(
+            ("warehouses", wid, "stocks", commodity),
+            f"{files['stocks']} line {line} ({wid}/{commodity}), column",
+        )
     raw["warehouses"] = warehouses
 
 
@@ -271,7 +302,11 @@ LOADERS = {
 
 def _flatten(prefix: tuple[str, ...], value: Any, base: Any) -> list[tuple[tuple[str, ...], Any]]:
     """Pair override leaves with paths, descending while both sides are tables."""
-    if isinstance(value, dict) and isinstance(base, dict) and not ("kind" in value and "kind" in base):
+    if (
+        isinstance(value, dict)
+        and isinstance(base, dict)
+        and not ("kind" in value and "kind" in base)
+    ):
         out: list[tuple[tuple[str, ...], Any]] = []
         for k, v in value.items():
             parts = tuple(k.split("."))

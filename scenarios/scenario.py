@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from shapely.geometry import Point
 
 from scenarios.common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
@@ -51,7 +51,7 @@ class Standards(Strict):
 
     response_target_min: dict[Ident, PosFloat]
     inspection_interval_days: dict[Ident, PosFloat]
-    relief_items_per_1000_population: dict[Ident, NonNegFloat] = {}
+    relief_items_per_1000_population: dict[Ident, NonNegFloat] = Field(default_factory=dict)
 
 
 class Budget(Strict):
@@ -64,7 +64,9 @@ class Budget(Strict):
 
     @model_validator(mode="after")
     def _split_within_total(self) -> Budget:
-        split = self.inspectors_yuan_per_year + self.vehicles_yuan_per_year + self.relief_yuan_per_year
+        split = (
+            self.inspectors_yuan_per_year + self.vehicles_yuan_per_year + self.relief_yuan_per_year
+        )
         if split > self.total_yuan_per_year * (1 + 1e-9):
             raise ValueError(
                 f"the split ({split:,.0f} yuan) exceeds total_yuan_per_year "
@@ -182,8 +184,13 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
     tables: list[tuple[str, Mapping[str, Mapping[str, Any]], Iterable[str], str, str]] = [
         ("sites", s.sites, s.site_categories, "site category column", "[site_categories]"),
         ("staff", s.staff, s.inspector_kinds, "inspector kind column", "[inspector_kinds]"),
-        ("incident_rates", s.incident_rates, s.incident_types, "incident type column",
-         "[incident_types]"),
+        (
+            "incident_rates",
+            s.incident_rates,
+            s.incident_types,
+            "incident type column",
+            "[incident_types]",
+        ),
     ]
     for name, table, columns, what, of in tables:
         yield from _same_keys((name,), table, adcodes, "district", "the districts table")
@@ -191,43 +198,73 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
     # references by id
     for key, cat in s.site_categories.items():
         loc: Loc = ("site_categories", key)
-        yield from _same_keys((*loc, "tier_shares"), cat.tier_shares, s.risk_tiers, "risk tier",
-                              "[risk_tiers]")
+        yield from _same_keys(
+            (*loc, "tier_shares"), cat.tier_shares, s.risk_tiers, "risk tier", "[risk_tiers]"
+        )
         if cat.inspection_interval_days is not None:
-            yield from _same_keys((*loc, "inspection_interval_days"), cat.inspection_interval_days,
-                                  s.risk_tiers, "risk tier", "[risk_tiers]")
-        if cat.incident_type not in s.incident_types:
-            yield (*loc, "incident_type"), (
-                f"unknown incident type {cat.incident_type!r}; defined: {sorted(s.incident_types)}"
+            yield from _same_keys(
+                (*loc, "inspection_interval_days"),
+                cat.inspection_interval_days,
+                s.risk_tiers,
+                "risk tier",
+                "[risk_tiers]",
             )
-        for tier, interval in (cat.inspection_interval_days or s.standards.inspection_interval_days).items():
+        if cat.incident_type not in s.incident_types:
+            yield (
+                (*loc, "incident_type"),
+                (
+                    f"unknown incident type {cat.incident_type!r}; "
+                    f"defined: {sorted(s.incident_types)}"
+                ),
+            )
+        for tier, interval in (
+            cat.inspection_interval_days or s.standards.inspection_interval_days
+        ).items():
             if interval * 1440.0 < cat.inspection_duration.mean:
-                yield (*loc, "inspection_interval_days", tier), (
-                    f"interval {interval} days is shorter than the mean inspection itself "
-                    f"({cat.inspection_duration.mean:.0f} min)"
+                yield (
+                    (*loc, "inspection_interval_days", tier),
+                    (
+                        f"interval {interval} days is shorter than the mean inspection itself "
+                        f"({cat.inspection_duration.mean:.0f} min)"
+                    ),
                 )
-    yield from _same_keys(("standards", "inspection_interval_days"),
-                          s.standards.inspection_interval_days, s.risk_tiers, "risk tier",
-                          "[risk_tiers]")
-    yield from _same_keys(("standards", "response_target_min"), s.standards.response_target_min,
-                          s.region_groups, "region group", "[region_groups]")
+    yield from _same_keys(
+        ("standards", "inspection_interval_days"),
+        s.standards.inspection_interval_days,
+        s.risk_tiers,
+        "risk tier",
+        "[risk_tiers]",
+    )
+    yield from _same_keys(
+        ("standards", "response_target_min"),
+        s.standards.response_target_min,
+        s.region_groups,
+        "region group",
+        "[region_groups]",
+    )
     for c in s.standards.relief_items_per_1000_population:
         if c not in s.commodities:
-            yield ("standards", "relief_items_per_1000_population", c), (
-                f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"
+            yield (
+                ("standards", "relief_items_per_1000_population", c),
+                (f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"),
             )
     roles = {v.role for v in s.vehicle_kinds.values()}
     for key, inc in s.incident_types.items():
         for role in inc.units_needed:
             if role not in roles:
-                yield ("incident_types", key, "units_needed", role), (
-                    f"no vehicle kind has role {role!r}; roles in [vehicle_kinds]: {sorted(roles)}"
+                yield (
+                    ("incident_types", key, "units_needed", role),
+                    (
+                        f"no vehicle kind has role {role!r}; "
+                        f"roles in [vehicle_kinds]: {sorted(roles)}"
+                    ),
                 )
         if inc.relief is not None:
             for c in inc.relief.items_per_person:
                 if c not in s.commodities:
-                    yield ("incident_types", key, "relief", "items_per_person", c), (
-                        f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"
+                    yield (
+                        ("incident_types", key, "relief", "items_per_person", c),
+                        (f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"),
                     )
     # places: in a known district and inside (or within slack of) its polygon
     places: list[tuple[str, str, Depot | Warehouse]] = [
@@ -241,25 +278,36 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         geom = s.districts[place.adcode].geometry
         # 1 degree of latitude ≈ 111 km; a crude slack is enough for a sanity check
         if geom.distance(Point(place.lon, place.lat)) * 111.0 > BOUNDARY_SLACK_KM:
-            yield (table_name, key, "lon"), (
-                f"point ({place.lon}, {place.lat}) lies outside district {place.adcode} "
-                f"({s.districts[place.adcode].name_zh}); check lon/lat or adcode"
+            yield (
+                (table_name, key, "lon"),
+                (
+                    f"point ({place.lon}, {place.lat}) lies outside district {place.adcode} "
+                    f"({s.districts[place.adcode].name_zh}); check lon/lat or adcode"
+                ),
             )
     for kind in sorted({k for depot in s.depots.values() for k in depot.vehicles}):
         if kind not in s.vehicle_kinds:
-            yield ("depots",), (
-                f"unknown vehicle kind column {kind!r}; [vehicle_kinds] has {sorted(s.vehicle_kinds)}"
+            yield (
+                ("depots",),
+                (
+                    f"unknown vehicle kind column {kind!r}; "
+                    f"[vehicle_kinds] has {sorted(s.vehicle_kinds)}"
+                ),
             )
     for key, wh in s.warehouses.items():
         for c, pol in wh.stocks.items():
             if c not in s.commodities:
-                yield ("warehouses", key, "stocks", c), (
-                    f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"
+                yield (
+                    ("warehouses", key, "stocks", c),
+                    (f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"),
                 )
             if pol.reorder_point_units > pol.order_up_to_units:
-                yield ("warehouses", key, "stocks", c, "reorder_point_units"), (
-                    f"reorder point {pol.reorder_point_units} exceeds order-up-to level "
-                    f"{pol.order_up_to_units}"
+                yield (
+                    ("warehouses", key, "stocks", c, "reorder_point_units"),
+                    (
+                        f"reorder point {pol.reorder_point_units} exceeds order-up-to level "
+                        f"{pol.order_up_to_units}"
+                    ),
                 )
     if s.travel.matrix is not None:
         if s.demand.resolution == "district":
@@ -268,6 +316,10 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
             from scenarios.demand import build_demand_points
 
             point_ids = list(build_demand_points(s).ids)
-        yield from _same_keys(("travel", "matrix", "ids"), s.travel.matrix.ids, point_ids,
-                              "demand point id",
-                              f"the {s.demand.resolution}-level demand points")
+        yield from _same_keys(
+            ("travel", "matrix", "ids"),
+            s.travel.matrix.ids,
+            point_ids,
+            "demand point id",
+            f"the {s.demand.resolution}-level demand points",
+        )

@@ -14,36 +14,51 @@ def district_table(s: Scenario) -> pd.DataFrame:
         vehicles[depot.adcode] = vehicles.get(depot.adcode, 0) + sum(depot.vehicles.values())
     rows = []
     for adcode, d in s.districts.items():
-        rows.append({
-            "adcode": adcode,
-            "name_zh": d.name_zh,
-            "name_pinyin": d.name_pinyin,
-            "region_group": d.region_group,
-            "population": d.population,
-            "area_km2": d.area_km2,
-            "townships": d.townships,
-            "sites": sum(s.sites[adcode].values()),
-            "staff": sum(s.staff[adcode].values()),
-            "incidents_per_year": sum(s.incident_rates[adcode].values()),
-            "vehicles": vehicles.get(adcode, 0),
-        })
+        rows.append(
+            {
+                "adcode": adcode,
+                "name_zh": d.name_zh,
+                "name_pinyin": d.name_pinyin,
+                "region_group": d.region_group,
+                "population": d.population,
+                "area_km2": d.area_km2,
+                "townships": d.townships,
+                "sites": sum(s.sites[adcode].values()),
+                "staff": sum(s.staff[adcode].values()),
+                "incidents_per_year": sum(s.incident_rates[adcode].values()),
+                "vehicles": vehicles.get(adcode, 0),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def category_table(s: Scenario) -> pd.DataFrame:
     """One row per site category: names and the city-wide count."""
-    return pd.DataFrame([
-        {"category": key, "name_zh": c.name_zh, "name_en": c.name_en,
-         "sites": s.column_total("sites", key)}
-        for key, c in s.site_categories.items()
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "category": key,
+                "name_zh": c.name_zh,
+                "name_en": c.name_en,
+                "sites": s.column_total("sites", key),
+            }
+            for key, c in s.site_categories.items()
+        ]
+    )
 
 
 def staff_table(s: Scenario) -> pd.DataFrame:
     """One row per inspector kind: names, headcount, powers and cost."""
-    return pd.DataFrame([
-        {"kind": key, "name_zh": k.name_zh, "name_en": k.name_en,
-         "headcount": s.column_total("staff", key), "can_penalise": k.can_penalise,
-         "cost_yuan_per_year": k.cost_yuan_per_year}
-        for key, k in s.inspector_kinds.items()
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "kind": key,
+                "name_zh": k.name_zh,
+                "name_en": k.name_en,
+                "headcount": s.column_total("staff", key),
+                "can_penalise": k.can_penalise,
+                "cost_yuan_per_year": k.cost_yuan_per_year,
+            }
+            for key, k in s.inspector_kinds.items()
+        ]
+    )

@@ -87,7 +87,9 @@ def read_csv(path: Path, required: tuple[str, ...] = ()) -> CsvTable:
                 f"{path} line {line}: {len(record)} cells but the header has {len(header)} "
                 "columns; check for a stray or missing comma"
             )
-        rows.append((line, {h: c.strip() for h, c in zip(header, record, strict=True) if c.strip()}))
+        rows.append(
+            (line, {h: c.strip() for h, c in zip(header, record, strict=True) if c.strip()})
+        )
     if not rows:
         raise ScenarioError(f"{path}: the table has a header but no rows")
     return CsvTable(path, header, rows)

@@ -33,8 +33,12 @@ def great_circle_km(
 
 def geometric_minutes(
     s: Scenario,
-    lon1: np.ndarray, lat1: np.ndarray, group1: np.ndarray,
-    lon2: np.ndarray, lat2: np.ndarray, group2: np.ndarray,
+    lon1: np.ndarray,
+    lat1: np.ndarray,
+    group1: np.ndarray,
+    lon2: np.ndarray,
+    lat2: np.ndarray,
+    group2: np.ndarray,
 ) -> np.ndarray:
     """Travel minutes between two sets of points under the geometric model."""
     speed = {k: g.road_speed_kmh for k, g in s.region_groups.items()}

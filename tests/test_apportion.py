@@ -13,7 +13,12 @@ from scenarios.apportion import largest_remainder
 
 def test_hand_computed_case() -> None:
     # quotas 10 * (1, 2, 3, 4) / 10 = 1, 2, 3, 4 exactly
-    assert largest_remainder(10, {"a": 1, "b": 2, "c": 3, "d": 4}) == {"a": 1, "b": 2, "c": 3, "d": 4}
+    assert largest_remainder(10, {"a": 1, "b": 2, "c": 3, "d": 4}) == {
+        "a": 1,
+        "b": 2,
+        "c": 3,
+        "d": 4,
+    }
     # quotas 7/3 each = 2.33: the first key by order gets the extra seat
     assert largest_remainder(7, {"a": 1, "b": 1, "c": 1}) == {"a": 3, "b": 2, "c": 2}
     # quotas 1.8, 0.6, 0.6 -> 1, 0, 0 then +1 to a (0.8), +1 to b (0.6, tie broken by order)

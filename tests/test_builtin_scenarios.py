@@ -33,7 +33,10 @@ def test_chongqing_geography(cq: Scenario) -> None:
     polygons = sum(area_km2(d.geometry) for d in cq.districts.values())
     assert polygons == pytest.approx(82_403, rel=0.01)
     assert Counter(d.region_group for d in cq.districts.values()) == {
-        "core": 9, "new_core": 12, "northeast": 11, "southeast": 6,
+        "core": 9,
+        "new_core": 12,
+        "northeast": 11,
+        "southeast": 6,
     }
     assert cq.districts["500103"].name_zh == "渝中区"
     assert cq.districts["500103"].name_pinyin == "Yuzhong"
@@ -63,7 +66,9 @@ def test_chongqing_geography(cq: Scenario) -> None:
         (("pipeline",), 120),
     ],
 )
-def test_chongqing_site_counts_match_report(cq: Scenario, columns: tuple, report_total: int) -> None:
+def test_chongqing_site_counts_match_report(
+    cq: Scenario, columns: tuple, report_total: int
+) -> None:
     assert sum(cq.column_total("sites", c) for c in columns) == report_total
 
 
@@ -74,8 +79,9 @@ def test_chongqing_spreading_rules(cq: Scenario) -> None:
     assert cq.sites["500101"]["geohazard_point"] == 851
     assert cq.sites["500235"]["geohazard_point"] == 941
     # mines are not placed in the central urban area
-    assert all(cq.sites[a]["coal_mine"] == 0 for a, d in cq.districts.items()
-               if d.region_group == "core")
+    assert all(
+        cq.sites[a]["coal_mine"] == 0 for a, d in cq.districts.items() if d.region_group == "core"
+    )
 
 
 def test_chongqing_staff_total(cq: Scenario) -> None:
@@ -113,7 +119,9 @@ def test_generated_tables_are_reproducible() -> None:
     """The committed CSVs are exactly what the documented rules produce."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_chongqing.py"), "--check"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

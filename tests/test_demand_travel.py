@@ -14,9 +14,7 @@ from scenarios.travel import demand_matrix_minutes, geometric_minutes, great_cir
 
 
 def _with_demand(s: Scenario, **changes: object) -> Scenario:
-    return Scenario.model_validate(
-        {**dict(s), "demand": s.demand.model_copy(update=changes)}
-    )
+    return Scenario.model_validate({**dict(s), "demand": s.demand.model_copy(update=changes)})
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +27,9 @@ def test_great_circle_hand_values() -> None:
     km = great_circle_km(np.array([106.0]), np.array([29.0]), np.array([106.0]), np.array([30.0]))
     assert km[0, 0] == pytest.approx(2 * math.pi * 6371.0088 / 360, rel=1e-9)
     # Yuzhong (106.57E, 29.55N) to Wanzhou (108.41E, 30.81N): about 224 km straight line
-    km = great_circle_km(np.array([106.57]), np.array([29.55]), np.array([108.41]), np.array([30.81]))
+    km = great_circle_km(
+        np.array([106.57]), np.array([29.55]), np.array([108.41]), np.array([30.81])
+    )
     assert km[0, 0] == pytest.approx(224, abs=3)
 
 
@@ -90,7 +90,9 @@ def test_user_matrix_is_used_as_given(toy_dir: Path) -> None:
     )
     manifest = toy_dir / "scenario.toml"
     text = manifest.read_text(encoding="utf-8")
-    text = text.replace('stocks = "stocks.csv"', 'stocks = "stocks.csv"\ntravel_matrix = "travel.csv"')
+    text = text.replace(
+        'stocks = "stocks.csv"', 'stocks = "stocks.csv"\ntravel_matrix = "travel.csv"'
+    )
     text = text.replace('model = "geometric"', 'model = "matrix"')
     manifest.write_text(text, encoding="utf-8")
     s = load_scenario(toy_dir)

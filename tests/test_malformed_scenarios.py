@@ -58,8 +58,11 @@ def drop_feature(adcode: str) -> Edit:
 def with_matrix(content: str) -> Edit:
     def edit(d: Path) -> None:
         (d / "travel.csv").write_text(content, encoding="utf-8")
-        replace("scenario.toml", 'stocks = "stocks.csv"',
-                'stocks = "stocks.csv"\ntravel_matrix = "travel.csv"')(d)
+        replace(
+            "scenario.toml",
+            'stocks = "stocks.csv"',
+            'stocks = "stocks.csv"\ntravel_matrix = "travel.csv"',
+        )(d)
         replace("scenario.toml", 'model = "geometric"', 'model = "matrix"')(d)
 
     return edit
@@ -68,127 +71,281 @@ def with_matrix(content: str) -> Edit:
 TOML = "scenario.toml"
 CASES: list[tuple[str, Edit, list[str]]] = [
     ("toml_syntax", append(TOML, "\n[broken\n"), ["scenario.toml", "TOML syntax error", "line"]),
-    ("unknown_top_level", append(TOML, "\n[unknown_section]\nx = 1\n"),
-     ["unknown top-level key", "unknown_section"]),
-    ("misspelt_key", replace(TOML, "hazards_per_site_year = 4.0", "hazards_per_site_yr = 4.0"),
-     ["[site_categories]", "factory.hazards_per_site_yr", "did you mean 'hazards_per_site_year'"]),
-    ("wrong_type", replace(TOML, "rectification_days = 30", 'rectification_days = "thirty"'),
-     ["factory.rectification_days", "thirty"]),
-    ("probability_above_one", replace(TOML, "compliance_with_penalty = 0.9",
-                                      "compliance_with_penalty = 1.9"),
-     ["[inspection]", "compliance_with_penalty", "less than or equal to 1", "1.9"]),
-    ("probability_negative", replace(TOML, "availability = 0.8", "availability = -0.1"),
-     ["rented_rescue.availability", "greater than or equal to 0"]),
-    ("negative_count", replace("sites.csv", "900002,25,5", "900002,-25,5"),
-     ["sites.csv line 3 (district 900002), column factory", "greater than or equal to 0", "-25"]),
-    ("nan_count", replace("sites.csv", "900002,25,5", "900002,nan,5"),
-     ["sites.csv line 3", "column factory", "nan"]),
-    ("nan_rate", replace("incident_rates.csv", "900002,8,1.5", "900002,8,nan"),
-     ["incident_rates.csv line 3", "column landslide", "finite"]),
-    ("district_missing_from_table", replace("sites.csv", "900003,5,12\n", ""),
-     ["sites.csv", "missing district", "900003"]),
-    ("district_unknown_in_table", append("staff.csv", "900009,1,1\n"),
-     ["staff.csv", "900009", "unknown district"]),
-    ("unknown_category_column", replace("sites.csv", "geohazard_point", "geohazard_pt"),
-     ["sites.csv", "geohazard_pt", "unknown site category column"]),
-    ("missing_column", replace("districts.csv", "region_group,population,", "region_group,"),
-     ["districts.csv", "missing column(s) ['population']"]),
-    ("empty_required_cell", replace("districts.csv", "suburb,150000,", "suburb,,"),
-     ["districts.csv line 3 (district 900002)", "population", "missing"]),
-    ("unknown_region_group", replace("districts.csv", "suburb,150000", "suburbs,150000"),
-     ["districts.csv line 3", "region_group", "suburbs"]),
+    (
+        "unknown_top_level",
+        append(TOML, "\n[unknown_section]\nx = 1\n"),
+        ["unknown top-level key", "unknown_section"],
+    ),
+    (
+        "misspelt_key",
+        replace(TOML, "hazards_per_site_year = 4.0", "hazards_per_site_yr = 4.0"),
+        [
+            "[site_categories]",
+            "factory.hazards_per_site_yr",
+            "did you mean 'hazards_per_site_year'",
+        ],
+    ),
+    (
+        "wrong_type",
+        replace(TOML, "rectification_days = 30", 'rectification_days = "thirty"'),
+        ["factory.rectification_days", "thirty"],
+    ),
+    (
+        "probability_above_one",
+        replace(TOML, "compliance_with_penalty = 0.9", "compliance_with_penalty = 1.9"),
+        ["[inspection]", "compliance_with_penalty", "less than or equal to 1", "1.9"],
+    ),
+    (
+        "probability_negative",
+        replace(TOML, "availability = 0.8", "availability = -0.1"),
+        ["rented_rescue.availability", "greater than or equal to 0"],
+    ),
+    (
+        "negative_count",
+        replace("sites.csv", "900002,25,5", "900002,-25,5"),
+        ["sites.csv line 3 (district 900002), column factory", "greater than or equal to 0", "-25"],
+    ),
+    (
+        "nan_count",
+        replace("sites.csv", "900002,25,5", "900002,nan,5"),
+        ["sites.csv line 3", "column factory", "nan"],
+    ),
+    (
+        "nan_rate",
+        replace("incident_rates.csv", "900002,8,1.5", "900002,8,nan"),
+        ["incident_rates.csv line 3", "column landslide", "finite"],
+    ),
+    (
+        "district_missing_from_table",
+        replace("sites.csv", "900003,5,12\n", ""),
+        ["sites.csv", "missing district", "900003"],
+    ),
+    (
+        "district_unknown_in_table",
+        append("staff.csv", "900009,1,1\n"),
+        ["staff.csv", "900009", "unknown district"],
+    ),
+    (
+        "unknown_category_column",
+        replace("sites.csv", "geohazard_point", "geohazard_pt"),
+        ["sites.csv", "geohazard_pt", "unknown site category column"],
+    ),
+    (
+        "missing_column",
+        replace("districts.csv", "region_group,population,", "region_group,"),
+        ["districts.csv", "missing column(s) ['population']"],
+    ),
+    (
+        "empty_required_cell",
+        replace("districts.csv", "suburb,150000,", "suburb,,"),
+        ["districts.csv line 3 (district 900002)", "population", "missing"],
+    ),
+    (
+        "unknown_region_group",
+        replace("districts.csv", "suburb,150000", "suburbs,150000"),
+        ["districts.csv line 3", "region_group", "suburbs"],
+    ),
     ("bad_adcode", replace("districts.csv", "900003,", "90003,"), ["90003"]),
     ("polygon_missing", drop_feature("900003"), ["districts.csv", "900003", "no polygon"]),
-    ("geojson_not_json", write("districts.geojson", "{not json"),
-     ["districts.geojson", "not valid JSON"]),
-    ("matrix_ragged", with_matrix("id,900001,900002,900003\n900001,0,1,2\n900002,1,0\n"),
-     ["travel.csv line 3", "2 values but the header has 3"]),
-    ("matrix_negative", with_matrix(
-        "id,900001,900002,900003\n900001,0,1,2\n900002,-1,0,3\n900003,2,3,0\n"),
-     ["travel.csv line 3", ">= 0 minutes", "-1"]),
-    ("matrix_not_square", with_matrix("id,900001,900002,900003\n900001,0,1,2\n900002,1,0,3\n"),
-     ["travel.csv", "row ids must equal the header"]),
-    ("matrix_wrong_ids", with_matrix(
-        "id,900001,900002,900004\n900001,0,1,2\n900002,1,0,3\n900004,2,3,0\n"),
-     ["travel.csv", "900004", "demand point id"]),
-    ("unknown_distribution_kind", replace(TOML, 'kind = "exponential", mean_min = 90',
-                                          'kind = "expo", mean_min = 90'),
-     ["ws_accident.on_scene", "unknown distribution kind 'expo'"]),
-    ("missing_distribution_parameter", replace(TOML, "mean_min = 120, cv = 0.5", "mean_min = 120"),
-     ["factory.inspection_duration", "missing ['cv']"]),
-    ("duration_without_unit", replace(TOML, 'kind = "exponential", mean_min = 90',
-                                      'kind = "exponential", mean = 90'),
-     ["ws_accident.on_scene", "time unit"]),
+    (
+        "geojson_not_json",
+        write("districts.geojson", "{not json"),
+        ["districts.geojson", "not valid JSON"],
+    ),
+    (
+        "matrix_ragged",
+        with_matrix("id,900001,900002,900003\n900001,0,1,2\n900002,1,0\n"),
+        ["travel.csv line 3", "2 values but the header has 3"],
+    ),
+    (
+        "matrix_negative",
+        with_matrix("id,900001,900002,900003\n900001,0,1,2\n900002,-1,0,3\n900003,2,3,0\n"),
+        ["travel.csv line 3", ">= 0 minutes", "-1"],
+    ),
+    (
+        "matrix_not_square",
+        with_matrix("id,900001,900002,900003\n900001,0,1,2\n900002,1,0,3\n"),
+        ["travel.csv", "row ids must equal the header"],
+    ),
+    (
+        "matrix_wrong_ids",
+        with_matrix("id,900001,900002,900004\n900001,0,1,2\n900002,1,0,3\n900004,2,3,0\n"),
+        ["travel.csv", "900004", "demand point id"],
+    ),
+    (
+        "unknown_distribution_kind",
+        replace(TOML, 'kind = "exponential", mean_min = 90', 'kind = "expo", mean_min = 90'),
+        ["ws_accident.on_scene", "unknown distribution kind 'expo'"],
+    ),
+    (
+        "missing_distribution_parameter",
+        replace(TOML, "mean_min = 120, cv = 0.5", "mean_min = 120"),
+        ["factory.inspection_duration", "missing ['cv']"],
+    ),
+    (
+        "duration_without_unit",
+        replace(TOML, 'kind = "exponential", mean_min = 90', 'kind = "exponential", mean = 90'),
+        ["ws_accident.on_scene", "time unit"],
+    ),
     ("empty_file", write("sites.csv", ""), ["sites.csv", "empty"]),
     ("whitespace_only_file", write("staff.csv", "  \n\n"), ["staff.csv", "empty"]),
-    ("non_utf8", write("sites.csv", "adcode,工厂\n900001,3\n".encode("gbk")),
-     ["sites.csv", "not UTF-8", "line 1"]),
-    ("override_names_nothing", append(TOML, '\n[overrides]\n"staff.900001.nobody" = 3\n'),
-     ["[overrides]", "staff.900001.nobody", "names nothing"]),
-    ("override_misspelt_section", append(TOML, '\n[overrides]\n"staf.900001.township" = 3\n'),
-     ["names nothing", "did you mean 'staff'"]),
-    ("override_bad_value", append(TOML, '\n[overrides]\n"staff.900001.township" = -3\n'),
-     ["[overrides] 'staff.900001.township'", "greater than or equal to 0"]),
-    ("tier_shares_sum", replace(TOML, "tier_shares = { high = 0.2, low = 0.8 }",
-                                "tier_shares = { high = 0.2, low = 0.7 }"),
-     ["factory", "tier_shares must add up to 1", "0.9"]),
-    ("unknown_tier", replace(TOML, "tier_shares = { high = 0.2, low = 0.8 }",
-                             "tier_shares = { high = 0.2, lo = 0.8 }"),
-     ["factory.tier_shares.lo", "unknown risk tier 'lo'"]),
-    ("unknown_incident_type", replace(TOML, 'incident_type = "ws_accident"',
-                                      'incident_type = "ws_acident"'),
-     ["factory.incident_type", "unknown incident type 'ws_acident'"]),
-    ("role_without_vehicle", replace(TOML, "units_needed = { rescue = 2 }",
-                                     "units_needed = { boat = 2 }"),
-     ["landslide.units_needed.boat", "no vehicle kind has role 'boat'"]),
-    ("depot_outside_district", replace("depots.csv", "900001,106.5,29.6", "900001,100.5,29.6"),
-     ["depots.csv line 2 (depot d_core)", "outside district 900001"]),
-    ("depot_unknown_vehicle_kind", replace("depots.csv", "rented_rescue", "rented_resc"),
-     ["depots.csv", "rented_resc", "unknown vehicle kind"]),
-    ("negative_stock", replace("stocks.csv", "w_city,tent,500", "w_city,tent,-500"),
-     ["stocks.csv line 2 (w_city/tent)", "stock_units", "greater than or equal to 0"]),
-    ("reorder_above_order_up_to", replace("stocks.csv", "w_city,tent,500,200,500",
-                                          "w_city,tent,500,600,500"),
-     ["stocks.csv line 2", "reorder point 600 exceeds order-up-to level 500"]),
-    ("unknown_commodity", replace("stocks.csv", "w_city,quilt", "w_city,blanket"),
-     ["stocks.csv line 3", "unknown commodity 'blanket'"]),
-    ("unknown_warehouse_in_stocks", replace("stocks.csv", "w_mountain,tent", "w_mountian,tent"),
-     ["stocks.csv line 4", "w_mountian", "is not in"]),
-    ("ragged_row", replace("staff.csv", "900001,6,6", "900001,6,6,7"),
-     ["staff.csv line 2", "4 cells but the header has 3"]),
+    (
+        "non_utf8",
+        write("sites.csv", "adcode,工厂\n900001,3\n".encode("gbk")),
+        ["sites.csv", "not UTF-8", "line 1"],
+    ),
+    (
+        "override_names_nothing",
+        append(TOML, '\n[overrides]\n"staff.900001.nobody" = 3\n'),
+        ["[overrides]", "staff.900001.nobody", "names nothing"],
+    ),
+    (
+        "override_misspelt_section",
+        append(TOML, '\n[overrides]\n"staf.900001.township" = 3\n'),
+        ["names nothing", "did you mean 'staff'"],
+    ),
+    (
+        "override_bad_value",
+        append(TOML, '\n[overrides]\n"staff.900001.township" = -3\n'),
+        ["[overrides] 'staff.900001.township'", "greater than or equal to 0"],
+    ),
+    (
+        "tier_shares_sum",
+        replace(
+            TOML,
+            "tier_shares = { high = 0.2, low = 0.8 }",
+            "tier_shares = { high = 0.2, low = 0.7 }",
+        ),
+        ["factory", "tier_shares must add up to 1", "0.9"],
+    ),
+    (
+        "unknown_tier",
+        replace(
+            TOML,
+            "tier_shares = { high = 0.2, low = 0.8 }",
+            "tier_shares = { high = 0.2, lo = 0.8 }",
+        ),
+        ["factory.tier_shares.lo", "unknown risk tier 'lo'"],
+    ),
+    (
+        "unknown_incident_type",
+        replace(TOML, 'incident_type = "ws_accident"', 'incident_type = "ws_acident"'),
+        ["factory.incident_type", "unknown incident type 'ws_acident'"],
+    ),
+    (
+        "role_without_vehicle",
+        replace(TOML, "units_needed = { rescue = 2 }", "units_needed = { boat = 2 }"),
+        ["landslide.units_needed.boat", "no vehicle kind has role 'boat'"],
+    ),
+    (
+        "depot_outside_district",
+        replace("depots.csv", "900001,106.5,29.6", "900001,100.5,29.6"),
+        ["depots.csv line 2 (depot d_core)", "outside district 900001"],
+    ),
+    (
+        "depot_unknown_vehicle_kind",
+        replace("depots.csv", "rented_rescue", "rented_resc"),
+        ["depots.csv", "rented_resc", "unknown vehicle kind"],
+    ),
+    (
+        "negative_stock",
+        replace("stocks.csv", "w_city,tent,500", "w_city,tent,-500"),
+        ["stocks.csv line 2 (w_city/tent)", "stock_units", "greater than or equal to 0"],
+    ),
+    (
+        "reorder_above_order_up_to",
+        replace("stocks.csv", "w_city,tent,500,200,500", "w_city,tent,500,600,500"),
+        ["stocks.csv line 2", "reorder point 600 exceeds order-up-to level 500"],
+    ),
+    (
+        "unknown_commodity",
+        replace("stocks.csv", "w_city,quilt", "w_city,blanket"),
+        ["stocks.csv line 3", "unknown commodity 'blanket'"],
+    ),
+    (
+        "unknown_warehouse_in_stocks",
+        replace("stocks.csv", "w_mountain,tent", "w_mountian,tent"),
+        ["stocks.csv line 4", "w_mountian", "is not in"],
+    ),
+    (
+        "ragged_row",
+        replace("staff.csv", "900001,6,6", "900001,6,6,7"),
+        ["staff.csv line 2", "4 cells but the header has 3"],
+    ),
     ("duplicate_row", append("staff.csv", "900001,6,6\n"), ["staff.csv line 5", "repeats line 2"]),
-    ("duplicate_column", replace("staff.csv", "adcode,district_certified,township",
-                                 "adcode,township,township"),
-     ["staff.csv line 1", "more than once"]),
-    ("table_not_named", replace(TOML, 'stocks = "stocks.csv"\n', ""),
-     ["[tables]", "missing table(s) ['stocks']"]),
-    ("table_file_missing", replace(TOML, 'sites = "sites.csv"', 'sites = "site.csv"'),
-     ["site.csv", "file not found"]),
+    (
+        "duplicate_column",
+        replace("staff.csv", "adcode,district_certified,township", "adcode,township,township"),
+        ["staff.csv line 1", "more than once"],
+    ),
+    (
+        "table_not_named",
+        replace(TOML, 'stocks = "stocks.csv"\n', ""),
+        ["[tables]", "missing table(s) ['stocks']"],
+    ),
+    (
+        "table_file_missing",
+        replace(TOML, 'sites = "sites.csv"', 'sites = "site.csv"'),
+        ["site.csv", "file not found"],
+    ),
     ("base_cycle", replace(TOML, 'name = "toy"', 'name = "toy"\nbase = "."'), ["cycle"]),
-    ("unknown_base", replace(TOML, 'name = "toy"', 'name = "toy"\nbase = "nowhere"'),
-     ["no scenario file, folder or built-in scenario named 'nowhere'"]),
-    ("interval_shorter_than_inspection",
-     replace(TOML, "inspection_interval_days = { high = 30, low = 90 }",
-             "inspection_interval_days = { high = 0.01, low = 90 }"),
-     ["geohazard_point.inspection_interval_days.high", "shorter than the mean inspection"]),
-    ("no_scenario_table", replace(TOML, "[scenario]\n", "[scenari]\n"),
-     ["unknown top-level key", "did you mean 'scenario'"]),
-    ("monthly_factor_length", replace(TOML, "monthly_factor = [0.2, 0.2, ",
-                                      "monthly_factor = ["),
-     ["landslide.monthly_factor", "at least 12"]),
-    ("bool_expected", replace(TOML, "can_penalise = true", "can_penalise = 3"),
-     ["district_certified.can_penalise", "boolean"]),
-    ("budget_split_exceeds_total", replace(TOML, "total_yuan_per_year = 5_000_000",
-                                           "total_yuan_per_year = 5_000_000\n"
-                                           "inspectors_yuan_per_year = 9_000_000"),
-     ["[budget]", "exceeds total_yuan_per_year"]),
-    ("equipment_lowers_detection", replace(TOML, "detection_probability_without_equipment = 0.6",
-                                           "detection_probability_without_equipment = 0.95"),
-     ["district_certified", "must not exceed detection_probability"]),
-    ("bad_level", replace("warehouses.csv", "w_mountain,district", "w_mountain,county"),
-     ["warehouses.csv line 3 (warehouse w_mountain)", "level", "county"]),
-    ("latitude_out_of_range", replace("warehouses.csv", "106.52,29.58", "106.52,129.58"),
-     ["warehouses.csv line 2", "lat", "less than or equal to 90"]),
+    (
+        "unknown_base",
+        replace(TOML, 'name = "toy"', 'name = "toy"\nbase = "nowhere"'),
+        ["no scenario file, folder or built-in scenario named 'nowhere'"],
+    ),
+    (
+        "interval_shorter_than_inspection",
+        replace(
+            TOML,
+            "inspection_interval_days = { high = 30, low = 90 }",
+            "inspection_interval_days = { high = 0.01, low = 90 }",
+        ),
+        ["geohazard_point.inspection_interval_days.high", "shorter than the mean inspection"],
+    ),
+    (
+        "no_scenario_table",
+        replace(TOML, "[scenario]\n", "[scenari]\n"),
+        ["unknown top-level key", "did you mean 'scenario'"],
+    ),
+    (
+        "monthly_factor_length",
+        replace(TOML, "monthly_factor = [0.2, 0.2, ", "monthly_factor = ["),
+        ["landslide.monthly_factor", "at least 12"],
+    ),
+    (
+        "bool_expected",
+        replace(TOML, "can_penalise = true", "can_penalise = 3"),
+        ["district_certified.can_penalise", "boolean"],
+    ),
+    (
+        "budget_split_exceeds_total",
+        replace(
+            TOML,
+            "total_yuan_per_year = 5_000_000",
+            "total_yuan_per_year = 5_000_000\ninspectors_yuan_per_year = 9_000_000",
+        ),
+        ["[budget]", "exceeds total_yuan_per_year"],
+    ),
+    (
+        "equipment_lowers_detection",
+        replace(
+            TOML,
+            "detection_probability_without_equipment = 0.6",
+            "detection_probability_without_equipment = 0.95",
+        ),
+        ["district_certified", "must not exceed detection_probability"],
+    ),
+    (
+        "bad_level",
+        replace("warehouses.csv", "w_mountain,district", "w_mountain,county"),
+        ["warehouses.csv line 3 (warehouse w_mountain)", "level", "county"],
+    ),
+    (
+        "latitude_out_of_range",
+        replace("warehouses.csv", "106.52,29.58", "106.52,129.58"),
+        ["warehouses.csv line 2", "lat", "less than or equal to 90"],
+    ),
 ]
 
 
@@ -198,8 +355,9 @@ def test_corpus_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize(("name", "edit", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_malformed_scenario_is_reported(toy_dir: Path, name: str, edit: Edit,
-                                        expected: list[str]) -> None:
+def test_malformed_scenario_is_reported(
+    toy_dir: Path, name: str, edit: Edit, expected: list[str]
+) -> None:
     load_scenario(toy_dir)  # the unbroken copy loads
     edit(toy_dir)
     with pytest.raises(ScenarioError) as info:

@@ -55,8 +55,10 @@ def _by(key: str, where: Callable[[Row], bool] = lambda r: True) -> Rule:
 
 
 def _urban(rows: list[Row]) -> dict[str, float]:
-    return {str(r["adcode"]): float(r["population"]) * URBAN_WEIGHT[str(r["region_group"])]
-            for r in rows}
+    return {
+        str(r["adcode"]): float(r["population"]) * URBAN_WEIGHT[str(r["region_group"])]
+        for r in rows
+    }
 
 
 def _top_gdp(n: int, exclude: frozenset[str] = frozenset()) -> Rule:
@@ -96,8 +98,11 @@ CATEGORIES: list[tuple[str, int, Rule, str]] = [
 
 #: staff kind → (city-wide headcount, weight rule); total 30,000 (report).
 STAFF: list[tuple[str, int, Rule]] = [
-    ("city_corps", 300, lambda rows: {str(r["adcode"]): 1.0 if r["adcode"] == "500112" else 0.0
-                                      for r in rows}),
+    (
+        "city_corps",
+        300,
+        lambda rows: {str(r["adcode"]): 1.0 if r["adcode"] == "500112" else 0.0 for r in rows},
+    ),
     ("district_certified", 8_700, _by("population")),
     ("township", 21_000, _by("townships")),
     ("third_party", 0, _by("population")),
@@ -120,18 +125,22 @@ def load_rows() -> list[Row]:
         src = list(csv.DictReader(f))
     rows: list[Row] = []
     for r in src:
-        rows.append({
-            "adcode": r["adcode"],
-            "name_zh": r["name_zh"],
-            "name_en": r["name_en"],
-            "name_pinyin": r["name_en"].rsplit(" ", 1)[0] if " " in r["name_en"] else r["name_en"],
-            "region_group": REGION_IDS[r["region_group"]],
-            "population": int(r["population_2020"]),
-            "area_km2": float(r["area_km2"]),
-            "townships": int(r["townships"]),
-            "gdp_src": r["gdp_100m_yuan"],
-            "geohazard_points": r["geohazard_points"],
-        })
+        rows.append(
+            {
+                "adcode": r["adcode"],
+                "name_zh": r["name_zh"],
+                "name_en": r["name_en"],
+                "name_pinyin": r["name_en"].rsplit(" ", 1)[0]
+                if " " in r["name_en"]
+                else r["name_en"],
+                "region_group": REGION_IDS[r["region_group"]],
+                "population": int(r["population_2020"]),
+                "area_km2": float(r["area_km2"]),
+                "townships": int(r["townships"]),
+                "gdp_src": r["gdp_100m_yuan"],
+                "geohazard_points": r["geohazard_points"],
+            }
+        )
     for r in rows:
         # multi-word names such as "Shizhu Tujia Autonomous County": keep the first word
         name_en = str(r["name_en"])
@@ -146,8 +155,9 @@ def load_rows() -> list[Row]:
         if r["gdp_src"]:
             r["gdp"] = float(r["gdp_src"])
         else:
-            r["gdp"] = round(statistics.median(per_capita[str(r["region_group"])])
-                             * int(r["population"]), 2)
+            r["gdp"] = round(
+                statistics.median(per_capita[str(r["region_group"])]) * int(r["population"]), 2
+            )
     return rows
 
 
@@ -156,8 +166,12 @@ def geohazard_weights(rows: list[Row], total: int) -> dict[str, int]:
     known = {str(r["adcode"]): int(r["geohazard_points"]) for r in rows if r["geohazard_points"]}
     rest = largest_remainder(
         total - sum(known.values()),
-        {str(r["adcode"]): 0.0 if r["adcode"] in known
-         else float(r["area_km2"]) * TERRAIN_WEIGHT[str(r["region_group"])] for r in rows},
+        {
+            str(r["adcode"]): 0.0
+            if r["adcode"] in known
+            else float(r["area_km2"]) * TERRAIN_WEIGHT[str(r["region_group"])]
+            for r in rows
+        },
     )
     return {a: known.get(a, rest[a]) for a in rest}
 
@@ -185,10 +199,31 @@ def build() -> dict[str, str]:
     ad = [str(r["adcode"]) for r in rows]
     out: dict[str, str] = {}
     out["districts.csv"] = _csv(
-        ["adcode", "name_zh", "name_pinyin", "name_en", "region_group", "population", "area_km2",
-         "townships", "gdp_100m_yuan"],
-        [[r["adcode"], r["name_zh"], r["name_pinyin"], r["name_en"], r["region_group"],
-          r["population"], r["area_km2"], r["townships"], r["gdp"]] for r in rows],
+        [
+            "adcode",
+            "name_zh",
+            "name_pinyin",
+            "name_en",
+            "region_group",
+            "population",
+            "area_km2",
+            "townships",
+            "gdp_100m_yuan",
+        ],
+        [
+            [
+                r["adcode"],
+                r["name_zh"],
+                r["name_pinyin"],
+                r["name_en"],
+                r["region_group"],
+                r["population"],
+                r["area_km2"],
+                r["townships"],
+                r["gdp"],
+            ]
+            for r in rows
+        ],
     )
     sites: dict[str, dict[str, int]] = {}
     for cat, total, rule, _src in CATEGORIES:
@@ -203,13 +238,17 @@ def build() -> dict[str, str]:
     out["staff.csv"] = _csv(["adcode", *kinds], [[a, *(staff[k][a] for k in kinds)] for a in ad])
     rates: dict[str, dict[str, float]] = {}
     for itype, total, rule in INCIDENTS:
-        weights = ({a: float(sites["geohazard_point"][a]) for a in ad}
-                   if itype == "landslide" else rule(rows))
+        weights = (
+            {a: float(sites["geohazard_point"][a]) for a in ad}
+            if itype == "landslide"
+            else rule(rows)
+        )
         wsum = sum(weights.values())
         rates[itype] = {a: round(total * weights[a] / wsum, 4) for a in ad}
     types = [t for t, *_ in INCIDENTS]
-    out["incident_rates.csv"] = _csv(["adcode", *types],
-                                     [[a, *(rates[t][a] for t in types)] for a in ad])
+    out["incident_rates.csv"] = _csv(
+        ["adcode", *types], [[a, *(rates[t][a] for t in types)] for a in ad]
+    )
     geo = json.loads((OUT / "districts.geojson").read_text(encoding="utf-8"))
     shapes = {f["properties"]["adcode"]: shape(f["geometry"]) for f in geo["features"]}
     depot_rows: list[list[object]] = []
@@ -219,42 +258,116 @@ def build() -> dict[str, str]:
         a = str(r["adcode"])
         x, y = inside_point(shapes[a])
         rented = 2 + int(r["townships"]) // 15  # ASSUMPTION A8
-        depot_rows.append([f"d{a}", f"{r['name_zh']}应急局车辆点", f"{r['name_pinyin']} emergency bureau",
-                           a, x, y, 0, 0, rented, 0])
-        wh_rows.append([f"w{a}", "district", f"{r['name_zh']}救灾物资储备库",
-                        f"{r['name_pinyin']} district relief warehouse", a, x, y])
+        depot_rows.append(
+            [
+                f"d{a}",
+                f"{r['name_zh']}应急局车辆点",
+                f"{r['name_pinyin']} emergency bureau",
+                a,
+                x,
+                y,
+                0,
+                0,
+                rented,
+                0,
+            ]
+        )
+        wh_rows.append(
+            [
+                f"w{a}",
+                "district",
+                f"{r['name_zh']}救灾物资储备库",
+                f"{r['name_pinyin']} district relief warehouse",
+                a,
+                x,
+                y,
+            ]
+        )
         pop_k = int(r["population"]) / 1000.0
         for commodity, per_k, lead in DISTRICT_STOCK:  # ASSUMPTION A10
-            s = int(round(per_k * pop_k))
+            s = round(per_k * pop_k)
             stock_rows.append([f"w{a}", commodity, s, s // 2, s, lead])
     cx, cy = inside_point(shapes["500112"])
-    depot_rows.append(["d_city", "市应急救援专业队车辆点", "City specialist rescue team", "500112",
-                       cx, cy, 0, 2, 0, 0])
-    wh_rows.append(["w_city", "city", "市级救灾物资储备库", "Municipal relief reserve", "500112",
-                    cx, cy])
-    wh_rows.append(["w_central", "city", "中央救灾物资重庆储备库", "Central relief reserve (Chongqing)",
-                    "500112", cx, cy])
+    depot_rows.append(
+        [
+            "d_city",
+            "市应急救援专业队车辆点",
+            "City specialist rescue team",
+            "500112",
+            cx,
+            cy,
+            0,
+            2,
+            0,
+            0,
+        ]
+    )
+    wh_rows.append(
+        ["w_city", "city", "市级救灾物资储备库", "Municipal relief reserve", "500112", cx, cy]
+    )
+    wh_rows.append(
+        [
+            "w_central",
+            "city",
+            "中央救灾物资重庆储备库",
+            "Central relief reserve (Chongqing)",
+            "500112",
+            cx,
+            cy,
+        ]
+    )
     for wid, items in CITY_STOCK.items():
         for commodity, units, lead in items:
             stock_rows.append([wid, commodity, units, units // 2, units, lead])
     out["depots.csv"] = _csv(
-        ["depot_id", "name_zh", "name_en", "adcode", "lon", "lat", "dedicated_rescue",
-         "dedicated_hazmat", "rented_rescue", "contracted_rescue"], depot_rows)
+        [
+            "depot_id",
+            "name_zh",
+            "name_en",
+            "adcode",
+            "lon",
+            "lat",
+            "dedicated_rescue",
+            "dedicated_hazmat",
+            "rented_rescue",
+            "contracted_rescue",
+        ],
+        depot_rows,
+    )
     out["warehouses.csv"] = _csv(
-        ["warehouse_id", "level", "name_zh", "name_en", "adcode", "lon", "lat"], wh_rows)
+        ["warehouse_id", "level", "name_zh", "name_en", "adcode", "lon", "lat"], wh_rows
+    )
     out["stocks.csv"] = _csv(
-        ["warehouse_id", "commodity", "stock_units", "reorder_point_units", "order_up_to_units",
-         "lead_time_days"], stock_rows)
+        [
+            "warehouse_id",
+            "commodity",
+            "stock_units",
+            "reorder_point_units",
+            "order_up_to_units",
+            "lead_time_days",
+        ],
+        stock_rows,
+    )
     return out
 
 
 #: district warehouse stock per 1,000 residents and lead time in days (ASSUMPTION A10)
-DISTRICT_STOCK = [("tent", 0.5, 14), ("quilt", 3.0, 7), ("folding_bed", 1.0, 10),
-                  ("raincoat", 1.0, 7), ("emergency_lamp", 0.3, 7)]
+DISTRICT_STOCK = [
+    ("tent", 0.5, 14),
+    ("quilt", 3.0, 7),
+    ("folding_bed", 1.0, 10),
+    ("raincoat", 1.0, 7),
+    ("emergency_lamp", 0.3, 7),
+]
 #: city-level reserves: 293,000 items (municipal) and 35,000 (central) — split is ASSUMPTION A11
 CITY_STOCK = {
-    "w_city": [("tent", 20_000, 30), ("quilt", 120_000, 14), ("folding_bed", 33_000, 21),
-               ("raincoat", 80_000, 14), ("emergency_lamp", 40_000, 14)],
+    "w_city": [
+        ("tent", 20_000, 30),
+        ("quilt", 120_000, 14),
+        ("folding_bed", 33_000, 21),
+        ("raincoat", 80_000, 14),
+        ("emergency_lamp", 40_000, 14),
+    ],
     "w_central": [("tent", 20_000, 60), ("folding_bed", 15_000, 60)],
 }
 
@@ -262,8 +375,7 @@ CITY_STOCK = {
 def main(argv: list[str]) -> int:
     tables = build()
     if "--check" in argv:
-        stale = [n for n, text in tables.items()
-                 if (OUT / n).read_text(encoding="utf-8") != text]
+        stale = [n for n, text in tables.items() if (OUT / n).read_text(encoding="utf-8") != text]
         if stale:
             print(f"out of date: {stale}; run python tools/build_chongqing.py")
             return 1
