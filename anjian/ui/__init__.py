@@ -1,0 +1,1 @@
+"""Streamlit pages. Thin: read widgets, call the cached API, render."""

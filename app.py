@@ -1,0 +1,34 @@
+"""anjian Streamlit front end: `streamlit run app.py`.
+
+A thin frame: session defaults, the language and scenario switches, and page navigation. Pages
+live in anjian/ui/ and call the same Python API as the CLI.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from anjian.ui import overview
+from anjian.ui.text import LANGUAGES, t
+from scenarios.builtin import names
+
+DEFAULTS = {"lang": "zh", "scenario": "chongqing"}
+
+st.set_page_config(page_title="anjian 安监", layout="wide")
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+
+with st.sidebar:
+    st.radio(
+        "语言 / Language",
+        list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key="lang",
+        horizontal=True,
+    )
+    lang = st.session_state["lang"]
+    st.selectbox(t("scenario", lang), names(), key="scenario")
+
+st.title(t("app_title", lang))
+page = st.navigation([st.Page(overview.render, title=t("overview", lang), url_path="overview")])
+page.run()

@@ -1,0 +1,49 @@
+"""The Streamlit app through AppTest: renders, switches language, changes the map figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _run() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_overview_renders_in_chinese_with_totals() -> None:
+    at = _run()
+    assert at.title[0].value == "安监：安全生产监管与应急资源规划"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["常住人口"] == "32,054,159"
+    assert metrics["监管人员"] == "30,000"
+    assert metrics["区县"] == "38"
+
+
+def test_language_switch_changes_labels() -> None:
+    at = _run()
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "anjian: work-safety and emergency planning"
+    assert {m.label for m in at.metric} >= {"Population", "Inspection staff"}
+
+
+def test_scenario_switch_shows_the_toy() -> None:
+    at = _run()
+    at.selectbox(key="scenario").set_value("toy").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["常住人口"] == "500,000"
+    assert metrics["区县"] == "3"
+
+
+def test_map_column_choice() -> None:
+    at = _run()
+    at.selectbox(key="overview_map_column").set_value("sites_per_staff").run()
+    assert not at.exception
+    assert at.selectbox(key="overview_map_column").value == "sites_per_staff"
