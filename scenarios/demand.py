@@ -67,7 +67,8 @@ def area_km2(geom: BaseGeometry) -> float:
     return float(total)
 
 
-def _inside_point(geom: BaseGeometry) -> tuple[float, float]:
+def inside_point(geom: BaseGeometry) -> tuple[float, float]:
+    """A point inside ``geom``: its centroid when that lies inside, else a representative point."""
     c = geom.centroid
     if not geom.contains(c):
         c = geom.representative_point()
@@ -77,7 +78,7 @@ def _inside_point(geom: BaseGeometry) -> tuple[float, float]:
 def _district_points(s: Scenario) -> DemandPoints:
     ids, lons, lats = [], [], []
     for adcode, d in s.districts.items():
-        x, y = _inside_point(d.geometry)
+        x, y = inside_point(d.geometry)
         ids.append(adcode)
         lons.append(x)
         lats.append(y)
@@ -143,7 +144,7 @@ def _grid_points(s: Scenario) -> DemandPoints:
         piece_areas = np.array([area_km2(g) for g in geoms])
         share = piece_areas / piece_areas.sum()
         for k, (g, sh) in enumerate(zip(geoms, share, strict=True)):
-            x, y = _inside_point(g)
+            x, y = inside_point(g)
             ids.append(f"{adcode}-{k:04d}")
             adcodes.append(adcode)
             lons.append(x)

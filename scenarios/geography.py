@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import shapely
 from pydantic import Field, PlainSerializer, PlainValidator, model_validator
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
@@ -17,6 +18,15 @@ from scenarios.common import Adcode, Ident, Name, Named, NonNegFloat, NonNegInt,
 
 
 def _to_multipolygon(value: Any) -> MultiPolygon:
+    try:
+        return _multipolygon(value)
+    except ValueError:
+        raise
+    except Exception as err:  # GEOS and shapely raise their own types on degenerate input
+        raise ValueError(f"not a usable polygon: {err}") from err
+
+
+def _multipolygon(value: Any) -> MultiPolygon:
     if isinstance(value, Polygon):
         value = MultiPolygon([value])
     if isinstance(value, MultiPolygon):
@@ -34,6 +44,11 @@ def _to_multipolygon(value: Any) -> MultiPolygon:
         raise ValueError(f"expected a GeoJSON Polygon/MultiPolygon, got {type(value).__name__}")
     if geom.is_empty:
         raise ValueError("the polygon is empty")
+    xy = shapely.get_coordinates(geom)
+    if not np.isfinite(xy).all():
+        raise ValueError("coordinates must be finite numbers")
+    if (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
+        raise ValueError("coordinates must be WGS-84 longitude/latitude degrees")
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
         polys = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon | MultiPolygon)]

@@ -179,7 +179,7 @@ def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, A
     for group, members in groups.items():
         if base_ref is None or any(m in tables for m in members):
             LOADERS[group](raw, prov, file_tables, tables if base_ref else None)
-    if "travel_matrix" in file_tables:
+    if "travel_matrix" in file_tables and isinstance(raw.get("travel", {}), dict):
         travel = dict(raw.get("travel", {}))
         travel["matrix"] = read_matrix(file_tables["travel_matrix"])
         raw["travel"] = travel

@@ -53,6 +53,15 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: TOML syntax error: {err}") from err
 
 
+def _records(path: Path) -> list[list[str]]:
+    """All CSV records of a text file (any of \\n, \\r\\n, \\r line ends)."""
+    text = read_text(path)
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        raise ScenarioError(f"{path}: not a readable CSV file: {err}") from err
+
+
 @dataclass(frozen=True)
 class CsvTable:
     """A CSV file as a header and rows of ``(line number, {column: cell})``."""
@@ -64,11 +73,7 @@ class CsvTable:
 
 def read_csv(path: Path, required: tuple[str, ...] = ()) -> CsvTable:
     """Read a CSV with a header row; reject ragged rows and duplicate or missing columns."""
-    text = read_text(path)
-    try:
-        records = list(csv.reader(io.StringIO(text)))
-    except csv.Error as err:
-        raise ScenarioError(f"{path}: not a readable CSV file: {err}") from err
+    records = _records(path)
     header = [h.strip() for h in records[0]]
     if any(not h for h in header):
         raise ScenarioError(f"{path} line 1: the header has an empty column name: {header}")
@@ -139,8 +144,9 @@ def read_boundaries(path: Path) -> dict[str, dict[str, Any]]:
 
 def read_matrix(path: Path) -> dict[str, Any]:
     """A square travel matrix CSV: first column the origin id, header row the destination ids."""
-    text = read_text(path)
-    records = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    records = [r for r in _records(path) if r and any(c.strip() for c in r)]
+    if not records:
+        raise ScenarioError(f"{path}: the matrix has no rows")
     header = [h.strip() for h in records[0][1:]]
     ids: list[str] = []
     minutes: list[list[float]] = []

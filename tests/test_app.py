@@ -47,3 +47,14 @@ def test_map_column_choice() -> None:
     at.selectbox(key="overview_map_column").set_value("sites_per_staff").run()
     assert not at.exception
     assert at.selectbox(key="overview_map_column").value == "sites_per_staff"
+
+
+def test_district_table_is_bilingual() -> None:
+    at = _run()
+    table = at.dataframe[0].value
+    assert list(table.columns[:4]) == ["区划代码", "名称", "拼音", "区域"]
+    assert "渝东北三峡库区城镇群" in set(table["区域"])
+    at.radio(key="lang").set_value("en").run()
+    table = at.dataframe[0].value
+    assert list(table.columns[:4]) == ["Adcode", "Name (Chinese)", "Pinyin", "Region group"]
+    assert table.shape == (38, 12)

@@ -376,3 +376,19 @@ def test_cli_exits_non_zero_with_the_message(toy_dir: Path, name: str) -> None:
     assert result.exit_code == 1
     assert "Invalid scenario" in result.output
     assert expected[0] in result.output.replace("\n", "")
+
+
+def test_travel_section_of_wrong_type_is_reported(toy_dir: Path) -> None:
+    with_matrix("id,900001,900002,900003\n900001,0,1,2\n900002,1,0,3\n900003,2,3,0\n")(toy_dir)
+    text = (toy_dir / TOML).read_text(encoding="utf-8")
+    start = text.index("[travel]")
+    end = text.index("[risk_tiers.high]")
+    (toy_dir / TOML).write_text(text[:start] + "travel = 3\n\n" + text[end:], encoding="utf-8")
+    with pytest.raises(ScenarioError, match="travel"):
+        load_scenario(toy_dir)
+
+
+def test_matrix_of_only_commas_is_reported(toy_dir: Path) -> None:
+    with_matrix(",,,\n,,\n")(toy_dir)
+    with pytest.raises(ScenarioError, match=r"travel\.csv: the matrix has no rows"):
+        load_scenario(toy_dir)

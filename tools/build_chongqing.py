@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scenarios.apportion import largest_remainder  # noqa: E402
+from scenarios.demand import inside_point as _inside  # noqa: E402
+from scenarios.loader import DISTRICT_COLUMNS  # noqa: E402
 
 SOURCE = ROOT / "data" / "chongqing" / "chongqing_districts.csv"
 OUT = ROOT / "scenarios" / "chongqing"
@@ -178,11 +180,8 @@ def geohazard_weights(rows: list[Row], total: int) -> dict[str, int]:
 
 def inside_point(geom: object) -> tuple[float, float]:
     """A point inside the polygon (centroid when it lies inside), rounded to 4 decimals."""
-    c = geom.centroid  # type: ignore[attr-defined]
-    if not geom.contains(c):  # type: ignore[attr-defined]
-        c = geom.representative_point()  # type: ignore[attr-defined]
-    x, y = round(c.x, 4), round(c.y, 4)
-    return x, y
+    x, y = _inside(geom)  # type: ignore[arg-type]
+    return round(x, 4), round(y, 4)
 
 
 def _csv(header: list[str], rows: list[list[object]]) -> str:
@@ -199,17 +198,7 @@ def build() -> dict[str, str]:
     ad = [str(r["adcode"]) for r in rows]
     out: dict[str, str] = {}
     out["districts.csv"] = _csv(
-        [
-            "adcode",
-            "name_zh",
-            "name_pinyin",
-            "name_en",
-            "region_group",
-            "population",
-            "area_km2",
-            "townships",
-            "gdp_100m_yuan",
-        ],
+        [*DISTRICT_COLUMNS, "gdp_100m_yuan"],
         [
             [
                 r["adcode"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import plotly.express as px
+import shapely
 import streamlit as st
 from shapely.geometry import mapping
 
@@ -12,6 +13,20 @@ from anjian.ui.text import t
 from scenarios import Scenario, ScenarioError, load_scenario
 from scenarios.summary import district_table
 
+TABLE_COLUMNS = [
+    "adcode",
+    "name_zh",
+    "name_pinyin",
+    "region_group",
+    "population",
+    "area_km2",
+    "townships",
+    "sites",
+    "staff",
+    "sites_per_staff",
+    "incidents_per_year",
+    "vehicles",
+]
 MAP_COLUMNS = ["population", "sites", "staff", "sites_per_staff", "incidents_per_year", "vehicles"]
 
 
@@ -29,6 +44,11 @@ def cached_geojson(ref: str) -> str:
         for a, d in s.districts.items()
     ]
     return json.dumps({"type": "FeatureCollection", "features": features})
+
+
+def _center(s: Scenario) -> dict[str, float]:
+    minx, miny, maxx, maxy = shapely.total_bounds([d.geometry for d in s.districts.values()])
+    return {"lon": float(minx + maxx) / 2, "lat": float(miny + maxy) / 2}
 
 
 def render() -> None:
@@ -57,7 +77,9 @@ def render() -> None:
     column = st.selectbox(
         t("map_of", lang), MAP_COLUMNS, format_func=lambda c: t(c, lang), key="overview_map_column"
     )
-    fig = px.choropleth(
+    # MapLibre with the blank "white-bg" style: no tiles, no token, nothing fetched from the
+    # internet (plotly's geo maps fetch a world topojson from a CDN, which offline sites lack).
+    fig = px.choropleth_map(
         df,
         geojson=json.loads(cached_geojson(ref)),
         locations="adcode",
@@ -66,26 +88,18 @@ def render() -> None:
         hover_name="name",
         color_continuous_scale="YlOrRd",
         labels={column: t(column, lang)},
+        map_style="white-bg",
+        center=_center(s),
+        zoom=6,
+        opacity=0.85,
     )
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=480)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520)
     st.plotly_chart(fig, width="stretch")
     st.subheader(t("district_table", lang))
-    shown = df[
-        [
-            "adcode",
-            "name_zh",
-            "name_pinyin",
-            "region_group",
-            "population",
-            "area_km2",
-            "townships",
-            "sites",
-            "staff",
-            "sites_per_staff",
-            "incidents_per_year",
-            "vehicles",
-        ]
-    ]
+    groups = {k: (g.name_zh if lang == "zh" else g.name_en) for k, g in s.region_groups.items()}
+    shown = df.assign(
+        region_group=df["region_group"].map(groups),
+        incidents_per_year=df["incidents_per_year"].round(1),
+    )[TABLE_COLUMNS].rename(columns={c: t(c, lang) for c in TABLE_COLUMNS})
     st.dataframe(shown, hide_index=True, key="overview_table")
     st.caption(t("coming", lang))

@@ -22,6 +22,10 @@ LABELS: dict[str, dict[str, str]] = {
     "incidents_per_year": {"zh": "年事件数", "en": "Incidents per year"},
     "vehicles": {"zh": "车辆", "en": "Vehicles"},
     "sites_per_staff": {"zh": "人均监管对象", "en": "Sites per staff member"},
+    "adcode": {"zh": "区划代码", "en": "Adcode"},
+    "name_zh": {"zh": "名称", "en": "Name (Chinese)"},
+    "name_pinyin": {"zh": "拼音", "en": "Pinyin"},
+    "region_group": {"zh": "区域", "en": "Region group"},
     "district_table": {"zh": "区县明细", "en": "District details"},
     "invalid": {"zh": "情景无效", "en": "Invalid scenario"},
     "coming": {
