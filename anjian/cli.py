@@ -18,6 +18,25 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from anjian import __version__
+
+        typer.echo(f"anjian {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """anjian (安监): plan inspectors, emergency vehicles and relief stocks."""
+
+
 scenario_app = typer.Typer(help="Validate, show and copy planning scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
 

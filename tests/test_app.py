@@ -20,7 +20,7 @@ def test_overview_renders_in_chinese_with_totals() -> None:
     at = _run()
     assert at.title[0].value == "安监：安全生产监管与应急资源规划"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["常住人口"] == "32,054,159"
+    assert metrics["常住人口"] == "3,205.4万"
     assert metrics["监管人员"] == "30,000"
     assert metrics["区县"] == "38"
 
@@ -30,7 +30,9 @@ def test_language_switch_changes_labels() -> None:
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "anjian: work-safety and emergency planning"
-    assert {m.label for m in at.metric} >= {"Population", "Inspection staff"}
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Population"] == "32.05 M"
+    assert metrics["Inspection staff"] == "30,000"
 
 
 def test_scenario_switch_shows_the_toy() -> None:
@@ -38,15 +40,19 @@ def test_scenario_switch_shows_the_toy() -> None:
     at.selectbox(key="scenario").set_value("toy").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["常住人口"] == "500,000"
+    assert metrics["常住人口"] == "50.0万"
     assert metrics["区县"] == "3"
 
 
-def test_map_column_choice() -> None:
+def test_map_column_choice_survives_language_switch() -> None:
     at = _run()
-    at.selectbox(key="overview_map_column").set_value("sites_per_staff").run()
+    at.selectbox(key="overview_map_column_zh").set_value("sites_per_staff").run()
     assert not at.exception
-    assert at.selectbox(key="overview_map_column").value == "sites_per_staff"
+    assert at.selectbox(key="overview_map_column_zh").value == "sites_per_staff"
+    at.radio(key="lang").set_value("en").run()
+    box = at.selectbox(key="overview_map_column_en")
+    assert box.value == "sites_per_staff"
+    assert box.options[0] == "Population"
 
 
 def test_district_table_is_bilingual() -> None:

@@ -51,3 +51,11 @@ def test_new_into_non_empty_folder_fails(tmp_path: Path) -> None:
     result = runner.invoke(app, ["scenario", "new", "--from", "toy", str(tmp_path)])
     assert result.exit_code == 1
     assert "already exists" in result.output
+
+
+def test_version() -> None:
+    import anjian
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"anjian {anjian.__version__}"

@@ -66,7 +66,9 @@ def render() -> None:
     totals = s.totals()
     cols = st.columns(5)
     cols[0].metric(t("districts", lang), f"{totals['districts']:,}")
-    cols[1].metric(t("population", lang), f"{totals['population']:,}")
+    pop = totals["population"]
+    pop_text = f"{pop / 1e4:,.1f}万" if lang == "zh" else f"{pop / 1e6:,.2f} M"
+    cols[1].metric(t("population", lang), pop_text, help=f"{pop:,}")
     cols[2].metric(t("sites", lang), f"{totals['sites']:,}")
     cols[3].metric(t("staff", lang), f"{totals['staff']:,}")
     cols[4].metric(t("vehicles", lang), f"{totals['vehicles']:,}")
@@ -74,9 +76,16 @@ def render() -> None:
     df = district_table(s)
     df["sites_per_staff"] = (df["sites"] / df["staff"].where(df["staff"] > 0)).round(1)
     df["name"] = df["name_zh"] + " " + df["name_pinyin"]
+    # One widget per language (the browser keeps a widget's formatted options), sharing the
+    # chosen figure through session state so switching language keeps the choice.
     column = st.selectbox(
-        t("map_of", lang), MAP_COLUMNS, format_func=lambda c: t(c, lang), key="overview_map_column"
+        t("map_of", lang),
+        MAP_COLUMNS,
+        index=MAP_COLUMNS.index(st.session_state.get("map_column", "population")),
+        format_func=lambda c: t(c, lang),
+        key=f"overview_map_column_{lang}",
     )
+    st.session_state["map_column"] = column
     # MapLibre with the blank "white-bg" style: no tiles, no token, nothing fetched from the
     # internet (plotly's geo maps fetch a world topojson from a CDN, which offline sites lack).
     fig = px.choropleth_map(
