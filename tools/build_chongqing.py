@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from scenarios.apportion import largest_remainder  # noqa: E402
 from scenarios.demand import inside_point as _inside  # noqa: E402
-from scenarios.loader import DISTRICT_COLUMNS  # noqa: E402
+from scenarios.loader import DISTRICT_COLUMNS, STOCK_COLUMNS  # noqa: E402
 
 SOURCE = ROOT / "data" / "chongqing" / "chongqing_districts.csv"
 OUT = ROOT / "scenarios" / "chongqing"
@@ -326,17 +326,7 @@ def build() -> dict[str, str]:
     out["warehouses.csv"] = _csv(
         ["warehouse_id", "level", "name_zh", "name_en", "adcode", "lon", "lat"], wh_rows
     )
-    out["stocks.csv"] = _csv(
-        [
-            "warehouse_id",
-            "commodity",
-            "stock_units",
-            "reorder_point_units",
-            "order_up_to_units",
-            "lead_time_days",
-        ],
-        stock_rows,
-    )
+    out["stocks.csv"] = _csv(list(STOCK_COLUMNS), stock_rows)
     return out
 
 
