@@ -38,6 +38,13 @@ class SiteCategory(Named):
     deaths_per_accident: Amount
     incident_type: Ident
     flood_season_patrol: bool = False
+    major_hazard_source: bool = Field(
+        default=False, description="Inspections of these sites take priority over routine ones."
+    )
+    inspected_by: Literal["district", "city"] = Field(
+        default="district",
+        description="Whose queue the inspections join: the district's pool or the city's.",
+    )
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> SiteCategory:
@@ -86,6 +93,12 @@ class FloodSeasonRegime(Strict):
     village_patrol_every_days: PosFloat = 1.0
     township_spot_check_every_days: PosFloat = 7.0
     district_inspection_every_days: PosFloat = 30.0
+    township_spot_check_share: Probability = Field(
+        default=0.25, description="Share of flood-patrol sites checked in each spot-check round."
+    )
+    village_patrol_catch_share: Probability = Field(
+        default=0.5, description="Share of arising hazards the village daily patrol removes."
+    )
 
 
 class InspectionPolicy(Strict):
@@ -95,6 +108,10 @@ class InspectionPolicy(Strict):
     compliance_with_penalty: Probability
     compliance_without_penalty: Probability
     flood_season: FloodSeasonRegime
+    release_days_before_due: NonNegFloat = Field(
+        default=14.0, description="Routine inspections join the queue this long before due."
+    )
+    shift_start_h: Annotated[float, Field(ge=0.0, lt=24.0)] = 8.0
 
     @model_validator(mode="after")
     def _penalty_helps(self) -> InspectionPolicy:
