@@ -1,0 +1,579 @@
+"""Inspection workload simulation (SimPy): inspectors, latent hazards, the enforcement loop,
+complaints, the flood-season regime, staff turnover and accidents.
+
+Time base: minutes from the start of the run.
+
+What is modelled
+----------------
+* **Sites** (see :mod:`sim.sites`) accumulate latent hazards (隐患) as a Poisson process whose
+  rate already nets out the site's own daily/weekly/monthly self-checks. In the flood season the
+  village daily patrol removes a further share of arising hazards at flood-patrol sites.
+* **Jobs** enter a priority queue (lower class first, then earlier due time): complaints (0),
+  re-inspections at rectification deadlines (1), major hazard sources (2), routine inspections
+  (3; ordering by due time puts overdue ones first) — the order the report's practice implies.
+  Routine inspections join the queue ``release_days_before_due`` before they fall due; the next
+  one falls due one interval after the last was done (the flood-season interval applies to
+  flood-patrol sites during the season). Each flood-season week a share of flood-patrol sites
+  gets a township spot check (class 3). Complaints arrive per district as a Poisson process at
+  a uniformly chosen site of the district.
+* **Inspectors** are SimPy processes pulling from their district's queue (or the city queue for
+  city-scope kinds and categories ``inspected_by = "city"``). A kind's headcount × its
+  ``inspection_time_share`` gives full-time equivalents, spread over ``ceil(FTE)`` inspectors
+  with proportionally shorter shifts (:mod:`sim.calendar`). A job takes a round trip from the
+  inspector's base district (district-to-district travel plus an intra-district term) plus the
+  category's inspection duration, in working time.
+* **Outcome**: each latent hazard is detected with the kind's probability (lower without
+  equipment; times ``novice_detection_factor`` until the inspector is competent). Detected
+  hazards get an order with a deadline and a re-inspection; there each ordered hazard is fixed
+  with ``compliance_with_penalty`` if the order came from someone who can penalise, else
+  ``compliance_without_penalty``. Unfixed hazards are penalised (if the re-inspector can) and
+  the loop repeats (三部曲). Ordered hazards count as open (risky) until fixed.
+* **Turnover**: each post is left after an exponential time (``attrition_per_year``); it stays
+  vacant for ``hiring_time``; the new hire is a novice for ``time_to_competence``.
+* **Accidents** at a site arrive with intensity ``accidents_per_site_year +
+  accidents_per_open_hazard_year × open hazards``, drawn exactly by the time-change method
+  (each site's unit-rate exponential thresholds on its cumulative intensity); deaths per accident
+  from the category's distribution. They are exposed as an incident table (time, place, type)
+  for the emergency-response model.
+
+Assumptions worth knowing (docs/model-inspection.md has the full list): sites are located at
+district level; hazard state is updated lazily at visits (exact, because nothing else changes it
+in between); working days are spread evenly over the year; an inspector finishes the job in hand
+before leaving.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from scenarios.demand import build_demand_points
+from scenarios.scenario import Scenario
+from scenarios.travel import geometric_minutes
+from sim.calendar import DAY_MIN, WorkCalendar
+from sim.dispatch import JobPool
+from sim.sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
+from sim.streams import Streams
+
+COMPLAINT, REINSPECTION, MAJOR, ROUTINE = 0, 1, 2, 3
+JOB_NAMES = {COMPLAINT: "complaint", REINSPECTION: "reinspection", MAJOR: "major_hazard",
+             ROUTINE: "routine"}  # fmt: skip
+SPOT = 4  # kind code for spot checks (queued as class ROUTINE)
+INF = float("inf")
+
+
+@dataclass(frozen=True)
+class InspectionConfig:
+    """Run settings (not part of the scenario)."""
+
+    years: float = 1.0
+    seed: int = 0
+    replication: int = 0
+    initial_due: Literal["spread", "start"] = "spread"
+    snapshot_days: float = 30.0
+    trace: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.years > 0:
+            raise ValueError(f"years must be > 0, got {self.years}")
+        if not self.snapshot_days > 0:
+            raise ValueError(f"snapshot_days must be > 0, got {self.snapshot_days}")
+
+
+@dataclass
+class InspectionResult:
+    """Tidy outputs of one replication."""
+
+    kpis: pd.DataFrame  # rep, level, key, kpi, value
+    series: pd.DataFrame  # rep, day, adcode, backlog
+    accidents: pd.DataFrame  # rep, time_min, adcode, category, incident_type, deaths
+    trace: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+class _Buffer:
+    """Blocks of pre-drawn numbers from one stream (scalar draws from numpy are slow)."""
+
+    __slots__ = ("_draw", "_i", "_block")
+
+    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
+        self._draw = draw
+        self._block: list[float] = []
+        self._i = 0
+
+    def next(self) -> float:
+        if self._i >= len(self._block):
+            self._block = self._draw(4096).tolist()
+            self._i = 0
+        value = self._block[self._i]
+        self._i += 1
+        return value
+
+
+class Inspector:
+    """One post: who holds it, when they leave, what they have done."""
+
+    __slots__ = ("kind", "district", "queue", "calendar", "can_penalise", "p_detect",
+                 "novice", "competent_at", "leave_at", "busy_min", "travel_min", "vacant_work",
+                 "inspections", "penalties", "name", "vacant_since")  # fmt: skip
+
+    def __init__(self, **kw: Any) -> None:
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+
+def district_travel(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """District-to-district one-way minutes and each district's intra-district minutes.
+
+    Intra-district: the matrix diagonal for a user matrix at district resolution; otherwise
+    half the side of a square of the district's area, × circuity ÷ the region-group speed.
+    """
+    if s.travel.model == "matrix" and s.travel.matrix is not None and s.demand.resolution == "district":
+        index = {pid: i for i, pid in enumerate(s.travel.matrix.ids)}
+        order = [index[a] for a in s.districts]
+        m = np.asarray(s.travel.matrix.minutes, dtype=float)[np.ix_(order, order)]
+        return m - np.diag(np.diag(m)), np.diag(m).copy()
+    pts = build_demand_points(s.model_copy(update={"demand": s.demand.model_copy(update={"resolution": "district"})}))
+    m = geometric_minutes(s, pts.lon, pts.lat, pts.region_group, pts.lon, pts.lat, pts.region_group)
+    intra = np.array([
+        60.0 * 0.5 * math.sqrt(d.area_km2) * s.travel.circuity_factor
+        / s.region_groups[d.region_group].road_speed_kmh
+        for d in s.districts.values()
+    ])  # fmt: skip
+    return m, intra
+
+
+def _leave_rate(share_per_year: float) -> float:
+    """Leaving rate per minute such that ``share_per_year`` of posts are left within a year."""
+    if share_per_year <= 0:
+        return 0.0
+    if share_per_year >= 1:
+        return 50.0 / MIN_PER_YEAR  # everyone leaves within weeks: a practical ceiling
+    return -math.log1p(-share_per_year) / MIN_PER_YEAR
+
+
+class InspectionModel:
+    """One replication of the inspection model for a scenario (see the module docstring)."""
+
+    def __init__(self, scenario: Scenario, config: InspectionConfig) -> None:
+        self.s = scenario
+        self.cfg = config
+        self.streams = Streams(config.seed, config.replication)
+        self.env = simpy.Environment()
+        self.horizon = config.years * MIN_PER_YEAR
+        self.districts = list(scenario.districts)
+        self.cats = list(scenario.site_categories)
+        self.kinds = list(scenario.inspector_kinds)
+        self.sites = build_sites(scenario)
+        self.hazards = draw_hazards(self.sites, self.horizon, self.streams("hazards"))
+        inter, intra = district_travel(scenario)
+        self.inter: list[list[float]] = inter.tolist()
+        self.intra: list[float] = intra.tolist()
+        fs = scenario.inspection.flood_season
+        self.flood = flood_windows(fs.months, self.horizon)
+        self.flood_starts = [a for a, _ in self.flood]
+        self.trace: list[tuple[Any, ...]] = []
+        self._seq = 0
+        self._init_site_state()
+        self._init_counters()
+        self._init_queues_and_staff()
+
+    # -- set-up ----------------------------------------------------------------------------
+    def _init_site_state(self) -> None:
+        n = len(self.sites)
+        cats = [self.s.site_categories[c] for c in self.cats]
+        self.site_cat = self.sites.category.tolist()
+        self.site_dist = self.sites.district.tolist()
+        self.site_flood = self.sites.flood_patrol.tolist()
+        self.site_interval = self.sites.interval_min.tolist()
+        self.site_flood_interval = self.sites.flood_interval_min.tolist()
+        self.last_t = [0.0] * n
+        self.latent = [0] * n
+        self.ordered = [0] * n
+        self.ptr = self.hazards.start[:-1].tolist()
+        self.ptr_end = self.hazards.start[1:].tolist()
+        self.h_times = self.hazards.times.tolist()
+        self.h_keep = self.hazards.keep_u.tolist()
+        self.version = [0] * n
+        self.next_due = [INF] * n
+        self.reinsp_pending = [False] * n
+        self.order_penaliser = [False] * n
+        acc = self.streams("accidents")
+        self.acc_cum = [0.0] * n
+        self.acc_next = acc.exponential(1.0, n).tolist()
+        self.acc_exp = _Buffer(lambda k: acc.exponential(1.0, k))
+        self.a0 = [c.accidents_per_site_year / MIN_PER_YEAR for c in cats]
+        self.a1 = [c.accidents_per_open_hazard_year / MIN_PER_YEAR for c in cats]
+        self.rect_min = [c.rectification_days * DAY_MIN for c in cats]
+        deaths_rng = self.streams("deaths")
+        self.deaths_draw = [c.deaths_per_accident.sampler(deaths_rng) for c in cats]
+        self.durations = [
+            _Buffer(c.inspection_duration.sampler(self.streams(f"duration/{k}")))
+            for k, c in zip(self.cats, cats, strict=True)
+        ]
+        self.u_detect = _Buffer(self.streams("detection").random)
+        self.u_comply = _Buffer(self.streams("compliance").random)
+        self.village = self.s.inspection.flood_season.village_patrol_catch_share
+        self.release_min = self.s.inspection.release_days_before_due * DAY_MIN
+        self.site_major = self.sites.major.tolist()
+        self.site_city = self.sites.city.tolist()
+        self.accident_rows: list[tuple[float, int, int, int]] = []
+
+    COUNTERS_DC = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
+                   "latent_min", "open_min", "orders", "reinspections", "closures")  # fmt: skip
+
+    def _init_counters(self) -> None:
+        """Counters as nested Python lists (much faster to bump than numpy scalars); turned
+        into arrays once, after the run."""
+        nd, nc, nk = len(self.districts), len(self.cats), len(self.kinds)
+        for name in self.COUNTERS_DC:
+            setattr(self, name, [[0.0] * nc for _ in range(nd)])
+        self.done = [[[0.0] * 5 for _ in range(nc)] for _ in range(nd)]
+        self.wait_sum = [[0.0] * 5 for _ in range(nd)]
+        self.wait_n = [[0.0] * 5 for _ in range(nd)]
+        self.penalties = [[0.0] * nk for _ in range(nd)]
+        self.by_kind_done = [[0.0] * nk for _ in range(nd)]
+        self.complaints_without_site = 0
+        self.backlog_rows: list[tuple[float, int, int]] = []
+
+    def _counters_to_arrays(self) -> None:
+        for name in (*self.COUNTERS_DC, "done", "wait_sum", "wait_n", "penalties", "by_kind_done"):
+            setattr(self, name, np.array(getattr(self, name), dtype=float))
+
+    def _init_queues_and_staff(self) -> None:
+        s = self.s
+        self.queues = [JobPool(self.env, self._current, self._start) for _ in self.districts]
+        city_kinds = [k for k in self.kinds if s.inspector_kinds[k].scope == "city"]
+        has_city_staff = any(s.staff[a][k] > 0 for a in self.districts for k in city_kinds)
+        self.city_queue = JobPool(self.env, self._current, self._start) if has_city_staff else None
+        self.inspectors: list[Inspector] = []
+        equip = self.streams("equipment")
+        attr = self.streams("attrition")
+        shift_start = s.inspection.shift_start_h * 60.0
+        for di, adcode in enumerate(self.districts):
+            for ki, kind_key in enumerate(self.kinds):
+                kind = s.inspector_kinds[kind_key]
+                fte = s.staff[adcode][kind_key] * kind.inspection_time_share
+                if fte <= 0:
+                    continue
+                n = math.ceil(fte - 1e-9)
+                shift = kind.hours_per_day * 60.0 * kind.days_per_year / 365.0 * fte / n
+                cal = WorkCalendar(shift_start, min(shift, DAY_MIN))
+                queue = self.city_queue if (kind.scope == "city" and self.city_queue) else self.queues[di]
+                for j in range(n):
+                    equipped = equip.random() < kind.equipped_share
+                    rate = _leave_rate(kind.attrition_per_year)
+                    self.inspectors.append(Inspector(
+                        kind=ki, district=di, queue=queue, calendar=cal,
+                        can_penalise=kind.can_penalise,
+                        p_detect=kind.detection_probability if equipped
+                        else kind.detection_probability_without_equipment,
+                        novice=kind.novice_detection_factor, competent_at=0.0,
+                        leave_at=attr.exponential(1.0 / rate) if rate > 0 else INF,
+                        busy_min=0.0, travel_min=0.0, vacant_work=0.0, inspections=0,
+                        penalties=0, name=f"{adcode}/{kind_key}/{j}", vacant_since=INF,
+                    ))  # fmt: skip
+        self.hiring = {ki: s.inspector_kinds[k].hiring_time.sampler(self.streams(f"hiring/{k}"))
+                       for ki, k in enumerate(self.kinds)}  # fmt: skip
+        self.competence = {
+            ki: s.inspector_kinds[k].time_to_competence.sampler(self.streams(f"competence/{k}"))
+            for ki, k in enumerate(self.kinds)
+        }
+        self.attr_rng = attr
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _in_flood(self, t: float) -> bool:
+        i = bisect_right(self.flood_starts, t) - 1
+        return i >= 0 and t < self.flood[i][1]
+
+    def _queue_for(self, site: int) -> JobPool:
+        if self.city_queue is not None and self.site_city[site]:
+            return self.city_queue
+        return self.queues[self.site_dist[site]]
+
+    def _current(self, job: tuple[int, int, int]) -> bool:
+        """False for a routine job superseded by a rescheduled one."""
+        return job[2] == self.version[job[0]]
+
+    def _add(self, cls: int, release: float, due: float, site: int, kind: int,
+             version: int = -1) -> None:  # fmt: skip
+        """Queue a job: ``kind`` is the job kind, ``cls`` its priority class.
+
+        Planned work (all but complaints) is released at the start of its day: inspectors plan
+        by the day, and one wake-up per pool and day replaces one per job.
+        """
+        if cls != COMPLAINT:
+            release = release - release % DAY_MIN
+        self._seq += 1
+        job = (site, kind, self.version[site] if version < 0 else version)
+        self._queue_for(site).push(cls, (due, self._seq, release, job))
+
+    def _schedule_routine(self, site: int, due: float) -> None:
+        self.version[site] += 1
+        self.next_due[site] = due
+        kind = MAJOR if self.site_major[site] else ROUTINE
+        release = max(0.0, due - self.release_min)
+        self._add(kind, release, due, site, kind)
+
+    def _interval_at(self, site: int, t: float) -> float:
+        if self.site_flood[site] and self._in_flood(t):
+            return float(self.site_flood_interval[site])
+        return float(self.site_interval[site])
+
+    # -- hazards and accidents at a site ---------------------------------------------------
+    def _update(self, i: int, t: float) -> None:
+        """Bring site ``i`` to time ``t``: hazard arrivals, exposure, accidents."""
+        t0 = self.last_t[i]
+        if t <= t0:
+            return
+        lat0 = self.latent[i]
+        ordered = self.ordered[i]
+        p, end = self.ptr[i], self.ptr_end[i]
+        times = self.h_times
+        births: list[float] = []
+        if p < end and times[p] <= t:
+            flood_site = self.site_flood[i]
+            while p < end and times[p] <= t:
+                b = times[p]
+                if not (flood_site and self.h_keep[p] < self.village and self._in_flood(b)):
+                    births.append(b)
+                p += 1
+            self.ptr[i] = p
+        span = t - t0
+        lat_int = lat0 * span + (len(births) * t - sum(births) if births else 0.0)
+        open_int = lat_int + ordered * span
+        d, c = self.site_dist[i], self.site_cat[i]
+        self.latent_min[d][c] += lat_int
+        self.open_min[d][c] += open_int
+        if births:
+            self.arisen[d][c] += len(births)
+        a0, a1 = self.a0[c], self.a1[c]
+        gain = a0 * span + a1 * open_int
+        if self.acc_cum[i] + gain >= self.acc_next[i]:
+            self._accidents(i, t0, t, lat0 + ordered, births, a0, a1)
+        else:
+            self.acc_cum[i] += gain
+        self.latent[i] = lat0 + len(births)
+        self.last_t[i] = t
+
+    def _accidents(self, i: int, t0: float, t1: float, open0: int, births: list[float],
+                   a0: float, a1: float) -> None:  # fmt: skip
+        """Walk the piecewise-constant intensity and record every threshold crossing."""
+        cum = self.acc_cum[i]
+        level = open0
+        edges = [*births, t1]
+        start = t0
+        for edge in edges:
+            rate = a0 + a1 * level
+            while rate > 0 and cum + rate * (edge - start) >= self.acc_next[i]:
+                at = start + (self.acc_next[i] - cum) / rate
+                self._record_accident(i, at)
+                cum = self.acc_next[i]
+                start = at
+                self.acc_next[i] += self.acc_exp.next()
+            cum += rate * (edge - start)
+            start = edge
+            level += 1
+        self.acc_cum[i] = cum
+
+    def _record_accident(self, i: int, at: float) -> None:
+        c = self.site_cat[i]
+        deaths = max(0, int(round(float(self.deaths_draw[c](1)[0]))))
+        self.accident_rows.append((at, self.site_dist[i], c, deaths))
+        if self.cfg.trace:
+            self.trace.append((at, "accident", i, deaths))
+
+    # -- visits ----------------------------------------------------------------------------
+    def _detect(self, i: int, ins: Inspector, t: float) -> int:
+        n = self.latent[i]
+        if n == 0:
+            return 0
+        p = ins.p_detect * (ins.novice if t < ins.competent_at else 1.0)
+        u = self.u_detect
+        k = sum(1 for _ in range(n) if u.next() < p)
+        if k:
+            d, c = self.site_dist[i], self.site_cat[i]
+            self.latent[i] -= k
+            self.ordered[i] += k
+            self.detected[d][c] += k
+            self.orders[d][c] += 1
+            self.order_penaliser[i] = self.order_penaliser[i] or ins.can_penalise
+            if not self.reinsp_pending[i]:
+                self.reinsp_pending[i] = True
+                deadline = t + self.rect_min[c]
+                self._add(REINSPECTION, deadline, deadline, i, REINSPECTION)
+        return k
+
+    def _reinspect(self, i: int, ins: Inspector, t: float) -> None:
+        d, c = self.site_dist[i], self.site_cat[i]
+        self.reinspections[d][c] += 1
+        self.reinsp_pending[i] = False
+        policy = self.s.inspection
+        p = policy.compliance_with_penalty if self.order_penaliser[i] else policy.compliance_without_penalty
+        n = self.ordered[i]
+        fixed = sum(1 for _ in range(n) if self.u_comply.next() < p)
+        self.ordered[i] -= fixed
+        self.rectified[d][c] += fixed
+        if self.ordered[i] > 0:
+            if ins.can_penalise:
+                self.penalties[d][ins.kind] += 1
+                ins.penalties += 1
+                self.order_penaliser[i] = True
+            self.reinsp_pending[i] = True
+            deadline = t + self.rect_min[c]
+            self._add(REINSPECTION, deadline, deadline, i, REINSPECTION)
+        else:
+            self.closures[d][c] += 1
+            self.order_penaliser[i] = False
+
+    def _outcome(self, entry: Any, ins: Inspector, t: float) -> None:
+        due = entry[0]
+        i, kind, version = entry[3]
+        self._update(i, t)
+        d, c = self.site_dist[i], self.site_cat[i]
+        self.done[d][c][kind] += 1
+        self.by_kind_done[ins.district][ins.kind] += 1
+        ins.inspections += 1
+        if kind == REINSPECTION:
+            self._reinspect(i, ins, t)
+        found = self._detect(i, ins, t)
+        if self.cfg.trace:
+            self.trace.append((t, "finish", ins.name, i, JOB_NAMES.get(kind, "spot_check"), found))
+        if kind in (ROUTINE, MAJOR) and version == self.version[i]:
+            if t <= due:
+                self.routine_on_time[d][c] += 1
+            else:
+                self.routine_overdue_min[d][c] += t - due
+            # done early: keep the nominal schedule; done late: the interval restarts now
+            self._schedule_routine(i, max(t, due) + self._interval_at(i, t))
+
+    # -- processes -------------------------------------------------------------------------
+    def _start(self, ins: Inspector, cls: int, entry: Any) -> None:
+        """``ins`` takes the job: travel and inspect in working time, finish by a callback."""
+        env = self.env
+        now = env.now
+        if now >= ins.leave_at:
+            # The post fell vacant at leave_at (perhaps while idle, when it changed nothing):
+            # hand the job back and wait out what is left of the vacancy.
+            ins.queue.push(cls, entry)
+            self._vacancy(ins, ins.leave_at)
+            return
+        i, kind, _ = entry[3]
+        sd = self.site_dist[i]
+        travel = 2.0 * (self.inter[ins.district][sd] + self.intra[sd])
+        work = travel + self.durations[self.site_cat[i]].next()
+        start, end = ins.calendar.span(now, work)
+        self.wait_sum[sd][kind] += start - entry[2]
+        self.wait_n[sd][kind] += 1
+        if self.cfg.trace:
+            self.trace.append((start, "start", ins.name, i, JOB_NAMES.get(kind, "spot_check")))
+        ins.busy_min += work
+        ins.travel_min += travel
+        done = env.timeout(end - now)
+        done.callbacks.append(lambda _e: self._finish(ins, entry))
+
+    def _finish(self, ins: Inspector, entry: Any) -> None:
+        self._outcome(entry, ins, self.env.now)
+        ins.queue.free(ins)
+
+    def _vacancy(self, ins: Inspector, start: float) -> None:
+        hire = float(self.hiring[ins.kind](1)[0])
+        if self.cfg.trace:
+            self.trace.append((start, "leave", ins.name))
+        ins.vacant_since = start
+        end = max(start + hire, self.env.now)
+        back = self.env.timeout(end - self.env.now)
+        back.callbacks.append(lambda _e: self._hired(ins, start, end))
+
+    def _hired(self, ins: Inspector, start: float, end: float) -> None:
+        ins.vacant_since = INF
+        ins.vacant_work += ins.calendar.work_between(start, min(end, self.horizon))
+        ins.competent_at = end + float(self.competence[ins.kind](1)[0])
+        rate = _leave_rate(self.s.inspector_kinds[self.kinds[ins.kind]].attrition_per_year)
+        ins.leave_at = end + self.attr_rng.exponential(1.0 / rate) if rate > 0 else INF
+        ins.queue.free(ins)
+
+    def _complaints(self, d: int, times: np.ndarray, picks: np.ndarray) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        sites = self.sites.by_district[d]
+        for t, u in zip(times.tolist(), picks.tolist(), strict=True):
+            yield env.timeout(t - env.now)
+            if len(sites) == 0:
+                self.complaints_without_site += 1
+                continue
+            i = int(sites[int(u * len(sites))])
+            self._add(COMPLAINT, t, t, i, COMPLAINT)
+
+    def _flood_season(self) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        fs = self.s.inspection.flood_season
+        rng = self.streams("spot_checks")
+        flood_sites = np.flatnonzero(self.sites.flood_patrol)
+        every = fs.district_inspection_every_days * DAY_MIN
+        week = fs.township_spot_check_every_days * DAY_MIN
+        for start, end in self.flood:
+            yield env.timeout(start - env.now)
+            phase = rng.uniform(0.0, every, len(flood_sites))
+            for i, ph in zip(flood_sites.tolist(), phase.tolist(), strict=True):
+                if self.next_due[i] > start + every:
+                    self._schedule_routine(i, start + ph)
+            t = start
+            while t < end:
+                chosen = flood_sites[rng.random(len(flood_sites)) < fs.township_spot_check_share]
+                for i in chosen.tolist():
+                    self._add(SPOT, t, t + week, i, SPOT, version=self.version[i])
+                t += week
+                if t < end:
+                    yield env.timeout(t - env.now)
+
+    def _snapshots(self) -> Generator[simpy.Event, Any, None]:
+        step = self.cfg.snapshot_days * DAY_MIN
+        while True:
+            yield self.env.timeout(step)
+            for d, q in enumerate(self.queues):
+                self.backlog_rows.append((self.env.now / DAY_MIN, d, q.backlog()))
+
+    # -- run -------------------------------------------------------------------------------
+    def run(self) -> InspectionResult:
+        """Simulate the horizon and return the tidy results."""
+        env = self.env
+        phase = self.streams("phase")
+        n = len(self.sites)
+        if self.cfg.initial_due == "start":
+            first = np.zeros(n)
+        else:
+            first = phase.random(n) * self.sites.interval_min
+        for i, due in enumerate(first.tolist()):
+            self._schedule_routine(i, due)
+        pop = np.array([d.population for d in self.s.districts.values()], dtype=float)
+        rate = self.s.inspection.complaints_per_100k_population_year * pop / 1e5 / MIN_PER_YEAR
+        crng = self.streams("complaints")
+        for d in range(len(self.districts)):
+            count = crng.poisson(rate[d] * self.horizon)
+            times = np.sort(crng.uniform(0.0, self.horizon, count))
+            env.process(self._complaints(d, times, crng.random(count)))
+        env.process(self._snapshots())
+        if self.flood:
+            env.process(self._flood_season())
+        for ins in self.inspectors:
+            ins.queue.idle.append(ins)
+        for pool in [*self.queues, *([self.city_queue] if self.city_queue else [])]:
+            pool.assign()
+        env.run(until=self.horizon)
+        for i in range(n):
+            self._update(i, self.horizon)
+        self._counters_to_arrays()
+        from sim.inspection_kpi import collect
+
+        return collect(self)
+
+
+def simulate_inspections(scenario: Scenario, config: InspectionConfig) -> InspectionResult:
+    """Run one replication of the inspection model."""
+    return InspectionModel(scenario, config).run()

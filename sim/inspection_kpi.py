@@ -1,0 +1,162 @@
+"""KPIs of one inspection-model replication, as a tidy table (level, key, kpi, value).
+
+Levels: ``city`` (key ``all``), ``district`` (key adcode), ``category`` (key category id) and
+``kind`` (key inspector kind id). Times in the KPI names carry their unit (``_h``, ``_days``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.calendar import DAY_MIN
+from sim.sites import MIN_PER_YEAR
+
+if TYPE_CHECKING:
+    from sim.inspection import InspectionModel, InspectionResult
+
+LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a / b) if b > 0 else float("nan")
+
+
+def _required(m: InspectionModel) -> np.ndarray:
+    """Nominal routine inspections due in the horizon, by district × category."""
+    flood_min = sum(b - a for a, b in m.flood)
+    normal_min = m.horizon - flood_min
+    per_site = normal_min / m.sites.interval_min + flood_min / m.sites.flood_interval_min
+    out = np.zeros((len(m.districts), len(m.cats)))
+    np.add.at(out, (m.sites.district, m.sites.category), per_site)
+    return out
+
+
+def collect(m: InspectionModel) -> InspectionResult:
+    """Aggregate the model's counters into the result tables."""
+    from sim.inspection import COMPLAINT, MAJOR, REINSPECTION, ROUTINE, InspectionResult
+
+    rep = m.cfg.replication
+    rows: list[tuple[str, str, str, float]] = []
+    years = m.horizon / MIN_PER_YEAR
+    required = _required(m)
+    routine_done = m.done[:, :, ROUTINE] + m.done[:, :, MAJOR]
+    acc = np.array(m.accident_rows, dtype=float).reshape(-1, 4)
+    acc_deaths = acc[:, 3] if len(acc) else np.zeros(0)
+    acc_d = acc[:, 1].astype(int) if len(acc) else np.zeros(0, dtype=int)
+    acc_c = acc[:, 2].astype(int) if len(acc) else np.zeros(0, dtype=int)
+    larger = (acc_deaths >= LARGER_MIN) & (acc_deaths <= LARGER_MAX)
+
+    nk = len(m.kinds)
+    nd = len(m.districts)
+    busy = np.zeros((nd, nk))
+    travel = np.zeros((nd, nk))
+    avail = np.zeros((nd, nk))
+    vacant = np.zeros((nd, nk))
+    for ins in m.inspectors:
+        busy[ins.district, ins.kind] += ins.busy_min
+        travel[ins.district, ins.kind] += ins.travel_min
+        work = ins.calendar.work_between(0.0, m.horizon)
+        vacant_work = ins.vacant_work + ins.calendar.work_between(ins.vacant_since, m.horizon)
+        avail[ins.district, ins.kind] += work - vacant_work
+        vacant[ins.district, ins.kind] += vacant_work / work if work > 0 else 0.0
+    end_backlog = np.array([q.backlog() for q in m.queues], dtype=float)
+    overdue_end = np.array([q.overdue(m.horizon) for q in m.queues], dtype=float)
+    city_backlog = m.city_queue.backlog() if m.city_queue is not None else 0
+
+    def add(level: str, key: str, sel_d: slice | int, sel_c: slice | int) -> None:
+        done = float(m.done[sel_d, sel_c].sum())
+        rdone = float(routine_done[sel_d, sel_c].sum())
+        req = float(required[sel_d, sel_c].sum())
+        on_time = float(m.routine_on_time[sel_d, sel_c].sum())
+        mask = np.ones(len(acc_d), dtype=bool)
+        if isinstance(sel_d, int):
+            mask &= acc_d == sel_d
+        if isinstance(sel_c, int):
+            mask &= acc_c == sel_c
+        kp = {
+            "inspections_done": done,
+            "routine_done": rdone,
+            "routine_required": req,
+            "done_vs_required": _ratio(rdone, req),
+            "on_time_rate": _ratio(on_time, rdone),
+            "overdue_days_per_routine": _ratio(
+                float(m.routine_overdue_min[sel_d, sel_c].sum()) / DAY_MIN, rdone
+            ),
+            "complaint_inspections": float(m.done[sel_d, sel_c, COMPLAINT].sum()),
+            "reinspections": float(m.reinspections[sel_d, sel_c].sum()),
+            "reinspection_closure_rate": _ratio(
+                float(m.closures[sel_d, sel_c].sum()), float(m.reinspections[sel_d, sel_c].sum())
+            ),
+            "hazards_arisen": float(m.arisen[sel_d, sel_c].sum()),
+            "hazards_detected": float(m.detected[sel_d, sel_c].sum()),
+            "hazards_rectified": float(m.rectified[sel_d, sel_c].sum()),
+            "latent_hazard_days": float(m.latent_min[sel_d, sel_c].sum()) / DAY_MIN,
+            "open_hazard_days": float(m.open_min[sel_d, sel_c].sum()) / DAY_MIN,
+            "orders": float(m.orders[sel_d, sel_c].sum()),
+            "accidents_per_year": float(mask.sum()) / years,
+            "deaths_per_year": float(acc_deaths[mask].sum()) / years,
+            "larger_accidents_per_year": float((larger & mask).sum()) / years,
+        }
+        rows.extend((level, key, k, v) for k, v in kp.items())
+
+    all_ = slice(None)
+    add("city", "all", all_, all_)
+    for d, adcode in enumerate(m.districts):
+        add("district", adcode, d, all_)
+    for c, cat in enumerate(m.cats):
+        add("category", cat, all_, c)
+
+    def add_staff(level: str, key: str, sd: slice | int, sk: slice | int) -> None:
+        b, a = float(busy[sd, sk].sum()), float(avail[sd, sk].sum())
+        posts = sum(
+            1
+            for ins in m.inspectors
+            if (isinstance(sd, slice) or ins.district == sd)
+            and (isinstance(sk, slice) or ins.kind == sk)
+        )
+        kp = {
+            "utilisation": _ratio(b, a),
+            "travel_share": _ratio(float(travel[sd, sk].sum()), b),
+            "posts": float(posts),
+            "vacancies_mean": float(vacant[sd, sk].sum()),
+            "penalties": float(m.penalties[sd, sk].sum()),
+            "inspections_by_staff": float(m.by_kind_done[sd, sk].sum()),
+        }
+        rows.extend((level, key, k, v) for k, v in kp.items())
+
+    add_staff("city", "all", all_, all_)
+    for k, kind in enumerate(m.kinds):
+        add_staff("kind", kind, all_, k)
+    for d, adcode in enumerate(m.districts):
+        add_staff("district", adcode, d, all_)
+        rows.append(("district", adcode, "backlog_end", float(end_backlog[d])))
+        rows.append(("district", adcode, "overdue_backlog_end", float(overdue_end[d])))
+        w = m.wait_n[d, COMPLAINT]
+        rows.append(("district", adcode, "complaint_wait_h", _ratio(m.wait_sum[d, COMPLAINT] / 60, w)))
+    rows.append(("city", "all", "backlog_end", float(end_backlog.sum() + city_backlog)))
+    rows.append(("city", "all", "overdue_backlog_end", float(overdue_end.sum())))
+    for cls, name in ((COMPLAINT, "complaint"), (REINSPECTION, "reinspection"), (ROUTINE, "routine")):
+        rows.append(("city", "all", f"{name}_wait_h",
+                     _ratio(m.wait_sum[:, cls].sum() / 60.0, m.wait_n[:, cls].sum())))  # fmt: skip
+    rows.append(("city", "all", "complaints_without_site", float(m.complaints_without_site)))
+
+    kpis = pd.DataFrame(rows, columns=["level", "key", "kpi", "value"])
+    kpis.insert(0, "rep", rep)
+    series = pd.DataFrame(m.backlog_rows, columns=["day", "district", "backlog"])
+    series["adcode"] = [m.districts[d] for d in series["district"]]
+    series = series.drop(columns="district")
+    series.insert(0, "rep", rep)
+    cats = m.cats
+    types = [m.s.site_categories[c].incident_type for c in cats]
+    accidents = pd.DataFrame({
+        "rep": rep,
+        "time_min": acc[:, 0] if len(acc) else np.zeros(0),
+        "adcode": [m.districts[d] for d in acc_d],
+        "category": [cats[c] for c in acc_c],
+        "incident_type": [types[c] for c in acc_c],
+        "deaths": acc_deaths.astype(int),
+    }).sort_values("time_min", ignore_index=True)  # fmt: skip
+    return InspectionResult(kpis=kpis, series=series, accidents=accidents, trace=m.trace)

@@ -1,0 +1,130 @@
+"""The population of inspected sites of a scenario, as flat arrays, and their hazard arrivals.
+
+Sites are not located more finely than their district. Each district's count of a category is
+split over risk tiers by the category's ``tier_shares`` with the largest-remainder method, so the
+site population is the same in every replication and every plan.
+
+Hazard arrivals are drawn for the whole horizon up front (per site, a Poisson process at
+``hazards_per_site_year × tier multiplier × (1 − self_check_catch_share)``), together with one
+uniform number per arrival that decides whether the flood-season village patrol removes it.
+Drawing them before the run makes them independent of the plan: two staffing plans run with
+the same seed face exactly the same hazards (common random numbers).
+
+Time base: minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scenarios.apportion import largest_remainder
+from scenarios.scenario import Scenario
+
+MIN_PER_YEAR = 525_600.0
+MIN_PER_DAY = 1440.0
+#: cumulative day-of-year at the start of each month (365-day years)
+MONTH_START_DAY = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def flood_windows(months: list[int], horizon_min: float) -> list[tuple[float, float]]:
+    """Calendar windows ``[start, end)`` in minutes of the flood-season months over the horizon."""
+    windows: list[tuple[float, float]] = []
+    years = int(np.ceil(horizon_min / MIN_PER_YEAR))
+    for year in range(years):
+        for m in sorted(set(months)):
+            start = (year * 365 + MONTH_START_DAY[m - 1]) * MIN_PER_DAY
+            end = (year * 365 + MONTH_START_DAY[m]) * MIN_PER_DAY
+            if windows and windows[-1][1] == start:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((float(start), float(end)))
+    return [(a, min(b, horizon_min)) for a, b in windows if a < horizon_min]
+
+
+@dataclass
+class SiteTable:
+    """Flat arrays, one entry per site (ints index the scenario's dict orders)."""
+
+    district: np.ndarray
+    category: np.ndarray
+    tier: np.ndarray
+    interval_min: np.ndarray
+    flood_interval_min: np.ndarray
+    flood_patrol: np.ndarray
+    major: np.ndarray
+    city: np.ndarray
+    hazard_rate_min: np.ndarray
+    by_district: list[np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.district)
+
+
+def build_sites(s: Scenario) -> SiteTable:
+    """The site arrays of scenario ``s`` (deterministic)."""
+    districts = list(s.districts)
+    cats = list(s.site_categories)
+    tiers = list(s.risk_tiers)
+    flood_every = s.inspection.flood_season.district_inspection_every_days * MIN_PER_DAY
+    dist_l, cat_l, tier_l = [], [], []
+    for di, adcode in enumerate(districts):
+        for ci, cat_key in enumerate(cats):
+            n = s.sites[adcode][cat_key]
+            if n == 0:
+                continue
+            shares = s.site_categories[cat_key].tier_shares
+            split = largest_remainder(n, {t: shares[t] for t in tiers})
+            for ti, tier in enumerate(tiers):
+                dist_l.extend([di] * split[tier])
+                cat_l.extend([ci] * split[tier])
+                tier_l.extend([ti] * split[tier])
+    district = np.array(dist_l, dtype=np.int64)
+    category = np.array(cat_l, dtype=np.int64)
+    tier = np.array(tier_l, dtype=np.int64)
+    interval = np.empty((len(cats), len(tiers)))
+    rate = np.empty((len(cats), len(tiers)))
+    for ci, cat_key in enumerate(cats):
+        c = s.site_categories[cat_key]
+        days = c.inspection_interval_days or s.standards.inspection_interval_days
+        for ti, tier_key in enumerate(tiers):
+            interval[ci, ti] = days[tier_key] * MIN_PER_DAY
+            mult = s.risk_tiers[tier_key].hazard_rate_multiplier
+            rate[ci, ti] = c.hazards_per_site_year * mult * (1 - c.self_check_catch_share)
+    flood = np.array([s.site_categories[c].flood_season_patrol for c in cats])[category]
+    site_interval = interval[category, tier]
+    return SiteTable(
+        district=district,
+        category=category,
+        tier=tier,
+        interval_min=site_interval,
+        flood_interval_min=np.where(flood, np.minimum(site_interval, flood_every), site_interval),
+        flood_patrol=flood,
+        major=np.array([s.site_categories[c].major_hazard_source for c in cats])[category],
+        city=np.array([s.site_categories[c].inspected_by == "city" for c in cats])[category],
+        hazard_rate_min=rate[category, tier] / MIN_PER_YEAR,
+        by_district=[np.flatnonzero(district == d) for d in range(len(districts))],
+    )
+
+
+@dataclass
+class HazardArrivals:
+    """Hazard arrival times per site in CSR form: site ``i`` owns ``times[start[i]:start[i+1]]``."""
+
+    times: np.ndarray
+    keep_u: np.ndarray
+    start: np.ndarray
+
+
+def draw_hazards(sites: SiteTable, horizon_min: float, rng: np.random.Generator) -> HazardArrivals:
+    """Poisson hazard arrivals of every site over ``[0, horizon_min)``, sorted within each site."""
+    counts = rng.poisson(sites.hazard_rate_min * horizon_min)
+    total = int(counts.sum())
+    times = rng.uniform(0.0, horizon_min, total)
+    keep_u = rng.random(total)
+    owner = np.repeat(np.arange(len(sites)), counts)
+    order = np.lexsort((times, owner))
+    start = np.zeros(len(sites) + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    return HazardArrivals(times=times[order], keep_u=keep_u[order], start=start)
