@@ -298,11 +298,10 @@ class InspectionModel:
         return self.queues[self.site_dist[site]]
 
     def _current(self, job: tuple[int, int, int]) -> bool:
-        """False for a routine job superseded by a rescheduled one."""
-        return job[2] == self.version[job[0]]
+        """False for a routine job superseded by a rescheduled one (other jobs never are)."""
+        return job[2] == self.version[job[0]] or job[1] not in (ROUTINE, MAJOR)
 
-    def _add(self, cls: int, release: float, due: float, site: int, kind: int,
-             version: int = -1) -> None:  # fmt: skip
+    def _add(self, cls: int, release: float, due: float, site: int, kind: int) -> None:
         """Queue a job: ``kind`` is the job kind, ``cls`` its priority class.
 
         Planned work (all but complaints) is released at the start of its day: inspectors plan
@@ -311,7 +310,7 @@ class InspectionModel:
         if cls != COMPLAINT:
             release = release - release % DAY_MIN
         self._seq += 1
-        job = (site, kind, self.version[site] if version < 0 else version)
+        job = (site, kind, self.version[site])
         self._queue_for(site).push(cls, (due, self._seq, release, job))
 
     def _schedule_routine(self, site: int, due: float) -> None:
@@ -527,7 +526,7 @@ class InspectionModel:
             while t < end:
                 chosen = flood_sites[rng.random(len(flood_sites)) < fs.township_spot_check_share]
                 for i in chosen.tolist():
-                    self._add(SPOT, t, t + week, i, SPOT, version=self.version[i])
+                    self._add(SPOT, t, t + week, i, SPOT)
                 t += week
                 if t < end:
                     yield env.timeout(t - env.now)
