@@ -325,6 +325,10 @@ def _apply_overrides(
         node: Any = raw
         dotted = ".".join(keys)
         for depth, key in enumerate(keys):
+            if isinstance(node, dict) and key not in node:
+                holder = _model_at(tuple(keys[: depth + 1]))
+                if holder is not None and key in holder.model_fields:
+                    node[key] = {}  # a field left at its default: set it (or go into it)
             if not isinstance(node, dict) or key not in node:
                 where = ".".join(keys[:depth]) or "the scenario"
                 options = sorted(node) if isinstance(node, dict) else []

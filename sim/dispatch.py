@@ -30,7 +30,7 @@ Entry = tuple[float, int, float, Any]  # due, seq, release, job
 class JobPool:
     """Jobs waiting for one pool of inspectors, and the inspectors free to take them."""
 
-    __slots__ = ("env", "heaps", "idle", "wake_at", "current", "start")
+    __slots__ = ("current", "env", "heaps", "idle", "start", "wake_at")
 
     def __init__(
         self,

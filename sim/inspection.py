@@ -100,7 +100,7 @@ class InspectionResult:
 class _Buffer:
     """Blocks of pre-drawn numbers from one stream (scalar draws from numpy are slow)."""
 
-    __slots__ = ("_draw", "_i", "_block")
+    __slots__ = ("_block", "_draw", "_i")
 
     def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
         self._draw = draw
@@ -116,16 +116,26 @@ class _Buffer:
         return value
 
 
+@dataclass(slots=True, eq=False)
 class Inspector:
-    """One post: who holds it, when they leave, what they have done."""
+    """One post: who holds it, when they leave, what they have done (times in minutes)."""
 
-    __slots__ = ("kind", "district", "queue", "calendar", "can_penalise", "p_detect",
-                 "novice", "competent_at", "leave_at", "busy_min", "travel_min", "vacant_work",
-                 "inspections", "penalties", "name", "vacant_since")  # fmt: skip
-
-    def __init__(self, **kw: Any) -> None:
-        for k, v in kw.items():
-            setattr(self, k, v)
+    kind: int
+    district: int
+    queue: JobPool
+    calendar: WorkCalendar
+    can_penalise: bool
+    p_detect: float
+    novice: float
+    competent_at: float
+    leave_at: float
+    name: str
+    busy_min: float = 0.0
+    travel_min: float = 0.0
+    vacant_work: float = 0.0
+    vacant_since: float = INF
+    inspections: int = 0
+    penalties: int = 0
 
 
 def district_travel(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
@@ -134,12 +144,18 @@ def district_travel(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
     Intra-district: the matrix diagonal for a user matrix at district resolution; otherwise
     half the side of a square of the district's area, × circuity ÷ the region-group speed.
     """
-    if s.travel.model == "matrix" and s.travel.matrix is not None and s.demand.resolution == "district":
+    if (
+        s.travel.model == "matrix"
+        and s.travel.matrix is not None
+        and s.demand.resolution == "district"
+    ):
         index = {pid: i for i, pid in enumerate(s.travel.matrix.ids)}
         order = [index[a] for a in s.districts]
         m = np.asarray(s.travel.matrix.minutes, dtype=float)[np.ix_(order, order)]
         return m - np.diag(np.diag(m)), np.diag(m).copy()
-    pts = build_demand_points(s.model_copy(update={"demand": s.demand.model_copy(update={"resolution": "district"})}))
+    pts = build_demand_points(
+        s.model_copy(update={"demand": s.demand.model_copy(update={"resolution": "district"})})
+    )
     m = geometric_minutes(s, pts.lon, pts.lat, pts.region_group, pts.lon, pts.lat, pts.region_group)
     intra = np.array([
         60.0 * 0.5 * math.sqrt(d.area_km2) * s.travel.circuity_factor
@@ -225,15 +241,23 @@ class InspectionModel:
         self.site_city = self.sites.city.tolist()
         self.accident_rows: list[tuple[float, int, int, int]] = []
 
-    COUNTERS_DC = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
-                   "latent_min", "open_min", "orders", "reinspections", "closures")  # fmt: skip
-
     def _init_counters(self) -> None:
-        """Counters as nested Python lists (much faster to bump than numpy scalars); turned
-        into arrays once, after the run."""
+        """Counters as nested Python lists (much faster to bump than numpy scalars)."""
         nd, nc, nk = len(self.districts), len(self.cats), len(self.kinds)
-        for name in self.COUNTERS_DC:
-            setattr(self, name, [[0.0] * nc for _ in range(nd)])
+
+        def dc() -> list[list[float]]:
+            return [[0.0] * nc for _ in range(nd)]
+
+        self.routine_on_time = dc()
+        self.routine_overdue_min = dc()
+        self.detected = dc()
+        self.arisen = dc()
+        self.rectified = dc()
+        self.latent_min = dc()
+        self.open_min = dc()
+        self.orders = dc()
+        self.reinspections = dc()
+        self.closures = dc()
         self.done = [[[0.0] * 5 for _ in range(nc)] for _ in range(nd)]
         self.wait_sum = [[0.0] * 5 for _ in range(nd)]
         self.wait_n = [[0.0] * 5 for _ in range(nd)]
@@ -241,10 +265,6 @@ class InspectionModel:
         self.by_kind_done = [[0.0] * nk for _ in range(nd)]
         self.complaints_without_site = 0
         self.backlog_rows: list[tuple[float, int, int]] = []
-
-    def _counters_to_arrays(self) -> None:
-        for name in (*self.COUNTERS_DC, "done", "wait_sum", "wait_n", "penalties", "by_kind_done"):
-            setattr(self, name, np.array(getattr(self, name), dtype=float))
 
     def _init_queues_and_staff(self) -> None:
         s = self.s
@@ -265,7 +285,11 @@ class InspectionModel:
                 n = math.ceil(fte - 1e-9)
                 shift = kind.hours_per_day * 60.0 * kind.days_per_year / 365.0 * fte / n
                 cal = WorkCalendar(shift_start, min(shift, DAY_MIN))
-                queue = self.city_queue if (kind.scope == "city" and self.city_queue) else self.queues[di]
+                queue = (
+                    self.city_queue
+                    if (kind.scope == "city" and self.city_queue)
+                    else self.queues[di]
+                )
                 for j in range(n):
                     equipped = equip.random() < kind.equipped_share
                     rate = _leave_rate(kind.attrition_per_year)
@@ -276,8 +300,7 @@ class InspectionModel:
                         else kind.detection_probability_without_equipment,
                         novice=kind.novice_detection_factor, competent_at=0.0,
                         leave_at=attr.exponential(1.0 / rate) if rate > 0 else INF,
-                        busy_min=0.0, travel_min=0.0, vacant_work=0.0, inspections=0,
-                        penalties=0, name=f"{adcode}/{kind_key}/{j}", vacant_since=INF,
+                        name=f"{adcode}/{kind_key}/{j}",
                     ))  # fmt: skip
         self.hiring = {ki: s.inspector_kinds[k].hiring_time.sampler(self.streams(f"hiring/{k}"))
                        for ki, k in enumerate(self.kinds)}  # fmt: skip
@@ -383,7 +406,7 @@ class InspectionModel:
 
     def _record_accident(self, i: int, at: float) -> None:
         c = self.site_cat[i]
-        deaths = max(0, int(round(float(self.deaths_draw[c](1)[0]))))
+        deaths = max(0, round(float(self.deaths_draw[c](1)[0])))
         self.accident_rows.append((at, self.site_dist[i], c, deaths))
         if self.cfg.trace:
             self.trace.append((at, "accident", i, deaths))
@@ -414,7 +437,11 @@ class InspectionModel:
         self.reinspections[d][c] += 1
         self.reinsp_pending[i] = False
         policy = self.s.inspection
-        p = policy.compliance_with_penalty if self.order_penaliser[i] else policy.compliance_without_penalty
+        p = (
+            policy.compliance_with_penalty
+            if self.order_penaliser[i]
+            else policy.compliance_without_penalty
+        )
         n = self.ordered[i]
         fixed = sum(1 for _ in range(n) if self.u_comply.next() < p)
         self.ordered[i] -= fixed
@@ -498,7 +525,9 @@ class InspectionModel:
         ins.leave_at = end + self.attr_rng.exponential(1.0 / rate) if rate > 0 else INF
         ins.queue.free(ins)
 
-    def _complaints(self, d: int, times: np.ndarray, picks: np.ndarray) -> Generator[simpy.Event, Any, None]:
+    def _complaints(
+        self, d: int, times: np.ndarray, picks: np.ndarray
+    ) -> Generator[simpy.Event, Any, None]:
         env = self.env
         sites = self.sites.by_district[d]
         for t, u in zip(times.tolist(), picks.tolist(), strict=True):
@@ -567,7 +596,6 @@ class InspectionModel:
         env.run(until=self.horizon)
         for i in range(n):
             self._update(i, self.horizon)
-        self._counters_to_arrays()
         from sim.inspection_kpi import collect
 
         return collect(self)

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from sim.inspection import InspectionModel, InspectionResult
 
 LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
+COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
+            "latent_min", "open_min", "orders", "reinspections", "closures", "done", "wait_sum",
+            "wait_n", "penalties", "by_kind_done")  # fmt: skip
 
 
 def _ratio(a: float, b: float) -> float:
@@ -39,10 +42,11 @@ def collect(m: InspectionModel) -> InspectionResult:
     from sim.inspection import COMPLAINT, MAJOR, REINSPECTION, ROUTINE, InspectionResult
 
     rep = m.cfg.replication
+    C = {name: np.asarray(getattr(m, name), dtype=float) for name in COUNTERS}
     rows: list[tuple[str, str, str, float]] = []
     years = m.horizon / MIN_PER_YEAR
     required = _required(m)
-    routine_done = m.done[:, :, ROUTINE] + m.done[:, :, MAJOR]
+    routine_done = C["done"][:, :, ROUTINE] + C["done"][:, :, MAJOR]
     acc = np.array(m.accident_rows, dtype=float).reshape(-1, 4)
     acc_deaths = acc[:, 3] if len(acc) else np.zeros(0)
     acc_d = acc[:, 1].astype(int) if len(acc) else np.zeros(0, dtype=int)
@@ -67,10 +71,10 @@ def collect(m: InspectionModel) -> InspectionResult:
     city_backlog = m.city_queue.backlog() if m.city_queue is not None else 0
 
     def add(level: str, key: str, sel_d: slice | int, sel_c: slice | int) -> None:
-        done = float(m.done[sel_d, sel_c].sum())
+        done = float(C["done"][sel_d, sel_c].sum())
         rdone = float(routine_done[sel_d, sel_c].sum())
         req = float(required[sel_d, sel_c].sum())
-        on_time = float(m.routine_on_time[sel_d, sel_c].sum())
+        on_time = float(C["routine_on_time"][sel_d, sel_c].sum())
         mask = np.ones(len(acc_d), dtype=bool)
         if isinstance(sel_d, int):
             mask &= acc_d == sel_d
@@ -83,19 +87,20 @@ def collect(m: InspectionModel) -> InspectionResult:
             "done_vs_required": _ratio(rdone, req),
             "on_time_rate": _ratio(on_time, rdone),
             "overdue_days_per_routine": _ratio(
-                float(m.routine_overdue_min[sel_d, sel_c].sum()) / DAY_MIN, rdone
+                float(C["routine_overdue_min"][sel_d, sel_c].sum()) / DAY_MIN, rdone
             ),
-            "complaint_inspections": float(m.done[sel_d, sel_c, COMPLAINT].sum()),
-            "reinspections": float(m.reinspections[sel_d, sel_c].sum()),
+            "complaint_inspections": float(C["done"][sel_d, sel_c, COMPLAINT].sum()),
+            "reinspections": float(C["reinspections"][sel_d, sel_c].sum()),
             "reinspection_closure_rate": _ratio(
-                float(m.closures[sel_d, sel_c].sum()), float(m.reinspections[sel_d, sel_c].sum())
+                float(C["closures"][sel_d, sel_c].sum()),
+                float(C["reinspections"][sel_d, sel_c].sum()),
             ),
-            "hazards_arisen": float(m.arisen[sel_d, sel_c].sum()),
-            "hazards_detected": float(m.detected[sel_d, sel_c].sum()),
-            "hazards_rectified": float(m.rectified[sel_d, sel_c].sum()),
-            "latent_hazard_days": float(m.latent_min[sel_d, sel_c].sum()) / DAY_MIN,
-            "open_hazard_days": float(m.open_min[sel_d, sel_c].sum()) / DAY_MIN,
-            "orders": float(m.orders[sel_d, sel_c].sum()),
+            "hazards_arisen": float(C["arisen"][sel_d, sel_c].sum()),
+            "hazards_detected": float(C["detected"][sel_d, sel_c].sum()),
+            "hazards_rectified": float(C["rectified"][sel_d, sel_c].sum()),
+            "latent_hazard_days": float(C["latent_min"][sel_d, sel_c].sum()) / DAY_MIN,
+            "open_hazard_days": float(C["open_min"][sel_d, sel_c].sum()) / DAY_MIN,
+            "orders": float(C["orders"][sel_d, sel_c].sum()),
             "accidents_per_year": float(mask.sum()) / years,
             "deaths_per_year": float(acc_deaths[mask].sum()) / years,
             "larger_accidents_per_year": float((larger & mask).sum()) / years,
@@ -122,8 +127,8 @@ def collect(m: InspectionModel) -> InspectionResult:
             "travel_share": _ratio(float(travel[sd, sk].sum()), b),
             "posts": float(posts),
             "vacancies_mean": float(vacant[sd, sk].sum()),
-            "penalties": float(m.penalties[sd, sk].sum()),
-            "inspections_by_staff": float(m.by_kind_done[sd, sk].sum()),
+            "penalties": float(C["penalties"][sd, sk].sum()),
+            "inspections_by_staff": float(C["by_kind_done"][sd, sk].sum()),
         }
         rows.extend((level, key, k, v) for k, v in kp.items())
 
@@ -134,13 +139,19 @@ def collect(m: InspectionModel) -> InspectionResult:
         add_staff("district", adcode, d, all_)
         rows.append(("district", adcode, "backlog_end", float(end_backlog[d])))
         rows.append(("district", adcode, "overdue_backlog_end", float(overdue_end[d])))
-        w = m.wait_n[d, COMPLAINT]
-        rows.append(("district", adcode, "complaint_wait_h", _ratio(m.wait_sum[d, COMPLAINT] / 60, w)))
+        w = C["wait_n"][d, COMPLAINT]
+        rows.append(
+            ("district", adcode, "complaint_wait_h", _ratio(C["wait_sum"][d, COMPLAINT] / 60, w))
+        )
     rows.append(("city", "all", "backlog_end", float(end_backlog.sum() + city_backlog)))
     rows.append(("city", "all", "overdue_backlog_end", float(overdue_end.sum())))
-    for cls, name in ((COMPLAINT, "complaint"), (REINSPECTION, "reinspection"), (ROUTINE, "routine")):
-        rows.append(("city", "all", f"{name}_wait_h",
-                     _ratio(m.wait_sum[:, cls].sum() / 60.0, m.wait_n[:, cls].sum())))  # fmt: skip
+    for cls, name in (
+        (COMPLAINT, "complaint"),
+        (REINSPECTION, "reinspection"),
+        (ROUTINE, "routine"),
+    ):
+        wait_h = _ratio(C["wait_sum"][:, cls].sum() / 60.0, C["wait_n"][:, cls].sum())
+        rows.append(("city", "all", f"{name}_wait_h", wait_h))
     rows.append(("city", "all", "complaints_without_site", float(m.complaints_without_site)))
 
     kpis = pd.DataFrame(rows, columns=["level", "key", "kpi", "value"])

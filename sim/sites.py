@@ -76,10 +76,10 @@ def build_sites(s: Scenario) -> SiteTable:
                 continue
             shares = s.site_categories[cat_key].tier_shares
             split = largest_remainder(n, {t: shares[t] for t in tiers})
-            for ti, tier in enumerate(tiers):
-                dist_l.extend([di] * split[tier])
-                cat_l.extend([ci] * split[tier])
-                tier_l.extend([ti] * split[tier])
+            for ti, tier_key in enumerate(tiers):
+                dist_l.extend([di] * split[tier_key])
+                cat_l.extend([ci] * split[tier_key])
+                tier_l.extend([ti] * split[tier_key])
     district = np.array(dist_l, dtype=np.int64)
     category = np.array(cat_l, dtype=np.int64)
     tier = np.array(tier_l, dtype=np.int64)

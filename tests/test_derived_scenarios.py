@@ -138,3 +138,22 @@ def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="already exists"):
         new_scenario("toy", tmp_path / "taken")
     assert (tmp_path / "taken" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_override_may_set_a_field_left_at_its_default(tmp_path: Path) -> None:
+    d = load_scenario(
+        _derived(
+            tmp_path / "d",
+            """
+[overrides]
+"inspector_kinds.township.hours_per_day" = 6
+"inspection.release_days_before_due" = 3
+""",
+        )
+    )
+    assert d.inspector_kinds["township"].hours_per_day == 6
+    assert d.inspection.release_days_before_due == 3
+    with pytest.raises(ScenarioError, match="names nothing"):
+        load_scenario(
+            _derived(tmp_path / "e", '[overrides]\n"inspector_kinds.township.hours" = 6\n')
+        )

@@ -1,0 +1,72 @@
+"""Small scenarios derived from the toy for exact tests of the simulation models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scenarios import Scenario, builtin, load_scenario
+
+ZEROS = "id,900001,900002,900003\n900001,0,0,0\n900002,0,0,0\n900003,0,0,0\n"
+
+
+def queue_scenario(
+    folder: Path,
+    arrivals_per_h: float,
+    mean_service_min: float,
+    servers: int,
+    service: str = "exponential",
+    hours_per_day: float = 24.0,
+    days_per_year: float = 365.0,
+) -> Scenario:
+    """One district, one site, ``servers`` identical inspectors, Poisson complaints, no travel,
+    no hazards, no routine work, no turnover: the inspection model reduces to M/M/c (or M/G/c)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zeros.csv").write_text(ZEROS, encoding="utf-8")
+    per_year = arrivals_per_h * 24 * 365
+    per_100k = per_year / 3.0  # district 900001 has 300,000 residents
+    dist = (
+        f'{{ kind = "exponential", mean_min = {mean_service_min} }}'
+        if service == "exponential"
+        else f'{{ kind = "fixed", value_min = {mean_service_min} }}'
+    )
+    (folder / "scenario.toml").write_text(
+        f"""
+[scenario]
+name = "queue"
+title_zh = "排队"
+title_en = "Queue"
+base = "{builtin.folder("toy")}"
+
+[tables]
+travel_matrix = "zeros.csv"
+
+[travel]
+model = "matrix"
+
+[overrides]
+"districts.900002.population" = 0
+"districts.900003.population" = 0
+"sites.900001.factory" = 1
+"sites.900001.geohazard_point" = 0
+"sites.900002.factory" = 0
+"sites.900002.geohazard_point" = 0
+"sites.900003.factory" = 0
+"sites.900003.geohazard_point" = 0
+"staff.900001.district_certified" = {servers}
+"staff.900001.township" = 0
+"staff.900002.district_certified" = 0
+"staff.900002.township" = 0
+"staff.900003.district_certified" = 0
+"staff.900003.township" = 0
+"inspector_kinds.district_certified.hours_per_day" = {hours_per_day}
+"inspector_kinds.district_certified.days_per_year" = {days_per_year}
+"inspector_kinds.district_certified.attrition_per_year" = 0
+"inspection.complaints_per_100k_population_year" = {per_100k}
+"site_categories.factory.inspection_duration" = {dist}
+"site_categories.factory.hazards_per_site_year" = 0
+"site_categories.factory.accidents_per_site_year" = 0
+"site_categories.factory.inspection_interval_days" = {{ high = 1e9, low = 1e9 }}
+""",
+        encoding="utf-8",
+    )
+    return load_scenario(folder)
