@@ -187,7 +187,6 @@ class InspectionModel:
         self.cats = list(scenario.site_categories)
         self.kinds = list(scenario.inspector_kinds)
         self.sites = build_sites(scenario)
-        self.hazards = draw_hazards(self.sites, self.horizon, self.streams("hazards"))
         inter, intra = district_travel(scenario)
         self.inter: list[list[float]] = inter.tolist()
         self.intra: list[float] = intra.tolist()
@@ -212,10 +211,7 @@ class InspectionModel:
         self.last_t = [0.0] * n
         self.latent = [0] * n
         self.ordered = [0] * n
-        self.ptr = self.hazards.start[:-1].tolist()
-        self.ptr_end = self.hazards.start[1:].tolist()
-        self.h_times = self.hazards.times.tolist()
-        self.h_keep = self.hazards.keep_u.tolist()
+        self._load_hazard_year(0)
         self.version = [0] * n
         self.next_due = [INF] * n
         self.reinsp_pending = [False] * n
@@ -309,6 +305,27 @@ class InspectionModel:
             for ki, k in enumerate(self.kinds)
         }
         self.attr_rng = attr
+
+    def _load_hazard_year(self, year: int) -> None:
+        """Draw year ``year``'s hazard arrivals (its own stream: plan-independent), replacing
+        the previous year's, so memory does not grow with the horizon."""
+        start = year * MIN_PER_YEAR
+        span = min(MIN_PER_YEAR, self.horizon - start)
+        hz = draw_hazards(self.sites, span, self.streams(f"hazards/{year}"))
+        self.ptr = hz.start[:-1].tolist()
+        self.ptr_end = hz.start[1:].tolist()
+        self.h_times = (hz.times + start).tolist()
+        self.h_keep = hz.keep_u.tolist()
+
+    def _years(self) -> Generator[simpy.Event, Any, None]:
+        """At each year boundary, bring every site up to it, then draw the new year."""
+        year = 1
+        while year * MIN_PER_YEAR < self.horizon:
+            yield self.env.timeout(year * MIN_PER_YEAR - self.env.now)
+            for i in range(len(self.sites)):
+                self._update(i, self.env.now)
+            self._load_hazard_year(year)
+            year += 1
 
     # -- helpers ---------------------------------------------------------------------------
     def _in_flood(self, t: float) -> bool:
@@ -587,6 +604,7 @@ class InspectionModel:
             times = np.sort(crng.uniform(0.0, self.horizon, count))
             env.process(self._complaints(d, times, crng.random(count)))
         env.process(self._snapshots())
+        env.process(self._years())
         if self.flood:
             env.process(self._flood_season())
         for ins in self.inspectors:
