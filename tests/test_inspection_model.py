@@ -12,9 +12,9 @@ import pytest
 
 from scenarios import load_scenario
 from sim.inspection import InspectionConfig, InspectionModel, simulate_inspections
+from sim.reference import ZEROS
 from sim.replicate import replicate_inspections
 from sim.stats import paired_difference
-from tests.sim_helpers import ZEROS
 
 
 def _toy_trace_scenario(folder: Path):  # type: ignore[no-untyped-def]

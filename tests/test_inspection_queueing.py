@@ -10,9 +10,9 @@ import pytest
 
 from sim.erlang import mmc_mean_wait
 from sim.inspection import InspectionConfig
+from sim.reference import queue_scenario
 from sim.replicate import replicate_inspections
 from sim.stats import t_interval
-from tests.sim_helpers import queue_scenario
 
 REPS = 8
 

@@ -1,4 +1,5 @@
-"""Small scenarios derived from the toy for exact tests of the simulation models."""
+"""Reference configurations: the toy scenario reduced to textbook queues (M/M/c, M/D/c), so
+the simulators can be checked against exact results and benchmarked against other tools."""
 
 from __future__ import annotations
 
