@@ -59,3 +59,40 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"anjian {anjian.__version__}"
+
+
+def test_simulate_inspections_prints_kpis_and_writes_tables(tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "out"
+    args = ["simulate", "inspections", "toy", "--years", "0.5", "--reps", "3", "--seed", "4",
+            "--out", str(out), "--format", "csv"]  # fmt: skip
+    result = runner.invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "inspections_done" in result.output and "± 95% CI" in result.output
+    summary = pd.read_csv(out / "summary.csv")
+    kpis = pd.read_csv(out / "kpis.csv")
+    assert set(kpis["rep"]) == {0, 1, 2}
+    city = summary[(summary.level == "city") & (summary.kpi == "inspections_done")].iloc[0]
+    assert city["reps"] == 3 and city["low"] <= city["mean"] <= city["high"]
+    assert {"series.csv", "accidents.csv"} <= {p.name for p in out.iterdir()}
+    # the same seed gives the same tables
+    again = tmp_path / "again"
+    runner.invoke(app, [*args[:-4], "--out", str(again), "--format", "csv"])
+    pd.testing.assert_frame_equal(kpis, pd.read_csv(again / "kpis.csv"))
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(["--years", "0"], "--years"), (["--reps", "0"], "--reps"), (["--format", "xls"], "--format")],
+)
+def test_simulate_rejects_bad_settings(tmp_path: Path, extra: list[str], message: str) -> None:
+    result = runner.invoke(app, ["simulate", "inspections", "toy", "--out", str(tmp_path), *extra])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_simulate_reports_a_bad_scenario(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["simulate", "inspections", str(tmp_path / "missing")])
+    assert result.exit_code == 1
+    assert "no scenario file" in result.output
