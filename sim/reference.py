@@ -71,3 +71,49 @@ model = "matrix"
         encoding="utf-8",
     )
     return load_scenario(folder)
+
+
+def response_scenario(
+    folder: Path,
+    arrivals_per_h: dict[str, float],
+    units: dict[str, int],
+    mean_on_scene_min: float,
+) -> Scenario:
+    """The toy reduced to the hypercube / Erlang assumptions: single-unit incidents arriving as
+    Poisson processes per district (``arrivals_per_h`` by adcode), ``units`` dedicated vehicles
+    per district depot, no mobilisation delay, no travel, exponential on-scene times, no relief."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zeros.csv").write_text(ZEROS, encoding="utf-8")
+    lines = []
+    for adcode in ("900001", "900002", "900003"):
+        per_year = arrivals_per_h.get(adcode, 0.0) * 24 * 365
+        lines.append(f'"incident_rates.{adcode}.ws_accident" = {per_year}')
+        lines.append(f'"incident_rates.{adcode}.landslide" = 0')
+    depots = {"900001": "d_core", "900002": "d_suburb", "900003": "d_mountain"}
+    for adcode, depot in depots.items():
+        lines.append(f'"depots.{depot}.vehicles.dedicated_rescue" = {units.get(adcode, 0)}')
+        lines.append(f'"depots.{depot}.vehicles.rented_rescue" = 0')
+    overrides = "\n".join(lines)
+    (folder / "scenario.toml").write_text(
+        f"""
+[scenario]
+name = "response_queue"
+title_zh = "应急排队"
+title_en = "Response queue"
+base = "{builtin.folder("toy")}"
+
+[tables]
+travel_matrix = "zeros.csv"
+
+[travel]
+model = "matrix"
+
+[overrides]
+{overrides}
+"vehicle_kinds.dedicated_rescue.mobilisation" = {{ kind = "fixed", value_min = 0 }}
+"vehicle_kinds.dedicated_rescue.availability" = 1.0
+"incident_types.ws_accident.on_scene" = {{ kind = "exponential", mean_min = {mean_on_scene_min} }}
+""",
+        encoding="utf-8",
+    )
+    return load_scenario(folder)

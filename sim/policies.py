@@ -1,0 +1,64 @@
+"""Dispatch policies: which free unit goes to an incident. Pluggable: any object with a
+``rank`` method of this signature can be passed to the response model.
+
+Each policy orders the free candidate units, best first; the model then asks them in turn
+(a contracted or rented vehicle may decline: its ``availability``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+
+class Fleet(Protocol):
+    """What a policy may look at (provided by the response model)."""
+
+    unit_district: np.ndarray  # district index of each unit's depot
+    eta_min: np.ndarray  # units × demand points: expected mobilisation + travel, minutes
+
+
+class DispatchPolicy(Protocol):
+    def rank(self, fleet: Fleet, point: int, district: int, candidates: list[int]) -> list[int]:
+        """Candidates (unit indices) in the order they should be asked."""
+        ...
+
+
+@dataclass(frozen=True)
+class NearestAvailable:
+    """The unit with the earliest expected arrival (mobilisation + travel)."""
+
+    def rank(self, fleet: Fleet, point: int, district: int, candidates: list[int]) -> list[int]:
+        return sorted(candidates, key=lambda u: fleet.eta_min[u, point])
+
+
+@dataclass(frozen=True)
+class DistrictFirst:
+    """The incident's own district first; mutual aid from other districts only when no own
+    unit can arrive within ``mutual_aid_threshold_min`` (then the nearest of all)."""
+
+    mutual_aid_threshold_min: float = 30.0
+
+    def rank(self, fleet: Fleet, point: int, district: int, candidates: list[int]) -> list[int]:
+        ordered = sorted(candidates, key=lambda u: fleet.eta_min[u, point])
+        own = [u for u in ordered if fleet.unit_district[u] == district]
+        if own and fleet.eta_min[own[0], point] <= self.mutual_aid_threshold_min:
+            return own + [u for u in ordered if fleet.unit_district[u] != district]
+        return ordered
+
+
+@dataclass(frozen=True)
+class FixedPreference:
+    """A fixed preference list of units per demand point (as in the hypercube model)."""
+
+    lists: Mapping[int, Sequence[int]] = field(default_factory=dict)
+
+    def rank(self, fleet: Fleet, point: int, district: int, candidates: list[int]) -> list[int]:
+        order = {u: k for k, u in enumerate(self.lists[point])}
+        return sorted((u for u in candidates if u in order), key=order.__getitem__)
+
+
+POLICIES = {"nearest": NearestAvailable, "district_first": DistrictFirst}
