@@ -25,8 +25,8 @@ shipment), not processes — the same batching as the inspection model's job poo
 from __future__ import annotations
 
 import heapq
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
