@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from scenarios import ScenarioError, load_scenario
 from scenarios.bundle import new_scenario
@@ -39,7 +42,22 @@ def _main(
 
 scenario_app = typer.Typer(help="Validate, show and copy planning scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
-simulate_app = typer.Typer(help="Run the simulation models.", no_args_is_help=True)
+
+
+class _SimulateGroup(TyperGroup):
+    """``anjian simulate SCENARIO`` (no model named) runs both models coupled."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["all", *args]
+        return super().resolve_command(ctx, args)
+
+
+simulate_app = typer.Typer(
+    help="Run the simulation models: `anjian simulate SCENARIO` runs both, coupled.",
+    no_args_is_help=True,
+    cls=_SimulateGroup,
+)
 app.add_typer(simulate_app, name="simulate")
 
 
@@ -163,7 +181,7 @@ CITY_KPIS = [
 ]  # fmt: skip
 
 
-def _write_tables(out_dir: Path, tables: dict[str, object], fmt: str) -> list[Path]:
+def _write_tables(out_dir: Path, tables: dict[str, Any], fmt: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in tables.items():
@@ -191,9 +209,7 @@ def simulate_inspections_cmd(
     from sim.inspection import InspectionConfig
     from sim.replicate import replicate_inspections
 
-    if fmt not in ("parquet", "csv"):
-        _console(stderr=True).print(f"--format must be parquet or csv, got {fmt!r}")
-        raise typer.Exit(code=2)
+    _check_format(fmt)
     try:
         s = load_scenario(ref)
     except ScenarioError as e:
@@ -206,21 +222,134 @@ def simulate_inspections_cmd(
             s, InspectionConfig(years=years, seed=seed), reps,
             progress=lambda done, total: progress.update(task, completed=done),
         )  # fmt: skip
-    summary = result.summary
+    head = f"{s.meta.name}: inspections, {years:g} year(s) × {reps} replications, seed {seed}"
+    _print_summary(console, result.summary, CITY_KPIS, head)
+    tables = {"kpis": result.kpis, "summary": result.summary, "series": result.series,
+              "accidents": result.accidents}  # fmt: skip
+    written = _write_tables(out, tables, fmt)
+    console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
+RESPONSE_KPIS = [
+    ("incidents", ",.0f"), ("served_share", ".3f"), ("response_mean_min", ",.1f"),
+    ("response_median_min", ",.1f"), ("response_p90_min", ",.1f"),
+    ("within_standard_share", ".3f"), ("queue_delay_mean_min", ".2f"),
+    ("mutual_aid_share", ".3f"), ("utilisation", ".4f"), ("rented_uses", ",.0f"),
+    ("rented_cost_yuan", ",.0f"), ("relief_demanded_units", ",.0f"),
+    ("relief_fill_rate", ".3f"), ("relief_unmet_units", ",.0f"),
+    ("time_to_first_relief_mean_min", ",.1f"), ("stockouts", ",.0f"),
+]  # fmt: skip
+
+
+def _print_summary(console: Console, summary: Any, kpis: list[tuple[str, str]], title: str) -> None:
     city = summary[summary["level"] == "city"].set_index("kpi")
-    table = Table(title=f"{s.meta.name}: inspections, {years:g} year(s) × {reps} replications, "
-                  f"seed {seed} (mean ± 95% CI half-width)")  # fmt: skip
+    table = Table(title=f"{title} (mean ± 95% CI half-width)")
     table.add_column("KPI")
     table.add_column("mean", justify="right")
     table.add_column("± 95% CI", justify="right")
-    for kpi, f in CITY_KPIS:
+    for kpi, f in kpis:
         if kpi in city.index:
             row = city.loc[kpi]
+            mean = "–" if row["mean"] != row["mean"] else format(row["mean"], f)
             half = "" if row["half_width"] != row["half_width"] else format(row["half_width"], f)
-            table.add_row(kpi, format(row["mean"], f), half)
+            table.add_row(kpi, mean, half)
     console.print(table)
-    written = _write_tables(out, {"kpis": result.kpis, "summary": summary, "series": result.series,
-                                  "accidents": result.accidents}, fmt)  # fmt: skip
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("parquet", "csv"):
+        _console(stderr=True).print(f"--format must be parquet or csv, got {fmt!r}")
+        raise typer.Exit(code=2)
+
+
+@simulate_app.command("response")
+def simulate_response_cmd(
+    ref: str = typer.Argument(..., help=REF_HELP),
+    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
+    reps: int = typer.Option(5, "--reps", min=1, help="Replications."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
+    policy: str = typer.Option("district_first", "--policy", help="nearest or district_first."),
+    threshold: float = typer.Option(
+        30.0,
+        "--mutual-aid-threshold-min",
+        min=0.0,
+        help="district_first: call other districts beyond this ETA.",
+    ),
+    out: Path = typer.Option(Path("results/response"), "--out", help="Folder for the tables."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
+) -> None:
+    """Simulate incidents, vehicles and relief stocks; print city KPIs with 95% CIs."""
+    from rich.progress import Progress
+
+    from sim.replicate import replicate_response
+    from sim.response import ResponseConfig
+
+    _check_format(fmt)
+    try:
+        s = load_scenario(ref)
+        cfg = ResponseConfig(years=years, seed=seed, policy=policy,
+                             mutual_aid_threshold_min=threshold)  # fmt: skip
+    except ScenarioError as e:
+        _fail(e, ref)
+        return
+    except ValueError as e:
+        _console(stderr=True).print(str(e), markup=False)
+        raise typer.Exit(code=2) from None
+    console = _console()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("replications", total=reps)
+        result = replicate_response(
+            s, cfg, reps, progress=lambda done, total: progress.update(task, completed=done)
+        )
+    head = f"{s.meta.name}: response, {years:g} year(s) × {reps} replications, seed {seed}"
+    _print_summary(console, result.summary, RESPONSE_KPIS, head)
+    tables = {"kpis": result.kpis, "summary": result.summary, "incidents": result.incidents,
+              "stock": result.stock}  # fmt: skip
+    written = _write_tables(out, tables, fmt)
+    console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
+@simulate_app.command("all")
+def simulate_all_cmd(
+    ref: str = typer.Argument(..., help=REF_HELP),
+    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
+    reps: int = typer.Option(3, "--reps", min=1, help="Replications."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
+    out: Path = typer.Option(Path("results"), "--out", help="Folder for the tables."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
+) -> None:
+    """Both models coupled: the inspection model's accidents become incidents to respond to."""
+    from rich.progress import Progress
+
+    from sim.inspection import InspectionConfig
+    from sim.replicate import replicate_inspections, replicate_response
+    from sim.response import ResponseConfig
+
+    _check_format(fmt)
+    try:
+        s = load_scenario(ref)
+    except ScenarioError as e:
+        _fail(e, ref)
+        return
+    console = _console()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("inspections", total=reps)
+        insp = replicate_inspections(
+            s, InspectionConfig(years=years, seed=seed), reps,
+            progress=lambda done, total: progress.update(task, completed=done),
+        )  # fmt: skip
+        task2 = progress.add_task("response", total=reps)
+        resp = replicate_response(
+            s, ResponseConfig(years=years, seed=seed), reps,
+            progress=lambda done, total: progress.update(task2, completed=done), inspections=insp,
+        )  # fmt: skip
+    head = f"{s.meta.name}: {years:g} year(s) × {reps} replications, seed {seed}"
+    _print_summary(console, insp.summary, CITY_KPIS, f"Inspections — {head}")
+    _print_summary(console, resp.summary, RESPONSE_KPIS, f"Response (with accidents) — {head}")
+    written = _write_tables(out / "inspections", {"kpis": insp.kpis, "summary": insp.summary,
+                            "series": insp.series, "accidents": insp.accidents}, fmt)  # fmt: skip
+    written += _write_tables(out / "response", {"kpis": resp.kpis, "summary": resp.summary,
+                             "incidents": resp.incidents, "stock": resp.stock}, fmt)  # fmt: skip
     console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from scenarios.scenario import Scenario
 from sim.inspection import InspectionConfig, InspectionResult, simulate_inspections
+from sim.response import ResponseConfig, ResponseResult, simulate_response
 from sim.stats import summarize
 
 
@@ -53,5 +54,49 @@ def replicate_inspections(
         kpis=kpis,
         series=pd.concat([r.series for r in results], ignore_index=True),
         accidents=pd.concat([r.accidents for r in results], ignore_index=True),
+        summary=summarize(kpis),
+    )
+
+
+@dataclass
+class ResponseReplications:
+    """All replications' tables stacked (column ``rep``), plus the KPI summary with CIs."""
+
+    kpis: pd.DataFrame
+    incidents: pd.DataFrame
+    stock: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def replicate_response(
+    scenario: Scenario,
+    config: ResponseConfig,
+    reps: int,
+    progress: Callable[[int, int], None] | None = None,
+    inspections: Replications | None = None,
+) -> ResponseReplications:
+    """Run ``reps`` replications of the response model.
+
+    With ``inspections`` (from :func:`replicate_inspections` on the same scenario and seed),
+    replication ``r`` also serves the accidents of inspection replication ``r``: the two
+    models coupled.
+    """
+    if reps < 1:
+        raise ValueError(f"reps must be >= 1, got {reps}")
+    results: list[ResponseResult] = []
+    for rep in range(reps):
+        extra = None
+        if inspections is not None:
+            acc = inspections.accidents
+            extra = acc[acc["rep"] == rep][["time_min", "adcode", "incident_type"]]
+        cfg = replace(config, replication=rep, extra_incidents=extra)
+        results.append(simulate_response(scenario, cfg))
+        if progress is not None:
+            progress(rep + 1, reps)
+    kpis = pd.concat([r.kpis for r in results], ignore_index=True)
+    return ResponseReplications(
+        kpis=kpis,
+        incidents=pd.concat([r.incidents for r in results], ignore_index=True),
+        stock=pd.concat([r.stock for r in results], ignore_index=True),
         summary=summarize(kpis),
     )

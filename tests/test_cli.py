@@ -96,3 +96,30 @@ def test_simulate_reports_a_bad_scenario(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", "inspections", str(tmp_path / "missing")])
     assert result.exit_code == 1
     assert "no scenario file" in result.output
+
+
+def test_simulate_response_and_coupled(tmp_path: Path) -> None:
+    import pandas as pd
+
+    result = runner.invoke(app, ["simulate", "response", "toy", "--years", "0.5", "--reps", "2",
+                                 "--policy", "nearest", "--out", str(tmp_path / "r"),
+                                 "--format", "csv"], terminal_width=200)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "response_mean_min" in result.output
+    assert (tmp_path / "r" / "stock.csv").exists()
+    # `anjian simulate SCENARIO` runs both models, coupled
+    result = runner.invoke(app, ["simulate", "toy", "--years", "0.5", "--reps", "2",
+                                 "--out", str(tmp_path / "all"), "--format", "csv"],
+                           terminal_width=200)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Inspections" in result.output and "Response (with accidents)" in result.output
+    incidents = pd.read_csv(tmp_path / "all" / "response" / "incidents.csv")
+    accidents = pd.read_csv(tmp_path / "all" / "inspections" / "accidents.csv")
+    assert len(incidents) >= len(accidents)
+
+
+def test_simulate_response_rejects_unknown_policy(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["simulate", "response", "toy", "--policy", "fastest",
+                                 "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 2
+    assert "unknown policy" in result.output
