@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -47,7 +46,7 @@ app.add_typer(scenario_app, name="scenario")
 class _SimulateGroup(TyperGroup):
     """``anjian simulate SCENARIO`` (no model named) runs both models coupled."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["all", *args]
         return super().resolve_command(ctx, args)
@@ -187,9 +186,9 @@ def _write_tables(out_dir: Path, tables: dict[str, Any], fmt: str) -> list[Path]
     for name, df in tables.items():
         path = out_dir / f"{name}.{fmt}"
         if fmt == "parquet":
-            df.to_parquet(path, index=False)  # type: ignore[attr-defined]
+            df.to_parquet(path, index=False)
         else:
-            df.to_csv(path, index=False)  # type: ignore[attr-defined]
+            df.to_csv(path, index=False)
         written.append(path)
     return written
 
