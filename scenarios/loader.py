@@ -41,6 +41,7 @@ MODEL_SECTIONS = (
     "commodities",
     "standards",
     "budget",
+    "surges",
 )
 TABLES_REQUIRED = (
     "districts",

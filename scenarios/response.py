@@ -46,6 +46,18 @@ class IncidentType(Named):
     relief: ReliefNeed | None = None
 
 
+class Surge(Named):
+    """A disaster of a given scale: extra incidents of one type in a window of days, spread
+    over the named districts in proportion to population (e.g. the August-2020 flood)."""
+
+    incident_type: Ident
+    start_day: Annotated[float, Field(ge=0.0, lt=365.0)]
+    duration_days: Annotated[float, Field(gt=0.0, le=365.0)]
+    districts: Annotated[list[Adcode], Field(min_length=1)]
+    incidents: Annotated[int, Field(ge=1)]
+    people_affected_total: NonNegInt = 0
+
+
 class VehicleKind(Named):
     """A kind of vehicle: how it is held (dedicated / contracted 政企合作 / rented) and its role."""
 

@@ -18,7 +18,7 @@ from shapely.geometry import Point
 from scenarios.common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
 from scenarios.geography import DemandSpec, District, RegionGroup, TravelSpec
 from scenarios.inspection import InspectionPolicy, InspectorKind, RiskTier, SiteCategory
-from scenarios.response import Commodity, Depot, IncidentType, VehicleKind, Warehouse
+from scenarios.response import Commodity, Depot, IncidentType, Surge, VehicleKind, Warehouse
 
 if TYPE_CHECKING:
     from scenarios.demand import DemandPoints
@@ -109,6 +109,7 @@ class Scenario(Strict):
     warehouses: dict[Ident, Warehouse]
     standards: Standards
     budget: Budget
+    surges: dict[Ident, Surge] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
@@ -309,6 +310,18 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
                         f"{pol.order_up_to_units}"
                     ),
                 )
+    for key, surge in s.surges.items():
+        if surge.incident_type not in s.incident_types:
+            yield (
+                ("surges", key, "incident_type"),
+                (
+                    f"unknown incident type {surge.incident_type!r}; "
+                    f"defined: {sorted(s.incident_types)}"
+                ),
+            )
+        for adcode in surge.districts:
+            if adcode not in adcodes:
+                yield ("surges", key, "districts"), f"unknown district {adcode!r}"
     if s.travel.matrix is not None:
         if s.demand.resolution == "district":
             point_ids: list[str] = list(s.districts)

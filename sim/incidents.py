@@ -74,12 +74,40 @@ def draw_incidents(
             times.append(t)
             pts.append(rng.choice(mine, size=len(t), p=weights))
             kinds.append(np.full(len(t), k))
+    surge_of = [np.full(len(t), -1) for t in times]
+    for sid, surge in enumerate(s.surges.values()):
+        if surge.start_day * MIN_PER_DAY >= horizon_min:
+            continue
+        surge_of.append(np.full(surge.incidents, sid))
+        k = types.index(surge.incident_type)
+        pts_in = np.flatnonzero(np.isin(points.adcode, surge.districts))
+        pop = points.population[pts_in]
+        weights = pop / pop.sum() if pop.sum() > 0 else np.full(len(pts_in), 1 / len(pts_in))
+        start = surge.start_day * MIN_PER_DAY
+        end = min(start + surge.duration_days * MIN_PER_DAY, horizon_min)
+        times.append(rng.uniform(start, end, surge.incidents))
+        pts.append(rng.choice(pts_in, size=surge.incidents, p=weights))
+        kinds.append(np.full(surge.incidents, k))
     time = np.concatenate(times) if times else np.zeros(0)
     point = np.concatenate(pts).astype(int) if pts else np.zeros(0, dtype=int)
     kind = np.concatenate(kinds).astype(int) if kinds else np.zeros(0, dtype=int)
+    surge_id = np.concatenate(surge_of) if surge_of else np.zeros(0, dtype=int)
     order = np.argsort(time, kind="stable")
-    time, point, kind = time[order], point[order], kind[order]
-    return _with_details(s, time, point, kind, rng)
+    time, point, kind, surge_id = time[order], point[order], kind[order], surge_id[order]
+    table = _with_details(s, time, point, kind, rng)
+    _spread_surge_people(s, table, surge_id, rng)
+    return table
+
+
+def _spread_surge_people(
+    s: Scenario, table: IncidentTable, surge_id: np.ndarray, rng: np.random.Generator
+) -> None:
+    """Each surge's ``people_affected_total`` shared over its incidents (multinomial)."""
+    for sid, surge in enumerate(s.surges.values()):
+        mine = np.flatnonzero(surge_id == sid)
+        if len(mine) and surge.people_affected_total > 0:
+            share = rng.multinomial(surge.people_affected_total, np.full(len(mine), 1 / len(mine)))
+            table.people[mine] = share
 
 
 def _with_details(

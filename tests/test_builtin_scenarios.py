@@ -21,7 +21,7 @@ def cq() -> Scenario:
 
 
 def test_builtins_are_listed() -> None:
-    assert {"chongqing", "toy"} <= set(builtin.names())
+    assert {"chongqing", "chongqing_flood2020", "toy"} <= set(builtin.names())
 
 
 def test_chongqing_geography(cq: Scenario) -> None:

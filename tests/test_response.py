@@ -158,3 +158,39 @@ def test_chongqing_year_runs_with_rented_fleet() -> None:
     assert 0 <= k["city", "all", "within_standard_share"] <= 1
     assert k["city", "all", "rented_uses"] > 0 and k["city", "all", "rented_cost_yuan"] > 0
     assert k["city", "all", "relief_fill_rate"] <= 1
+
+
+def test_flood_surge_scenario_reproduces_the_2020_scale() -> None:
+    s = load_scenario("chongqing_flood2020")
+    surge = s.surges["aug2020"]
+    model = ResponseModel(s, ResponseConfig(years=1, seed=2))
+    result = model.run()
+    inc = result.incidents
+    window = inc["time_min"].between(227 * 1440, 232 * 1440) & (inc["incident_type"] == "flood")
+    base = simulate_response(load_scenario("chongqing"), ResponseConfig(years=1, seed=2)).incidents
+    base_window = base["time_min"].between(227 * 1440, 232 * 1440) & (
+        base["incident_type"] == "flood"
+    )
+    assert window.sum() - base_window.sum() >= surge.incidents - 5  # ~200 extra flood incidents
+    assert set(inc.loc[window, "adcode"]) <= set(surge.districts) | set(
+        base.loc[base_window, "adcode"]
+    )
+    assert inc.loc[window, "people_affected"].sum() >= 250_000
+    k = result.kpis.set_index(["level", "key", "kpi"])["value"].sort_index()
+    assert k["city", "all", "relief_fill_rate"] < 1.0  # the reserves cannot shelter everyone
+    assert k["city", "all", "stockouts"] > 0
+
+
+def test_surge_with_unknown_district_is_rejected(tmp_path: Path) -> None:
+    from scenarios import ScenarioError
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "scenario.toml").write_text(
+        '[scenario]\nname = "x"\ntitle_zh = "x"\ntitle_en = "x"\nbase = "toy"\n'
+        '[surges.big]\nname_zh = "洪"\nname_en = "Flood"\nincident_type = "landslide"\n'
+        'start_day = 200\nduration_days = 3\ndistricts = ["999999"]\nincidents = 10\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"surges.*unknown district '999999'"):
+        load_scenario(folder)
