@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -60,7 +60,7 @@ from scenarios.travel import geometric_minutes
 from sim.calendar import DAY_MIN, WorkCalendar
 from sim.dispatch import JobPool
 from sim.sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
-from sim.streams import Streams
+from sim.streams import Buffer, Streams
 
 COMPLAINT, REINSPECTION, MAJOR, ROUTINE = 0, 1, 2, 3
 JOB_NAMES = {COMPLAINT: "complaint", REINSPECTION: "reinspection", MAJOR: "major_hazard",
@@ -95,25 +95,6 @@ class InspectionResult:
     series: pd.DataFrame  # rep, day, adcode, backlog
     accidents: pd.DataFrame  # rep, time_min, adcode, category, incident_type, deaths
     trace: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-class _Buffer:
-    """Blocks of pre-drawn numbers from one stream (scalar draws from numpy are slow)."""
-
-    __slots__ = ("_block", "_draw", "_i")
-
-    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
-        self._draw = draw
-        self._block: list[float] = []
-        self._i = 0
-
-    def next(self) -> float:
-        if self._i >= len(self._block):
-            self._block = self._draw(4096).tolist()
-            self._i = 0
-        value = self._block[self._i]
-        self._i += 1
-        return value
 
 
 @dataclass(slots=True, eq=False)
@@ -219,18 +200,18 @@ class InspectionModel:
         acc = self.streams("accidents")
         self.acc_cum = [0.0] * n
         self.acc_next = acc.exponential(1.0, n).tolist()
-        self.acc_exp = _Buffer(lambda k: acc.exponential(1.0, k))
+        self.acc_exp = Buffer(lambda k: acc.exponential(1.0, k))
         self.a0 = [c.accidents_per_site_year / MIN_PER_YEAR for c in cats]
         self.a1 = [c.accidents_per_open_hazard_year / MIN_PER_YEAR for c in cats]
         self.rect_min = [c.rectification_days * DAY_MIN for c in cats]
         deaths_rng = self.streams("deaths")
         self.deaths_draw = [c.deaths_per_accident.sampler(deaths_rng) for c in cats]
         self.durations = [
-            _Buffer(c.inspection_duration.sampler(self.streams(f"duration/{k}")))
+            Buffer(c.inspection_duration.sampler(self.streams(f"duration/{k}")))
             for k, c in zip(self.cats, cats, strict=True)
         ]
-        self.u_detect = _Buffer(self.streams("detection").random)
-        self.u_comply = _Buffer(self.streams("compliance").random)
+        self.u_detect = Buffer(self.streams("detection").random)
+        self.u_comply = Buffer(self.streams("compliance").random)
         self.village = self.s.inspection.flood_season.village_patrol_catch_share
         self.release_min = self.s.inspection.release_days_before_due * DAY_MIN
         self.site_major = self.sites.major.tolist()

@@ -38,7 +38,7 @@ from scenarios.travel import geometric_minutes
 from sim.incidents import IncidentTable, draw_incidents, merge_incidents
 from sim.policies import POLICIES, DispatchPolicy, DistrictFirst, NearestAvailable
 from sim.sites import MIN_PER_YEAR
-from sim.streams import Streams
+from sim.streams import Buffer, Streams
 
 INF = float("inf")
 MIN_PER_DAY = 1440.0
@@ -148,7 +148,7 @@ class ResponseModel:
         self.eta_min = self.travel + (mob_mean[:, None] if kind_l else 0.0)
         self.availability = [kinds[k].availability for k in kind_l]
         self.mobilise = [
-            kinds[k].mobilisation.sampler(self.streams(f"mobilisation/{key}"))
+            Buffer(kinds[k].mobilisation.sampler(self.streams(f"mobilisation/{key}")))
             for k, key in enumerate(self.kinds)
         ]
         roles = {r for r in self.unit_role}
@@ -161,7 +161,8 @@ class ResponseModel:
         self.busy_min = np.zeros(len(kind_l))
         self.uses = np.zeros(len(kind_l))
         self.queues: dict[str, list[tuple[int, float, int, int]]] = {r: [] for r in needed}
-        self.u_avail = self.streams("availability")
+        self.u_avail = Buffer(self.streams("availability").random)
+        self.role_units = {r: [u for u, ur in enumerate(self.unit_role) if ur == r] for r in needed}
 
     def _init_warehouses(self) -> None:
         s = self.s
@@ -223,7 +224,7 @@ class ResponseModel:
     def _dispatch(self, u: int, i: int) -> None:
         now = self.env.now
         p = int(self.inc.point[i])
-        mob = float(self.mobilise[self.unit_kind[u]](1)[0])
+        mob = self.mobilise[self.unit_kind[u]].next()
         drive = float(self.travel[u, p])
         arrive = now + mob + drive
         back = arrive + float(self.inc.on_scene[i]) + drive
@@ -249,7 +250,7 @@ class ResponseModel:
         """Hand the need to the unlimited ad-hoc rented pool of the role (loss variant)."""
         now = self.env.now
         k = self.rented_for_role.get(role)
-        mob = float(self.mobilise[k](1)[0]) if k is not None else 0.0
+        mob = self.mobilise[k].next() if k is not None else 0.0
         arrive = now + mob
         self.handed_over[i] += 1
         if arrive < self.first_arrival[i]:
@@ -264,10 +265,11 @@ class ResponseModel:
         it = self.s.incident_types[self.types[self.inc.kind[i]]]
         for role, count in it.units_needed.items():
             for _ in range(count):
-                free = [u for u, r in enumerate(self.unit_role) if r == role and not self.busy[u]]
+                busy = self.busy
+                free = [u for u in self.role_units.get(role, ()) if not busy[u]]
                 chosen = -1
                 for u in self.policy.rank(self, p, d, free):
-                    if self.u_avail.random() < self.availability[u]:
+                    if self.availability[u] >= 1.0 or self.u_avail.next() < self.availability[u]:
                         chosen = u
                         break
                     self.declined[i] += 1

@@ -55,7 +55,10 @@ def collect(m: ResponseModel) -> ResponseResult:
     region = np.array([s.districts[a].region_group for a in adcode], dtype=object)
     response = np.where(np.isfinite(m.first_arrival), m.first_arrival - inc.time, np.nan)
     target = np.array([s.standards.response_target_min[g] for g in region], dtype=float)
-    unit_d = np.where(m.first_unit >= 0, m.unit_district[np.maximum(m.first_unit, 0)], -1)
+    if len(m.unit_district):
+        unit_d = np.where(m.first_unit >= 0, m.unit_district[np.maximum(m.first_unit, 0)], -1)
+    else:
+        unit_d = np.full(len(inc), -1)
     mutual = (m.first_unit >= 0) & (unit_d != m.district_of_point[inc.point])
     incidents = pd.DataFrame({
         "rep": rep,

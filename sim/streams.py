@@ -9,6 +9,7 @@ what makes common random numbers work when two plans are compared.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 
@@ -36,3 +37,22 @@ class Streams:
             gen = np.random.Generator(np.random.PCG64(seq))
             self._cache[name] = gen
         return gen
+
+
+class Buffer:
+    """Blocks of pre-drawn numbers from one stream (scalar draws from numpy are slow)."""
+
+    __slots__ = ("_block", "_draw", "_i")
+
+    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
+        self._draw = draw
+        self._block: list[float] = []
+        self._i = 0
+
+    def next(self) -> float:
+        if self._i >= len(self._block):
+            self._block = self._draw(4096).tolist()
+            self._i = 0
+        value = self._block[self._i]
+        self._i += 1
+        return value

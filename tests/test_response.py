@@ -194,3 +194,15 @@ def test_surge_with_unknown_district_is_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(ScenarioError, match=r"surges.*unknown district '999999'"):
         load_scenario(folder)
+
+
+def test_role_with_no_vehicle_at_any_depot_is_recorded_as_unserved() -> None:
+    toy = load_scenario("toy")
+    depots = {k: d.model_copy(update={"vehicles": dict.fromkeys(d.vehicles, 0)})
+              for k, d in toy.depots.items()}  # fmt: skip
+    none = toy.model_copy(update={"depots": depots})
+    r = simulate_response(none, ResponseConfig(years=0.5, seed=1))
+    k = r.kpis.set_index(["level", "key", "kpi"])["value"].sort_index()
+    assert k["city", "all", "served_share"] == 0.0
+    assert k["city", "all", "unserved_roles"] == 1.0
+    assert r.incidents["response_min"].isna().all()
