@@ -58,6 +58,20 @@ def replicate_inspections(
     )
 
 
+def without_work_safety_background(scenario: Scenario) -> Scenario:
+    """The scenario with zero background rates for ``work_safety`` incident types.
+
+    When the models are coupled, work-safety accidents come from the inspection model, so the
+    scenario's own rates for those types would count them twice. Other types (traffic, fire,
+    natural disasters) keep their background rates: the accidents at inspected sites of those
+    types add to them (an overlap to calibrate, see docs/model-response.md).
+    """
+    ws = {k for k, t in scenario.incident_types.items() if t.family == "work_safety"}
+    rates = {a: {k: (0.0 if k in ws else v) for k, v in row.items()}
+             for a, row in scenario.incident_rates.items()}  # fmt: skip
+    return scenario.model_copy(update={"incident_rates": rates})
+
+
 @dataclass
 class ResponseReplications:
     """All replications' tables stacked (column ``rep``), plus the KPI summary with CIs."""
@@ -83,6 +97,8 @@ def replicate_response(
     """
     if reps < 1:
         raise ValueError(f"reps must be >= 1, got {reps}")
+    if inspections is not None:
+        scenario = without_work_safety_background(scenario)
     results: list[ResponseResult] = []
     for rep in range(reps):
         extra = None

@@ -206,3 +206,16 @@ def test_role_with_no_vehicle_at_any_depot_is_recorded_as_unserved() -> None:
     assert k["city", "all", "served_share"] == 0.0
     assert k["city", "all", "unserved_roles"] == 1.0
     assert r.incidents["response_min"].isna().all()
+
+
+def test_coupling_does_not_count_work_safety_accidents_twice() -> None:
+    from sim.inspection import InspectionConfig
+    from sim.replicate import replicate_inspections, replicate_response
+
+    toy = load_scenario("toy")
+    insp = replicate_inspections(toy, InspectionConfig(years=1, seed=3), 2)
+    coupled = replicate_response(toy, ResponseConfig(years=1, seed=3), 2, inspections=insp)
+    inc = coupled.incidents
+    ws = inc[inc["incident_type"] == "ws_accident"]
+    acc = insp.accidents[insp.accidents["incident_type"] == "ws_accident"]
+    assert len(ws) == len(acc)  # only the inspection model's accidents, no background
