@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +195,29 @@ def _write_tables(out_dir: Path, tables: dict[str, Any], fmt: str) -> list[Path]
     return written
 
 
+def _load(ref: str) -> Any:
+    """The scenario, or exit 1 with its problems listed."""
+    try:
+        return load_scenario(ref)
+    except ScenarioError as e:
+        _fail(e, ref)
+
+
+@contextmanager
+def _progress(console: Console, label: str, total: int) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar; yields the callback the replication loops call."""
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda done, _total: progress.update(task, completed=done)
+
+
+def _report(console: Console, out: Path, fmt: str, tables: dict[str, Any]) -> None:
+    written = _write_tables(out, tables, fmt)
+    console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
 @simulate_app.command("inspections")
 def simulate_inspections_cmd(
     ref: str = typer.Argument(..., help=REF_HELP),
@@ -203,30 +228,17 @@ def simulate_inspections_cmd(
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
 ) -> None:
     """Simulate inspection workloads; print city KPIs with 95% CIs; write tidy tables."""
-    from rich.progress import Progress
-
     from sim.inspection import InspectionConfig
     from sim.replicate import replicate_inspections
 
     _check_format(fmt)
-    try:
-        s = load_scenario(ref)
-    except ScenarioError as e:
-        _fail(e, ref)
-        return
+    s = _load(ref)
     console = _console()
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("replications", total=reps)
-        result = replicate_inspections(
-            s, InspectionConfig(years=years, seed=seed), reps,
-            progress=lambda done, total: progress.update(task, completed=done),
-        )  # fmt: skip
+    with _progress(console, "replications", reps) as tick:
+        result = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, tick)
     head = f"{s.meta.name}: inspections, {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, result.summary, CITY_KPIS, head)
-    tables = {"kpis": result.kpis, "summary": result.summary, "series": result.series,
-              "accidents": result.accidents}  # fmt: skip
-    written = _write_tables(out, tables, fmt)
-    console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
+    _report(console, out, fmt, result.tables())
 
 
 RESPONSE_KPIS = [
@@ -278,34 +290,23 @@ def simulate_response_cmd(
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
 ) -> None:
     """Simulate incidents, vehicles and relief stocks; print city KPIs with 95% CIs."""
-    from rich.progress import Progress
-
     from sim.replicate import replicate_response
     from sim.response import ResponseConfig
 
     _check_format(fmt)
+    s = _load(ref)
     try:
-        s = load_scenario(ref)
         cfg = ResponseConfig(years=years, seed=seed, policy=policy,
                              mutual_aid_threshold_min=threshold)  # fmt: skip
-    except ScenarioError as e:
-        _fail(e, ref)
-        return
     except ValueError as e:
         _console(stderr=True).print(str(e), markup=False)
         raise typer.Exit(code=2) from None
     console = _console()
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("replications", total=reps)
-        result = replicate_response(
-            s, cfg, reps, progress=lambda done, total: progress.update(task, completed=done)
-        )
+    with _progress(console, "replications", reps) as tick:
+        result = replicate_response(s, cfg, reps, tick)
     head = f"{s.meta.name}: response, {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, result.summary, RESPONSE_KPIS, head)
-    tables = {"kpis": result.kpis, "summary": result.summary, "incidents": result.incidents,
-              "stock": result.stock}  # fmt: skip
-    written = _write_tables(out, tables, fmt)
-    console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
+    _report(console, out, fmt, result.tables())
 
 
 @simulate_app.command("all")
@@ -318,38 +319,22 @@ def simulate_all_cmd(
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
 ) -> None:
     """Both models coupled: the inspection model's accidents become incidents to respond to."""
-    from rich.progress import Progress
-
     from sim.inspection import InspectionConfig
     from sim.replicate import replicate_inspections, replicate_response
     from sim.response import ResponseConfig
 
     _check_format(fmt)
-    try:
-        s = load_scenario(ref)
-    except ScenarioError as e:
-        _fail(e, ref)
-        return
+    s = _load(ref)
     console = _console()
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("inspections", total=reps)
-        insp = replicate_inspections(
-            s, InspectionConfig(years=years, seed=seed), reps,
-            progress=lambda done, total: progress.update(task, completed=done),
-        )  # fmt: skip
-        task2 = progress.add_task("response", total=reps)
-        resp = replicate_response(
-            s, ResponseConfig(years=years, seed=seed), reps,
-            progress=lambda done, total: progress.update(task2, completed=done), inspections=insp,
-        )  # fmt: skip
+    with _progress(console, "inspections", reps) as tick:
+        insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, tick)
+    with _progress(console, "response", reps) as tick:
+        resp = replicate_response(s, ResponseConfig(years=years, seed=seed), reps, tick, insp)
     head = f"{s.meta.name}: {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, insp.summary, CITY_KPIS, f"Inspections — {head}")
     _print_summary(console, resp.summary, RESPONSE_KPIS, f"Response (with accidents) — {head}")
-    written = _write_tables(out / "inspections", {"kpis": insp.kpis, "summary": insp.summary,
-                            "series": insp.series, "accidents": insp.accidents}, fmt)  # fmt: skip
-    written += _write_tables(out / "response", {"kpis": resp.kpis, "summary": resp.summary,
-                             "incidents": resp.incidents, "stock": resp.stock}, fmt)  # fmt: skip
-    console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
+    _report(console, out / "inspections", fmt, insp.tables())
+    _report(console, out / "response", fmt, resp.tables())
 
 
 def main() -> None:

@@ -28,6 +28,11 @@ class Replications:
     accidents: pd.DataFrame
     summary: pd.DataFrame
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name, for writing out."""
+        return {"kpis": self.kpis, "summary": self.summary, "series": self.series,
+                "accidents": self.accidents}  # fmt: skip
+
 
 def replicate_inspections(
     scenario: Scenario,
@@ -80,6 +85,11 @@ class ResponseReplications:
     incidents: pd.DataFrame
     stock: pd.DataFrame
     summary: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name, for writing out."""
+        return {"kpis": self.kpis, "summary": self.summary, "incidents": self.incidents,
+                "stock": self.stock}  # fmt: skip
 
 
 def replicate_response(
