@@ -58,10 +58,17 @@ class WorkCalendar:
 
     def span(self, t: float, work_min: float) -> tuple[float, float]:
         """Start (now, or the next shift start) and end of ``work_min`` of work begun at ``t``."""
-        if self.continuous:
+        shift = self.shift_min
+        if shift >= DAY_MIN:
             return t, t + work_min
-        start, end = self._shift_bounds(t)
-        begin = max(t, start)
+        # the shift containing t, or the next one (inlined _shift_bounds: this is the hot path)
+        s0 = self.shift_start_min
+        start = math.floor((t - s0) / DAY_MIN) * DAY_MIN + s0
+        end = start + shift
+        if t >= end:
+            start += DAY_MIN
+            end += DAY_MIN
+        begin = t if t > start else start
         if work_min <= end - begin:
             return begin, begin + work_min
         return begin, self.finish(begin, work_min)

@@ -116,7 +116,11 @@ class JobPool:
 
     def next_release(self) -> float:
         """The earliest release time among the heaps' tops (INF if empty)."""
-        return min((h[0][2] for h in self.heaps if h), default=INF)
+        best = INF
+        for h in self.heaps:
+            if h and h[0][2] < best:
+                best = h[0][2]
+        return best
 
     def backlog(self) -> int:
         """Released jobs waiting now."""
