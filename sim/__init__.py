@@ -1,4 +1,9 @@
-"""Simulation models (SimPy): inspection workloads and emergency response.
+"""Simulation models (SimPy, minutes as the time base).
 
-Empty until the simulation issues land; see docs/roadmap in README.
+* :mod:`sim.inspection` — inspection workloads: sites, latent hazards, inspectors, the
+  enforcement loop, staff turnover, accidents (docs/model-inspection.md);
+* :mod:`sim.response` — emergency response and relief stocks (docs/model-response.md);
+* :mod:`sim.hypercube` — Larson's hypercube queueing model, exact and approximate;
+* :mod:`sim.replicate`, :mod:`sim.stats` — replications, confidence intervals, paired
+  differences under common random numbers.
 """
