@@ -6,21 +6,38 @@ The public Python API. Scripts, the CLI and the Streamlit app all go through it:
     import anjian
     s = anjian.load_scenario("chongqing")
     anjian.district_table(s).head()
+    runs = anjian.replicate_inspections(s, anjian.InspectionConfig(years=1, seed=0), reps=5)
+    runs.summary.query("level == 'city'")
 """
 
 from scenarios import Scenario, ScenarioError, load_scenario
 from scenarios.builtin import names as builtin_scenarios
 from scenarios.summary import category_table, district_table, staff_table
+from sim.hypercube import hypercube_approx, hypercube_exact
+from sim.inspection import InspectionConfig, simulate_inspections
+from sim.replicate import replicate_inspections, replicate_response
+from sim.response import ResponseConfig, simulate_response
+from sim.stats import paired_difference, summarize
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "InspectionConfig",
+    "ResponseConfig",
     "Scenario",
     "ScenarioError",
     "__version__",
     "builtin_scenarios",
     "category_table",
     "district_table",
+    "hypercube_approx",
+    "hypercube_exact",
     "load_scenario",
+    "paired_difference",
+    "replicate_inspections",
+    "replicate_response",
+    "simulate_inspections",
+    "simulate_response",
     "staff_table",
+    "summarize",
 ]
