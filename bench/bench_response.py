@@ -19,6 +19,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import peers  # noqa: E402
 
 from scenarios import load_scenario  # noqa: E402
 from sim.hypercube import hypercube_exact  # noqa: E402
@@ -48,18 +51,7 @@ def ours_mmc() -> tuple[float, int]:
 
 
 def ciw_mmc() -> tuple[float, int]:
-    import ciw
-
-    network = ciw.create_network(
-        arrival_distributions=[ciw.dists.Exponential(rate=LAM_PER_H)],
-        service_distributions=[ciw.dists.Exponential(rate=MU_PER_H)],
-        number_of_servers=[SERVERS],
-    )
-    ciw.seed(1)
-    t0 = time.perf_counter()
-    q = ciw.Simulation(network)
-    q.simulate_until_max_time(YEARS * 8760)
-    return time.perf_counter() - t0, len(q.get_all_records())
+    return peers.ciw_mmc(LAM_PER_H, MU_PER_H, SERVERS, YEARS)
 
 
 def hypercube_12() -> list[float]:

@@ -10,6 +10,32 @@ from scenarios import Scenario, builtin, load_scenario
 ZEROS = "id,900001,900002,900003\n900001,0,0,0\n900002,0,0,0\n900003,0,0,0\n"
 
 
+def _toy_without_travel(folder: Path, name: str, title_zh: str, overrides: str) -> Scenario:
+    """Write and load a scenario derived from the toy with zero travel times everywhere."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zeros.csv").write_text(ZEROS, encoding="utf-8")
+    (folder / "scenario.toml").write_text(
+        f"""
+[scenario]
+name = "{name}"
+title_zh = "{title_zh}"
+title_en = "{name}"
+base = "{builtin.folder("toy")}"
+
+[tables]
+travel_matrix = "zeros.csv"
+
+[travel]
+model = "matrix"
+
+[overrides]
+{overrides.strip()}
+""",
+        encoding="utf-8",
+    )
+    return load_scenario(folder)
+
+
 def queue_scenario(
     folder: Path,
     arrivals_per_h: float,
@@ -21,8 +47,6 @@ def queue_scenario(
 ) -> Scenario:
     """One district, one site, ``servers`` identical inspectors, Poisson complaints, no travel,
     no hazards, no routine work, no turnover: the inspection model reduces to M/M/c (or M/G/c)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "zeros.csv").write_text(ZEROS, encoding="utf-8")
     per_year = arrivals_per_h * 24 * 365
     per_100k = per_year / 3.0  # district 900001 has 300,000 residents
     dist = (
@@ -30,21 +54,11 @@ def queue_scenario(
         if service == "exponential"
         else f'{{ kind = "fixed", value_min = {mean_service_min} }}'
     )
-    (folder / "scenario.toml").write_text(
+    return _toy_without_travel(
+        folder,
+        "queue",
+        "排队",
         f"""
-[scenario]
-name = "queue"
-title_zh = "排队"
-title_en = "Queue"
-base = "{builtin.folder("toy")}"
-
-[tables]
-travel_matrix = "zeros.csv"
-
-[travel]
-model = "matrix"
-
-[overrides]
 "districts.900002.population" = 0
 "districts.900003.population" = 0
 "sites.900001.factory" = 1
@@ -68,9 +82,7 @@ model = "matrix"
 "site_categories.factory.accidents_per_site_year" = 0
 "site_categories.factory.inspection_interval_days" = {{ high = 1e9, low = 1e9 }}
 """,
-        encoding="utf-8",
     )
-    return load_scenario(folder)
 
 
 def response_scenario(
@@ -82,8 +94,6 @@ def response_scenario(
     """The toy reduced to the hypercube / Erlang assumptions: single-unit incidents arriving as
     Poisson processes per district (``arrivals_per_h`` by adcode), ``units`` dedicated vehicles
     per district depot, no mobilisation delay, no travel, exponential on-scene times, no relief."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "zeros.csv").write_text(ZEROS, encoding="utf-8")
     lines = []
     for adcode in ("900001", "900002", "900003"):
         per_year = arrivals_per_h.get(adcode, 0.0) * 24 * 365
@@ -94,26 +104,14 @@ def response_scenario(
         lines.append(f'"depots.{depot}.vehicles.dedicated_rescue" = {units.get(adcode, 0)}')
         lines.append(f'"depots.{depot}.vehicles.rented_rescue" = 0')
     overrides = "\n".join(lines)
-    (folder / "scenario.toml").write_text(
+    return _toy_without_travel(
+        folder,
+        "response_queue",
+        "应急排队",
         f"""
-[scenario]
-name = "response_queue"
-title_zh = "应急排队"
-title_en = "Response queue"
-base = "{builtin.folder("toy")}"
-
-[tables]
-travel_matrix = "zeros.csv"
-
-[travel]
-model = "matrix"
-
-[overrides]
 {overrides}
 "vehicle_kinds.dedicated_rescue.mobilisation" = {{ kind = "fixed", value_min = 0 }}
 "vehicle_kinds.dedicated_rescue.availability" = 1.0
 "incident_types.ws_accident.on_scene" = {{ kind = "exponential", mean_min = {mean_on_scene_min} }}
 """,
-        encoding="utf-8",
     )
-    return load_scenario(folder)
