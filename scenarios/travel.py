@@ -61,3 +61,22 @@ def demand_matrix_minutes(s: Scenario) -> np.ndarray:
     return geometric_minutes(
         s, pts.lon, pts.lat, pts.region_group, pts.lon, pts.lat, pts.region_group
     )
+
+
+def minutes_from_places(
+    s: Scenario, lon: np.ndarray, lat: np.ndarray, adcodes: list[str]
+) -> np.ndarray:
+    """Minutes from places (depots, warehouses, candidate sites) to every demand point.
+
+    Under the matrix model with district resolution a place travels like its district's point;
+    otherwise the geometric model applies.
+    """
+    pts = s.demand_points
+    if s.travel.model == "matrix" and s.travel.matrix is not None:
+        index = {pid: i for i, pid in enumerate(s.travel.matrix.ids)}
+        m = np.asarray(s.travel.matrix.minutes, dtype=float)
+        if s.demand.resolution == "district":
+            cols = [index[p] for p in pts.ids]
+            return np.array([m[index[a], cols] for a in adcodes]).reshape(len(adcodes), len(cols))
+    groups = np.array([s.districts[a].region_group for a in adcodes])
+    return geometric_minutes(s, lon, lat, groups, pts.lon, pts.lat, pts.region_group)

@@ -34,7 +34,7 @@ import pandas as pd
 import simpy
 
 from scenarios.scenario import Scenario
-from scenarios.travel import geometric_minutes
+from scenarios.travel import minutes_from_places
 from sim.incidents import IncidentTable, draw_incidents, merge_incidents
 from sim.policies import POLICIES, DispatchPolicy, DistrictFirst, NearestAvailable
 from sim.sites import MIN_PER_YEAR
@@ -111,15 +111,7 @@ class ResponseModel:
     # -- set-up ----------------------------------------------------------------------------
     def _travel_from(self, lon: np.ndarray, lat: np.ndarray, adcodes: list[str]) -> np.ndarray:
         """Minutes from places (depots, warehouses) to every demand point."""
-        s, pts = self.s, self.points
-        if s.travel.model == "matrix" and s.travel.matrix is not None:
-            index = {pid: i for i, pid in enumerate(s.travel.matrix.ids)}
-            m = np.asarray(s.travel.matrix.minutes, dtype=float)
-            if s.demand.resolution == "district":
-                cols = [index[p] for p in pts.ids]
-                return np.array([m[index[a], cols] for a in adcodes])
-        groups = np.array([s.districts[a].region_group for a in adcodes])
-        return geometric_minutes(s, lon, lat, groups, pts.lon, pts.lat, pts.region_group)
+        return minutes_from_places(self.s, lon, lat, adcodes)
 
     def _init_units(self) -> None:
         s = self.s

@@ -1,0 +1,255 @@
+"""p-median and p-center.
+
+p-median (Hakimi 1964; ReVelle & Swain 1970) — minimise demand-weighted cost to the nearest of
+at most p open sites. Solved exactly with a **nearest-k reduced formulation iterated to
+optimality** (the reduction of Church 2003 / García, Labbé & Marín 2011, made exact by a
+fallback variable):
+
+Sets: demand points i, sites j, ``K_i`` = the k_i cheapest usable sites of i, ``c_i⁺`` = the
+(k_i+1)-th cheapest cost of i (∞ if none).
+Variables: ``y_j ∈ {0,1}`` open; ``x_ij ∈ [0,1]`` (j ∈ K_i) share of i served by j;
+``u_i ∈ [0,1]`` share of i served beyond K_i.
+
+    min  Σ_i w_i ( Σ_{j∈K_i} c_ij x_ij + c_i⁺ u_i )
+    (1)  Σ_{j∈K_i} x_ij + u_i = 1                 ∀ i        assignment
+    (2)  x_ij ≤ y_j                               ∀ i, j∈K_i  only open sites serve
+    (3)  Σ_j y_j ≤ p                                          number of sites
+    (R)  the rules of :mod:`optimize.constraints`
+
+Any full solution maps to a reduced one of no greater cost (demand served beyond K_i pays at
+least c_i⁺), so the reduced optimum is a lower bound. The reduced solution's sites, assigned
+to their true nearest, give an upper bound; when the two meet the plan is optimal for the full
+model. Otherwise k_i is doubled for the points that the open sites do not serve within K_i and
+the model is solved again.
+
+p-center (Hakimi 1965) — minimise the largest cost from a demand point to its nearest open
+site (unweighted). Solved by bisection over the sorted distinct costs r: r is achievable iff a
+set cover with radius r needs at most p sites (an LSCP solved as a MIP with the same rules).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from optimize.check import nearest_open
+from optimize.constraints import add_site_rules, raise_uncoverable, site_bounds
+from optimize.errors import InfeasiblePlan, SolverFailed
+from optimize.instance import LocationInstance, Rules
+from optimize.mip import Mip, Solver
+from optimize.plan import LocationPlan
+from optimize.solution import make_plan, raise_for_status
+
+
+def _reduced_pmedian(
+    inst: LocationInstance,
+    order: np.ndarray,
+    sorted_cost: np.ndarray,
+    k: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    rules: Rules,
+    p: int,
+) -> tuple[Mip, np.ndarray]:
+    n = inst.n_demand
+    mip = Mip()
+    y = mip.add_vars(inst.n_sites, lb=lb, ub=ub, integer=True)
+    # x variables: the first k_i columns of each demand's sorted list
+    mask = np.arange(order.shape[1])[None, :] < k[:, None]
+    rows, pos = np.nonzero(mask)
+    sites = order[rows, pos]
+    x = mip.add_vars(rows.size, obj=inst.weight[rows] * sorted_cost[rows, pos])
+    nxt = np.where(
+        k < order.shape[1], sorted_cost[np.arange(n), np.minimum(k, order.shape[1] - 1)], np.inf
+    )
+    u_ub = np.where(np.isfinite(nxt), 1.0, 0.0)
+    u = mip.add_vars(n, ub=u_ub, obj=np.where(np.isfinite(nxt), inst.weight * nxt, 0.0))
+    # (1) assignment
+    mip.add_rows(
+        np.concatenate([rows, np.arange(n)]), np.concatenate([x, u]), 1.0, lb=1.0, ub=1.0, n_rows=n
+    )
+    # (2) x_ij − y_j ≤ 0
+    m = rows.size
+    mip.add_rows(
+        np.concatenate([np.arange(m), np.arange(m)]),
+        np.concatenate([x, y[sites]]),
+        np.concatenate([np.ones(m), -np.ones(m)]),
+        ub=0.0,
+        n_rows=m,
+    )
+    mip.add_row(y, 1.0, ub=float(p))  # (3)
+    add_site_rules(mip, y, inst, rules)  # (R)
+    return mip, y
+
+
+def p_median(
+    inst: LocationInstance,
+    p: int,
+    rules: Rules | None = None,
+    *,
+    time_limit_s: float = 60.0,
+    solver: Solver = "highs",
+    k0: int | None = None,
+) -> LocationPlan:
+    """Open at most ``p`` sites minimising Σ w_i · cost to the nearest open site.
+
+    Raises
+    ------
+    InstanceError
+        Bad p, unknown site ids in ``rules``.
+    InfeasiblePlan
+        A demand point no usable site can reach (all costs ∞), or rules that exclude each other.
+    SolverFailed
+        The time limit ended before any plan was found.
+    """
+    rules = rules or Rules()
+    lb, ub = site_bounds(inst, rules, p)
+    usable = np.flatnonzero(ub > 0)
+    cost_u = inst.cost[:, usable]
+    raise_uncoverable(inst, np.flatnonzero(~np.isfinite(cost_u).any(axis=1)), "p-median")
+    order_u = np.argsort(cost_u, axis=1, kind="stable")
+    sorted_cost = np.take_along_axis(cost_u, order_u, axis=1)
+    order = usable[order_u]
+    n_fin = np.isfinite(sorted_cost).sum(axis=1)
+    m = usable.size
+    start = k0 if k0 is not None else math.ceil(2.0 * m / p) + 4
+    k = np.minimum(np.full(inst.n_demand, max(1, start)), n_fin)
+    t0 = time.perf_counter()
+    best_y: np.ndarray | None = None
+    best_ub, bound, iters, proven = math.inf, -math.inf, 0, False
+    while True:
+        iters += 1
+        left = time_limit_s - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        mip, y = _reduced_pmedian(inst, order, sorted_cost, k, lb, ub, rules, p)
+        res = mip.solve(time_limit_s=left, solver=solver)
+        if not res.has_solution:
+            if best_y is None:
+                raise_for_status(res, "p-median", rules, p)
+            break
+        yv = np.round(res.x[y])
+        true_cost = float(np.dot(inst.weight, nearest_open(inst.cost, np.flatnonzero(yv))[0]))
+        if true_cost < best_ub:
+            best_ub, best_y = true_cost, yv
+        bound = max(bound, res.bound)  # every reduced model is a relaxation of the full one
+        tol = 1e-6 * max(1.0, abs(best_ub))
+        if res.status == "optimal" and best_ub - res.objective <= tol:
+            proven, bound = True, res.objective
+            break
+        if res.status != "optimal":
+            break
+        # grow K_i where the open sites are not among the k_i nearest
+        open_set = np.zeros(inst.n_sites, dtype=bool)
+        open_set[np.flatnonzero(yv)] = True
+        served_inside = (open_set[order] & (np.arange(order.shape[1])[None, :] < k[:, None])).any(
+            axis=1
+        )
+        grow = ~served_inside & (k < n_fin)
+        if not grow.any():  # cannot happen unless ties; the bound is then exact
+            proven, bound = True, best_ub
+            break
+        k = np.where(grow, np.minimum(2 * k, n_fin), k)
+    if best_y is None:
+        raise SolverFailed(f"p-median: no plan within the time limit of {time_limit_s} s")
+    return make_plan(
+        inst,
+        "pmedian",
+        best_y,
+        status="optimal" if proven else "feasible",
+        bound=min(bound, best_ub),
+        seconds=time.perf_counter() - t0,
+        parameters={"p": p, "time_limit_s": time_limit_s, "solver": solver},
+        rules=rules,
+        p=p,
+        iterations=iters,
+    )
+
+
+def _cover_mip(
+    cover: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    inst: LocationInstance,
+    rules: Rules,
+    p: int | None,
+    site_cost: np.ndarray | None = None,
+) -> tuple[Mip, np.ndarray]:
+    """LSCP: min Σ y (or Σ cost·y) with every demand covered, (R) rules, optional Σ y ≤ p."""
+    mip = Mip()
+    y = mip.add_vars(
+        inst.n_sites, lb=lb, ub=ub, integer=True, obj=1.0 if site_cost is None else site_cost
+    )
+    rows, cols = np.nonzero(cover)
+    keep = ub[cols] > 0
+    mip.add_rows(rows[keep], y[cols[keep]], 1.0, lb=1.0, n_rows=inst.n_demand)  # coverage
+    if p is not None:
+        mip.add_row(y, 1.0, ub=float(p))
+    add_site_rules(mip, y, inst, rules)
+    return mip, y
+
+
+def p_center(
+    inst: LocationInstance,
+    p: int,
+    rules: Rules | None = None,
+    *,
+    time_limit_s: float = 60.0,
+    solver: Solver = "highs",
+) -> LocationPlan:
+    """Open at most ``p`` sites minimising the largest cost to the nearest open site.
+
+    Raises as :func:`p_median`.
+    """
+    rules = rules or Rules()
+    lb, ub = site_bounds(inst, rules, p)
+    usable = ub > 0
+    cost_u = np.where(usable[None, :], inst.cost, np.inf)
+    nearest = cost_u.min(axis=1)
+    raise_uncoverable(inst, np.flatnonzero(~np.isfinite(nearest)), "p-center")
+    t0 = time.perf_counter()
+    # candidate radii: the distinct costs at least as large as the largest nearest-site cost
+    cand = np.unique(cost_u[np.isfinite(cost_u)])
+    lo_r = float(nearest.max())
+    cand = cand[cand >= lo_r - 1e-12]
+    best_y: np.ndarray | None = None
+    lo, hi = 0, cand.size - 1  # search the index of the smallest feasible radius
+    iters, proven = 0, True
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        left = time_limit_s - (time.perf_counter() - t0)
+        if left <= 0:
+            proven = False
+            break
+        iters += 1
+        cover = cost_u <= cand[mid] + 1e-9
+        mip, y = _cover_mip(cover, lb, ub, inst, rules, p)
+        res = mip.solve(time_limit_s=left, solver=solver)
+        if res.has_solution:
+            best_y = np.round(res.x[y])
+            hi = mid - 1
+        elif res.status == "infeasible":
+            lo = mid + 1
+        else:
+            proven = False
+            break
+    if best_y is None:
+        raise InfeasiblePlan(
+            f"p-center: no plan with at most p = {p} sites satisfies the rules", binding=["p"]
+        )
+    worst = float(nearest_open(inst.cost, np.flatnonzero(best_y))[0].max())
+    bound = float(cand[lo]) if lo < cand.size else lo_r  # every radius below cand[lo] failed
+    return make_plan(
+        inst,
+        "pcenter",
+        best_y,
+        status="optimal" if proven else "feasible",
+        bound=min(bound, worst),
+        seconds=time.perf_counter() - t0,
+        parameters={"p": p, "time_limit_s": time_limit_s, "solver": solver},
+        rules=rules,
+        p=p,
+        iterations=iters,
+    )
