@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from anjian.cli_optimize import locate_cmd, optimize_app
 from scenarios import ScenarioError, load_scenario
 from scenarios.bundle import new_scenario
 from scenarios.summary import category_table, district_table, staff_table
@@ -40,6 +41,9 @@ def _main(
 ) -> None:
     """anjian (安监): plan inspectors, emergency vehicles and relief stocks."""
 
+
+app.add_typer(optimize_app, name="optimize")
+app.command("locate")(locate_cmd)
 
 scenario_app = typer.Typer(help="Validate, show and copy planning scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")

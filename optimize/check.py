@@ -128,6 +128,10 @@ def check_plan(
             got = float(inst.weight[m & covered].sum()) / max(float(inst.weight[m].sum()), 1e-12)
             if got + tol < share:
                 bad.append(f"group {g}: covered share {got:.4f} < {share}")
+    if rules.within is not None:
+        far = nearest_open(inst.cost, np.flatnonzero(y > 0.5))[0] > rules.within + 1e-9
+        if far.any():
+            bad.append(f"{int(far.sum())} demand points farther than within = {rules.within}")
     if plan.model == "lscp":
         uncovered = ~inst.coverage()[:, y > 0.5].any(axis=1)
         if uncovered.any():

@@ -5,6 +5,7 @@ Site variables ``y_j`` (open / number of vehicles) get their bounds from the rul
 (R1) fixed open: ``y_j ≥ 1``;  (R2) closed: ``y_j = 0``;
 (R3) relocations: ``Σ_{j ∉ current} y_j ≤ k``;
 (R4) budget: ``Σ_j cost_j y_j ≤ B``;
+(R6) mandatory closeness: ``Σ_{j: c_ij ≤ T} y_j ≥ 1`` for every i;
 (R5) equity: for each group ``g`` with share ``s_g``:
      ``z_i ≤ Σ_{j ∈ N_i} y_j``, ``z_i ≤ 1``, ``Σ_{i ∈ g} w_i z_i ≥ s_g Σ_{i ∈ g} w_i``.
 
@@ -57,6 +58,16 @@ def site_bounds(
             f"{list(rules.fixed_open)[:5]}",
             binding=list(rules.fixed_open),
         )
+    if rules.within is not None:
+        near = (inst.cost <= rules.within + 1e-9) & (ub > 0)[None, :]
+        far = np.flatnonzero(~near.any(axis=1))
+        if far.size:
+            names = [inst.demand_ids[i] for i in far]
+            raise InfeasiblePlan(
+                f"within = {rules.within:g}: no usable site is that close to demand point(s) "
+                f"{names[:8]}; raise 'within' or add sites near them",
+                binding=names,
+            )
     if rules.budget_yuan is not None and inst.site_cost is not None:
         fixed_cost = float(inst.site_cost[fixed].sum())
         if fixed_cost > rules.budget_yuan * (1 + 1e-9):
@@ -112,6 +123,9 @@ def add_site_rules(mip: Mip, y: np.ndarray, inst: LocationInstance, rules: Rules
             mip.add_row(y[outside], 1.0, ub=float(rules.max_relocations))  # (R3)
     if rules.budget_yuan is not None and inst.site_cost is not None:
         mip.add_row(y, inst.site_cost, ub=float(rules.budget_yuan))  # (R4)
+    if rules.within is not None:
+        rows, cols = np.nonzero(inst.cost <= rules.within + 1e-9)
+        mip.add_rows(rows, y[cols], 1.0, lb=1.0, n_rows=inst.n_demand)  # (R6)
 
 
 def uncoverable(inst: LocationInstance, cover: np.ndarray, ub: np.ndarray) -> np.ndarray:
@@ -189,6 +203,8 @@ def describe_rules(rules: Rules, count: int) -> str:
         parts.append(f"at most {rules.max_relocations} relocations")
     if rules.budget_yuan is not None:
         parts.append(f"budget {rules.budget_yuan:,.0f} yuan")
+    if rules.within is not None:
+        parts.append(f"every point within {rules.within:g}")
     if rules.min_coverage:
         parts.append(
             "min coverage " + ", ".join(f"{g} ≥ {s:.0%}" for g, s in rules.min_coverage.items())

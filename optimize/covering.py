@@ -194,7 +194,7 @@ def mexclp(
     add_equity(mip, x, inst, rules, cover, ub)
     res = mip.solve(time_limit_s=time_limit_s, solver=solver)
     raise_for_status(res, "MEXCLP", rules, vehicles)
-    q_param: float | str = float(q[0]) if np.all(q == q[0]) else "per demand point"
+    q_param: float | list[float] = float(q[0]) if np.all(q == q[0]) else q.tolist()
     return make_plan(
         inst,
         model_name,

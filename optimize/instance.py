@@ -37,7 +37,7 @@ def _vector(name: str, values: object, n: int, *, allow_zero_sum: bool = True) -
     bad = np.flatnonzero(~np.isfinite(a) | (a < 0))
     if bad.size:
         raise InstanceError(
-            f"{name}: value {a[bad[0]]!r} at position {bad[0]} (and {bad.size - 1} more); "
+            f"{name}: value {float(a[bad[0]])} at position {bad[0]} (and {bad.size - 1} more); "
             "values must be finite and ≥ 0"
         )
     if not allow_zero_sum and a.sum() <= 0:
@@ -156,7 +156,7 @@ def make_instance(
     if bad.size:
         i, j = bad[0]
         raise InstanceError(
-            f"cost[{i}, {j}] = {c[i, j]!r} ({len(bad)} bad entries); costs must be ≥ 0 "
+            f"cost[{i}, {j}] = {float(c[i, j])} ({len(bad)} bad entries); costs must be ≥ 0 "
             "(use inf for a pair that can never serve)"
         )
     w = _vector("weight", 1.0 if weight is None else weight, n, allow_zero_sum=False)
@@ -207,6 +207,9 @@ class Rules:
         (equity). Needs the instance's ``group`` and ``radius``.
     max_per_site
         Most vehicles at one site (MEXCLP), on top of ``site_capacity``.
+    within
+        Mandatory closeness (Church & ReVelle's T): every demand point must have an open site
+        at cost ≤ ``within``, whatever the objective.
     """
 
     fixed_open: tuple[str, ...] = ()
@@ -216,6 +219,7 @@ class Rules:
     budget_yuan: float | None = None
     min_coverage: Mapping[str, float] = field(default_factory=dict)
     max_per_site: int | None = None
+    within: float | None = None
 
     def check_against(self, inst: LocationInstance) -> None:
         """Raise :class:`InstanceError` for ids, groups or values that do not fit ``inst``."""
@@ -245,5 +249,7 @@ class Rules:
                     raise InstanceError(
                         f"min_coverage[{gname!r}] = {share}; give a share between 0 and 1"
                     )
+        if self.within is not None and not (np.isfinite(self.within) and self.within >= 0):
+            raise InstanceError(f"within must be a finite cost ≥ 0, got {self.within}")
         if self.max_per_site is not None and self.max_per_site < 1:
             raise InstanceError(f"max_per_site must be ≥ 1, got {self.max_per_site}")

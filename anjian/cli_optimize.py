@@ -1,0 +1,186 @@
+"""CLI of the location optimizer: ``anjian optimize vehicles`` (on a scenario) and
+``anjian locate`` (on a researcher's matrix or an OR-Library file). Thin over ``optimize``."""
+
+from __future__ import annotations
+
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from optimize import api
+from optimize.errors import OptimizeError
+from optimize.plan import LocationPlan
+from scenarios import ScenarioError
+
+optimize_app = typer.Typer(
+    help="Place vehicles and depots with the location models.", no_args_is_help=True
+)
+
+
+class Model(StrEnum):
+    mclp = "mclp"
+    pmedian = "pmedian"
+    pcenter = "pcenter"
+    lscp = "lscp"
+    mexclp = "mexclp"
+    mexclp_hypercube = "mexclp-hypercube"
+
+
+class LocateModel(StrEnum):
+    mclp = "mclp"
+    pmedian = "pmedian"
+    pcenter = "pcenter"
+    lscp = "lscp"
+    mexclp = "mexclp"
+    cflp = "cflp"
+
+
+def _error(exc: Exception, what: str) -> None:
+    err = Console(stderr=True)
+    err.print(f"[bold red]{what}[/bold red]", highlight=False)
+    problems = getattr(exc, "problems", None) or [str(exc)]
+    for line in problems:
+        err.print(f"  • {line}", markup=False, highlight=False)
+    raise typer.Exit(code=1)
+
+
+def _print_plan(plan: LocationPlan, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    data = plan.to_dict()
+    if extra:
+        data.update(extra)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
+        return
+    c = Console()
+    gap = plan.gap
+    c.print(f"[bold]{plan.model}[/bold]: {plan.status}", highlight=False)
+    c.print(
+        f"  objective {plan.objective:,.6g}   bound {plan.bound:,.6g}   gap {gap:.4%}"
+        if math.isfinite(gap)
+        else "",
+        highlight=False,
+    )
+    c.print(
+        f"  {len(plan.open_sites)} sites, {sum(plan.counts.values())} vehicles/facilities, "
+        f"{plan.solve_seconds:.2f} s, {plan.iterations} solve(s)",
+        highlight=False,
+    )
+    shown = ", ".join(f"{s}×{n}" if n > 1 else s for s, n in list(plan.counts.items())[:30])
+    c.print(f"  open: {shown}{' …' if len(plan.counts) > 30 else ''}", highlight=False)
+    for note in plan.notes:
+        c.print(f"  note: {note}", highlight=False)
+    if extra:
+        for k, v in extra.items():
+            c.print(f"  {k}: {v}", highlight=False)
+
+
+def _jsonable(o: object) -> object:
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    return str(o)
+
+
+@optimize_app.command("vehicles")
+def vehicles_cmd(
+    scenario: str = typer.Argument(..., help="A built-in scenario name, folder or scenario.toml."),
+    model: Model = typer.Option(Model.mclp, "--model", help="Location model."),
+    vehicles: int | None = typer.Option(
+        None, "--vehicles", "-k", help="Vehicles to place (all models but lscp)."
+    ),
+    standard_min: float | None = typer.Option(
+        None, "--standard-min", help="One response standard (min) instead of the region targets."
+    ),
+    budget: float | None = typer.Option(
+        None, "--budget", help="Yearly budget for the vehicles, yuan."
+    ),
+    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds."),
+    resolution: str | None = typer.Option(
+        None, "--resolution", help="Demand points: district or grid (~1,000 cells)."
+    ),
+    role: str = typer.Option("rescue", "--role", help="Vehicle role to place."),
+    kinds: str | None = typer.Option(None, "--kinds", help="Comma-separated vehicle kinds."),
+    busy_fraction: float | None = typer.Option(
+        None, "--busy-fraction", help="MEXCLP busy probability (default: estimated)."
+    ),
+    max_relocations: int | None = typer.Option(
+        None, "--max-relocations", help="At most this many vehicle places outside today's."
+    ),
+    keep_existing: bool = typer.Option(
+        False, "--keep-existing", help="Today's vehicle places stay open."
+    ),
+    verify: int = typer.Option(
+        0, "--verify", help="Simulate the plan with this many replications."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Write the plan as JSON here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+) -> None:
+    """Place a scenario's vehicles (dedicated / contracted) with a location model."""
+    try:
+        result = api.optimize_vehicles(
+            scenario,
+            model=model.value.replace("-", "_"),
+            vehicles=vehicles,
+            standard_min=standard_min,
+            budget_yuan=budget,
+            time_limit_s=time_limit,
+            resolution=resolution,
+            role=role,
+            kinds=[k.strip() for k in kinds.split(",")] if kinds else None,
+            busy_fraction=busy_fraction,
+            max_relocations=max_relocations,
+            keep_existing=keep_existing,
+            verify_reps=verify,
+        )
+    except ScenarioError as exc:
+        _error(exc, f"Invalid scenario {scenario}")
+        return
+    except OptimizeError as exc:
+        _error(exc, "No plan")
+        return
+    extra: dict[str, Any] = {"scenario": scenario, "spend_yuan_per_year": result.spend_yuan}
+    if result.verification is not None:
+        extra["verification"] = result.verification.table().round(4).to_dict(orient="index")
+    if out is not None:
+        out.write_text(
+            json.dumps(
+                {**result.plan.to_dict(), **extra}, ensure_ascii=False, indent=1, default=_jsonable
+            ),
+            encoding="utf-8",
+        )
+    _print_plan(result.plan, as_json, extra)
+
+
+def locate_cmd(
+    orlib: Path | None = typer.Option(None, "--orlib", help="OR-Library pmed or cap file."),
+    costs: Path | None = typer.Option(
+        None, "--costs", help="CSV: first column demand id, header row candidate ids."
+    ),
+    weights: Path | None = typer.Option(None, "--weights", help="CSV with columns id,weight."),
+    model: LocateModel = typer.Option(LocateModel.pmedian, "--model", help="Location model."),
+    p: int | None = typer.Option(None, "--p", help="Number of facilities (vehicles for mexclp)."),
+    radius: float | None = typer.Option(None, "--radius", help="Covered when cost ≤ radius."),
+    busy_fraction: float = typer.Option(0.0, "--busy-fraction", help="MEXCLP busy probability."),
+    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+) -> None:
+    """Solve a location model on a cost matrix or an OR-Library benchmark file."""
+    try:
+        plan = api.locate(
+            orlib=orlib,
+            costs=costs,
+            weights=weights,
+            model=model.value,
+            p=p,
+            radius=radius,
+            busy_fraction=busy_fraction,
+            time_limit_s=time_limit,
+        )
+    except OptimizeError as exc:
+        _error(exc, "No plan")
+        return
+    _print_plan(plan, as_json)

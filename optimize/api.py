@@ -1,0 +1,186 @@
+"""The optimizer's entry points for scripts, the CLI and the app.
+
+:func:`optimize_vehicles` — a scenario in, a checked plan (and optionally its simulated
+verification) out. :func:`locate` — a researcher's cost matrix or an OR-Library file in, a plan
+out. Both raise :class:`~optimize.errors.OptimizeError` subclasses with a message naming the
+input to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from optimize.capacitated import cflp
+from optimize.covering import lscp, mclp, mexclp
+from optimize.errors import InstanceError
+from optimize.hypercube_fixed_point import mexclp_hypercube
+from optimize.instance import LocationInstance, Rules
+from optimize.median import p_center, p_median
+from optimize.orlib import read_cap, read_cost_csv, read_pmed
+from optimize.plan import LocationPlan
+from optimize.verify import Verification, verify_vehicle_plan
+from optimize.vehicles import VehicleInstance, vehicle_instance
+from scenarios.loader import load_scenario
+from scenarios.scenario import Scenario
+
+MODELS = ("mclp", "pmedian", "pcenter", "lscp", "mexclp", "mexclp_hypercube")
+MIN_PER_YEAR = 365.0 * 1440.0
+
+
+@dataclass(frozen=True)
+class VehiclePlanResult:
+    """A vehicle plan with the instance it solved, its yearly cost and its verification."""
+
+    plan: LocationPlan
+    vehicles: VehicleInstance
+    scenario: Scenario
+    spend_yuan: float
+    verification: Verification | None = None
+
+
+def service_minutes(s: Scenario, vi: VehicleInstance) -> float:
+    """Mean time a vehicle is busy per call: the rate-weighted mean on-scene time of the
+    incident types that need the planned role, plus a round trip of one standard (half the
+    standard out and back, the typical trip of a covered call)."""
+    roles = {s.vehicle_kinds[k].role for k in vi.kinds}
+    num = den = 0.0
+    for t, it in s.incident_types.items():
+        if roles & set(it.units_needed):
+            rate = sum(float(r.get(t, 0.0)) for r in s.incident_rates.values())
+            num += rate * it.on_scene.mean
+            den += rate
+    on_scene = num / den if den > 0 else 0.0
+    r = vi.instance.radius
+    trip = float(np.average(r, weights=vi.instance.weight)) if r is not None else 0.0
+    return on_scene + trip
+
+
+def _solve(
+    inst: LocationInstance,
+    model: str,
+    p: int | None,
+    rules: Rules,
+    *,
+    time_limit_s: float,
+    busy_fraction: float | None,
+    service_min: float | None = None,
+) -> LocationPlan:
+    if model not in (*MODELS, "cflp"):
+        raise InstanceError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    if model == "lscp":
+        return lscp(inst, rules, time_limit_s=time_limit_s)
+    if p is None:
+        raise InstanceError(f"model {model} needs the number of facilities/vehicles (p)")
+    if model == "pmedian":
+        return p_median(inst, p, rules, time_limit_s=time_limit_s)
+    if model == "pcenter":
+        return p_center(inst, p, rules, time_limit_s=time_limit_s)
+    if model == "mclp":
+        return mclp(inst, p, rules, time_limit_s=time_limit_s)
+    if model == "mexclp":
+        q = 0.0 if busy_fraction is None else busy_fraction
+        return mexclp(inst, p, q, rules, time_limit_s=time_limit_s)
+    if service_min is None:
+        raise InstanceError("mexclp_hypercube needs the mean service time (service_min)")
+    return mexclp_hypercube(inst, p, service_min, rules, time_limit_s=time_limit_s)
+
+
+def optimize_vehicles(
+    scenario: str | Path | Scenario,
+    *,
+    model: str = "mclp",
+    vehicles: int | None = None,
+    standard_min: float | None = None,
+    budget_yuan: float | None = None,
+    time_limit_s: float = 60.0,
+    resolution: str | None = None,
+    role: str = "rescue",
+    kinds: list[str] | None = None,
+    busy_fraction: float | None = None,
+    max_relocations: int | None = None,
+    keep_existing: bool = False,
+    verify_reps: int = 0,
+    verify_years: float = 1.0,
+) -> VehiclePlanResult:
+    """Place a scenario's dedicated / contracted vehicles with ``model``.
+
+    ``busy_fraction`` (MEXCLP) defaults to the offered load ``λ·E[S]`` per vehicle with
+    ``E[S]`` from :func:`service_minutes`. With ``verify_reps`` > 0 the plan is simulated
+    against today's fleet (:func:`optimize.verify.verify_vehicle_plan`).
+    """
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if resolution is not None:
+        if resolution not in ("district", "grid"):
+            raise InstanceError(f"resolution must be 'district' or 'grid', got {resolution!r}")
+        s = s.model_copy(update={"demand": s.demand.model_copy(update={"resolution": resolution})})
+    if vehicles is not None and vehicles < 1:
+        raise InstanceError(f"vehicles must be ≥ 1, got {vehicles}")
+    vi = vehicle_instance(s, role=role, kinds=kinds, standard_min=standard_min)
+    rules = Rules(
+        fixed_open=vi.current if keep_existing else (),
+        current=vi.current,
+        max_relocations=max_relocations,
+        budget_yuan=budget_yuan,
+    )
+    service = service_minutes(s, vi)
+    q = busy_fraction
+    if model == "mexclp" and q is None and vehicles:
+        load = float(vi.instance.weight.sum()) / MIN_PER_YEAR * service
+        q = min(load / vehicles, 0.95)
+    plan = _solve(
+        vi.instance,
+        model,
+        vehicles,
+        rules,
+        time_limit_s=time_limit_s,
+        busy_fraction=q,
+        service_min=service,
+    )
+    spend = float(
+        sum(
+            s.vehicle_kinds[site.split("@")[0]].cost_yuan_per_year * n
+            for site, n in plan.counts.items()
+        )
+    )
+    ver = None
+    if verify_reps > 0:
+        ver = verify_vehicle_plan(s, vi, plan, years=verify_years, reps=verify_reps)
+    return VehiclePlanResult(plan, vi, s, spend, ver)
+
+
+def locate(
+    *,
+    orlib: str | Path | None = None,
+    costs: str | Path | None = None,
+    weights: str | Path | None = None,
+    model: str = "pmedian",
+    p: int | None = None,
+    radius: float | None = None,
+    busy_fraction: float = 0.0,
+    time_limit_s: float = 60.0,
+) -> LocationPlan:
+    """Solve ``model`` on an OR-Library file (pmed or cap) or a cost CSV (+ weights CSV)."""
+    if (orlib is None) == (costs is None):
+        raise InstanceError("give exactly one of --orlib FILE or --costs FILE")
+    if weights is not None and costs is None:
+        raise InstanceError("--weights goes with --costs (OR-Library files carry their own)")
+    if model == "cflp":
+        if orlib is None:
+            raise InstanceError("cflp reads an OR-Library cap file: give --orlib capN.txt")
+        return cflp(read_cap(orlib), time_limit_s=time_limit_s)
+    if orlib is not None:
+        inst, p_file = read_pmed(orlib)
+        p = p if p is not None else p_file
+    else:
+        assert costs is not None
+        inst = read_cost_csv(costs, weights)
+    if radius is not None:
+        inst = inst.with_radius(radius)
+    elif model in ("mclp", "lscp", "mexclp"):
+        raise InstanceError(f"model {model} needs --radius (a point is covered when cost ≤ it)")
+    if model == "mexclp_hypercube":
+        raise InstanceError("mexclp-hypercube needs a scenario: use `anjian optimize vehicles`")
+    return _solve(inst, model, p, Rules(), time_limit_s=time_limit_s, busy_fraction=busy_fraction)
