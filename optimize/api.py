@@ -21,8 +21,8 @@ from optimize.instance import LocationInstance, Rules
 from optimize.median import p_center, p_median
 from optimize.orlib import read_cap, read_cost_csv, read_pmed
 from optimize.plan import LocationPlan
-from optimize.verify import Verification, verify_vehicle_plan
 from optimize.vehicles import VehicleInstance, vehicle_instance
+from optimize.verify import Verification, verify_vehicle_plan
 from scenarios.loader import load_scenario
 from scenarios.scenario import Scenario
 

@@ -52,14 +52,14 @@ def _feasible(inst, sel: tuple[int, ...], rules: Rules) -> bool:
     return True
 
 
-def _brute(inst, p: int, rules: Rules, f) -> float | None:
+def _brute(inst, p: int, rules: Rules, f) -> list[float] | None:
     vals = [
         f(np.array(sel))
         for k in range(1, p + 1)
         for sel in itertools.combinations(range(inst.n_sites), k)
         if _feasible(inst, sel, rules)
     ]
-    return None if not vals else vals
+    return vals or None
 
 
 RULES = [
