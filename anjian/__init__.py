@@ -8,8 +8,26 @@ The public Python API. Scripts, the CLI and the Streamlit app all go through it:
     anjian.district_table(s).head()
     runs = anjian.replicate_inspections(s, anjian.InspectionConfig(years=1, seed=0), reps=5)
     runs.summary.query("level == 'city'")
+    plan = anjian.optimize_vehicles(s, model="mclp", vehicles=40).plan
 """
 
+from optimize import (
+    InfeasiblePlan,
+    InstanceError,
+    LocationPlan,
+    Rules,
+    cflp,
+    check_plan,
+    locate,
+    lscp,
+    make_instance,
+    mclp,
+    mexclp,
+    mexclp_hypercube,
+    optimize_vehicles,
+    p_center,
+    p_median,
+)
 from scenarios import Scenario, ScenarioError, load_scenario
 from scenarios.builtin import names as builtin_scenarios
 from scenarios.summary import category_table, district_table, staff_table
@@ -22,17 +40,32 @@ from sim.stats import paired_difference, summarize
 __version__ = "0.1.0"
 
 __all__ = [
+    "InfeasiblePlan",
     "InspectionConfig",
+    "InstanceError",
+    "LocationPlan",
     "ResponseConfig",
+    "Rules",
     "Scenario",
     "ScenarioError",
     "__version__",
     "builtin_scenarios",
     "category_table",
+    "cflp",
+    "check_plan",
     "district_table",
     "hypercube_approx",
     "hypercube_exact",
     "load_scenario",
+    "locate",
+    "lscp",
+    "make_instance",
+    "mclp",
+    "mexclp",
+    "mexclp_hypercube",
+    "optimize_vehicles",
+    "p_center",
+    "p_median",
     "paired_difference",
     "replicate_inspections",
     "replicate_response",

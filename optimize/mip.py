@@ -162,6 +162,7 @@ class Mip:
         solver: Solver = "highs",
         relative_gap: float = 1e-6,
         threads: int | None = None,
+        tuning: dict[str, object] | None = None,
     ) -> MipResult:
         """Solve and map the termination to a :class:`MipResult` (see module docstring)."""
         if time_limit_s <= 0:
@@ -171,6 +172,7 @@ class Mip:
             relative_gap_tolerance=relative_gap,
             absolute_gap_tolerance=1e-9,
             threads=threads,
+            **(tuning or {}),
         )
         model_params = mathopt.ModelSolveParameters()
         proto_params = model_params.to_proto()
