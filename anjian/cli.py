@@ -14,6 +14,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from anjian.cli_optimize import locate_cmd, optimize_app
+from anjian.cli_runs import runs_app, sweep_cmd
 from scenarios import ScenarioError, load_scenario
 from scenarios.bundle import new_scenario
 from scenarios.summary import category_table, district_table, staff_table
@@ -44,6 +45,8 @@ def _main(
 
 app.add_typer(optimize_app, name="optimize")
 app.command("locate")(locate_cmd)
+app.command("sweep")(sweep_cmd)
+app.add_typer(runs_app, name="runs")
 
 scenario_app = typer.Typer(help="Validate, show and copy planning scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")

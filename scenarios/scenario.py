@@ -126,6 +126,13 @@ class Scenario(Strict):
 
         return build_demand_points(self)
 
+    def with_(self, overrides: Mapping[str, Any] | None = None, **fields: Any) -> Scenario:
+        """A validated variant: ``overrides`` by dotted path (``{"staff.500101.township": 30}``)
+        and/or whole top-level fields by keyword. See :mod:`scenarios.derive`."""
+        from scenarios.derive import with_overrides
+
+        return with_overrides(self, {**(overrides or {}), **fields})
+
     def totals(self) -> dict[str, float]:
         """City-wide totals used by summaries and tests."""
         return {

@@ -1,0 +1,341 @@
+"""Sweeps: named variants and a parameter grid of a scenario × replications, run serially or
+on a Dask cluster, every finished run recorded in the run store.
+
+A sweep file (TOML)::
+
+    [sweep]
+    name = "contracted-vs-rented"
+    scenario = "chongqing_flood2020"   # built-in name, folder or scenario.toml
+    model = "response"                 # or "inspections"
+    years = 1
+    reps = 10
+    seed = 1
+    [sweep.config]                     # extra run settings (response: policy, overflow, …)
+    overflow = "rent"
+
+    [variants.baseline]                # a variant = overrides by dotted path (may be empty)
+    [variants.contracted]
+    "depots.d500101.vehicles.contracted_rescue" = 5
+
+    [grid]                             # crossed with every variant
+    "surges.aug2020.incidents" = [100, 200, 400]
+
+Cases are variant × grid point, named ``variant`` or ``variant[path=value,…]``. Replication r of
+every case uses seed ``(seed, r)``: common random numbers across cases, and the same numbers
+whatever the backend or the number of workers (each task is a pure function of its inputs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from anjian.store import RunStore
+from scenarios.derive import scenario_hash, with_overrides
+from scenarios.errors import ScenarioError
+from scenarios.loader import load_scenario
+from scenarios.scenario import Scenario
+from sim.inspection import InspectionConfig, simulate_inspections
+from sim.response import ResponseConfig, simulate_response
+
+Model = Literal["response", "inspections"]
+Progress = Callable[[int, int], None]
+
+
+class SweepError(ValueError):
+    """A sweep definition that cannot run; the message names the field and the fix."""
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    overrides: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep definition (see the module docstring)."""
+
+    name: str
+    scenario: str
+    model: Model = "response"
+    years: float = 1.0
+    reps: int = 5
+    seed: int = 0
+    config: dict[str, Any] = field(default_factory=dict)
+    variants: dict[str, dict[str, Any]] = field(default_factory=lambda: {"baseline": {}})
+    grid: dict[str, list[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.model not in ("response", "inspections"):
+            raise SweepError(f"sweep.model must be 'response' or 'inspections', got {self.model!r}")
+        if not self.reps >= 1:
+            raise SweepError(f"sweep.reps must be ≥ 1, got {self.reps}")
+        if not self.years > 0:
+            raise SweepError(f"sweep.years must be > 0, got {self.years}")
+        if not self.variants:
+            raise SweepError("a sweep needs at least one variant ([variants.NAME], may be empty)")
+        for path, values in self.grid.items():
+            if not isinstance(values, list) or not values:
+                raise SweepError(f"grid {path!r}: give a non-empty list of values")
+        try:
+            _config(self.model, self.years, self.seed, 0, self.config)
+        except (TypeError, ValueError) as err:
+            raise SweepError(f"sweep.config: {err}") from err
+
+    def cases(self) -> list[Case]:
+        """Variant × grid point, in a fixed order."""
+        paths = list(self.grid)
+        points = list(itertools.product(*(self.grid[p] for p in paths))) if paths else [()]
+        out = []
+        for vname, ov in self.variants.items():
+            for point in points:
+                extra = dict(zip(paths, point, strict=True))
+                label = (
+                    vname
+                    if not extra
+                    else (vname + "[" + ",".join(f"{p}={v}" for p, v in extra.items()) + "]")
+                )
+                out.append(Case(label, {**ov, **extra}))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "scenario": self.scenario,
+            "model": self.model,
+            "years": self.years,
+            "reps": self.reps,
+            "seed": self.seed,
+            "config": self.config,
+            "variants": self.variants,
+            "grid": self.grid,
+        }
+
+    def spec_hash(self) -> str:
+        return hashlib.sha256(
+            json.dumps(self.to_dict(), sort_keys=True, default=str).encode()
+        ).hexdigest()
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read a sweep TOML file. Raises :class:`SweepError` naming the file and field."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise SweepError(f"{path}: cannot read ({err.strerror})") from err
+    except tomllib.TOMLDecodeError as err:
+        raise SweepError(f"{path}: not valid TOML: {err}") from err
+    unknown = set(data) - {"sweep", "variants", "grid"}
+    if unknown:
+        raise SweepError(
+            f"{path}: unknown sections {sorted(unknown)}; use [sweep], [variants.NAME] and [grid]"
+        )
+    head = data.get("sweep")
+    if not isinstance(head, dict):
+        raise SweepError(f"{path}: missing [sweep] with at least name and scenario")
+    allowed = {"name", "scenario", "model", "years", "reps", "seed", "config"}
+    bad = set(head) - allowed
+    if bad:
+        raise SweepError(f"{path} [sweep]: unknown keys {sorted(bad)}; allowed {sorted(allowed)}")
+    for key in ("name", "scenario"):
+        if not isinstance(head.get(key), str) or not head[key]:
+            raise SweepError(f"{path} [sweep]: '{key}' is required (a string)")
+    variants = data.get("variants", {"baseline": {}})
+    try:
+        return Sweep(
+            name=head["name"],
+            scenario=head["scenario"],
+            model=head.get("model", "response"),
+            years=float(head.get("years", 1.0)),
+            reps=int(head.get("reps", 5)),
+            seed=int(head.get("seed", 0)),
+            config=dict(head.get("config", {})),
+            variants={k: dict(v) for k, v in variants.items()},
+            grid={k: v for k, v in data.get("grid", {}).items()},
+        )
+    except SweepError as err:
+        raise SweepError(f"{path}: {err}") from None
+    except (TypeError, ValueError) as err:
+        raise SweepError(f"{path} [sweep]: {err}") from err
+
+
+def _config(
+    model: str, years: float, seed: int, rep: int, extra: dict[str, Any]
+) -> InspectionConfig | ResponseConfig:
+    if model == "inspections":
+        return InspectionConfig(years=years, seed=seed, replication=rep, **extra)
+    return ResponseConfig(years=years, seed=seed, replication=rep, **extra)
+
+
+@lru_cache(maxsize=8)
+def _base(ref: str) -> Scenario:
+    return load_scenario(ref)
+
+
+@lru_cache(maxsize=64)
+def _variant(ref: str, overrides_json: str) -> Scenario:
+    return with_overrides(_base(ref), json.loads(overrides_json))
+
+
+def run_task(
+    ref: str,
+    overrides_json: str,
+    model: str,
+    years: float,
+    seed: int,
+    rep: int,
+    config: dict[str, Any],
+) -> tuple[pd.DataFrame, float]:
+    """One replication of one case: its tidy KPIs and wall seconds (runs on any worker)."""
+    t0 = time.perf_counter()
+    s = _variant(ref, overrides_json)
+    cfg = _config(model, years, seed, rep, config)
+    if isinstance(cfg, InspectionConfig):
+        kpis = simulate_inspections(s, cfg).kpis
+    else:
+        kpis = simulate_response(s, cfg).kpis
+    return kpis, time.perf_counter() - t0
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """What a sweep execution did."""
+
+    sweep_id: str
+    ran: int
+    skipped: int
+    seconds: float
+
+
+def run_sweep(
+    sweep: Sweep,
+    store: RunStore,
+    *,
+    backend: Literal["serial", "dask"] = "dask",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> SweepRun:
+    """Run every (case, replication) not yet recorded and record each as it finishes.
+
+    ``backend="dask"`` uses the cluster at ``scheduler`` (``tcp://host:8786``) or a
+    ``LocalCluster`` with ``workers`` processes (default: one per core); ``"serial"`` runs in
+    this process. With ``resume`` the newest sweep of the same definition continues.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario or a case's overrides are invalid (checked before anything runs).
+    """
+    cases = sweep.cases()
+    hashes: dict[str, str] = {}
+    base = load_scenario(sweep.scenario)
+    for c in cases:  # validate every case up front and keep its scenario
+        try:
+            s = with_overrides(base, c.overrides)
+        except ScenarioError as err:
+            raise ScenarioError(
+                f"case {c.name!r}: {err}", problems=[f"case {c.name!r}: {p}" for p in err.problems]
+            ) from None
+        hashes[c.name] = scenario_hash(s)
+        store.save_scenario(hashes[c.name], s)
+    total = len(cases) * sweep.reps
+    sweep_id = store.resumable(sweep.spec_hash()) if resume else None
+    if sweep_id is None:
+        sweep_id = store.create_sweep(sweep.name, sweep.to_dict(), sweep.spec_hash(), total)
+    done = store.done(sweep_id)
+    todo = [(c, r) for c in cases for r in range(sweep.reps) if (c.name, r) not in done]
+    t0 = time.perf_counter()
+    finished = len(done)
+    if progress is not None:
+        progress(finished, total)
+
+    def record(case: Case, rep: int, kpis: pd.DataFrame, seconds: float) -> None:
+        nonlocal finished
+        store.record_run(
+            sweep_id,
+            case.name,
+            rep,
+            seed=sweep.seed,
+            model=sweep.model,
+            overrides=case.overrides,
+            scenario_hash=hashes[case.name],
+            config=sweep.config,
+            seconds=seconds,
+            kpis=kpis,
+        )
+        finished += 1
+        if progress is not None:
+            progress(finished, total)
+
+    args = [
+        (
+            sweep.scenario,
+            json.dumps(c.overrides, sort_keys=True),
+            sweep.model,
+            sweep.years,
+            sweep.seed,
+            r,
+            sweep.config,
+        )
+        for c, r in todo
+    ]
+    if backend == "serial":
+        for (c, r), a in zip(todo, args, strict=True):
+            record(c, r, *run_task(*a))
+    elif backend == "dask":
+        _run_dask(todo, args, record, workers, scheduler)
+    else:
+        raise SweepError(f"backend must be 'serial' or 'dask', got {backend!r}")
+    store.finish_sweep(sweep_id, "done")
+    return SweepRun(sweep_id, len(todo), len(done), time.perf_counter() - t0)
+
+
+def _run_dask(
+    todo: list[tuple[Case, int]],
+    args: list[tuple[Any, ...]],
+    record: Callable[[Case, int, pd.DataFrame, float], None],
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    from distributed import Client, LocalCluster, as_completed
+
+    if not todo:
+        return
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        futures = {
+            client.submit(run_task, *a, pure=False): t for t, a in zip(todo, args, strict=True)
+        }
+        for fut in as_completed(futures):
+            case, rep = futures[fut]
+            kpis, seconds = fut.result()
+            record(case, rep, kpis, seconds)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
