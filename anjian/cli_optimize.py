@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from optimize import api
 from optimize.errors import OptimizeError
@@ -76,7 +77,20 @@ def _print_plan(plan: LocationPlan, as_json: bool, extra: dict[str, Any] | None 
         c.print(f"  note: {note}", highlight=False)
     if extra:
         for k, v in extra.items():
+            if k == "verification":
+                continue
             c.print(f"  {k}: {v}", highlight=False)
+        ver = extra.get("verification")
+        if ver:
+            t = Table(title="simulated: today vs plan (paired, 95% CI)")
+            for col in ("KPI", "today", "plan", "difference", "± half-width"):
+                t.add_column(col)
+            for kpi, row in ver.items():
+                t.add_row(
+                    kpi,
+                    *(f"{row[x]:.4g}" for x in ("baseline", "plan", "difference", "half_width")),
+                )
+            c.print(t)
 
 
 def _jsonable(o: object) -> object:
