@@ -114,6 +114,51 @@ def dominated_sites(inst: LocationInstance, rules: Rules, ub: np.ndarray) -> np.
     return np.array(out, dtype=np.int64)
 
 
+def cover_dominated(
+    inst: LocationInstance,
+    rules: Rules,
+    cover: np.ndarray,
+    ub: np.ndarray,
+    compare_cost: bool = False,
+) -> np.ndarray:
+    """Sites whose covered set is contained in another usable site's (Church & ReVelle's
+    column reduction for covering models).
+
+    Site b is dropped when a usable site a covers every point b covers (and more, or the same
+    points with a lower index), a costs no more per year under a budget, and b is neither fixed
+    open nor in today's plan (``compare_cost``: also when site costs are the objective). Any
+    plan using b is then matched by one using a, with the same or more coverage in every group.
+    Not applied with a ``within`` rule (closeness is by cost).
+    """
+    if rules.within is not None:
+        return np.zeros(0, dtype=np.int64)
+    usable = np.flatnonzero(ub > 0)
+    if usable.size < 2:
+        return np.zeros(0, dtype=np.int64)
+    bits = np.packbits(cover[:, usable].T, axis=1)
+    pad = (-bits.shape[1]) % 8
+    words = np.pad(bits, ((0, 0), (0, pad))).view(np.uint64)
+    count = cover[:, usable].sum(axis=0)
+    keep_open = set(inst.site_index(rules.fixed_open, "fixed_open").tolist())
+    keep_open |= set(inst.site_index(rules.current, "current").tolist())
+    budget = (compare_cost or rules.budget_yuan is not None) and inst.site_cost is not None
+    alive = np.ones(usable.size, dtype=bool)
+    out = []
+    for b in np.argsort(count, kind="stable"):  # small covered sets first
+        jb = int(usable[b])
+        if jb in keep_open:
+            continue
+        sub = alive & (np.all((words[b] & ~words) == 0, axis=1))  # covers all b covers
+        sub[b] = False
+        if budget:
+            sub &= inst.site_cost[usable] <= inst.site_cost[jb]  # type: ignore[index]
+        strict = sub & ((count > count[b]) | (np.arange(usable.size) < b))
+        if strict.any():
+            alive[b] = False
+            out.append(jb)
+    return np.array(out, dtype=np.int64)
+
+
 def add_site_rules(mip: Mip, y: np.ndarray, inst: LocationInstance, rules: Rules) -> None:
     """Add (R3) relocations and (R4) budget on the site variables ``y``."""
     if rules.max_relocations is not None:

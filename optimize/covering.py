@@ -36,6 +36,7 @@ import numpy as np
 from optimize.constraints import (
     add_equity,
     add_site_rules,
+    cover_dominated,
     raise_uncoverable,
     site_bounds,
     uncoverable,
@@ -72,6 +73,7 @@ def lscp(
     lb, ub = site_bounds(inst, rules, max(1, inst.n_sites))
     cover = inst.coverage()
     raise_uncoverable(inst, uncoverable(inst, cover, ub), "LSCP")
+    ub[cover_dominated(inst, rules, cover, ub, compare_cost=minimise_cost)] = 0.0
     if minimise_cost and inst.site_cost is None:
         raise InstanceError("minimise_cost needs site costs (site_cost) in the instance")
     mip, y = _cover_mip(cover, lb, ub, inst, rules, None, inst.site_cost if minimise_cost else None)
@@ -114,6 +116,7 @@ def mclp(
     rules = rules or Rules()
     lb, ub = site_bounds(inst, rules, p)
     cover = inst.coverage()
+    ub[cover_dominated(inst, rules, cover, ub)] = 0.0
     mip = Mip(maximize=True)
     y = mip.add_vars(inst.n_sites, lb=lb, ub=ub, integer=True)
     rows, cols = np.nonzero(cover)
