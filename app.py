@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from anjian.ui import overview
+from anjian.ui import compare, optimize_page, overview, runs, scenario_page, whatif
 from anjian.ui.text import LANGUAGES, t
 from scenarios.builtin import names
 
-DEFAULTS = {"lang": "zh", "scenario": "chongqing"}
+DEFAULTS = {"lang": "zh", "scenario": "chongqing", "uploaded_ref": None, "uploaded_name": None}
 
 st.set_page_config(page_title="anjian 安监", layout="wide")
 for key, value in DEFAULTS.items():
@@ -30,5 +30,15 @@ with st.sidebar:
     st.selectbox(t("scenario", lang), names(), key="scenario")
 
 st.title(t("app_title", lang))
-page = st.navigation([st.Page(overview.render, title=t("overview", lang), url_path="overview")])
+st.session_state.setdefault("overrides", {})
+page = st.navigation(
+    [
+        st.Page(overview.render, title=t("overview", lang), url_path="overview", default=True),
+        st.Page(scenario_page.render, title=t("page_scenario", lang), url_path="scenario"),
+        st.Page(whatif.render, title=t("page_whatif", lang), url_path="whatif"),
+        st.Page(optimize_page.render, title=t("page_optimize", lang), url_path="optimize"),
+        st.Page(compare.render, title=t("page_compare", lang), url_path="compare"),
+        st.Page(runs.render, title=t("page_runs", lang), url_path="runs"),
+    ]
+)
 page.run()

@@ -1,0 +1,127 @@
+"""Shared pieces of the app: the effective scenario (choice + upload + edits), cached API
+wrappers with hashable arguments, the run store, and the district map."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import shapely
+import streamlit as st
+from shapely.geometry import mapping
+
+from anjian.store import RunStore
+from anjian.ui.text import t
+from scenarios import Scenario, ScenarioError, load_scenario
+from scenarios.derive import with_overrides
+
+
+@st.cache_resource(show_spinner=False)
+def cached_scenario(ref: str) -> Scenario:
+    """Load a scenario once per process (scenarios are immutable)."""
+    return load_scenario(ref)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_variant(ref: str, overrides_json: str) -> Scenario:
+    """The scenario with the user's edits (by dotted path), validated."""
+    return with_overrides(cached_scenario(ref), json.loads(overrides_json))
+
+
+def scenario_ref() -> str:
+    """The chosen built-in scenario, or the uploaded bundle's folder."""
+    return str(st.session_state.get("uploaded_ref") or st.session_state["scenario"])
+
+
+def overrides() -> dict[str, Any]:
+    edits: dict[str, Any] = st.session_state.setdefault("overrides", {})
+    return edits
+
+
+def overrides_json() -> str:
+    return json.dumps(overrides(), sort_keys=True)
+
+
+def current_scenario(lang: str) -> Scenario | None:
+    """The effective scenario, or ``None`` after showing why it cannot be loaded."""
+    ref = scenario_ref()
+    try:
+        return cached_variant(ref, overrides_json())
+    except ScenarioError as err:
+        st.error(f"{t('invalid', lang)}: {ref}")
+        for line in err.problems:
+            st.text(line)
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def run_store() -> RunStore:
+    """The run store the CLI uses too ($ANJIAN_STORE or ./anjian-runs)."""
+    return RunStore(Path(os.environ.get("ANJIAN_STORE", "anjian-runs")))
+
+
+def district_label(s: Scenario, adcode: str, lang: str) -> str:
+    d = s.districts[adcode]
+    return f"{d.name_zh} {d.name_pinyin}" if lang == "zh" else f"{d.name_pinyin} {d.name_zh}"
+
+
+@st.cache_data(show_spinner=False)
+def _geojson(ref: str, overrides_json: str) -> dict[str, Any]:
+    s = cached_variant(ref, overrides_json)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"adcode": a}, "geometry": mapping(d.geometry)}
+            for a, d in s.districts.items()
+        ],
+    }
+
+
+def district_map(
+    s: Scenario,
+    values: pd.DataFrame,
+    column: str,
+    label: str,
+    *,
+    markers: pd.DataFrame | None = None,
+    height: int = 480,
+    scale: str = "YlOrRd",
+) -> go.Figure:
+    """A choropleth of ``values[column]`` by ``values['adcode']`` on a blank MapLibre style
+    (no tiles, no token, nothing fetched from the internet), with optional point markers
+    (columns lon, lat, size, text)."""
+    minx, miny, maxx, maxy = shapely.total_bounds([d.geometry for d in s.districts.values()])
+    center = {"lon": float(minx + maxx) / 2, "lat": float(miny + maxy) / 2}
+    fig = px.choropleth_map(
+        values,
+        geojson=_geojson(scenario_ref(), overrides_json()),
+        locations="adcode",
+        featureidkey="properties.adcode",
+        color=column,
+        hover_name="name" if "name" in values else None,
+        color_continuous_scale=scale,
+        labels={column: label},
+        map_style="white-bg",
+        center=center,
+        zoom=6 if maxx - minx > 3 else 8,
+        opacity=0.8,
+    )
+    if markers is not None and len(markers):
+        fig.add_trace(
+            go.Scattermap(
+                lon=markers["lon"],
+                lat=markers["lat"],
+                mode="markers",
+                marker={"size": 6 + 3 * markers["size"].clip(upper=6), "color": "#1f4e9a"},
+                text=markers["text"],
+                hoverinfo="text",
+                name="",
+            )
+        )
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=height, showlegend=False)
+    return fig

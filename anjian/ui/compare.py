@@ -1,0 +1,109 @@
+"""Compare page: two cases of a recorded sweep side by side — paired differences with CIs per
+KPI and district, where B is better, and the yearly fleet cost of each."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from anjian.ui.common import current_scenario, district_label, district_map, run_store
+from anjian.ui.text import t
+from scenarios.scenario import Scenario
+
+LOWER_IS_BETTER = {
+    "response_mean_min",
+    "response_p90_min",
+    "response_median_min",
+    "queue_delay_mean_min",
+    "deaths_per_year",
+    "accidents_per_year",
+    "backlog_end",
+    "overdue_backlog_end",
+    "latent_hazard_days",
+}
+
+
+def fleet_cost(s: Scenario) -> float:
+    """Yearly cost of the vehicles standing in the scenario's depots (yuan)."""
+    return float(
+        sum(
+            s.vehicle_kinds[k].cost_yuan_per_year * n
+            for d in s.depots.values()
+            for k, n in d.vehicles.items()
+        )
+    )
+
+
+def render() -> None:
+    lang = st.session_state["lang"]
+    s = current_scenario(lang)
+    if s is None:
+        return
+    st.header(t("page_compare", lang))
+    store = run_store()
+    sweeps = store.sweeps()
+    if sweeps.empty:
+        st.info(t("no_runs", lang))
+        return
+    sid = st.selectbox(t("sweep", lang), sweeps["sweep_id"].tolist()[::-1], key="compare_sweep")
+    runs = store.runs(sid)
+    cases = sorted(runs["case_name"].unique())
+    if len(cases) < 2:
+        st.info(t("no_runs", lang))
+        return
+    c1, c2 = st.columns(2)
+    a = c1.selectbox(t("case_a", lang), cases, index=0, key="compare_a")
+    b = c2.selectbox(t("case_b", lang), cases, index=1, key="compare_b")
+    if a == b:
+        return
+    hashes = runs.groupby("case_name")["scenario_hash"].first()
+    costs = {c: fleet_cost(store.scenario(hashes[c])) for c in (a, b)}
+    m = st.columns(2)
+    m[0].metric(f"{t('fleet_cost', lang)} A", f"{costs[a]:,.0f}")
+    m[1].metric(
+        f"{t('fleet_cost', lang)} B",
+        f"{costs[b]:,.0f}",
+        delta=f"{costs[b] - costs[a]:+,.0f}",
+        delta_color="off",
+    )
+    diff = store.compare(sid, a, b)
+    st.subheader(t("b_minus_a", lang))
+    city = diff[diff["level"] == "city"][["kpi", "mean", "half_width", "low", "high", "reps"]]
+    city = city.assign(kpi=[t(k, lang) if k in _known() else k for k in city["kpi"]])
+    st.dataframe(city, hide_index=True, key="compare_city")
+    kpis = sorted(diff.loc[diff["level"] == "district", "kpi"].unique())
+    if not kpis:
+        return
+    default = "within_standard_share" if "within_standard_share" in kpis else kpis[0]
+    kpi = st.selectbox(
+        "KPI",
+        kpis,
+        index=kpis.index(default),
+        key="compare_kpi",
+        format_func=lambda k: t(k, lang) if k in _known() else k,
+    )
+    dd = diff[(diff["level"] == "district") & (diff["kpi"] == kpi)]
+    sign = -1.0 if kpi in LOWER_IS_BETTER else 1.0
+    df = pd.DataFrame(
+        {
+            "adcode": dd["key"].to_numpy(),
+            "value": dd["mean"].to_numpy(),
+            "half_width": dd["half_width"].to_numpy(),
+        }
+    )
+    df = df[df["adcode"].isin(list(s.districts))]
+    df["name"] = [district_label(s, x, lang) for x in df["adcode"]]
+    st.plotly_chart(
+        district_map(s, df, "value", "B − A", scale="RdYlGn" if sign > 0 else "RdYlGn_r"),
+        width="stretch",
+        key="compare_map",
+    )
+    better = df[sign * df["value"] - df["half_width"].fillna(0) > 0]
+    st.subheader(t("better", lang) + f" ({len(better)})")
+    st.dataframe(better[["name", "value", "half_width"]], hide_index=True, key="compare_better")
+
+
+def _known() -> set[str]:
+    from anjian.ui.text import LABELS
+
+    return set(LABELS)

@@ -1,0 +1,161 @@
+"""Optimize page: place vehicles with a location model, see the plan on the map and per
+district, and its simulated verification against today's fleet."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from anjian.ui.common import (
+    cached_variant,
+    current_scenario,
+    district_label,
+    district_map,
+    overrides_json,
+    scenario_ref,
+)
+from anjian.ui.text import t
+from optimize.api import VehiclePlanResult, optimize_vehicles
+from optimize.errors import OptimizeError
+
+MODELS = ["mclp", "pmedian", "pcenter", "lscp", "mexclp", "mexclp_hypercube"]
+MODEL_NAMES = {
+    "mclp": {"zh": "最大覆盖（MCLP）", "en": "Maximal covering (MCLP)"},
+    "pmedian": {"zh": "p-中位（总时间最短）", "en": "p-median (least total time)"},
+    "pcenter": {"zh": "p-中心（最坏时间最短）", "en": "p-center (least worst time)"},
+    "lscp": {
+        "zh": "集合覆盖（最少车辆全覆盖）",
+        "en": "Set covering (fewest vehicles, all covered)",
+    },
+    "mexclp": {"zh": "期望覆盖（MEXCLP）", "en": "Expected covering (MEXCLP)"},
+    "mexclp_hypercube": {"zh": "期望覆盖+排队修正", "en": "Expected covering, hypercube-corrected"},
+}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_plan(
+    ref: str,
+    edits_json: str,
+    model: str,
+    vehicles: int,
+    budget: float,
+    standard: float,
+    resolution: str,
+    verify: int,
+) -> VehiclePlanResult:
+    """The plan (and its verification) for hashable settings; cached per scenario content."""
+    s = cached_variant(ref, edits_json)
+    return optimize_vehicles(
+        s,
+        model=model,
+        vehicles=None if model == "lscp" else vehicles,
+        budget_yuan=budget or None,
+        standard_min=standard or None,
+        resolution=resolution,
+        time_limit_s=60.0,
+        verify_reps=verify,
+        verify_years=1.0,
+    )
+
+
+def render() -> None:
+    lang = st.session_state["lang"]
+    s = current_scenario(lang)
+    if s is None:
+        return
+    st.header(t("page_optimize", lang))
+    c1, c2, c3 = st.columns(3)
+    model = c1.selectbox(
+        t("opt_model", lang), MODELS, format_func=lambda m: MODEL_NAMES[m][lang], key="opt_model"
+    )
+    vehicles = c1.number_input(
+        t("n_vehicles", lang), 1, 500, min(20, len(s.districts)), 1, key="opt_vehicles", disabled=model == "lscp"
+    )
+    budget = c2.number_input(t("budget", lang), 0.0, 1e10, 0.0, 100_000.0, key="opt_budget")
+    standard = c2.number_input(t("standard", lang), 0.0, 600.0, 0.0, 5.0, key="opt_standard")
+    resolution = c3.radio(
+        t("resolution", lang),
+        ["district", "grid"],
+        key="opt_resolution",
+        format_func=lambda r: t(f"res_{r}", lang),
+    )
+    verify = c3.number_input(t("verify_reps", lang), 0, 20, 3, 1, key="opt_verify")
+    args = (
+        scenario_ref(),
+        overrides_json(),
+        model,
+        int(vehicles),
+        float(budget),
+        float(standard),
+        resolution,
+        int(verify),
+    )
+    if st.button(t("optimize", lang), type="primary", key="opt_run"):
+        with st.spinner(t("running", lang)):
+            try:
+                cached_plan(*args)
+            except OptimizeError as err:
+                st.error(f"{t('no_plan', lang)}: {err}")
+                return
+        st.session_state["opt_args"] = json.dumps(args)
+    if st.session_state.get("opt_args") != json.dumps(args):
+        st.info(t("no_run", lang))
+        return
+    res = cached_plan(*args)
+    plan = res.plan
+    m = st.columns(4)
+    m[0].metric(t("status", lang), plan.status)
+    m[1].metric(t("objective", lang), f"{plan.objective:,.4g}")
+    m[2].metric(t("gap", lang), f"{plan.gap:.3%}")
+    m[3].metric(t("spend", lang), f"{res.spend_yuan:,.0f}")
+    locs = res.vehicles.locations
+    rows = []
+    for site, n in plan.counts.items():
+        kind, _, loc = site.partition("@")
+        adcode, lon, lat = locs[loc]
+        k = s.vehicle_kinds[kind]
+        rows.append(
+            {
+                "adcode": adcode,
+                "kind": k.name_zh if lang == "zh" else k.name_en,
+                "vehicles": n,
+                "lon": lon,
+                "lat": lat,
+            }
+        )
+    placed = pd.DataFrame(rows)
+    today = {a: 0 for a in s.districts}
+    for d in s.depots.values():
+        today[d.adcode] += sum(d.vehicles.get(k, 0) for k in res.vehicles.kinds)
+    per = placed.groupby("adcode")["vehicles"].sum() if len(placed) else pd.Series(dtype=int)
+    dist = pd.DataFrame({"adcode": list(s.districts)})
+    dist["name"] = [district_label(s, a, lang) for a in dist["adcode"]]
+    dist[t("today", lang)] = dist["adcode"].map(today)
+    dist[t("plan", lang)] = dist["adcode"].map(per).fillna(0).astype(int)
+    st.subheader(t("plan_map", lang))
+    markers = placed.assign(
+        size=placed["vehicles"], text=placed["kind"] + " × " + placed["vehicles"].astype(str)
+    )
+    fig = district_map(s, dist, t("plan", lang), t("plan", lang), markers=markers, scale="Blues")
+    st.plotly_chart(fig, width="stretch", key="opt_map")
+    changed = dist[dist[t("today", lang)] != dist[t("plan", lang)]]
+    st.dataframe(changed.drop(columns="adcode"), hide_index=True, key="opt_table")
+    st.bar_chart(
+        changed.set_index("name")[[t("today", lang), t("plan", lang)]], stack=False, height=260
+    )
+    if res.verification is not None:
+        st.subheader(t("verification", lang))
+        v = res.verification.table()
+        v.index = [t(k, lang) for k in v.index]
+        st.dataframe(
+            v.rename(
+                columns={
+                    "baseline": t("today", lang),
+                    "plan": t("plan", lang),
+                    "difference": t("change", lang),
+                }
+            ),
+            key="opt_verification",
+        )

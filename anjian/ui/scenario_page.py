@@ -1,0 +1,290 @@
+"""Scenario page: view and edit the scenario's tables, upload a bundle, download the edits.
+
+Edits are kept as overrides by dotted path (``staff.500101.township = 30``) in the session and
+validated on every change; a problem is shown next to the table it comes from, and the last
+valid scenario stays in use. Downloads are a derived manifest (``base`` + ``[overrides]``), so
+nothing the user changed is lost and the bundle loads with ``anjian scenario validate``.
+Uploads are size-limited zips, parsed as data only (TOML, CSV, GeoJSON; no code, no pickle).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from anjian.ui.common import cached_scenario, cached_variant, overrides, scenario_ref
+from anjian.ui.text import t
+from scenarios import ScenarioError, load_scenario
+from scenarios.scenario import Scenario
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_FILES = 50
+ALLOWED = {".toml", ".csv", ".geojson", ".json", ".md", ".txt"}
+
+
+def toml_value(v: Any) -> str:
+    """A value as TOML (numbers, strings, booleans, lists, inline tables)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return (
+            "{ " + ", ".join(f"{json.dumps(str(k))} = {toml_value(x)}" for k, x in v.items()) + " }"
+        )
+    raise ValueError(f"cannot write {type(v).__name__} to TOML")
+
+
+def derived_bundle(base: str, s: Scenario, edits: dict[str, Any]) -> bytes:
+    """A zip with ``scenario.toml`` = ``base`` + ``[overrides]`` (and the base folder when the
+    base is an uploaded bundle rather than a built-in)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        base_ref = base
+        if Path(base).exists():
+            folder = Path(base) if Path(base).is_dir() else Path(base).parent
+            for f in folder.iterdir():
+                if f.is_file():
+                    z.write(f, f"base/{f.name}")
+            base_ref = "base"
+        lines = [
+            "schema_version = 1",
+            "",
+            "[scenario]",
+            f'name = "{s.meta.name}_edited"',
+            f"title_zh = {toml_value(s.meta.title_zh + '（修改）')}",
+            f"title_en = {toml_value(s.meta.title_en + ' (edited)')}",
+            f"base = {toml_value(base_ref)}",
+            "",
+            "[overrides]",
+        ]
+        lines += [f"{json.dumps(k)} = {toml_value(v)}" for k, v in sorted(edits.items())]
+        z.writestr("scenario.toml", "\n".join(lines) + "\n")
+    return buf.getvalue()
+
+
+def extract_upload(data: bytes, dest: Path) -> Path:
+    """Unpack an uploaded zip safely into ``dest``; returns the folder with scenario.toml.
+
+    Raises ScenarioError for a bundle that is too large, not a zip, holds unexpected files or
+    paths outside the folder, or has no scenario.toml.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ScenarioError(
+            f"the bundle is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB"
+        )
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as err:
+        raise ScenarioError("the upload is not a zip file (bundle: TOML + CSV)") from err
+    infos = [i for i in z.infolist() if not i.is_dir()]
+    if len(infos) > MAX_FILES:
+        raise ScenarioError(f"the bundle holds {len(infos)} files; at most {MAX_FILES}")
+    if sum(i.file_size for i in infos) > 5 * MAX_UPLOAD_BYTES:
+        raise ScenarioError("the bundle unpacks to more than 100 MB")
+    for info in infos:
+        p = PurePosixPath(info.filename)
+        if p.is_absolute() or ".." in p.parts:
+            raise ScenarioError(f"{info.filename}: paths must stay inside the bundle")
+        if p.suffix.lower() not in ALLOWED:
+            raise ScenarioError(f"{info.filename}: only {sorted(ALLOWED)} files are read")
+        target = dest / p
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(z.read(info))
+    manifests = sorted(dest.rglob("scenario.toml"), key=lambda m: len(m.parts))
+    if not manifests:
+        raise ScenarioError("the bundle has no scenario.toml")
+    return manifests[0].parent
+
+
+def cell_path(key: str, row: str, col: str) -> str:
+    """The override path of a cell of one of the editable tables."""
+    return {
+        "staff": f"staff.{row}.{col}",
+        "rates": f"incident_rates.{row}.{col}",
+        "fleet": f"depots.{row}.vehicles.{col}",
+        "kinds": f"vehicle_kinds.{row}.{col}",
+        "stocks": f"warehouses.{row}.stocks.{col}.stock_units",
+    }[key]
+
+
+def _apply(edits: dict[str, Any], key: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
+    """Record the cells of ``after`` that differ from ``before`` as overrides."""
+    for row in after.index:
+        for col in after.columns:
+            new: Any = after.at[row, col]
+            old: Any = before.at[row, col]
+            path = cell_path(key, str(row), str(col))
+            if pd.isna(new) and pd.isna(old):
+                continue
+            if new != old:
+                edits[path] = new.item() if hasattr(new, "item") else new
+            elif path in edits:
+                del edits[path]
+
+
+def _section(
+    lang: str, key: str, df: pd.DataFrame, base: Scenario, names: dict[str, str] | None = None
+) -> None:
+    """One editable table: the effective values, diffed against the base into overrides."""
+    edits = overrides()
+    shown = df.copy()
+    if names:
+        shown.insert(0, "name", [names.get(i, "") for i in shown.index])
+    edited = st.data_editor(shown, key=f"edit_{key}", disabled=["name"], width="stretch")
+    if names:
+        edited = edited.drop(columns="name")
+    base_df = _frame(base, key)
+    trial = dict(edits)
+    _apply(trial, key, base_df, edited)
+    if trial != edits:
+        try:
+            cached_variant(scenario_ref(), json.dumps(trial, sort_keys=True))
+        except ScenarioError as err:
+            st.error(t("fix_here", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
+            return
+        edits.clear()
+        edits.update(trial)
+        st.rerun()
+
+
+def _frame(s: Scenario, key: str) -> pd.DataFrame:
+    if key == "staff":
+        return pd.DataFrame(s.staff).T
+    if key == "rates":
+        return pd.DataFrame(s.incident_rates).T
+    if key == "season":
+        return pd.DataFrame(
+            {k: it.monthly_factor for k, it in s.incident_types.items()},
+            index=[str(m) for m in range(1, 13)],
+        ).T
+    if key == "fleet":
+        return pd.DataFrame({d: dict(dep.vehicles) for d, dep in s.depots.items()}).T.fillna(0)
+    if key == "kinds":
+        return pd.DataFrame(
+            {
+                k: {
+                    "availability": v.availability,
+                    "cost_yuan_per_year": v.cost_yuan_per_year,
+                    "cost_yuan_per_use": v.cost_yuan_per_use,
+                }
+                for k, v in s.vehicle_kinds.items()
+            }
+        ).T
+    if key == "stocks":
+        rows = {
+            f"{w}": {c: st_.stock_units for c, st_ in wh.stocks.items()}
+            for w, wh in s.warehouses.items()
+        }
+        return pd.DataFrame(rows).T
+    raise KeyError(key)
+
+
+def render() -> None:
+    lang = st.session_state["lang"]
+    ref = scenario_ref()
+    try:
+        base = cached_scenario(ref)
+    except ScenarioError as err:
+        st.error(f"{t('invalid', lang)}: {ref}")
+        for line in err.problems:
+            st.text(line)
+        return
+    edits = overrides()
+    try:
+        s = cached_variant(ref, json.dumps(edits, sort_keys=True))
+    except ScenarioError:
+        s = base
+    st.header(s.meta.title_zh if lang == "zh" else s.meta.title_en)
+    c1, c2, c3 = st.columns([2, 1, 1])
+    c1.caption(t("edits", lang).format(n=len(edits)))
+    if c2.button(t("reset_edits", lang), key="reset_edits", disabled=not edits):
+        edits.clear()
+        st.rerun()
+    c3.download_button(
+        t("download", lang),
+        data=derived_bundle(ref, s, edits),
+        file_name=f"{s.meta.name}_edited.zip",
+        mime="application/zip",
+        key="download_bundle",
+    )
+    names = {a: f"{d.name_zh} {d.name_pinyin}" for a, d in s.districts.items()}
+    tabs = st.tabs(
+        [
+            t(k, lang)
+            for k in (
+                "tab_staff",
+                "tab_rates",
+                "tab_season",
+                "tab_fleet",
+                "tab_kinds",
+                "tab_stocks",
+            )
+        ]
+    )
+    for tab, key in zip(
+        tabs, ("staff", "rates", "season", "fleet", "kinds", "stocks"), strict=True
+    ):
+        with tab:
+            if key == "season":
+                _season(lang, s, base)
+                continue
+            nm = names if key in ("staff", "rates") else None
+            _section(lang, key, _frame(s, key), base, nm)
+    st.divider()
+    up = st.file_uploader(t("upload", lang), type=["zip"], key="upload_bundle")
+    if up is not None and st.session_state.get("uploaded_name") != up.name:
+        dest = Path(tempfile.mkdtemp(prefix="anjian-upload-"))
+        try:
+            folder = extract_upload(up.getvalue(), dest)
+            load_scenario(folder)
+        except ScenarioError as err:
+            st.error(t("upload_bad", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
+        else:
+            st.session_state["uploaded_ref"] = str(folder)
+            st.session_state["uploaded_name"] = up.name
+            edits.clear()
+            st.rerun()
+    if st.session_state.get("uploaded_ref"):
+        st.success(t("uploaded_ok", lang).format(name=st.session_state.get("uploaded_name")))
+        if st.button(t("use_builtin", lang), key="clear_upload"):
+            st.session_state["uploaded_ref"] = None
+            st.session_state["uploaded_name"] = None
+            edits.clear()
+            st.rerun()
+
+
+def _season(lang: str, s: Scenario, base: Scenario) -> None:
+    """Monthly factors per incident type (a list per type, so edited as whole rows)."""
+    edits = overrides()
+    df = _frame(s, "season")
+    edited = st.data_editor(df, key="edit_season", width="stretch")
+    trial = dict(edits)
+    for k in edited.index:
+        new = [float(x) for x in edited.loc[k].tolist()]
+        old = list(base.incident_types[k].monthly_factor)
+        path = f"incident_types.{k}.monthly_factor"
+        if new != old:
+            trial[path] = new
+        else:
+            trial.pop(path, None)
+    if trial != edits:
+        try:
+            cached_variant(scenario_ref(), json.dumps(trial, sort_keys=True))
+        except ScenarioError as err:
+            st.error(t("fix_here", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
+            return
+        edits.clear()
+        edits.update(trial)
+        st.rerun()
