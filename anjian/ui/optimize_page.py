@@ -71,7 +71,13 @@ def render() -> None:
         t("opt_model", lang), MODELS, format_func=lambda m: MODEL_NAMES[m][lang], key="opt_model"
     )
     vehicles = c1.number_input(
-        t("n_vehicles", lang), 1, 500, min(20, len(s.districts)), 1, key="opt_vehicles", disabled=model == "lscp"
+        t("n_vehicles", lang),
+        1,
+        500,
+        min(20, len(s.districts)),
+        1,
+        key="opt_vehicles",
+        disabled=model == "lscp",
     )
     budget = c2.number_input(t("budget", lang), 0.0, 1e10, 0.0, 100_000.0, key="opt_budget")
     standard = c2.number_input(t("standard", lang), 0.0, 600.0, 0.0, 5.0, key="opt_standard")

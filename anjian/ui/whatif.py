@@ -138,7 +138,14 @@ def render() -> None:
                 0.1,
                 key=f"whatif_staff_{kind}",
             )
-        contract = st.checkbox(t("contract_rented", lang), key="whatif_contract")
+        can_contract = any(
+            v.mode == "contracted"
+            and any(r.role == v.role for r in s.vehicle_kinds.values() if r.mode == "rented")
+            for v in s.vehicle_kinds.values()
+        )
+        contract = st.checkbox(
+            t("contract_rented", lang), key="whatif_contract", disabled=not can_contract
+        )
     with right:
         flood = st.slider(t("flood_scale", lang), 0.0, 3.0, 1.0, 0.25, key="whatif_flood")
         relief = st.slider(t("relief_scale", lang), 0.0, 3.0, 1.0, 0.25, key="whatif_relief")

@@ -1,0 +1,175 @@
+"""Every app page through AppTest: renders without exception in both languages, and one
+interaction per page sets a widget by key and checks a resulting number or message."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from anjian.ui.scenario_page import derived_bundle, extract_upload
+from scenarios import ScenarioError, load_scenario
+
+PAGE = """
+import importlib
+import streamlit as st
+st.session_state.setdefault("lang", "{lang}")
+st.session_state.setdefault("scenario", "{scenario}")
+st.session_state.setdefault("uploaded_ref", None)
+st.session_state.setdefault("overrides", {{}})
+importlib.import_module("anjian.ui.{page}").render()
+"""
+
+
+@pytest.fixture(autouse=True)
+def _store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANJIAN_STORE", str(tmp_path / "store"))
+    from anjian.ui.common import run_store
+
+    run_store.clear()
+
+
+def _page(page: str, lang: str = "zh", scenario: str = "toy") -> AppTest:
+    at = AppTest.from_string(
+        PAGE.format(page=page, lang=lang, scenario=scenario), default_timeout=180
+    )
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    "page", ["overview", "scenario_page", "whatif", "optimize_page", "compare", "runs"]
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_renders(page: str, lang: str) -> None:
+    _page(page, lang)
+
+
+def test_whatif_run_shows_kpis_and_changes() -> None:
+    at = _page("whatif", scenario="chongqing")
+    at.checkbox(key="whatif_contract").check()
+    at.number_input(key="whatif_reps").set_value(3)
+    at.button(key="whatif_run").click().run()
+    assert not at.exception
+    metrics = {m.label: m for m in at.metric}
+    assert set(metrics) >= {"平均响应时间（分钟）", "达标率"}
+    assert metrics["达标率"].value.endswith("%")
+    # contracting the rented vehicles shortens mobilisation: response time falls
+    assert metrics["平均响应时间（分钟）"].delta.startswith("-")
+    # a second identical run resumes the stored sweep: still two cases, 3 reps each
+    at.button(key="whatif_run").click().run()
+    from anjian.ui.common import run_store
+
+    sweeps = run_store().sweeps()
+    assert len(sweeps) == 1 and int(sweeps["runs"].iloc[0]) == 6
+
+
+def test_whatif_inspections_english() -> None:
+    at = _page("whatif", "en")
+    at.radio(key="whatif_model").set_value("inspections")
+    at.slider(key="whatif_staff_township").set_value(2.0)
+    at.number_input(key="whatif_reps").set_value(2)
+    at.button(key="whatif_run").click().run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "On-time inspection rate" in labels
+
+
+def test_optimize_places_vehicles_and_verifies() -> None:
+    at = _page("optimize_page")
+    at.selectbox(key="opt_model").set_value("pmedian")
+    at.number_input(key="opt_vehicles").set_value(2)
+    at.number_input(key="opt_verify").set_value(2)
+    at.button(key="opt_run").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["状态"] == "optimal"
+    assert metrics["年度费用（元）"] == "400,000"  # 2 dedicated vehicles × 200,000 yuan
+    assert at.dataframe[-1].value.shape[0] == 5  # the verification table
+
+
+def test_optimize_impossible_standard_is_a_message() -> None:
+    at = _page("optimize_page", "en")
+    at.selectbox(key="opt_model").set_value("lscp")
+    at.number_input(key="opt_standard").set_value(1.0)
+    at.button(key="opt_run").click().run()
+    assert not at.exception
+    assert any("cannot be met" in e.value for e in at.error)
+
+
+def test_scenario_page_shows_edits_and_discards_them() -> None:
+    at = AppTest.from_string(
+        PAGE.format(page="scenario_page", lang="en", scenario="toy").replace(
+            '"overrides", {}', '"overrides", {"staff.900001.township": 11}'
+        ),
+        default_timeout=60,
+    )
+    at.run()
+    assert not at.exception
+    assert len(at.tabs) == 6
+    assert "1 edits" in at.caption[0].value
+    at.button(key="reset_edits").click().run()
+    assert "0 edits" in at.caption[0].value
+
+
+def test_cell_edits_become_override_paths() -> None:
+    import pandas as pd
+
+    from anjian.ui.scenario_page import _apply
+
+    before = pd.DataFrame({"township": [5, 6]}, index=["900001", "900002"])
+    after = before.copy()
+    after.loc["900002", "township"] = 9
+    edits: dict[str, object] = {"staff.900001.township": 7}
+    _apply(edits, "staff", before, after)
+    assert edits == {"staff.900002.township": 9}  # 900001 back to its base value
+    _apply(
+        edits,
+        "fleet",
+        before.rename(columns={"township": "rented_rescue"}),
+        after.rename(columns={"township": "rented_rescue"}),
+    )
+    assert edits["depots.900002.vehicles.rented_rescue"] == 9
+
+
+def test_compare_and_runs_after_a_whatif() -> None:
+    at = _page("whatif")
+    at.number_input(key="whatif_reps").set_value(2)
+    assert at.checkbox(key="whatif_contract").disabled  # the toy has no contracted kind
+    at.slider(key="whatif_relief").set_value(0.5)
+    at.button(key="whatif_run").click().run()
+    cmp = _page("compare")
+    assert cmp.selectbox(key="compare_a").value != cmp.selectbox(key="compare_b").value
+    table = cmp.dataframe[0].value  # B − A by KPI, city-wide
+    assert "达标率" in set(table["kpi"])
+    runs = _page("runs", "en")
+    assert runs.dataframe[0].value.shape[0] == 1  # the sweeps
+    runs.button(key="runs_delete").click().run()
+    assert not runs.exception
+    from anjian.ui.common import run_store
+
+    assert run_store().sweeps().empty
+
+
+def test_bundle_download_loads_and_upload_is_checked(tmp_path: Path) -> None:
+    s = load_scenario("toy")
+    data = derived_bundle("toy", s, {"staff.900001.township": 11})
+    folder = extract_upload(data, tmp_path / "up")
+    again = load_scenario(folder)
+    assert again.staff["900001"]["township"] == 11
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("../evil.toml", "x = 1")
+    with pytest.raises(ScenarioError, match="inside the bundle"):
+        extract_upload(buf.getvalue(), tmp_path / "evil")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("model.pkl", b"\x80")
+    with pytest.raises(ScenarioError, match="only"):
+        extract_upload(buf.getvalue(), tmp_path / "pkl")
+    with pytest.raises(ScenarioError, match="not a zip"):
+        extract_upload(b"hello", tmp_path / "nozip")
