@@ -64,3 +64,14 @@ def test_district_table_is_bilingual() -> None:
     table = at.dataframe[0].value
     assert list(table.columns[:4]) == ["Adcode", "Name (Chinese)", "Pinyin", "Region group"]
     assert table.shape == (38, 12)
+
+
+def test_overview_headline_kpis_with_ci_and_kpi_map() -> None:
+    at = _run()
+    metrics = {m.label: m for m in at.metric}
+    share = metrics["达标率"]
+    assert share.value.endswith("%")
+    assert 0.0 < float(share.value.rstrip("%")) < 100.0
+    assert "95%置信区间" in share.help
+    at.selectbox(key="overview_map_column_zh").set_value("within_standard_share").run()
+    assert not at.exception

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from anjian.ui.common import current_scenario, district_map
+from anjian.ui.common import (
+    cached_variant,
+    current_scenario,
+    district_map,
+    overrides_json,
+    scenario_ref,
+)
 from anjian.ui.text import t
 from scenarios.summary import district_table
+from sim.replicate import replicate_response
+from sim.response import ResponseConfig
 
 TABLE_COLUMNS = [
     "adcode",
@@ -22,7 +31,26 @@ TABLE_COLUMNS = [
     "incidents_per_year",
     "vehicles",
 ]
-MAP_COLUMNS = ["population", "sites", "staff", "sites_per_staff", "incidents_per_year", "vehicles"]
+MAP_COLUMNS = [
+    "population",
+    "sites",
+    "staff",
+    "sites_per_staff",
+    "incidents_per_year",
+    "vehicles",
+    "within_standard_share",
+    "response_mean_min",
+]
+KPI_COLUMNS = {"within_standard_share", "response_mean_min"}
+HEADLINE = ["response_mean_min", "within_standard_share", "relief_fill_rate"]
+HEADLINE_REPS = 3
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def headline(ref: str, edits_json: str) -> pd.DataFrame:
+    """Today's response KPIs (3 one-year replications) with CIs, city and districts."""
+    s = cached_variant(ref, edits_json)
+    return replicate_response(s, ResponseConfig(years=1.0, seed=0), HEADLINE_REPS).summary
 
 
 def render() -> None:
@@ -55,6 +83,12 @@ def render() -> None:
         key=f"overview_map_column_{lang}",
     )
     st.session_state["map_column"] = column
+    if column in KPI_COLUMNS:  # simulated KPIs: computed (and cached) only when asked for
+        summary = headline(scenario_ref(), overrides_json())
+        dist = summary[summary["level"] == "district"].pivot(
+            index="key", columns="kpi", values="mean"
+        )
+        df[column] = df["adcode"].map(dist[column])
     fig = district_map(s, df, column, t(column, lang), height=520)
     st.plotly_chart(fig, width="stretch")
     st.subheader(t("district_table", lang))
@@ -64,4 +98,19 @@ def render() -> None:
         incidents_per_year=df["incidents_per_year"].round(1),
     )[TABLE_COLUMNS].rename(columns={c: t(c, lang) for c in TABLE_COLUMNS})
     st.dataframe(shown, hide_index=True, key="overview_table")
+    # today's response KPIs with CIs, last: the page above is already on screen meanwhile
+    st.subheader(t("headline", lang))
+    with st.spinner(t("running", lang)):
+        summary = headline(scenario_ref(), overrides_json())
+    city = summary[summary["level"] == "city"].set_index("kpi")
+    kcols = st.columns(len(HEADLINE))
+    for col, kpi in zip(kcols, HEADLINE, strict=True):
+        mean, half = float(city["mean"][kpi]), float(city["half_width"][kpi])
+        share = kpi != "response_mean_min"
+        col.metric(
+            t(kpi, lang),
+            f"{mean:.1%}" if share else f"{mean:.1f}",
+            help=t("ci", lang).format(h=f"{half:.1%}" if share else f"{half:.1f}")
+            + f" ({HEADLINE_REPS} × 1 yr)",
+        )
     st.caption(t("coming", lang))

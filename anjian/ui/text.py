@@ -32,6 +32,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "预算分配（帕累托前沿）将在后续版本中提供。",
         "en": "Budget allocation (the Pareto frontier) arrives with a later release.",
     },
+    "headline": {
+        "zh": "现状应急响应指标（仿真，3次×1年）",
+        "en": "Today's response KPIs (simulated, 3 × 1 year)",
+    },
     # pages
     "page_scenario": {"zh": "情景编辑", "en": "Scenario"},
     "page_whatif": {"zh": "假设分析", "en": "What-if"},
