@@ -11,6 +11,8 @@ The public Python API. Scripts, the CLI and the Streamlit app all go through it:
     plan = anjian.optimize_vehicles(s, model="mclp", vehicles=40).plan
 """
 
+from anjian.store import RunStore
+from anjian.sweep import Sweep, load_sweep, run_sweep
 from optimize import (
     InfeasiblePlan,
     InstanceError,
@@ -30,12 +32,13 @@ from optimize import (
 )
 from scenarios import Scenario, ScenarioError, load_scenario
 from scenarios.builtin import names as builtin_scenarios
+from scenarios.derive import scenario_hash, with_overrides
 from scenarios.summary import category_table, district_table, staff_table
 from sim.hypercube import hypercube_approx, hypercube_exact
 from sim.inspection import InspectionConfig, simulate_inspections
 from sim.replicate import replicate_inspections, replicate_response
 from sim.response import ResponseConfig, simulate_response
-from sim.stats import paired_difference, summarize
+from sim.stats import mser5, paired_difference, replications_needed, summarize
 
 __version__ = "0.1.0"
 
@@ -46,8 +49,10 @@ __all__ = [
     "LocationPlan",
     "ResponseConfig",
     "Rules",
+    "RunStore",
     "Scenario",
     "ScenarioError",
+    "Sweep",
     "__version__",
     "builtin_scenarios",
     "category_table",
@@ -57,20 +62,26 @@ __all__ = [
     "hypercube_approx",
     "hypercube_exact",
     "load_scenario",
+    "load_sweep",
     "locate",
     "lscp",
     "make_instance",
     "mclp",
     "mexclp",
     "mexclp_hypercube",
+    "mser5",
     "optimize_vehicles",
     "p_center",
     "p_median",
     "paired_difference",
     "replicate_inspections",
     "replicate_response",
+    "replications_needed",
+    "run_sweep",
+    "scenario_hash",
     "simulate_inspections",
     "simulate_response",
     "staff_table",
     "summarize",
+    "with_overrides",
 ]
