@@ -21,4 +21,4 @@ def test_guide_has_examples() -> None:
 @pytest.mark.parametrize("index", range(2))
 def test_guide_example_runs(index: int) -> None:
     namespace: dict[str, object] = {}
-    exec(compile(_blocks()[index], f"{DOC.name}[{index}]", "exec"), namespace)  # noqa: S102
+    exec(compile(_blocks()[index], f"{DOC.name}[{index}]", "exec"), namespace)
