@@ -6,13 +6,26 @@ live in anjian/ui/ and call the same Python API as the CLI.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import streamlit as st
 
-from anjian.ui import compare, optimize_page, overview, runs, scenario_page, whatif
 from anjian.ui.text import LANGUAGES, t
 from scenarios.builtin import names
 
 DEFAULTS = {"lang": "zh", "scenario": "chongqing", "uploaded_ref": None, "uploaded_name": None}
+
+
+def _lazy(module: str) -> Callable[[], None]:
+    """A page that imports its module when first shown (the first page renders sooner)."""
+
+    def page() -> None:
+        importlib.import_module(f"anjian.ui.{module}").render()
+
+    page.__name__ = module  # st.Page keys callables by name
+    return page
+
 
 st.set_page_config(page_title="anjian 安监", layout="wide")
 for key, value in DEFAULTS.items():
@@ -33,12 +46,12 @@ st.title(t("app_title", lang))
 st.session_state.setdefault("overrides", {})
 page = st.navigation(
     [
-        st.Page(overview.render, title=t("overview", lang), url_path="overview", default=True),
-        st.Page(scenario_page.render, title=t("page_scenario", lang), url_path="scenario"),
-        st.Page(whatif.render, title=t("page_whatif", lang), url_path="whatif"),
-        st.Page(optimize_page.render, title=t("page_optimize", lang), url_path="optimize"),
-        st.Page(compare.render, title=t("page_compare", lang), url_path="compare"),
-        st.Page(runs.render, title=t("page_runs", lang), url_path="runs"),
+        st.Page(_lazy("overview"), title=t("overview", lang), url_path="overview", default=True),
+        st.Page(_lazy("scenario_page"), title=t("page_scenario", lang), url_path="scenario"),
+        st.Page(_lazy("whatif"), title=t("page_whatif", lang), url_path="whatif"),
+        st.Page(_lazy("optimize_page"), title=t("page_optimize", lang), url_path="optimize"),
+        st.Page(_lazy("compare"), title=t("page_compare", lang), url_path="compare"),
+        st.Page(_lazy("runs"), title=t("page_runs", lang), url_path="runs"),
     ]
 )
 page.run()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.express as px
@@ -15,10 +15,12 @@ import shapely
 import streamlit as st
 from shapely.geometry import mapping
 
-from anjian.store import RunStore
 from anjian.ui.text import t
 from scenarios import Scenario, ScenarioError, load_scenario
 from scenarios.derive import with_overrides
+
+if TYPE_CHECKING:
+    from anjian.store import RunStore
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,6 +64,8 @@ def current_scenario(lang: str) -> Scenario | None:
 @st.cache_resource(show_spinner=False)
 def run_store() -> RunStore:
     """The run store the CLI uses too ($ANJIAN_STORE or ./anjian-runs)."""
+    from anjian.store import RunStore
+
     return RunStore(Path(os.environ.get("ANJIAN_STORE", "anjian-runs")))
 
 
@@ -70,13 +74,18 @@ def district_label(s: Scenario, adcode: str, lang: str) -> str:
     return f"{d.name_zh} {d.name_pinyin}" if lang == "zh" else f"{d.name_pinyin} {d.name_zh}"
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _geojson(ref: str, overrides_json: str) -> dict[str, Any]:
     s = cached_variant(ref, overrides_json)
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {"adcode": a}, "geometry": mapping(d.geometry)}
+            {
+                "type": "Feature",
+                "properties": {"adcode": a},
+                # ~200 m tolerance: 9× less to send to the browser, invisible at city zoom
+                "geometry": mapping(d.geometry.simplify(0.002, preserve_topology=True)),
+            }
             for a, d in s.districts.items()
         ],
     }

@@ -14,8 +14,6 @@ from anjian.ui.common import (
 )
 from anjian.ui.text import t
 from scenarios.summary import district_table
-from sim.replicate import replicate_response
-from sim.response import ResponseConfig
 
 TABLE_COLUMNS = [
     "adcode",
@@ -49,6 +47,9 @@ HEADLINE_REPS = 3
 @st.cache_data(show_spinner=False, max_entries=16)
 def headline(ref: str, edits_json: str) -> pd.DataFrame:
     """Today's response KPIs (3 one-year replications) with CIs, city and districts."""
+    from sim.replicate import replicate_response  # imported on first use: a faster first page
+    from sim.response import ResponseConfig
+
     s = cached_variant(ref, edits_json)
     return replicate_response(s, ResponseConfig(years=1.0, seed=0), HEADLINE_REPS).summary
 
