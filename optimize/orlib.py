@@ -41,6 +41,12 @@ def read_pmed(path: str | Path) -> tuple[LocationInstance, int]:
             f"{path}: not an OR-Library p-median file (first line 'n edges p', then "
             f"'i j cost' per edge): {err}"
         ) from err
+    if len(tok) != 3 + 3 * m_edges or not 1 <= p <= n:
+        raise InstanceError(
+            f"{path}: not an OR-Library p-median file: the header 'n edges p' = "
+            f"{n} {m_edges} {p} promises {3 + 3 * m_edges} numbers with 1 ≤ p ≤ n, the file "
+            f"has {len(tok)} (a cap file? use --model cflp)"
+        )
     ij = vals[:, :2].astype(int) - 1
     if ij.min() < 0 or ij.max() >= n:
         raise InstanceError(f"{path}: a node number is outside 1..{n}")
@@ -84,6 +90,11 @@ def read_cap(path: str | Path) -> CflpInstance:
             f"{path}: not an OR-Library cap file ('m n', m × 'capacity fixed', then per "
             f"customer 'demand' and m costs): {err}"
         ) from err
+    if len(tok) != 2 + 2 * m + n * (m + 1):
+        raise InstanceError(
+            f"{path}: not an OR-Library cap file: 'm n' = {m} {n} promises "
+            f"{2 + 2 * m + n * (m + 1)} numbers, the file has {len(tok)}"
+        )
     return CflpInstance(
         capacity=head[:, 0],
         fixed_cost=head[:, 1],

@@ -237,3 +237,16 @@ def test_hypercube_workloads_match_exact_for_small_fleet() -> None:
 def test_locate_api_requires_one_source(tmp_path: Path) -> None:
     with pytest.raises(InstanceError, match="exactly one of"):
         locate(model="pmedian", p=1)
+
+
+def test_orlib_format_mixups_are_named() -> None:
+    r = runner.invoke(
+        app, ["locate", "--orlib", str(DATA / "cflp" / "cap41.txt"), "--model", "pmedian"]
+    )
+    assert r.exit_code == 1
+    assert "not an OR-Library p-median file" in r.output
+    r = runner.invoke(
+        app, ["locate", "--orlib", str(DATA / "pmed" / "pmed1.txt"), "--model", "cflp"]
+    )
+    assert r.exit_code == 1
+    assert "not an OR-Library cap file" in r.output

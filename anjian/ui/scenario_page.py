@@ -129,7 +129,10 @@ def _apply(edits: dict[str, Any], key: str, before: pd.DataFrame, after: pd.Data
             if pd.isna(new) and pd.isna(old):
                 continue
             if new != old:
-                edits[path] = new.item() if hasattr(new, "item") else new
+                value = new.item() if hasattr(new, "item") else new
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)  # counts shown as floats by the editor stay counts
+                edits[path] = value
             elif path in edits:
                 del edits[path]
 
