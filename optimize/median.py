@@ -52,10 +52,11 @@ def _reduced_pmedian(
     ub: np.ndarray,
     rules: Rules,
     p: int,
+    relax: bool = False,
 ) -> tuple[Mip, np.ndarray]:
     n = inst.n_demand
     mip = Mip()
-    y = mip.add_vars(inst.n_sites, lb=lb, ub=ub, integer=True)
+    y = mip.add_vars(inst.n_sites, lb=lb, ub=ub, integer=not relax)
     # x variables: the first k_i columns of each demand's sorted list
     mask = np.arange(order.shape[1])[None, :] < k[:, None]
     rows, pos = np.nonzero(mask)
@@ -84,6 +85,82 @@ def _reduced_pmedian(
     return mip, y
 
 
+def local_search(
+    inst: LocationInstance, p: int, lb: np.ndarray, ub: np.ndarray, budget_s: float
+) -> np.ndarray:
+    """A good p-median solution for the reduced-cost test: greedy addition from the fixed
+    sites, then Teitz–Bart interchange (best swap of each open site) until no swap improves or
+    ``budget_s`` seconds pass. Returns 0/1 site values."""
+    t0 = time.perf_counter()
+    usable = np.flatnonzero(ub > 0)
+    w = inst.weight
+    cost_u = np.where(np.isfinite(inst.cost[:, usable]), inst.cost[:, usable], 1e15)
+    fixed = [int(j) for j in np.flatnonzero(lb > 0)]
+    chosen = list(fixed)
+    best = np.full(inst.n_demand, 1e15)
+    for j in chosen:
+        best = np.minimum(best, np.where(np.isfinite(inst.cost[:, j]), inst.cost[:, j], 1e15))
+    while len(chosen) < min(p, usable.size):
+        gain = w @ np.maximum(best[:, None] - cost_u, 0.0)
+        gain[np.isin(usable, chosen)] = -1.0
+        c = int(np.argmax(gain))
+        chosen.append(int(usable[c]))
+        best = np.minimum(best, cost_u[:, c])
+    pos = {int(j): q for q, j in enumerate(usable)}
+    value = float(w @ best)
+    improved = True
+    while improved and time.perf_counter() - t0 < budget_s:
+        improved = False
+        for f in [j for j in chosen if j not in fixed]:
+            others = [pos[j] for j in chosen if j != f]
+            rest = cost_u[:, others].min(axis=1) if others else np.full(inst.n_demand, 1e15)
+            cand = w @ np.minimum(rest[:, None], cost_u)
+            cand[[pos[j] for j in chosen]] = np.inf
+            c = int(np.argmin(cand))
+            if cand[c] < value - 1e-9 * max(1.0, value):
+                chosen[chosen.index(f)] = int(usable[c])
+                value = float(cand[c])
+                improved = True
+            if time.perf_counter() - t0 >= budget_s:
+                break
+    out = np.zeros(inst.n_sites)
+    out[chosen] = 1.0
+    return out
+
+
+def reduced_cost_fixing(
+    inst: LocationInstance,
+    p: int,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    rules: Rules,
+    upper: float,
+    time_limit_s: float,
+    solver: Solver,
+) -> np.ndarray:
+    """Sites that no plan better than ``upper`` can open (LP reduced-cost test).
+
+    The LP relaxation of the nearest-k model (itself a relaxation of the full p-median) gives a
+    bound ``L`` and reduced costs ``r_j``; a plan opening site j costs at least ``L + r_j``, so
+    sites with ``L + r_j > upper`` can be closed without losing any plan better than ``upper``.
+    """
+    usable = np.flatnonzero(ub > 0)
+    cost_u = inst.cost[:, usable]
+    order_u = np.argsort(cost_u, axis=1, kind="stable")
+    sorted_cost = np.take_along_axis(cost_u, order_u, axis=1)
+    order = usable[order_u]
+    n_fin = np.isfinite(sorted_cost).sum(axis=1)
+    k = np.minimum(np.full(inst.n_demand, math.ceil(2.0 * usable.size / p) + 4), n_fin)
+    mip, y = _reduced_pmedian(inst, order, sorted_cost, k, lb, ub, rules, p, relax=True)
+    res = mip.solve(time_limit_s=time_limit_s, solver="highs")
+    if res.status != "optimal" or res.reduced_costs is None:
+        return np.zeros(0, dtype=np.int64)
+    rc = res.reduced_costs[y]
+    tol = 1e-7 * max(1.0, abs(upper))
+    closable = (ub > 0) & (lb == 0) & (res.x[y] < 1e-9) & (res.objective + rc > upper + tol)
+    return np.flatnonzero(closable)
+
+
 def p_median(
     inst: LocationInstance,
     p: int,
@@ -92,8 +169,13 @@ def p_median(
     time_limit_s: float = 60.0,
     solver: Solver = "highs",
     k0: int | None = None,
+    fixing: bool = True,
 ) -> LocationPlan:
     """Open at most ``p`` sites minimising Σ w_i · cost to the nearest open site.
+
+    With ``fixing`` (and no budget, relocation, equity or closeness rule) a local-search plan
+    and the LP reduced-cost test close the sites no better plan can use before the MIP runs
+    (see :func:`reduced_cost_fixing`); the result is still proven optimal.
 
     Raises
     ------
@@ -109,6 +191,22 @@ def p_median(
     usable = np.flatnonzero(ub > 0)
     cost_u = inst.cost[:, usable]
     raise_uncoverable(inst, np.flatnonzero(~np.isfinite(cost_u).any(axis=1)), "p-median")
+    t0 = time.perf_counter()
+    heuristic: np.ndarray | None = None
+    heuristic_cost = math.inf
+    simple = rules.budget_yuan is None and rules.max_relocations is None
+    if fixing and simple and not rules.min_coverage and rules.within is None:
+        heuristic = local_search(inst, p, lb, ub, budget_s=min(10.0, 0.1 * time_limit_s))
+        heuristic_cost = float(
+            np.dot(inst.weight, nearest_open(inst.cost, np.flatnonzero(heuristic))[0])
+        )
+        closed = reduced_cost_fixing(
+            inst, p, lb, ub, rules, heuristic_cost, 0.3 * time_limit_s, solver
+        )
+        ub = ub.copy()
+        ub[closed] = 0.0
+        usable = np.flatnonzero(ub > 0)
+        cost_u = inst.cost[:, usable]
     order_u = np.argsort(cost_u, axis=1, kind="stable")
     sorted_cost = np.take_along_axis(cost_u, order_u, axis=1)
     order = usable[order_u]
@@ -116,16 +214,24 @@ def p_median(
     m = usable.size
     start = k0 if k0 is not None else math.ceil(2.0 * m / p) + 4
     k = np.minimum(np.full(inst.n_demand, max(1, start)), n_fin)
-    t0 = time.perf_counter()
-    best_y: np.ndarray | None = None
-    best_ub, bound, iters, proven = math.inf, -math.inf, 0, False
+    best_y: np.ndarray | None = heuristic
+    best_ub, bound, iters, proven = heuristic_cost, -math.inf, 0, False
     while True:
         iters += 1
         left = time_limit_s - (time.perf_counter() - t0)
         if left <= 0:
             break
         mip, y = _reduced_pmedian(inst, order, sorted_cost, k, lb, ub, rules, p)
-        res = mip.solve(time_limit_s=left, solver=solver)
+        # with a plan in hand, ask only for better ones (the solver prunes with the cutoff)
+        cut = (
+            best_ub - 1e-6 * max(1.0, abs(best_ub))
+            if best_y is not None and solver == "highs"
+            else None
+        )
+        res = mip.solve(time_limit_s=left, solver=solver, cutoff=cut)
+        if res.status == "cutoff":
+            proven, bound = True, best_ub  # no plan (of any k) beats the one in hand
+            break
         if not res.has_solution:
             if best_y is None:
                 raise_for_status(res, "p-median", rules, p)
@@ -134,10 +240,12 @@ def p_median(
         true_cost = float(np.dot(inst.weight, nearest_open(inst.cost, np.flatnonzero(yv))[0]))
         if true_cost < best_ub:
             best_ub, best_y = true_cost, yv
-        bound = max(bound, res.bound)  # every reduced model is a relaxation of the full one
+        # every reduced model is a relaxation of the full one on the sites not closed by the
+        # reduced-cost test; plans using those cost more than the heuristic plan
+        bound = max(bound, min(res.bound, heuristic_cost))
         tol = 1e-6 * max(1.0, abs(best_ub))
         if res.status == "optimal" and best_ub - res.objective <= tol:
-            proven, bound = True, res.objective
+            proven, bound = True, min(res.objective, heuristic_cost)
             break
         if res.status != "optimal":
             break

@@ -12,6 +12,7 @@ Every termination of the solver is mapped to :class:`MipResult.status`:
 ``feasible``         a solution, but a limit (time) stopped the proof; ``bound`` says how good;
 ``infeasible``       no solution exists;
 ``no_solution``      a limit stopped the solver before it found one;
+``cutoff``           no solution better than the ``cutoff`` given exists (proven);
 ``error``            unbounded, numerical trouble or another solver failure.
 """
 
@@ -29,7 +30,7 @@ from ortools.math_opt.core.python import solver as core_solver
 from ortools.math_opt.python import mathopt
 
 Solver = Literal["highs", "scip"]
-Status = Literal["optimal", "feasible", "infeasible", "no_solution", "error"]
+Status = Literal["optimal", "feasible", "infeasible", "no_solution", "cutoff", "error"]
 
 _SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP}
 _REASON: dict[int, Status] = {
@@ -50,6 +51,7 @@ class MipResult:
     x: np.ndarray
     seconds: float
     detail: str = ""
+    reduced_costs: np.ndarray | None = None  # LPs: one per variable
 
     @property
     def has_solution(self) -> bool:
@@ -163,6 +165,7 @@ class Mip:
         relative_gap: float = 1e-6,
         threads: int | None = None,
         tuning: dict[str, object] | None = None,
+        cutoff: float | None = None,
     ) -> MipResult:
         """Solve and map the termination to a :class:`MipResult` (see module docstring)."""
         if time_limit_s <= 0:
@@ -174,6 +177,12 @@ class Mip:
             threads=threads,
             **(tuning or {}),
         )
+        if cutoff is not None:
+            if solver != "highs":
+                raise ValueError("cutoff is implemented for HiGHS only")
+            # HiGHS prunes every node whose bound is not below objective_bound (MathOpt's own
+            # cutoff_limit is not supported for HiGHS)
+            params.highs.double_options["objective_bound"] = cutoff
         model_params = mathopt.ModelSolveParameters()
         proto_params = model_params.to_proto()
         t0 = time.perf_counter()
@@ -190,6 +199,11 @@ class Mip:
         )
         seconds = time.perf_counter() - t0
         status: Status = _REASON.get(res.termination.reason, "error")
+        if cutoff is not None and (
+            res.termination.limit == result_pb2.LIMIT_CUTOFF
+            or (status == "infeasible")
+        ):
+            status = "cutoff"
         x = np.zeros(self.n_vars)
         sols = [s for s in res.solutions if s.HasField("primal_solution")]
         if sols:
@@ -197,6 +211,11 @@ class Mip:
             x[np.asarray(pv.ids, dtype=np.int64)] = np.asarray(pv.values)
         elif status == "feasible":
             status = "no_solution"
+        rc = None
+        if sols and sols[0].HasField("dual_solution"):
+            dv = sols[0].dual_solution.reduced_costs
+            rc = np.zeros(self.n_vars)
+            rc[np.asarray(dv.ids, dtype=np.int64)] = np.asarray(dv.values)
         bounds = res.termination.objective_bounds
         objective = sols[0].primal_solution.objective_value if sols else float("nan")
         return MipResult(
@@ -206,4 +225,5 @@ class Mip:
             x=x,
             seconds=seconds,
             detail=res.termination.detail,
+            reduced_costs=rc,
         )

@@ -163,7 +163,19 @@ def test_p_median_small_k_iterates_to_optimum() -> None:
     """A start of k = 1 forces the fallback variables; the iteration must still be exact."""
     inst = _instance(11, n=30, m=20)
     ref = p_median(inst, 2, k0=20)
-    plan = p_median(inst, 2, k0=1)
+    plan = p_median(inst, 2, k0=1, fixing=False)
     assert plan.iterations > 1
     assert plan.objective == pytest.approx(ref.objective)
     assert plan.status == "optimal"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_reduced_cost_fixing_keeps_the_optimum(seed: int) -> None:
+    """Local search + LP reduced-cost fixing + cutoff must not change the optimum."""
+    inst = _instance(100 + seed, n=40, m=30)
+    for p in (2, 4, 7):
+        a = p_median(inst, p, fixing=True)
+        b = p_median(inst, p, fixing=False)
+        assert a.status == b.status == "optimal"
+        assert a.objective == pytest.approx(b.objective, rel=1e-9)
+        assert a.bound == pytest.approx(a.objective, rel=1e-6)
