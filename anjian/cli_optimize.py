@@ -127,6 +127,10 @@ def vehicles_cmd(
     keep_existing: bool = typer.Option(
         False, "--keep-existing", help="Today's vehicle places stay open."
     ),
+    min_coverage: float | None = typer.Option(
+        None, "--min-coverage", help="Equity: least covered share (0–1) in every group."
+    ),
+    equity_by: str = typer.Option("district", "--equity-by", help="district or region."),
     verify: int = typer.Option(
         0, "--verify", help="Simulate the plan with this many replications."
     ),
@@ -148,6 +152,8 @@ def vehicles_cmd(
             busy_fraction=busy_fraction,
             max_relocations=max_relocations,
             keep_existing=keep_existing,
+            min_coverage=min_coverage,
+            equity_by=equity_by,
             verify_reps=verify,
         )
     except ScenarioError as exc:

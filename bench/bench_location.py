@@ -89,15 +89,17 @@ def main() -> None:
             if not args.no_peer:
                 peer = run_peer(path, args.peer_limit)
             ps = peer["seconds"]
-            ratio = (float(ps) / ours) if isinstance(ps, float) else None  # type: ignore[arg-type]
+            ratio = (
+                float(ps) / ours if isinstance(ps, float) and plan is not None else None  # type: ignore[arg-type]
+            )
             row = [
                 name,
                 inst.n_demand,
                 p,
                 optimum[name],
-                plan.objective,
-                plan.status,
-                round(ours, 3),
+                plan.objective if plan is not None else None,
+                plan.status if plan is not None else "skipped",
+                round(ours, 3) if plan is not None else None,
                 peer["objective"],
                 peer["status"],
                 round(float(ps), 3) if isinstance(ps, float) else None,  # type: ignore[arg-type]

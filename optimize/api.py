@@ -102,11 +102,15 @@ def optimize_vehicles(
     busy_fraction: float | None = None,
     max_relocations: int | None = None,
     keep_existing: bool = False,
+    min_coverage: float | None = None,
+    equity_by: str = "district",
     verify_reps: int = 0,
     verify_years: float = 1.0,
 ) -> VehiclePlanResult:
     """Place a scenario's dedicated / contracted vehicles with ``model``.
 
+    ``min_coverage`` asks every district (``equity_by="district"``) or region group
+    (``"region"``) to have at least that share of its demand covered within the standard.
     ``busy_fraction`` (MEXCLP) defaults to the offered load ``λ·E[S]`` per vehicle with
     ``E[S]`` from :func:`service_minutes`. With ``verify_reps`` > 0 the plan is simulated
     against today's fleet (:func:`optimize.verify.verify_vehicle_plan`).
@@ -118,8 +122,20 @@ def optimize_vehicles(
         s = s.model_copy(update={"demand": s.demand.model_copy(update={"resolution": resolution})})
     if vehicles is not None and vehicles < 1:
         raise InstanceError(f"vehicles must be ≥ 1, got {vehicles}")
-    vi = vehicle_instance(s, role=role, kinds=kinds, standard_min=standard_min)
+    vi = vehicle_instance(s, role=role, kinds=kinds, standard_min=standard_min, equity_by=equity_by)
+    equity: dict[str, float] = {}
+    if min_coverage is not None:
+        if not 0.0 <= min_coverage <= 1.0:
+            raise InstanceError(f"min_coverage must be a share in [0, 1], got {min_coverage}")
+        assert vi.instance.group is not None
+        w = vi.instance.weight
+        equity = {
+            str(g): min_coverage
+            for g in sorted(set(vi.instance.group.tolist()))
+            if w[vi.instance.group == g].sum() > 0
+        }
     rules = Rules(
+        min_coverage=equity,
         fixed_open=vi.current if keep_existing else (),
         current=vi.current,
         max_relocations=max_relocations,

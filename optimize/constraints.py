@@ -251,7 +251,12 @@ def describe_rules(rules: Rules, count: int) -> str:
     if rules.within is not None:
         parts.append(f"every point within {rules.within:g}")
     if rules.min_coverage:
-        parts.append(
-            "min coverage " + ", ".join(f"{g} ≥ {s:.0%}" for g, s in rules.min_coverage.items())
-        )
+        shares = set(rules.min_coverage.values())
+        if len(rules.min_coverage) > 4 and len(shares) == 1:
+            n = len(rules.min_coverage)
+            parts.append(f"min coverage {shares.pop():.0%} in each of {n} groups")
+        else:
+            parts.append(
+                "min coverage " + ", ".join(f"{g} ≥ {v:.0%}" for g, v in rules.min_coverage.items())
+            )
     return "; ".join(parts)

@@ -35,7 +35,7 @@ import time
 import numpy as np
 
 from optimize.check import nearest_open
-from optimize.constraints import add_site_rules, raise_uncoverable, site_bounds
+from optimize.constraints import add_equity, add_site_rules, raise_uncoverable, site_bounds
 from optimize.errors import InfeasiblePlan, SolverFailed
 from optimize.instance import LocationInstance, Rules
 from optimize.mip import Mip, Solver
@@ -82,6 +82,8 @@ def _reduced_pmedian(
     )
     mip.add_row(y, 1.0, ub=float(p))  # (3)
     add_site_rules(mip, y, inst, rules)  # (R)
+    if rules.min_coverage:  # (R5) on y only: the reduced model stays a relaxation
+        add_equity(mip, y, inst, rules, inst.coverage(), ub)
     return mip, y
 
 
@@ -296,6 +298,8 @@ def _cover_mip(
     if p is not None:
         mip.add_row(y, 1.0, ub=float(p))
     add_site_rules(mip, y, inst, rules)
+    if rules.min_coverage:
+        add_equity(mip, y, inst, rules, inst.coverage(), ub)
     return mip, y
 
 

@@ -200,8 +200,7 @@ class Mip:
         seconds = time.perf_counter() - t0
         status: Status = _REASON.get(res.termination.reason, "error")
         if cutoff is not None and (
-            res.termination.limit == result_pb2.LIMIT_CUTOFF
-            or (status == "infeasible")
+            res.termination.limit == result_pb2.LIMIT_CUTOFF or (status == "infeasible")
         ):
             status = "cutoff"
         x = np.zeros(self.n_vars)

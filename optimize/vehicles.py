@@ -88,6 +88,7 @@ def vehicle_instance(
     kinds: Sequence[str] | None = None,
     standard_min: float | None = None,
     include_points: bool = True,
+    equity_by: str = "region",
 ) -> VehicleInstance:
     """Build the location instance of scenario ``s`` (see the module docstring).
 
@@ -97,7 +98,11 @@ def vehicle_instance(
         One response standard for every point (minutes) instead of the region-group targets.
     include_points
         Use every demand point as a candidate location (else only existing depots).
+    equity_by
+        ``region`` (region group) or ``district`` (adcode): the groups of equity constraints.
     """
+    if equity_by not in ("region", "district"):
+        raise InstanceError(f"equity_by must be 'region' or 'district', got {equity_by!r}")
     ks = planned_kinds(s, role, kinds)
     roles = {s.vehicle_kinds[k].role for k in ks}
     pts = s.demand_points
@@ -136,7 +141,7 @@ def vehicle_instance(
         site_ids=site_ids,
         name=f"{s.meta.name}:{role}",
         radius=radius,
-        group=list(pts.region_group),
+        group=list(pts.region_group if equity_by == "region" else pts.adcode),
         site_cost=site_cost,
         site_location=site_loc,
         site_kind=site_kind,

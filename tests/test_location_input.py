@@ -250,3 +250,13 @@ def test_orlib_format_mixups_are_named() -> None:
     )
     assert r.exit_code == 1
     assert "not an OR-Library cap file" in r.output
+
+
+def test_equity_per_district_is_enforced_in_every_model() -> None:
+    for model in ("pmedian", "pcenter", "mclp"):
+        res = optimize_vehicles("chongqing", model=model, vehicles=40, min_coverage=0.5)
+        inst = res.vehicles.instance
+        rules = Rules(min_coverage={g: 0.5 for g in set(inst.group.tolist())})
+        assert check_plan(inst, res.plan, rules, p=40).ok, model
+    with pytest.raises(InfeasiblePlan, match="min coverage 50% in each of 38 groups"):
+        optimize_vehicles("chongqing", model="pmedian", vehicles=15, min_coverage=0.5)
