@@ -45,7 +45,11 @@ def run_peer(path: Path, limit: float) -> dict[str, object]:
     if proc.is_alive():
         proc.kill()
         return {"seconds": time.perf_counter() - t0, "objective": None, "status": "killed"}
-    return q.get() if not q.empty() else {"seconds": None, "objective": None, "status": "crash"}
+    if not q.empty():
+        result: dict[str, object] = q.get()
+        return result
+    # spopt raises when CBC stops at its time limit without a proven solution
+    return {"seconds": time.perf_counter() - t0, "objective": None, "status": "not solved"}
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import sys
 
+LIMIT_NOTE = 400.0  # CBC limit of the runs whose wall time was not recorded
+
 
 def main() -> None:
     ours: dict[str, dict[str, str]] = {}
@@ -37,17 +39,23 @@ def main() -> None:
             ps: float | None = float(q["spopt_s"])
             ptxt = f"{float(q['spopt_objective']):.0f}"
             stxt = f"{ps:.1f}"
-        elif q:
+        elif q and q["spopt_s"]:
             ps = None
             ptxt = "no result"
-            stxt = f"> {float(q['spopt_s']) - 60:.0f} (killed)"
+            killed = q["spopt_status"] == "killed"
+            limit = float(q["spopt_s"]) - (60 if killed else 0)
+            stxt = f"> {limit:.0f} ({'killed' if killed else 'CBC time limit'})"
+        elif q:  # a run that stopped at CBC's limit before wall time was recorded
+            ps = None
+            ptxt = "no result"
+            stxt = f"> {LIMIT_NOTE:.0f} (CBC time limit)"
         else:
             ps, ptxt, stxt = None, "not run", "—"
         ratio = ""
         if os_ is not None:
             t_ours += os_
         if os_ is not None and q:
-            pv = ps if ps is not None else float(q["spopt_s"]) - 60
+            pv = ps if ps is not None else float(stxt.split()[1])
             both_ours += os_
             both_peer += pv
             r = pv / os_
