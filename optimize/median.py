@@ -87,6 +87,9 @@ def _reduced_pmedian(
     return mip, y
 
 
+FIXING_MAX_P = 20
+
+
 def local_search(
     inst: LocationInstance, p: int, lb: np.ndarray, ub: np.ndarray, budget_s: float
 ) -> np.ndarray:
@@ -175,7 +178,7 @@ def p_median(
 ) -> LocationPlan:
     """Open at most ``p`` sites minimising Σ w_i · cost to the nearest open site.
 
-    With ``fixing`` (and no budget, relocation, equity or closeness rule) a local-search plan
+    With ``fixing``, p ≤ 20 and no budget, relocation, equity or closeness rule, a local-search plan
     and the LP reduced-cost test close the sites no better plan can use before the MIP runs
     (see :func:`reduced_cost_fixing`); the result is still proven optimal.
 
@@ -197,7 +200,9 @@ def p_median(
     heuristic: np.ndarray | None = None
     heuristic_cost = math.inf
     simple = rules.budget_yuan is None and rules.max_relocations is None
-    if fixing and simple and not rules.min_coverage and rules.within is None:
+    # small p is where the LP is weak and the nearest-k reduction small: there the local search
+    # and the reduced-cost test pay off; for larger p they only take time from the MIP
+    if fixing and p <= FIXING_MAX_P and simple and not rules.min_coverage and rules.within is None:
         heuristic = local_search(inst, p, lb, ub, budget_s=min(10.0, 0.1 * time_limit_s))
         heuristic_cost = float(
             np.dot(inst.weight, nearest_open(inst.cost, np.flatnonzero(heuristic))[0])
