@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ class LocateModel(StrEnum):
 
 
 def _error(exc: Exception, what: str) -> None:
-    err = Console(stderr=True)
+    err = Console(stderr=True, width=None if sys.stderr.isatty() else 220)
     err.print(f"[bold red]{what}[/bold red]", highlight=False)
     problems = getattr(exc, "problems", None) or [str(exc)]
     for line in problems:
@@ -57,7 +58,7 @@ def _print_plan(plan: LocationPlan, as_json: bool, extra: dict[str, Any] | None 
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
         return
-    c = Console()
+    c = Console(width=None if sys.stdout.isatty() else 220)
     gap = plan.gap
     c.print(f"[bold]{plan.model}[/bold]: {plan.status}", highlight=False)
     c.print(

@@ -4,6 +4,7 @@ Thin over :mod:`anjian.sweep` and :mod:`anjian.store`."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import typer
@@ -35,7 +36,9 @@ def _store(path: Path | None) -> RunStore:
 
 
 def _fail(msg: str) -> None:
-    Console(stderr=True).print(f"[bold red]Error[/bold red] {msg}", highlight=False)
+    Console(stderr=True, width=None if sys.stderr.isatty() else 220).print(
+        f"[bold red]Error[/bold red] {msg}", highlight=False
+    )
     raise typer.Exit(code=1)
 
 
@@ -108,8 +111,6 @@ def _table(title: str, df) -> Table:  # type: ignore[no-untyped-def]
 
 
 def _console() -> Console:
-    import sys
-
     return Console(width=None if sys.stdout.isatty() else 200)
 
 
