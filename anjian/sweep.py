@@ -241,6 +241,53 @@ def run_sweep(
     ScenarioError
         If the scenario or a case's overrides are invalid (checked before anything runs).
     """
+    if backend not in ("serial", "dask"):
+        raise SweepError(f"backend must be 'serial' or 'dask', got {backend!r}")
+    client, cluster = (
+        _open_dask(sweep.scenario, workers, scheduler) if backend == "dask" else (None, None)
+    )
+    try:
+        return _run(sweep, store, client, resume, progress)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _open_dask(ref: str, workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
+    """A client on the given scheduler or a new LocalCluster, its workers already loading the
+    base scenario while the coordinator validates the cases."""
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    # one warm-up task pinned to each worker; the futures are kept on the client so the tasks
+    # run (they finish before that worker's first real task)
+    client._anjian_warm = [  # type: ignore[attr-defined]
+        client.submit(_warm, ref, pure=False, workers=[w], allow_other_workers=False)
+        for w in client.scheduler_info()["workers"]
+    ]
+    return client, cluster
+
+
+def _warm(ref: str) -> None:
+    """Import the models and load the base scenario on a worker (runs once per worker)."""
+    _base(ref)
+
+
+def _run(
+    sweep: Sweep, store: RunStore, client: Any, resume: bool, progress: Progress | None
+) -> SweepRun:
     cases = sweep.cases()
     hashes: dict[str, str] = {}
     base = load_scenario(sweep.scenario)
@@ -294,48 +341,25 @@ def run_sweep(
         )
         for c, r in todo
     ]
-    if backend == "serial":
+    if client is None:
         for (c, r), a in zip(todo, args, strict=True):
             record(c, r, *run_task(*a))
-    elif backend == "dask":
-        _run_dask(todo, args, record, workers, scheduler)
     else:
-        raise SweepError(f"backend must be 'serial' or 'dask', got {backend!r}")
+        _run_dask(client, todo, args, record)
     store.finish_sweep(sweep_id, "done")
     return SweepRun(sweep_id, len(todo), len(done), time.perf_counter() - t0)
 
 
 def _run_dask(
+    client: Any,
     todo: list[tuple[Case, int]],
     args: list[tuple[Any, ...]],
     record: Callable[[Case, int, pd.DataFrame, float], None],
-    workers: int | None,
-    scheduler: str | None,
 ) -> None:
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
 
-    if not todo:
-        return
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        )
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
-    try:
-        futures = {
-            client.submit(run_task, *a, pure=False): t for t, a in zip(todo, args, strict=True)
-        }
-        for fut in as_completed(futures):
-            case, rep = futures[fut]
-            kpis, seconds = fut.result()
-            record(case, rep, kpis, seconds)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    futures = {client.submit(run_task, *a, pure=False): t for t, a in zip(todo, args, strict=True)}
+    for fut in as_completed(futures):
+        case, rep = futures[fut]
+        kpis, seconds = fut.result()
+        record(case, rep, kpis, seconds)

@@ -50,6 +50,7 @@ def main() -> None:
         dask = run_sweep(sweep, store, backend="dask", workers=2)
         t_dask = time.perf_counter() - t0
         task_s = store.runs(serial.sweep_id)["seconds"]
+        task_dask = store.runs(dask.sweep_id)["seconds"]
         a = store.kpis(serial.sweep_id).sort_values(["rep", "level", "key", "kpi"])
         b = store.kpis(dask.sweep_id).sort_values(["rep", "level", "key", "kpi"])
         identical = a.reset_index(drop=True).equals(b.reset_index(drop=True))
@@ -90,6 +91,7 @@ def main() -> None:
             {
                 "tasks": args.reps,
                 "task_mean_s": round(float(task_s.mean()), 3),
+                "task_mean_s_on_2_workers": round(float(task_dask.mean()), 3),
                 "serial_s": round(t_serial, 2),
                 "dask2_s": round(t_dask, 2),
                 "speedup": round(t_serial / t_dask, 2),
