@@ -182,6 +182,51 @@ class RunStore:
             final.unlink(missing_ok=True)
         return run_id
 
+    def save_cases(
+        self,
+        sweep_name: str,
+        cases: dict[str, tuple[Scenario, pd.DataFrame]],
+        *,
+        seed: int,
+        model: str = "response",
+    ) -> str:
+        """Record already simulated cases (name → scenario, per-replication KPIs) under the
+        sweep ``sweep_name`` (created on first use, e.g. one per scenario for saved plans), so
+        they can be compared with each other like sweep cases. Returns the sweep id."""
+        from scenarios.derive import scenario_hash
+
+        spec = {"name": sweep_name, "saved_cases": True}
+        sweep_id = self.resumable(sweep_name)
+        if sweep_id is None:
+            sweep_id = self.create_sweep(sweep_name, spec, sweep_name, 0)
+        done = self.done(sweep_id)
+        for case, (scenario, kpis) in cases.items():
+            digest = scenario_hash(scenario)
+            self.save_scenario(digest, scenario)
+            for rep in sorted({int(r) for r in kpis["rep"]}):
+                df = kpis[kpis["rep"] == rep]
+                if (case, rep) in done:
+                    continue
+                self.record_run(
+                    sweep_id,
+                    case,
+                    rep,
+                    seed=seed,
+                    model=model,
+                    overrides={},
+                    scenario_hash=digest,
+                    config={},
+                    seconds=0.0,
+                    kpis=df,
+                )
+        with self._connect() as con:
+            con.execute(
+                "UPDATE sweeps SET tasks = (SELECT COUNT(*) FROM runs WHERE sweep_id = ?),"
+                " status = 'done' WHERE sweep_id = ?",
+                (sweep_id, sweep_id),
+            )
+        return sweep_id
+
     def finish_sweep(self, sweep_id: str, status: str = "done") -> None:
         with self._connect() as con:
             con.execute(

@@ -37,6 +37,8 @@ class Verification:
     plan: pd.DataFrame
     difference: pd.DataFrame
     planned_scenario: Scenario
+    baseline_kpis: pd.DataFrame | None = None  # per replication (rep, level, key, kpi, value)
+    plan_kpis: pd.DataFrame | None = None
 
     def table(self) -> pd.DataFrame:
         """One row per KPI: baseline, plan, difference with its CI half-width."""
@@ -71,4 +73,4 @@ def verify_vehicle_plan(
     base = replicate_response(scenario, cfg, reps)
     new = replicate_response(planned, cfg, reps)
     diff = paired_difference(base.kpis, new.kpis)
-    return Verification(base.summary, new.summary, diff, planned)
+    return Verification(base.summary, new.summary, diff, planned, base.kpis, new.kpis)

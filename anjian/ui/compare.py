@@ -51,6 +51,11 @@ def render() -> None:
     if len(cases) < 2:
         st.info(t("no_runs", lang))
         return
+    # every case side by side: city KPI means (95% CI half-widths on hover in the runs page)
+    summary = store.summary(sid)
+    city_all = summary[summary["level"] == "city"].pivot(index="kpi", columns="case", values="mean")
+    city_all.index = [t(k, lang) if k in _known() else k for k in city_all.index]
+    st.dataframe(city_all, key="compare_all")
     c1, c2 = st.columns(2)
     a = c1.selectbox(t("case_a", lang), cases, index=0, key="compare_a")
     b = c2.selectbox(t("case_b", lang), cases, index=1, key="compare_b")

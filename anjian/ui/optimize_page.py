@@ -14,6 +14,7 @@ from anjian.ui.common import (
     district_label,
     district_map,
     overrides_json,
+    run_store,
     scenario_ref,
 )
 from anjian.ui.text import t
@@ -153,6 +154,19 @@ def render() -> None:
     )
     if res.verification is not None:
         st.subheader(t("verification", lang))
+        if st.button(t("save_plan", lang), key="opt_save"):
+            ver = res.verification
+            assert ver.baseline_kpis is not None and ver.plan_kpis is not None
+            name = f"{model}-{int(vehicles)}" + (f"-{budget:.0f}yuan" if budget else "")
+            sid = run_store().save_cases(
+                f"plans-{s.meta.name}",
+                {
+                    "today": (res.scenario, ver.baseline_kpis),
+                    name: (ver.planned_scenario, ver.plan_kpis),
+                },
+                seed=0,
+            )
+            st.success(t("plan_saved", lang).format(name=name, sweep=sid))
         v = res.verification.table()
         v.index = [t(k, lang) for k in v.index]
         st.dataframe(

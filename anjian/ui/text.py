@@ -120,6 +120,11 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Simulated verification (same random numbers, paired)",
     },
     "no_plan": {"zh": "无可行方案", "en": "No plan"},
+    "save_plan": {"zh": "保存方案以供比较", "en": "Save the plan for comparison"},
+    "plan_saved": {
+        "zh": "已保存方案 {name}（运行批次 {sweep}），可在“方案比较”页比较",
+        "en": "Saved plan {name} (run {sweep}); compare it on the Compare page",
+    },
     # compare / runs
     "sweep": {"zh": "运行批次", "en": "Sweep"},
     "case_a": {"zh": "方案A（参照）", "en": "Plan A (reference)"},
