@@ -43,6 +43,18 @@ from optimize.plan import LocationPlan
 from optimize.solution import make_plan, raise_for_status
 
 
+def sorted_sites(
+    inst: LocationInstance, ub: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Usable sites of each demand point from cheapest to dearest: site columns, their costs,
+    and how many of them are finite."""
+    usable = np.flatnonzero(ub > 0)
+    cost_u = inst.cost[:, usable]
+    order_u = np.argsort(cost_u, axis=1, kind="stable")
+    sorted_cost = np.take_along_axis(cost_u, order_u, axis=1)
+    return usable[order_u], sorted_cost, np.isfinite(sorted_cost).sum(axis=1)
+
+
 def _reduced_pmedian(
     inst: LocationInstance,
     order: np.ndarray,
@@ -149,13 +161,9 @@ def reduced_cost_fixing(
     bound ``L`` and reduced costs ``r_j``; a plan opening site j costs at least ``L + r_j``, so
     sites with ``L + r_j > upper`` can be closed without losing any plan better than ``upper``.
     """
-    usable = np.flatnonzero(ub > 0)
-    cost_u = inst.cost[:, usable]
-    order_u = np.argsort(cost_u, axis=1, kind="stable")
-    sorted_cost = np.take_along_axis(cost_u, order_u, axis=1)
-    order = usable[order_u]
-    n_fin = np.isfinite(sorted_cost).sum(axis=1)
-    k = np.minimum(np.full(inst.n_demand, math.ceil(2.0 * usable.size / p) + 4), n_fin)
+    order, sorted_cost, n_fin = sorted_sites(inst, ub)
+    usable_n = int(np.count_nonzero(ub > 0))
+    k = np.minimum(np.full(inst.n_demand, math.ceil(2.0 * usable_n / p) + 4), n_fin)
     mip, y = _reduced_pmedian(inst, order, sorted_cost, k, lb, ub, rules, p, relax=True)
     res = mip.solve(time_limit_s=time_limit_s, solver="highs")
     if res.status != "optimal" or res.reduced_costs is None:
@@ -212,13 +220,8 @@ def p_median(
         )
         ub = ub.copy()
         ub[closed] = 0.0
-        usable = np.flatnonzero(ub > 0)
-        cost_u = inst.cost[:, usable]
-    order_u = np.argsort(cost_u, axis=1, kind="stable")
-    sorted_cost = np.take_along_axis(cost_u, order_u, axis=1)
-    order = usable[order_u]
-    n_fin = np.isfinite(sorted_cost).sum(axis=1)
-    m = usable.size
+    order, sorted_cost, n_fin = sorted_sites(inst, ub)
+    m = int(np.count_nonzero(ub > 0))
     start = k0 if k0 is not None else math.ceil(2.0 * m / p) + 4
     k = np.minimum(np.full(inst.n_demand, max(1, start)), n_fin)
     best_y: np.ndarray | None = heuristic
