@@ -255,19 +255,33 @@ def run_sweep(
             cluster.close()
 
 
+#: Dask settings for the LocalCluster a sweep starts. Sweep tasks are long CPU-bound Python
+#: calls: the worker's statistical profiler (a stack sample every 10 ms) and the 20 ms event-loop
+#: ticks take the GIL from the running task and cost 5-10 % of its speed (bench/bench_sweep.py).
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "2s",
+}
+
+
 def _open_dask(ref: str, workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
     """A client on the given scheduler or a new LocalCluster, its workers already loading the
     base scenario while the coordinator validates the cases."""
+    import dask
     from distributed import Client, LocalCluster
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        )
+        # the nannies hand this configuration to the worker processes they start
+        with dask.config.set(LOCAL_CLUSTER_CONFIG):
+            cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
         client = Client(cluster)
     else:
         client = Client(scheduler)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from anjian.store import RunStore  # noqa: E402
-from anjian.sweep import Sweep, run_sweep  # noqa: E402
+from anjian.sweep import LOCAL_CLUSTER_CONFIG, Sweep, run_sweep  # noqa: E402
 
 
 def _noop(x: int) -> int:
@@ -72,12 +72,14 @@ def main() -> None:
                 kpis=kpis,
             )
         t_write = (time.perf_counter() - t0) / 200
+    import dask
     from distributed import Client, LocalCluster
 
     t0 = time.perf_counter()
-    cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the settings a sweep's own cluster uses
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
     client = Client(cluster)
     t_start = time.perf_counter() - t0
     n = 2000

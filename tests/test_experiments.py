@@ -98,6 +98,28 @@ def test_serial_and_local_cluster_give_identical_tables(tmp_path: Path) -> None:
     assert inc.groupby("rep")["value"].nunique().max() == 1
 
 
+def _worker_settings() -> tuple[bool, str]:
+    import dask
+
+    return (
+        bool(dask.config.get("distributed.worker.profile.enabled")),
+        str(dask.config.get("distributed.admin.tick.interval")),
+    )
+
+
+def test_local_cluster_workers_run_without_the_profiler() -> None:
+    """The settings that keep Dask's sampling profiler off the sweep's tasks reach the workers."""
+    from anjian.sweep import LOCAL_CLUSTER_CONFIG, _open_dask
+
+    client, cluster = _open_dask("toy", 1, None)
+    try:
+        got = set(client.run(_worker_settings).values())
+    finally:
+        client.close()
+        cluster.close()
+    assert got == {(False, LOCAL_CLUSTER_CONFIG["distributed.admin.tick.interval"])}
+
+
 def _cq_sweep(tmp_path: Path) -> Path:
     f = tmp_path / "cq.toml"
     f.write_text(
