@@ -15,7 +15,7 @@ from optimize.capacitated import cflp, check_cflp
 from optimize.check import check_plan
 from optimize.covering import lscp, mclp
 from optimize.instance import Rules, make_instance
-from optimize.median import local_search, p_median
+from optimize.median import p_median
 from optimize.orlib import read_cap, read_pmed
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "benchmarks"
@@ -62,34 +62,6 @@ def test_pmed_fast_subset(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(set(PMED_OPT) - set(PMED_FAST)))
 def test_pmed_rest(name: str) -> None:
     _pmed(name)
-
-
-@pytest.mark.parametrize("name", ["pmed1", "pmed2", "pmed6", "pmed11", "pmed12", "pmed17"])
-def test_local_search_reaches_the_optimum_for_small_p(name: str) -> None:
-    """The multi-start interchange that seeds the cutoff finds the published optimum."""
-    inst, p = read_pmed(DATA / "pmed" / f"{name}.txt")
-    lb, ub = np.zeros(inst.n_sites), np.ones(inst.n_sites)
-    plan = local_search(inst, p, lb, ub, budget_s=30.0)
-    assert plan.sum() == p
-    assert float(inst.weight @ inst.cost[:, plan > 0].min(axis=1)) == PMED_OPT[name]
-
-
-def test_local_search_keeps_fixed_and_closed_sites() -> None:
-    inst, p = read_pmed(DATA / "pmed" / "pmed2.txt")
-    lb, ub = np.zeros(inst.n_sites), np.ones(inst.n_sites)
-    lb[[3, 50]] = 1.0
-    ub[10:40] = 0.0
-    plan = local_search(inst, p, lb, ub, budget_s=30.0)
-    assert plan.sum() == p and plan[3] == plan[50] == 1.0 and not plan[10:40].any()
-    # no single swap of a free open site improves the plan
-    value = float(inst.weight @ inst.cost[:, plan > 0].min(axis=1))
-    for f in np.flatnonzero(plan):
-        if f in (3, 50):
-            continue
-        for c in np.flatnonzero((plan == 0) & (ub > 0)):
-            trial = plan.copy()
-            trial[[f, c]] = [0.0, 1.0]
-            assert float(inst.weight @ inst.cost[:, trial > 0].min(axis=1)) >= value
 
 
 def test_pmed_duplicate_edges_last_wins() -> None:
