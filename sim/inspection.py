@@ -245,10 +245,11 @@ class InspectionModel:
 
     def _init_queues_and_staff(self) -> None:
         s = self.s
-        self.queues = [JobPool(self.env, self._current, self._start) for _ in self.districts]
+        self.queues = [JobPool(self._current, self._start) for _ in self.districts]
         city_kinds = [k for k in self.kinds if s.inspector_kinds[k].scope == "city"]
         has_city_staff = any(s.staff[a][k] > 0 for a in self.districts for k in city_kinds)
-        self.city_queue = JobPool(self.env, self._current, self._start) if has_city_staff else None
+        self.city_queue = JobPool(self._current, self._start) if has_city_staff else None
+        self.pools = [*self.queues, *([self.city_queue] if self.city_queue else [])]
         self.inspectors: list[Inspector] = []
         equip = self.streams("equipment")
         attr = self.streams("attrition")
@@ -303,6 +304,7 @@ class InspectionModel:
         year = 1
         while year * MIN_PER_YEAR < self.horizon:
             yield self.env.timeout(year * MIN_PER_YEAR - self.env.now)
+            self._advance_pools(self.env.now)
             for i in range(len(self.sites)):
                 self._update(i, self.env.now)
             self._load_hazard_year(year)
@@ -318,9 +320,14 @@ class InspectionModel:
             return self.city_queue
         return self.queues[self.site_dist[site]]
 
-    def _current(self, job: tuple[int, int, int]) -> bool:
+    def _advance_pools(self, t: float) -> None:
+        """Bring every pool's own event list up to ``t`` (before touching pools from outside)."""
+        for pool in self.pools:
+            pool.advance(t)
+
+    def _current(self, entry: tuple[float, int, float, int, int, int]) -> bool:
         """False for a routine job superseded by a rescheduled one (other jobs never are)."""
-        return job[2] == self.version[job[0]] or job[1] not in (ROUTINE, MAJOR)
+        return entry[5] == self.version[entry[3]] or entry[4] not in (ROUTINE, MAJOR)
 
     def _add(self, cls: int, release: float, due: float, site: int, kind: int) -> None:
         """Queue a job: ``kind`` is the job kind, ``cls`` its priority class.
@@ -331,8 +338,7 @@ class InspectionModel:
         if cls != COMPLAINT:
             release = release - release % DAY_MIN
         self._seq += 1
-        job = (site, kind, self.version[site])
-        self._queue_for(site).push(cls, (due, self._seq, release, job))
+        self._queue_for(site).push(cls, (due, self._seq, release, site, kind, self.version[site]))
 
     def _schedule_routine(self, site: int, due: float) -> None:
         self.version[site] += 1
@@ -457,8 +463,7 @@ class InspectionModel:
             self.order_penaliser[i] = False
 
     def _outcome(self, entry: Any, ins: Inspector, t: float) -> None:
-        due = entry[0]
-        i, kind, version = entry[3]
+        due, _, _, i, kind, version = entry
         self._update(i, t)
         d, c = self.site_dist[i], self.site_cat[i]
         self.done[d][c][kind] += 1
@@ -480,15 +485,16 @@ class InspectionModel:
     # -- processes -------------------------------------------------------------------------
     def _start(self, ins: Inspector, cls: int, entry: Any) -> None:
         """``ins`` takes the job: travel and inspect in working time, finish by a callback."""
-        env = self.env
-        now = env.now
+        pool = ins.queue
+        now = pool.now
         if now >= ins.leave_at:
             # The post fell vacant at leave_at (perhaps while idle, when it changed nothing):
             # hand the job back and wait out what is left of the vacancy.
             ins.queue.push(cls, entry)
             self._vacancy(ins, ins.leave_at)
             return
-        i, kind, _ = entry[3]
+        i = entry[3]
+        kind = entry[4]
         sd = self.site_dist[i]
         travel = 2.0 * (self.inter[ins.district][sd] + self.intra[sd])
         work = travel + self.durations[self.site_cat[i]].next()
@@ -499,23 +505,23 @@ class InspectionModel:
             self.trace.append((start, "start", ins.name, i, JOB_NAMES.get(kind, "spot_check")))
         ins.busy_min += work
         ins.travel_min += travel
-        done = env.timeout(end - now)
-        done.callbacks.append(lambda _e: self._finish(ins, entry))
+        pool.at(end, self._finish, ins, entry)
 
     def _finish(self, ins: Inspector, entry: Any) -> None:
-        self._outcome(entry, ins, self.env.now)
-        ins.queue.free(ins)
+        pool = ins.queue
+        self._outcome(entry, ins, pool.now)
+        pool.free(ins)
 
     def _vacancy(self, ins: Inspector, start: float) -> None:
         hire = float(self.hiring[ins.kind](1)[0])
         if self.cfg.trace:
             self.trace.append((start, "leave", ins.name))
         ins.vacant_since = start
-        end = max(start + hire, self.env.now)
-        back = self.env.timeout(end - self.env.now)
-        back.callbacks.append(lambda _e: self._hired(ins, start, end))
+        end = max(start + hire, ins.queue.now)
+        ins.queue.at(end, self._hired, ins, start)
 
-    def _hired(self, ins: Inspector, start: float, end: float) -> None:
+    def _hired(self, ins: Inspector, start: float) -> None:
+        end = ins.queue.now
         ins.vacant_since = INF
         ins.vacant_work += ins.calendar.work_between(start, min(end, self.horizon))
         ins.competent_at = end + float(self.competence[ins.kind](1)[0])
@@ -534,6 +540,7 @@ class InspectionModel:
                 self.complaints_without_site += 1
                 continue
             i = int(sites[int(u * len(sites))])
+            self._queue_for(i).advance(t)
             self._add(COMPLAINT, t, t, i, COMPLAINT)
 
     def _flood_season(self) -> Generator[simpy.Event, Any, None]:
@@ -545,6 +552,7 @@ class InspectionModel:
         week = fs.township_spot_check_every_days * DAY_MIN
         for start, end in self.flood:
             yield env.timeout(start - env.now)
+            self._advance_pools(env.now)
             phase = rng.uniform(0.0, every, len(flood_sites))
             for i, ph in zip(flood_sites.tolist(), phase.tolist(), strict=True):
                 if self.next_due[i] > start + every:
@@ -557,11 +565,13 @@ class InspectionModel:
                 t += week
                 if t < end:
                     yield env.timeout(t - env.now)
+                    self._advance_pools(env.now)
 
     def _snapshots(self) -> Generator[simpy.Event, Any, None]:
         step = self.cfg.snapshot_days * DAY_MIN
         while True:
             yield self.env.timeout(step)
+            self._advance_pools(self.env.now)
             for d, q in enumerate(self.queues):
                 self.backlog_rows.append((self.env.now / DAY_MIN, d, q.backlog()))
 
@@ -590,9 +600,13 @@ class InspectionModel:
             env.process(self._flood_season())
         for ins in self.inspectors:
             ins.queue.idle.append(ins)
-        for pool in [*self.queues, *([self.city_queue] if self.city_queue else [])]:
+        for pool in self.pools:
             pool.assign()
         env.run(until=self.horizon)
+        for pool in self.pools:
+            pool.advance(self.horizon, inclusive=False)
+        if self.cfg.trace:
+            self.trace.sort(key=lambda e: e[0])
         for i in range(n):
             self._update(i, self.horizon)
         from sim.inspection_kpi import collect
