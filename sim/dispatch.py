@@ -1,10 +1,10 @@
 """The job pool of a group of inspectors: priority classes, release times, idle inspectors, and
 the pool's own event list.
 
-Each pool (a district's, or the city's) keeps one heap per priority class, ordered by due time;
-every entry's release time is its due time minus a constant of that class, so if a heap's top is
-not yet released, nothing in that heap is. Classes 0–2 are served strictly in order; classes 3
-and 4 (routine inspections and flood-season spot checks) share a level, earliest due first.
+Each pool (a district's, or the city's) keeps the jobs not yet released in buckets by release
+time, and the released ones in one heap per priority class, ordered by due time. Classes 0–2 are
+served strictly in order; classes 3 and 4 (routine inspections and flood-season spot checks)
+share a level, earliest due first.
 
 Inspectors are not SimPy processes, and the end of a job is not a SimPy event either: jobs of a
 pool's sites are only ever done by the pool's inspectors, and what happens inside a pool
@@ -36,14 +36,17 @@ class JobPool:
     """Jobs waiting for one pool of inspectors, the inspectors free to take them, and the
     pool's pending events (jobs finishing, posts reopening, the next release)."""
 
-    __slots__ = ("_seq", "current", "events", "heaps", "idle", "now", "start", "wake_at")
+    __slots__ = ("_seq", "current", "events", "heaps", "idle", "now", "pending", "release_times",
+                 "start", "wake_at")  # fmt: skip
 
     def __init__(
         self,
         current: Callable[[Entry], bool],
         start: Callable[[Any, int, Entry], None],
     ) -> None:
-        self.heaps: list[list[Entry]] = [[] for _ in range(N_CLASSES)]
+        self.heaps: list[list[Entry]] = [[] for _ in range(N_CLASSES)]  # released jobs
+        self.pending: dict[float, list[tuple[int, Entry]]] = {}  # release time -> jobs
+        self.release_times: list[float] = []  # heap of the pending keys
         self.idle: deque[Any] = deque()  # first idle, first to work (as a FIFO Store)
         self.wake_at = INF
         self.current = current
@@ -72,13 +75,38 @@ class JobPool:
 
     # -- jobs ------------------------------------------------------------------------------
     def push(self, cls: int, entry: Entry) -> None:
-        """Add a job; a free inspector takes it now, or when it is released."""
-        heapq.heappush(self.heaps[cls], entry)
-        if self.idle:
-            if entry[2] <= self.now:
+        """Add a job; a free inspector takes it now, or when it is released.
+
+        Jobs released in the future wait in a bucket per release time (planned work is released
+        at day starts, so there are few distinct times); the class heaps hold released jobs
+        only, which keeps them small.
+        """
+        release = entry[2]
+        if release <= self.now:
+            heapq.heappush(self.heaps[cls], entry)
+            if self.idle:
                 self.assign()
-            elif entry[2] < self.wake_at:
-                self._wake(entry[2])
+            return
+        bucket = self.pending.get(release)
+        if bucket is None:
+            self.pending[release] = [(cls, entry)]
+            heapq.heappush(self.release_times, release)
+            if self.idle and release < self.wake_at:
+                self._wake(release)
+        else:
+            bucket.append((cls, entry))
+
+    def _release(self) -> None:
+        """Move every bucket released by now into the class heaps (dropping superseded jobs)."""
+        now = self.now
+        times = self.release_times
+        heaps = self.heaps
+        current = self.current
+        push = heapq.heappush
+        while times and times[0] <= now:
+            for cls, entry in self.pending.pop(heapq.heappop(times)):
+                if current(entry):
+                    push(heaps[cls], entry)
 
     def free(self, inspector: Any) -> None:
         """An inspector has finished (or returned): give it work, or let it wait."""
@@ -115,46 +143,42 @@ class JobPool:
 
     def take(self) -> tuple[int, Entry] | None:
         """The best released job (class, entry), removed from the pool; None if none."""
-        now = self.now
+        times = self.release_times
+        if times and times[0] <= self.now:
+            self._release()
         heaps = self.heaps
         current = self.current
-        best_cls = -1
-        best: Entry | None = None
-        for cls in range(N_CLASSES):
+        pop = heapq.heappop
+        for cls in range(SHARED_FROM):
             heap = heaps[cls]
             while heap:
-                entry = heap[0]
-                if entry[2] > now:
-                    break
-                if not current(entry):
-                    heapq.heappop(heap)  # superseded job
-                    continue
-                if best is None or entry[0] < best[0]:
-                    best, best_cls = entry, cls
-                break
-            if best is not None and cls < SHARED_FROM:
-                break
+                entry = pop(heap)
+                if current(entry):
+                    return cls, entry
+        best_cls = -1
+        best: Entry | None = None
+        for cls in range(SHARED_FROM, N_CLASSES):
+            heap = heaps[cls]
+            while heap and not current(heap[0]):
+                pop(heap)  # superseded job
+            if heap and (best is None or heap[0][0] < best[0]):
+                best, best_cls = heap[0], cls
         if best is None:
             return None
-        heapq.heappop(heaps[best_cls])
-        return best_cls, best
+        return best_cls, pop(heaps[best_cls])
 
     def next_release(self) -> float:
-        """The earliest release time among the heaps' tops (INF if empty)."""
-        best = INF
-        for h in self.heaps:
-            if h and h[0][2] < best:
-                best = h[0][2]
-        return best
+        """The earliest release time of a job not yet released (INF if none)."""
+        return self.release_times[0] if self.release_times else INF
 
     def backlog(self) -> int:
         """Released jobs waiting now."""
-        now = self.now
+        self._release()
         current = self.current
-        return sum(1 for h in self.heaps for e in h if e[2] <= now and current(e))
+        return sum(1 for h in self.heaps for e in h if current(e))
 
     def overdue(self, t: float) -> int:
         """Released jobs waiting whose due time is before ``t``."""
-        now = self.now
+        self._release()
         current = self.current
-        return sum(1 for h in self.heaps for e in h if e[2] <= now and e[0] < t and current(e))
+        return sum(1 for h in self.heaps for e in h if e[0] < t and current(e))
