@@ -15,7 +15,9 @@ calls :meth:`JobPool.advance` to bring a pool up to the present before anything 
 non-preemptive priority multi-server queue as inspector processes pulling from a
 ``PriorityStore``, at a heap push and pop per job instead of about four SimPy events.
 
-Entries are flat tuples ``(due, seq, release, site, kind, version)``.
+Entries are flat tuples ``(due, seq, release, site, kind, version)``. An entry with a version
+``>= 0`` is superseded (dropped when met) once ``versions[site]`` has moved past it — a routine
+inspection rescheduled; entries with version ``-1`` never are.
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ class JobPool:
     """Jobs waiting for one pool of inspectors, the inspectors free to take them, and the
     pool's pending events (jobs finishing, posts reopening, the next release)."""
 
-    __slots__ = ("_seq", "current", "events", "heaps", "idle", "now", "pending", "release_times",
-                 "start", "wake_at")  # fmt: skip
+    __slots__ = ("_seq", "events", "heaps", "idle", "now", "pending", "release_times", "start",
+                 "versions", "wake_at")  # fmt: skip
 
     def __init__(
         self,
-        current: Callable[[Entry], bool],
+        versions: list[int],
         start: Callable[[Any, int, Entry], None],
     ) -> None:
         self.heaps: list[list[Entry]] = [[] for _ in range(N_CLASSES)]  # released jobs
@@ -49,7 +51,7 @@ class JobPool:
         self.release_times: list[float] = []  # heap of the pending keys
         self.idle: deque[Any] = deque()  # first idle, first to work (as a FIFO Store)
         self.wake_at = INF
-        self.current = current
+        self.versions = versions
         self.start = start
         self.events: list[Event] = []
         self.now = 0.0
@@ -101,11 +103,11 @@ class JobPool:
         now = self.now
         times = self.release_times
         heaps = self.heaps
-        current = self.current
+        versions = self.versions
         push = heapq.heappush
         while times and times[0] <= now:
             for cls, entry in self.pending.pop(heapq.heappop(times)):
-                if current(entry):
+                if entry[5] < 0 or entry[5] == versions[entry[3]]:
                     push(heaps[cls], entry)
 
     def free(self, inspector: Any) -> None:
@@ -147,19 +149,19 @@ class JobPool:
         if times and times[0] <= self.now:
             self._release()
         heaps = self.heaps
-        current = self.current
+        versions = self.versions
         pop = heapq.heappop
         for cls in range(SHARED_FROM):
             heap = heaps[cls]
             while heap:
                 entry = pop(heap)
-                if current(entry):
+                if entry[5] < 0 or entry[5] == versions[entry[3]]:
                     return cls, entry
         best_cls = -1
         best: Entry | None = None
         for cls in range(SHARED_FROM, N_CLASSES):
             heap = heaps[cls]
-            while heap and not current(heap[0]):
+            while heap and 0 <= heap[0][5] != versions[heap[0][3]]:
                 pop(heap)  # superseded job
             if heap and (best is None or heap[0][0] < best[0]):
                 best, best_cls = heap[0], cls
@@ -174,11 +176,13 @@ class JobPool:
     def backlog(self) -> int:
         """Released jobs waiting now."""
         self._release()
-        current = self.current
-        return sum(1 for h in self.heaps for e in h if current(e))
+        versions = self.versions
+        return sum(1 for h in self.heaps for e in h if e[5] < 0 or e[5] == versions[e[3]])
 
     def overdue(self, t: float) -> int:
         """Released jobs waiting whose due time is before ``t``."""
         self._release()
-        current = self.current
-        return sum(1 for h in self.heaps for e in h if e[0] < t and current(e))
+        versions = self.versions
+        return sum(
+            1 for h in self.heaps for e in h if e[0] < t and (e[5] < 0 or e[5] == versions[e[3]])
+        )

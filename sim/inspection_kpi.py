@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
 COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
             "latent_min", "open_min", "orders", "reinspections", "closures", "done", "wait_sum",
-            "wait_n", "penalties", "by_kind_done")  # fmt: skip
+            "wait_n", "penalties")  # fmt: skip
 
 
 def _ratio(a: float, b: float) -> float:
@@ -59,7 +59,9 @@ def collect(m: InspectionModel) -> InspectionResult:
     travel = np.zeros((nd, nk))
     avail = np.zeros((nd, nk))
     vacant = np.zeros((nd, nk))
+    done_by = np.zeros((nd, nk))
     for ins in m.inspectors:
+        done_by[ins.district, ins.kind] += ins.inspections
         busy[ins.district, ins.kind] += ins.busy_min
         travel[ins.district, ins.kind] += ins.travel_min
         work = ins.calendar.work_between(0.0, m.horizon)
@@ -128,7 +130,7 @@ def collect(m: InspectionModel) -> InspectionResult:
             "posts": float(posts),
             "vacancies_mean": float(vacant[sd, sk].sum()),
             "penalties": float(C["penalties"][sd, sk].sum()),
-            "inspections_by_staff": float(C["by_kind_done"][sd, sk].sum()),
+            "inspections_by_staff": float(done_by[sd, sk].sum()),
         }
         rows.extend((level, key, k, v) for k, v in kp.items())
 

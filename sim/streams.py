@@ -8,6 +8,7 @@ what makes common random numbers work when two plans are compared.
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import Callable
 
@@ -40,19 +41,14 @@ class Streams:
 
 
 class Buffer:
-    """Blocks of pre-drawn numbers from one stream (scalar draws from numpy are slow)."""
+    """Blocks of pre-drawn numbers from one stream (scalar draws from numpy are slow).
 
-    __slots__ = ("_block", "_draw", "_i")
+    ``next()`` returns the next number; it is the ``__next__`` of an endless chain of
+    4,096-number blocks, so a draw costs one C call.
+    """
+
+    __slots__ = ("next",)
 
     def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
-        self._draw = draw
-        self._block: list[float] = []
-        self._i = 0
-
-    def next(self) -> float:
-        if self._i >= len(self._block):
-            self._block = self._draw(4096).tolist()
-            self._i = 0
-        value = self._block[self._i]
-        self._i += 1
-        return value
+        blocks = (draw(4096).tolist() for _ in itertools.count())
+        self.next: Callable[[], float] = itertools.chain.from_iterable(blocks).__next__
