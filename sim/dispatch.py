@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableSequence
 from typing import Any
 
 INF = float("inf")
@@ -38,13 +38,14 @@ class JobPool:
     """Jobs waiting for one pool of inspectors, the inspectors free to take them, and the
     pool's pending events (jobs finishing, posts reopening, the next release)."""
 
-    __slots__ = ("_seq", "events", "heaps", "idle", "now", "pending", "release_times", "start",
-                 "versions", "wake_at")  # fmt: skip
+    __slots__ = ("events", "heaps", "idle", "now", "on_timer", "pending", "release_times", "seq",
+                 "start", "versions", "wake_at")  # fmt: skip
 
     def __init__(
         self,
-        versions: list[int],
+        versions: MutableSequence[int],
         start: Callable[[Any, int, Entry], None],
+        seq: Iterator[int],
     ) -> None:
         self.heaps: list[list[Entry]] = [[] for _ in range(N_CLASSES)]  # released jobs
         self.pending: dict[float, list[tuple[int, Entry]]] = {}  # release time -> jobs
@@ -55,13 +56,13 @@ class JobPool:
         self.start = start
         self.events: list[Event] = []
         self.now = 0.0
-        self._seq = 0
+        self.seq = seq  # tie-breaker of same-time events (may be shared with the jobs' seq)
+        self.on_timer = self._on_timer  # one bound method: callers recognise timer events
 
     # -- the pool's clock ------------------------------------------------------------------
     def at(self, t: float, callback: Callable[[Any, Any], None], a: Any, b: Any) -> None:
         """Call ``callback(a, b)`` at time ``t`` (>= now); same-time events run in order."""
-        self._seq += 1
-        heapq.heappush(self.events, (t, self._seq, callback, a, b))
+        heapq.heappush(self.events, (t, next(self.seq), callback, a, b))
 
     def advance(self, until: float, inclusive: bool = True) -> None:
         """Run the pool's events up to time ``until`` (and at it, if ``inclusive``); the clock
@@ -94,7 +95,7 @@ class JobPool:
             self.pending[release] = [(cls, entry)]
             heapq.heappush(self.release_times, release)
             if self.idle and release < self.wake_at:
-                self._wake(release)
+                self.wake(release)
         else:
             bucket.append((cls, entry))
 
@@ -119,7 +120,7 @@ class JobPool:
         self.idle.append(inspector)
         nxt = self.next_release()
         if nxt < self.wake_at:
-            self._wake(nxt)
+            self.wake(nxt)
 
     def assign(self) -> None:
         """Hand released jobs to free inspectors while both exist."""
@@ -129,14 +130,15 @@ class JobPool:
             if got is None:
                 nxt = self.next_release()
                 if nxt < self.wake_at:
-                    self._wake(nxt)
+                    self.wake(nxt)
                 return
             self.start(idle.popleft(), *got)
 
-    def _wake(self, t: float) -> None:
+    def wake(self, t: float) -> None:
+        """Assign released jobs to idle inspectors at ``t`` (call when ``t < wake_at``)."""
         if t < INF:
             self.wake_at = t
-            self.at(t if t > self.now else self.now, self._on_timer, None, None)
+            self.at(t if t > self.now else self.now, self.on_timer, None, None)
 
     def _on_timer(self, _a: Any, _b: Any) -> None:
         if self.now >= self.wake_at:

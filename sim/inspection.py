@@ -44,10 +44,13 @@ before leaving.
 
 from __future__ import annotations
 
+import itertools
 import math
+from array import array
 from bisect import bisect_right
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -59,6 +62,7 @@ from scenarios.scenario import Scenario
 from scenarios.travel import geometric_minutes
 from sim.calendar import DAY_MIN, WorkCalendar
 from sim.dispatch import JobPool
+from sim.inspection_loop import advance_pool
 from sim.sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
 from sim.streams import Buffer, Streams
 
@@ -120,6 +124,25 @@ class Inspector:
     round_trip: list[float] = field(default_factory=list)  # minutes to each district and back
 
 
+def _doubles(values: Any) -> array:
+    """A typed array of float64 (compact, fast scalar access) from array-like ``values``."""
+    out = array("d")
+    out.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    return out
+
+
+def _ints(values: Any) -> array:
+    """A typed array of int64 from array-like ``values`` (booleans become 0/1)."""
+    out = array("q")
+    out.frombytes(np.ascontiguousarray(values, dtype=np.int64).tobytes())
+    return out
+
+
+def _view(values: array) -> np.ndarray:
+    """A numpy view (no copy; writes go through) of a typed array made by the two above."""
+    return np.frombuffer(values, dtype=np.float64 if values.typecode == "d" else np.int64)
+
+
 def district_travel(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
     """District-to-district one-way minutes and each district's intra-district minutes.
 
@@ -176,7 +199,10 @@ class InspectionModel:
         self.flood = flood_windows(fs.months, self.horizon)
         self.flood_starts = [a for a, _ in self.flood]
         self.trace: list[tuple[Any, ...]] = []
-        self._seq = 0
+        self.seq = itertools.count(1)  # tie-breaker of jobs and pool events
+        self.job_names = JOB_NAMES
+        self.finish_cb = self._finish  # one bound method: the pool loop recognises it
+        self.advance_pool: Callable[..., None] = partial(advance_pool, self)
         self._init_site_state()
         self._init_counters()
         self._init_queues_and_staff()
@@ -185,23 +211,26 @@ class InspectionModel:
     def _init_site_state(self) -> None:
         n = len(self.sites)
         cats = [self.s.site_categories[c] for c in self.cats]
-        self.site_cat = self.sites.category.tolist()
-        self.site_dist = self.sites.district.tolist()
-        self.site_flood = self.sites.flood_patrol.tolist()
-        self.site_interval = self.sites.interval_min.tolist()
-        self.site_flood_interval = self.sites.flood_interval_min.tolist()
-        self.last_t = [0.0] * n
-        self.latent = [0] * n
-        self.ordered = [0] * n
+        # Per-site state lives in typed arrays, not lists: a visit touches a dozen of them at a
+        # random site, and a list of 196,020 boxed numbers costs two cache misses per read
+        # where an array costs one (a year runs about 3x faster on these reads).
+        self.site_cat = _ints(self.sites.category)
+        self.site_dist = _ints(self.sites.district)
+        self.site_flood = _ints(self.sites.flood_patrol)
+        self.site_interval = _doubles(self.sites.interval_min)
+        self.site_flood_interval = _doubles(self.sites.flood_interval_min)
+        self.last_t = _doubles(np.zeros(n))
+        self.latent = _ints(np.zeros(n))
+        self.ordered = _ints(np.zeros(n))
         self.village = self.s.inspection.flood_season.village_patrol_catch_share
         self._load_hazard_year(0)
-        self.version = [0] * n
-        self.next_due = [INF] * n
-        self.reinsp_pending = [False] * n
-        self.order_penaliser = [False] * n
+        self.version = _ints(np.zeros(n))
+        self.next_due = _doubles(np.full(n, INF))
+        self.reinsp_pending = _ints(np.zeros(n))
+        self.order_penaliser = _ints(np.zeros(n))
         acc = self.streams("accidents")
-        self.acc_cum = [0.0] * n
-        self.acc_next = acc.exponential(1.0, n).tolist()
+        self.acc_cum = _doubles(np.zeros(n))
+        self.acc_next = _doubles(acc.exponential(1.0, n))
         self.acc_exp = Buffer(lambda k: acc.exponential(1.0, k))
         self.a0 = [c.accidents_per_site_year / MIN_PER_YEAR for c in cats]
         self.a1 = [c.accidents_per_open_hazard_year / MIN_PER_YEAR for c in cats]
@@ -215,8 +244,8 @@ class InspectionModel:
         self.u_detect = Buffer(self.streams("detection").random)
         self.u_comply = Buffer(self.streams("compliance").random)
         self.release_min = self.s.inspection.release_days_before_due * DAY_MIN
-        self.site_major = self.sites.major.tolist()
-        self.site_city = self.sites.city.tolist()
+        self.site_major = _ints(self.sites.major)
+        self.site_city = _ints(self.sites.city)
         self.accident_rows: list[tuple[float, int, int, int]] = []
 
     def _init_counters(self) -> None:
@@ -245,10 +274,10 @@ class InspectionModel:
 
     def _init_queues_and_staff(self) -> None:
         s = self.s
-        self.queues = [JobPool(self.version, self._start) for _ in self.districts]
+        self.queues = [JobPool(self.version, self._start, self.seq) for _ in self.districts]
         city_kinds = [k for k in self.kinds if s.inspector_kinds[k].scope == "city"]
         has_city_staff = any(s.staff[a][k] > 0 for a in self.districts for k in city_kinds)
-        self.city_queue = JobPool(self.version, self._start) if has_city_staff else None
+        self.city_queue = JobPool(self.version, self._start, self.seq) if has_city_staff else None
         self.pools = [*self.queues, *([self.city_queue] if self.city_queue else [])]
         self.inspectors: list[Inspector] = []
         equip = self.streams("equipment")
@@ -313,10 +342,10 @@ class InspectionModel:
         np.cumsum(times, out=cum[1:])
         self.h_first = first  # site i's arrivals: h_times[first[i]:first[i + 1]], sorted
         self.h_cum_np = cum  # prefix sums of h_times: a span's count and sum in O(1)
-        self.ptr = first[:-1].tolist()  # site i's next arrival not yet brought in
-        self.ptr_end = first[1:].tolist()
-        self.h_times = times.tolist()
-        self.h_cum = cum.tolist()
+        self.ptr = _ints(first[:-1])  # site i's next arrival not yet brought in
+        self.ptr_end = _ints(first[1:])
+        self.h_times = _doubles(times)
+        self.h_cum = _doubles(cum)
 
     def _years(self) -> Generator[simpy.Event, Any, None]:
         """At each year boundary, bring every site up to it, then draw the new year."""
@@ -341,7 +370,7 @@ class InspectionModel:
     def _advance_pools(self, t: float) -> None:
         """Bring every pool's own event list up to ``t`` (before touching pools from outside)."""
         for pool in self.pools:
-            pool.advance(t)
+            self.advance_pool(pool, t)
 
     def _add(self, cls: int, release: float, due: float, site: int, kind: int) -> None:
         """Queue a job: ``kind`` is the job kind, ``cls`` its priority class.
@@ -351,10 +380,9 @@ class InspectionModel:
         """
         if cls != COMPLAINT:
             release = release - release % DAY_MIN
-        self._seq += 1
         # only routine jobs can be superseded (by a rescheduled one): they carry the version
         version = self.version[site] if cls in (ROUTINE, MAJOR) else -1
-        self._queue_for(site).push(cls, (due, self._seq, release, site, kind, version))
+        self._queue_for(site).push(cls, (due, next(self.seq), release, site, kind, version))
 
     def _schedule_routine(self, site: int, due: float) -> None:
         version = self.version[site] + 1
@@ -363,8 +391,7 @@ class InspectionModel:
         kind = MAJOR if self.site_major[site] else ROUTINE
         release = due - self.release_min
         release = 0.0 if release < 0 else release - release % DAY_MIN
-        self._seq += 1
-        self._queue_for(site).push(kind, (due, self._seq, release, site, kind, version))
+        self._queue_for(site).push(kind, (due, next(self.seq), release, site, kind, version))
 
     # -- hazards and accidents at a site ---------------------------------------------------
     def _update(self, i: int, t: float) -> None:
@@ -406,18 +433,18 @@ class InspectionModel:
         """Bring every site to ``t`` when every hazard loaded so far arises before ``t`` (a
         year's end, the horizon): the same sums as :meth:`_update`, in numpy over all sites; a site
         whose accident threshold is crossed on the way is walked one by one as at a visit."""
-        ptr = np.asarray(self.ptr, dtype=np.int64)
+        ptr = _view(self.ptr)
         end = self.h_first[1:]
         count = end - ptr
         sum_b = self.h_cum_np[end] - self.h_cum_np[ptr]
-        span = t - np.asarray(self.last_t)
-        lat0 = np.asarray(self.latent, dtype=float)
+        span = t - _view(self.last_t)
+        lat0 = _view(self.latent).astype(float)
         lat_int = lat0 * span + count * t - sum_b
-        open_int = lat_int + np.asarray(self.ordered, dtype=float) * span
+        open_int = lat_int + _view(self.ordered) * span
         cat = self.sites.category
         gain = np.asarray(self.a0)[cat] * span + np.asarray(self.a1)[cat] * open_int
-        cum = np.asarray(self.acc_cum) + gain
-        walk = cum >= np.asarray(self.acc_next)
+        cum = _view(self.acc_cum) + gain
+        walk = cum >= _view(self.acc_next)
         for i in np.flatnonzero(walk & (span > 0)).tolist():
             self._update(i, t)  # an accident on the way: exact walk
         bulk = ~walk & (span > 0)
@@ -432,17 +459,12 @@ class InspectionModel:
                 for c, x in enumerate(row):
                     table[d][c] += x
         idx = np.flatnonzero(bulk)
-        for name, values in (("latent", (lat0 + count).astype(np.int64)), ("acc_cum", cum)):
-            arr = np.asarray(getattr(self, name))
-            arr[idx] = values[idx]
-            getattr(self, name)[:] = arr.tolist()
-        last = np.asarray(self.last_t)
-        last[idx] = t
-        self.last_t[:] = last.tolist()
+        _view(self.latent)[idx] = (lat0 + count).astype(np.int64)[idx]
+        _view(self.acc_cum)[idx] = cum[idx]
+        _view(self.last_t)[idx] = t
         ptr[idx] = end[idx]
-        self.ptr[:] = ptr.tolist()
 
-    def _accidents(self, i: int, t0: float, t1: float, open0: int, births: list[float],
+    def _accidents(self, i: int, t0: float, t1: float, open0: int, births: Sequence[float],
                    a0: float, a1: float) -> None:  # fmt: skip
         """Walk the piecewise-constant intensity and record every threshold crossing."""
         cum = self.acc_cum[i]
@@ -572,7 +594,7 @@ class InspectionModel:
             self.trace.append((start, "start", ins.name, i, JOB_NAMES.get(kind, "spot_check")))
         ins.busy_min += work
         ins.travel_min += travel
-        pool.at(end, self._finish, ins, entry)
+        pool.at(end, self.finish_cb, ins, entry)
 
     def _vacancy(self, ins: Inspector, start: float) -> None:
         hire = float(self.hiring[ins.kind](1)[0])
@@ -602,7 +624,7 @@ class InspectionModel:
                 self.complaints_without_site += 1
                 continue
             i = int(sites[int(u * len(sites))])
-            self._queue_for(i).advance(t)
+            self.advance_pool(self._queue_for(i), t)
             self._add(COMPLAINT, t, t, i, COMPLAINT)
 
     def _flood_season(self) -> Generator[simpy.Event, Any, None]:
@@ -666,7 +688,7 @@ class InspectionModel:
             pool.assign()
         env.run(until=self.horizon)
         for pool in self.pools:
-            pool.advance(self.horizon, inclusive=False)
+            self.advance_pool(pool, self.horizon, inclusive=False)
         if self.cfg.trace:
             self.trace.sort(key=lambda e: e[0])
         self._update_all(self.horizon)

@@ -174,3 +174,18 @@ def test_chongqing_calibration_to_2019_figures() -> None:
     city = result.summary[(result.summary.level == "city")].set_index("kpi")["mean"]
     assert city["deaths_per_year"] == pytest.approx(846, rel=0.25)
     assert city["larger_accidents_per_year"] == pytest.approx(10, rel=0.25)
+
+
+@pytest.mark.parametrize(("name", "years"), [("toy", 2.0), ("chongqing", 0.1)])
+def test_written_out_loop_equals_the_pool_methods(name: str, years: float) -> None:
+    """sim.inspection_loop.advance_pool is JobPool.advance with the model's callbacks,
+    written out for speed: both give the same KPIs, accidents and backlog series."""
+    s = load_scenario(name)
+    fast = InspectionModel(s, InspectionConfig(years=years, seed=5)).run()
+    plain = InspectionModel(s, InspectionConfig(years=years, seed=5))
+    plain.advance_pool = lambda pool, t, inclusive=True: pool.advance(t, inclusive)
+    slow = plain.run()
+    pd.testing.assert_frame_equal(fast.kpis, slow.kpis)
+    pd.testing.assert_frame_equal(fast.accidents, slow.accidents)
+    pd.testing.assert_frame_equal(fast.series, slow.series)
+    assert fast.kpis.set_index("kpi")["value"]["inspections_done"].iloc[0] > 0
