@@ -48,7 +48,7 @@ class JobPool:
         seq: Iterator[int],
     ) -> None:
         self.heaps: list[list[Entry]] = [[] for _ in range(N_CLASSES)]  # released jobs
-        self.pending: dict[float, list[tuple[int, Entry]]] = {}  # release time -> jobs
+        self.pending: dict[float, list[list[Entry]]] = {}  # release time -> jobs by class
         self.release_times: list[float] = []  # heap of the pending keys
         self.idle: deque[Any] = deque()  # first idle, first to work (as a FIFO Store)
         self.wake_at = INF
@@ -92,24 +92,49 @@ class JobPool:
             return
         bucket = self.pending.get(release)
         if bucket is None:
-            self.pending[release] = [(cls, entry)]
+            bucket = self.pending[release] = [[] for _ in range(N_CLASSES)]
             heapq.heappush(self.release_times, release)
             if self.idle and release < self.wake_at:
                 self.wake(release)
-        else:
-            bucket.append((cls, entry))
+        bucket[cls].append(entry)
+
+    def extend(self, cls: int, entries: list[Entry]) -> None:
+        """Add many jobs of class ``cls`` at once (as many :meth:`push` calls would)."""
+        now = self.now
+        heap = self.heaps[cls]
+        pending = self.pending
+        times = self.release_times
+        for entry in entries:
+            release = entry[2]
+            if release <= now:
+                heap.append(entry)
+                continue
+            bucket = pending.get(release)
+            if bucket is None:
+                bucket = pending[release] = [[] for _ in range(N_CLASSES)]
+                heapq.heappush(times, release)
+            bucket[cls].append(entry)
+        heapq.heapify(heap)
+        if self.idle:
+            self.assign()
 
     def _release(self) -> None:
-        """Move every bucket released by now into the class heaps (dropping superseded jobs)."""
+        """Move every bucket released by now into the class heaps (superseded jobs included:
+        :meth:`take` drops them when it meets them)."""
         now = self.now
         times = self.release_times
         heaps = self.heaps
-        versions = self.versions
-        push = heapq.heappush
         while times and times[0] <= now:
-            for cls, entry in self.pending.pop(heapq.heappop(times)):
-                if entry[5] < 0 or entry[5] == versions[entry[3]]:
-                    push(heaps[cls], entry)
+            for cls, jobs in enumerate(self.pending.pop(heapq.heappop(times))):
+                if not jobs:
+                    continue
+                heap = heaps[cls]
+                if len(jobs) * 8 >= len(heap):  # many at once: re-heapify in one C call
+                    heap.extend(jobs)
+                    heapq.heapify(heap)
+                else:
+                    for entry in jobs:
+                        heapq.heappush(heap, entry)
 
     def free(self, inspector: Any) -> None:
         """An inspector has finished (or returned): give it work, or let it wait."""

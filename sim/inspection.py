@@ -393,6 +393,26 @@ class InspectionModel:
         release = 0.0 if release < 0 else release - release % DAY_MIN
         self._queue_for(site).push(kind, (due, next(self.seq), release, site, kind, version))
 
+    def _schedule_all(self, due: np.ndarray) -> None:
+        """:meth:`_schedule_routine` for every site at once (the first routine jobs)."""
+        n = len(self.sites)
+        version = _view(self.version)
+        version += 1
+        _view(self.next_due)[:] = due
+        release = np.maximum(due - self.release_min, 0.0)
+        release -= release % DAY_MIN
+        kind = np.where(self.sites.major, MAJOR, ROUTINE)
+        seq = np.fromiter(itertools.islice(self.seq, n), dtype=np.int64, count=n)
+        jobs = list(zip(due.tolist(), seq.tolist(), release.tolist(), range(n), kind.tolist(),
+                        version.tolist(), strict=True))  # fmt: skip
+        city = self.sites.city if self.city_queue is not None else np.zeros(n, dtype=bool)
+        for p, pool in enumerate(self.pools):
+            in_pool = city if pool is self.city_queue else ~city & (self.sites.district == p)
+            for cls in (MAJOR, ROUTINE):
+                picked = np.flatnonzero(in_pool & (kind == cls)).tolist()
+                if picked:
+                    pool.extend(cls, [jobs[i] for i in picked])
+
     # -- hazards and accidents at a site ---------------------------------------------------
     def _update(self, i: int, t: float) -> None:
         """Bring site ``i`` to time ``t``: hazard arrivals, exposure, accidents."""
@@ -669,8 +689,7 @@ class InspectionModel:
             first = np.zeros(n)
         else:
             first = phase.random(n) * self.sites.interval_min
-        for i, due in enumerate(first.tolist()):
-            self._schedule_routine(i, due)
+        self._schedule_all(first)
         pop = np.array([d.population for d in self.s.districts.values()], dtype=float)
         rate = self.s.inspection.complaints_per_100k_population_year * pop / 1e5 / MIN_PER_YEAR
         crng = self.streams("complaints")

@@ -92,12 +92,9 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
                 else:  # JobPool.push, written out for the common case
                     bucket = pending.get(release)
                     if bucket is None:
-                        pending[release] = [(kind, job)]
-                        heappush(release_times, release)
-                        if idle and release < pool.wake_at:
-                            pool.wake(release)
+                        pool.push(kind, job)
                     else:
-                        bucket.append((kind, job))
+                        bucket[kind].append(job)
             worker = ins  # the inspector is free: its next job, or idle
         elif callback is timer_cb:
             if t >= pool.wake_at:
