@@ -48,7 +48,7 @@ import itertools
 import math
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
@@ -205,6 +205,7 @@ class InspectionModel:
         self.advance_pool: Callable[..., None] = partial(advance_pool, self)
         self._init_site_state()
         self._init_counters()
+        self._load_hazard_year(0)
         self._init_queues_and_staff()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -219,18 +220,21 @@ class InspectionModel:
         self.site_flood = _ints(self.sites.flood_patrol)
         self.site_interval = _doubles(self.sites.interval_min)
         self.site_flood_interval = _doubles(self.sites.flood_interval_min)
-        self.last_t = _doubles(np.zeros(n))
         self.latent = _ints(np.zeros(n))
         self.ordered = _ints(np.zeros(n))
         self.village = self.s.inspection.flood_season.village_patrol_catch_share
-        self._load_hazard_year(0)
         self.version = _ints(np.zeros(n))
         self.next_due = _doubles(np.full(n, INF))
         self.reinsp_pending = _ints(np.zeros(n))
         self.order_penaliser = _ints(np.zeros(n))
         acc = self.streams("accidents")
-        self.acc_cum = _doubles(np.zeros(n))
-        self.acc_next = _doubles(acc.exponential(1.0, n))
+        self.acc_cum = np.zeros(n)  # cumulative accident intensity up to the year's start
+        self.acc_next = acc.exponential(1.0, n)  # its next unit-exponential threshold
+        self.year_start = 0.0
+        self.open0 = np.zeros(n, dtype=np.int64)  # open hazards at the year's start
+        self.fix_t: list[float] = []  # this year's rectifications: time, site, hazards fixed
+        self.fix_site: list[int] = []
+        self.fix_n: list[int] = []
         self.acc_exp = Buffer(lambda k: acc.exponential(1.0, k))
         self.a0 = [c.accidents_per_site_year / MIN_PER_YEAR for c in cats]
         self.a1 = [c.accidents_per_open_hazard_year / MIN_PER_YEAR for c in cats]
@@ -243,6 +247,8 @@ class InspectionModel:
         ]
         self.u_detect = Buffer(self.streams("detection").random)
         self.u_comply = Buffer(self.streams("compliance").random)
+        self.comply_penalty = self.s.inspection.compliance_with_penalty
+        self.comply_no_penalty = self.s.inspection.compliance_without_penalty
         self.release_min = self.s.inspection.release_days_before_due * DAY_MIN
         self.site_major = _ints(self.sites.major)
         self.site_city = _ints(self.sites.city)
@@ -345,7 +351,21 @@ class InspectionModel:
         self.ptr = _ints(first[:-1])  # site i's next arrival not yet brought in
         self.ptr_end = _ints(first[1:])
         self.h_times = _doubles(times)
-        self.h_cum = _doubles(cum)
+        self.h_times_np = times
+        # exposure, counted forward to the horizon at birth and taken back at detection (latent)
+        # or rectification (open): no site needs visiting to keep the integrals exact
+        cell = self.sites.district[owner] * len(self.cats) + self.sites.category[owner]
+        self._add_cells(self.latent_min, cell, self.horizon - times)
+        self._add_cells(self.open_min, cell, self.horizon - times)
+        self._add_cells(self.arisen, cell, np.ones(len(times)))
+
+    def _add_cells(self, table: list[list[float]], cell: np.ndarray, values: np.ndarray) -> None:
+        """Add ``values`` into a district × category table at flat indices ``cell``."""
+        nc = len(self.cats)
+        sums = np.bincount(cell, weights=values, minlength=len(self.districts) * nc)
+        for d, row in enumerate(sums.reshape(-1, nc).tolist()):
+            for c, x in enumerate(row):
+                table[d][c] += x
 
     def _years(self) -> Generator[simpy.Event, Any, None]:
         """At each year boundary, bring every site up to it, then draw the new year."""
@@ -353,7 +373,7 @@ class InspectionModel:
         while year * MIN_PER_YEAR < self.horizon:
             yield self.env.timeout(year * MIN_PER_YEAR - self.env.now)
             self._advance_pools(self.env.now)
-            self._update_all(self.env.now)
+            self._close_year(self.env.now)
             self._load_hazard_year(year)
             year += 1
 
@@ -414,95 +434,84 @@ class InspectionModel:
                     pool.extend(cls, [jobs[i] for i in picked])
 
     # -- hazards and accidents at a site ---------------------------------------------------
-    def _update(self, i: int, t: float) -> None:
-        """Bring site ``i`` to time ``t``: hazard arrivals, exposure, accidents."""
-        t0 = self.last_t[i]
-        if t <= t0:
-            return
-        lat0 = self.latent[i]
-        ordered = self.ordered[i]
+    def _catch_up(self, i: int, t: float) -> None:
+        """Count site ``i``'s hazards that have arisen by ``t`` as latent (before a visit)."""
         p = self.ptr[i]
-        times = self.h_times
-        if p < self.ptr_end[i] and times[p] <= t:
-            q = bisect_right(times, t, p, self.ptr_end[i])
-            born = q - p
-            born_sum = self.h_cum[q] - self.h_cum[p]
+        end = self.ptr_end[i]
+        if p < end and self.h_times[p] <= t:
+            q = bisect_right(self.h_times, t, p, end)
+            self.latent[i] += q - p
             self.ptr[i] = q
-        else:
-            q = p
-            born = 0
-            born_sum = 0.0
-        span = t - t0
-        lat_int = lat0 * span + (born * t - born_sum)
-        open_int = lat_int + ordered * span
-        d, c = self.site_dist[i], self.site_cat[i]
-        self.latent_min[d][c] += lat_int
-        self.open_min[d][c] += open_int
-        if born:
-            self.arisen[d][c] += born
-        a0, a1 = self.a0[c], self.a1[c]
-        gain = a0 * span + a1 * open_int
-        if self.acc_cum[i] + gain >= self.acc_next[i]:
-            self._accidents(i, t0, t, lat0 + ordered, times[p:q], a0, a1)
-        else:
-            self.acc_cum[i] += gain
-        self.latent[i] = lat0 + born
-        self.last_t[i] = t
 
-    def _update_all(self, t: float) -> None:
-        """Bring every site to ``t`` when every hazard loaded so far arises before ``t`` (a
-        year's end, the horizon): the same sums as :meth:`_update`, in numpy over all sites; a site
-        whose accident threshold is crossed on the way is walked one by one as at a visit."""
+    def _close_year(self, t1: float) -> None:
+        """End the hazard year at ``t1`` (a year's end, or the horizon): every arrival loaded is
+        now latent, and the year's accidents are drawn.
+
+        A site's accident intensity is ``a0 + a1 × open hazards``, piecewise constant between
+        its hazard arrivals (+1) and rectifications (−fixed); detection moves a hazard from
+        latent to ordered, both open, so it changes nothing. Accidents never change the site,
+        so they can be drawn once the year's arrivals and rectifications are known: a site
+        crosses its next unit-exponential threshold on the cumulative intensity (the exact
+        time-change method), found with numpy for all sites at once, and the few sites that
+        do are walked through their changes one by one for the exact accident times.
+        """
+        n = len(self.sites)
+        t0 = self.year_start
+        first = self.h_first
         ptr = _view(self.ptr)
-        end = self.h_first[1:]
-        count = end - ptr
-        sum_b = self.h_cum_np[end] - self.h_cum_np[ptr]
-        span = t - _view(self.last_t)
-        lat0 = _view(self.latent).astype(float)
-        lat_int = lat0 * span + count * t - sum_b
-        open_int = lat_int + _view(self.ordered) * span
+        _view(self.latent)[:] += first[1:] - ptr
+        ptr[:] = first[1:]
+        span = t1 - t0
+        born = np.diff(first)
+        born_part = born * t1 - (self.h_cum_np[first[1:]] - self.h_cum_np[first[:-1]])
+        fix_t = np.asarray(self.fix_t, dtype=float)
+        fix_site = np.asarray(self.fix_site, dtype=np.int64)
+        fix_n = np.asarray(self.fix_n, dtype=float)
+        fix_part = np.bincount(fix_site, weights=fix_n * (t1 - fix_t), minlength=n)
+        open_int = self.open0 * span + born_part - fix_part
         cat = self.sites.category
         gain = np.asarray(self.a0)[cat] * span + np.asarray(self.a1)[cat] * open_int
-        cum = _view(self.acc_cum) + gain
-        walk = cum >= _view(self.acc_next)
-        for i in np.flatnonzero(walk & (span > 0)).tolist():
-            self._update(i, t)  # an accident on the way: exact walk
-        bulk = ~walk & (span > 0)
-        cell = self.sites.district * len(self.cats) + cat
-        cells = len(self.districts) * len(self.cats)
-        shape = (len(self.districts), len(self.cats))
-        for name, values in (("latent_min", lat_int), ("open_min", open_int),
-                             ("arisen", count.astype(float))):  # fmt: skip
-            add = np.bincount(cell[bulk], weights=values[bulk], minlength=cells).reshape(shape)
-            table = getattr(self, name)
-            for d, row in enumerate(add.tolist()):
-                for c, x in enumerate(row):
-                    table[d][c] += x
-        idx = np.flatnonzero(bulk)
-        _view(self.latent)[idx] = (lat0 + count).astype(np.int64)[idx]
-        _view(self.acc_cum)[idx] = cum[idx]
-        _view(self.last_t)[idx] = t
-        ptr[idx] = end[idx]
+        walk = np.flatnonzero(self.acc_cum + gain >= self.acc_next)
+        by_site = np.argsort(fix_site, kind="stable")
+        lo = np.searchsorted(fix_site[by_site], walk, side="left")
+        hi = np.searchsorted(fix_site[by_site], walk, side="right")
+        for i, a, b in zip(walk.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            fixes = by_site[a:b]
+            changes = sorted([
+                *((x, 1) for x in self.h_times_np[first[i] : first[i + 1]].tolist()),
+                *zip(fix_t[fixes].tolist(), (-fix_n[fixes]).astype(int).tolist(), strict=True),
+            ])  # fmt: skip
+            self._walk_accidents(i, t0, t1, int(self.open0[i]), changes)
+        rest = np.ones(n, dtype=bool)
+        rest[walk] = False
+        self.acc_cum[rest] += gain[rest]
+        self.open0 = _view(self.latent) + _view(self.ordered)
+        self.fix_t, self.fix_site, self.fix_n = [], [], []
+        self.year_start = t1
 
-    def _accidents(self, i: int, t0: float, t1: float, open0: int, births: Sequence[float],
-                   a0: float, a1: float) -> None:  # fmt: skip
-        """Walk the piecewise-constant intensity and record every threshold crossing."""
-        cum = self.acc_cum[i]
-        level = open0
-        edges = [*births, t1]
+    def _walk_accidents(self, i: int, t0: float, t1: float, level: int,
+                        changes: list[tuple[float, int]]) -> None:  # fmt: skip
+        """Walk site ``i``'s piecewise-constant intensity over ``[t0, t1)`` (open hazards
+        ``level`` at ``t0``, then ``changes`` = sorted (time, change)) and record every
+        threshold crossing as an accident."""
+        c = self.site_cat[i]
+        a0, a1 = self.a0[c], self.a1[c]
+        cum = float(self.acc_cum[i])
+        nxt = float(self.acc_next[i])
         start = t0
-        for edge in edges:
+        for edge, change in [*changes, (t1, 0)]:
             rate = a0 + a1 * level
-            while rate > 0 and cum + rate * (edge - start) >= self.acc_next[i]:
-                at = start + (self.acc_next[i] - cum) / rate
+            while rate > 0 and cum + rate * (edge - start) >= nxt:
+                at = start + (nxt - cum) / rate
                 self._record_accident(i, at)
-                cum = self.acc_next[i]
+                cum = nxt
                 start = at
-                self.acc_next[i] += self.acc_exp.next()
+                nxt += self.acc_exp.next()
             cum += rate * (edge - start)
             start = edge
-            level += 1
+            level += change
         self.acc_cum[i] = cum
+        self.acc_next[i] = nxt
 
     def _record_accident(self, i: int, at: float) -> None:
         c = self.site_cat[i]
@@ -517,12 +526,16 @@ class InspectionModel:
         if n == 0:
             return 0
         p = ins.p_detect * (ins.novice if t < ins.competent_at else 1.0)
-        u = self.u_detect
-        k = sum(1 for _ in range(n) if u.next() < p)
+        draw = self.u_detect.next
+        k = 0
+        for _ in range(n):
+            if draw() < p:
+                k += 1
         if k:
             d, c = self.site_dist[i], self.site_cat[i]
             self.latent[i] -= k
             self.ordered[i] += k
+            self.latent_min[d][c] -= k * (self.horizon - t)
             self.detected[d][c] += k
             self.orders[d][c] += 1
             self.order_penaliser[i] = self.order_penaliser[i] or ins.can_penalise
@@ -536,16 +549,19 @@ class InspectionModel:
         d, c = self.site_dist[i], self.site_cat[i]
         self.reinspections[d][c] += 1
         self.reinsp_pending[i] = False
-        policy = self.s.inspection
-        p = (
-            policy.compliance_with_penalty
-            if self.order_penaliser[i]
-            else policy.compliance_without_penalty
-        )
-        n = self.ordered[i]
-        fixed = sum(1 for _ in range(n) if self.u_comply.next() < p)
-        self.ordered[i] -= fixed
-        self.rectified[d][c] += fixed
+        p = self.comply_penalty if self.order_penaliser[i] else self.comply_no_penalty
+        draw = self.u_comply.next
+        fixed = 0
+        for _ in range(self.ordered[i]):
+            if draw() < p:
+                fixed += 1
+        if fixed:
+            self.ordered[i] -= fixed
+            self.rectified[d][c] += fixed
+            self.open_min[d][c] -= fixed * (self.horizon - t)
+            self.fix_t.append(t)
+            self.fix_site.append(i)
+            self.fix_n.append(fixed)
         if self.ordered[i] > 0:
             if ins.can_penalise:
                 self.penalties[d][ins.kind] += 1
@@ -567,8 +583,7 @@ class InspectionModel:
         pool = ins.queue
         t = pool.now
         due, _, _, i, kind, version = entry
-        if t > self.last_t[i]:
-            self._update(i, t)
+        self._catch_up(i, t)
         d = self.site_dist[i]
         c = self.site_cat[i]
         self.done[d][c][kind] += 1
@@ -710,7 +725,7 @@ class InspectionModel:
             self.advance_pool(pool, self.horizon, inclusive=False)
         if self.cfg.trace:
             self.trace.sort(key=lambda e: e[0])
-        self._update_all(self.horizon)
+        self._close_year(self.horizon)
         from sim.inspection_kpi import collect
 
         return collect(self)

@@ -14,6 +14,7 @@ both on the same scenario and compares every KPI.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from sim.calendar import DAY_MIN
@@ -38,21 +39,16 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
     timer_cb = pool.on_timer
     trace = m.trace if m.cfg.trace else None
     names = m.job_names
-    last_t, latent, version, next_due = m.last_t, m.latent, m.version, m.next_due
+    latent, version, next_due = m.latent, m.version, m.next_due
+    ptr, ptr_end, h_times = m.ptr, m.ptr_end, m.h_times  # this hazard year's arrivals
     site_dist, site_cat = m.site_dist, m.site_cat
     site_flood, flood_interval, interval_of = m.site_flood, m.site_flood_interval, m.site_interval
     done, on_time, overdue_min = m.done, m.routine_on_time, m.routine_overdue_min
     wait_sum, wait_n, durations = m.wait_sum, m.wait_n, m.durations
-    update, detect, reinspect, in_flood, start_job = (
-        m._update,
-        m._detect,
-        m._reinspect,
-        m._in_flood,
-        m._start,
-    )
+    detect, reinspect, in_flood, start_job = m._detect, m._reinspect, m._in_flood, m._start
     release_min = m.release_min
     seq = m.seq
-    pending, release_times, idle, take = pool.pending, pool.release_times, pool.idle, pool.take
+    heaps, release_times, idle, take = pool.heaps, pool.release_times, pool.idle, pool.take
 
     while events:
         t = events[0][0]
@@ -63,8 +59,11 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
         if callback is finish_cb:
             # -- the outcome of the visit (InspectionModel._finish, written out) --
             due, _, _, i, kind, ver = entry
-            if t > last_t[i]:
-                update(i, t)
+            p = ptr[i]  # InspectionModel._catch_up, written out
+            if p < ptr_end[i] and h_times[p] <= t:
+                q = bisect_right(h_times, t, p, ptr_end[i])
+                latent[i] += q - p
+                ptr[i] = q
             d = site_dist[i]
             c = site_cat[i]
             done[d][c][kind] += 1
@@ -90,7 +89,7 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
                 if release <= t:
                     pool.push(kind, job)
                 else:  # JobPool.push, written out for the common case
-                    bucket = pending.get(release)
+                    bucket = pool.pending.get(release)
                     if bucket is None:
                         pool.push(kind, job)
                     else:
@@ -108,7 +107,8 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
 
         # -- give work: to ``worker`` (after a finish), or to idle inspectors (on the timer) --
         while True:
-            got = take()
+            # nothing released and waiting: skip the look (the common case after a visit)
+            got = take() if any(heaps) or (release_times and release_times[0] <= t) else None
             if got is None:
                 if worker is not None:
                     idle.append(worker)
