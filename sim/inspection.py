@@ -285,6 +285,9 @@ class InspectionModel:
         has_city_staff = any(s.staff[a][k] > 0 for a in self.districts for k in city_kinds)
         self.city_queue = JobPool(self.version, self._start, self.seq) if has_city_staff else None
         self.pools = [*self.queues, *([self.city_queue] if self.city_queue else [])]
+        self.site_pool = self.sites.district.copy()  # index into self.pools
+        if self.city_queue is not None:
+            self.site_pool[self.sites.city] = len(self.queues)
         self.inspectors: list[Inspector] = []
         equip = self.streams("equipment")
         attr = self.streams("attrition")
@@ -413,6 +416,16 @@ class InspectionModel:
         release = 0.0 if release < 0 else release - release % DAY_MIN
         self._queue_for(site).push(kind, (due, next(self.seq), release, site, kind, version))
 
+    def _add_many(self, cls: int, release: float, due: float, sites: np.ndarray) -> None:
+        """:meth:`_add` of one non-routine job ``cls`` at each of ``sites``, pool by pool."""
+        release -= release % DAY_MIN
+        pool_of = self.site_pool[sites]
+        for p in np.unique(pool_of).tolist():
+            picked = sites[pool_of == p].tolist()
+            seq = itertools.islice(self.seq, len(picked))
+            self.pools[p].extend(cls, [(due, q, release, i, cls, -1)
+                                       for q, i in zip(seq, picked, strict=True)])  # fmt: skip
+
     def _schedule_all(self, due: np.ndarray) -> None:
         """:meth:`_schedule_routine` for every site at once (the first routine jobs)."""
         n = len(self.sites)
@@ -425,11 +438,9 @@ class InspectionModel:
         seq = np.fromiter(itertools.islice(self.seq, n), dtype=np.int64, count=n)
         jobs = list(zip(due.tolist(), seq.tolist(), release.tolist(), range(n), kind.tolist(),
                         version.tolist(), strict=True))  # fmt: skip
-        city = self.sites.city if self.city_queue is not None else np.zeros(n, dtype=bool)
         for p, pool in enumerate(self.pools):
-            in_pool = city if pool is self.city_queue else ~city & (self.sites.district == p)
             for cls in (MAJOR, ROUTINE):
-                picked = np.flatnonzero(in_pool & (kind == cls)).tolist()
+                picked = np.flatnonzero((self.site_pool == p) & (kind == cls)).tolist()
                 if picked:
                     pool.extend(cls, [jobs[i] for i in picked])
 
@@ -679,8 +690,7 @@ class InspectionModel:
             t = start
             while t < end:
                 chosen = flood_sites[rng.random(len(flood_sites)) < fs.township_spot_check_share]
-                for i in chosen.tolist():
-                    self._add(SPOT, t, t + week, i, SPOT)
+                self._add_many(SPOT, t, t + week, chosen)
                 t += week
                 if t < end:
                     yield env.timeout(t - env.now)
