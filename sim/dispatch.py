@@ -80,6 +80,9 @@ class JobPool:
     def push(self, cls: int, entry: Entry) -> None:
         """Add a job; a free inspector takes it now, or when it is released.
 
+        A job released now is handed out by a timer event at the present time, so the work of
+        starting it happens in the pool's event loop, in order with everything else due now.
+
         Jobs released in the future wait in a bucket per release time (planned work is released
         at day starts, so there are few distinct times); the class heaps hold released jobs
         only, which keeps them small.
@@ -87,8 +90,8 @@ class JobPool:
         release = entry[2]
         if release <= self.now:
             heapq.heappush(self.heaps[cls], entry)
-            if self.idle:
-                self.assign()
+            if self.idle and self.now < self.wake_at:
+                self.wake(self.now)  # a free inspector takes it now, from the event list
             return
         bucket = self.pending.get(release)
         if bucket is None:
@@ -115,8 +118,8 @@ class JobPool:
                 heapq.heappush(times, release)
             bucket[cls].append(entry)
         heapq.heapify(heap)
-        if self.idle:
-            self.assign()
+        if self.idle and heap and self.now < self.wake_at:
+            self.wake(self.now)
 
     def _release(self) -> None:
         """Move every bucket released by now into the class heaps (superseded jobs included:

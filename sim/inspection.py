@@ -36,10 +36,18 @@ What is modelled
   from the category's distribution. They are exposed as an incident table (time, place, type)
   for the emergency-response model.
 
+How it is computed (a city year is about 620,000 inspections, so this matters): a site's hazard
+count is brought up to date only when it is visited (exact: nothing else changes it in between);
+hazard exposure is counted forward to the horizon when a hazard arises and taken back when it is
+detected (latent) or fixed (open); accidents change nothing at the site, so each year's are drawn
+at the year's end from its arrivals and rectifications (:meth:`InspectionModel._close_year`).
+Each job pool runs its own event list (:mod:`sim.dispatch`, :mod:`sim.inspection_loop`); SimPy
+runs the rest (complaints, the flood season, snapshots, year ends) and brings a pool up to the
+present before touching it.
+
 Assumptions worth knowing (docs/model-inspection.md has the full list): sites are located at
-district level; hazard state is updated lazily at visits (exact, because nothing else changes it
-in between); working days are spread evenly over the year; an inspector finishes the job in hand
-before leaving.
+district level; working days are spread evenly over the year; an inspector finishes the job in
+hand before leaving.
 """
 
 from __future__ import annotations
@@ -62,6 +70,7 @@ from scenarios.scenario import Scenario
 from scenarios.travel import geometric_minutes
 from sim.calendar import DAY_MIN, WorkCalendar
 from sim.dispatch import JobPool
+from sim.gcpause import fewer_collections
 from sim.inspection_loop import advance_pool
 from sim.sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
 from sim.streams import Buffer, Streams
@@ -743,4 +752,5 @@ class InspectionModel:
 
 def simulate_inspections(scenario: Scenario, config: InspectionConfig) -> InspectionResult:
     """Run one replication of the inspection model."""
-    return InspectionModel(scenario, config).run()
+    with fewer_collections():
+        return InspectionModel(scenario, config).run()
