@@ -69,7 +69,7 @@ from scenarios.demand import build_demand_points
 from scenarios.scenario import Scenario
 from scenarios.travel import geometric_minutes
 from sim.calendar import DAY_MIN, WorkCalendar
-from sim.dispatch import JobPool
+from sim.dispatch import N_CLASSES, JobPool
 from sim.gcpause import fewer_collections
 from sim.inspection_loop import advance_pool
 from sim.sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
@@ -445,13 +445,15 @@ class InspectionModel:
         release -= release % DAY_MIN
         kind = np.where(self.sites.major, MAJOR, ROUTINE)
         seq = np.fromiter(itertools.islice(self.seq, n), dtype=np.int64, count=n)
-        jobs = list(zip(due.tolist(), seq.tolist(), release.tolist(), range(n), kind.tolist(),
-                        version.tolist(), strict=True))  # fmt: skip
-        for p, pool in enumerate(self.pools):
-            for cls in (MAJOR, ROUTINE):
-                picked = np.flatnonzero((self.site_pool == p) & (kind == cls)).tolist()
-                if picked:
-                    pool.extend(cls, [jobs[i] for i in picked])
+        # one run of jobs per pool and class, sorted by release time within it
+        order = np.lexsort((release, kind, self.site_pool))
+        cols = (due, seq, release, np.arange(n), kind, version)
+        jobs = list(zip(*(col[order].tolist() for col in cols), strict=True))
+        group = (self.site_pool * N_CLASSES + kind)[order]
+        cuts = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), n]
+        for a, b in itertools.pairwise(cuts):
+            first = int(order[a])
+            self.pools[int(self.site_pool[first])].extend(int(kind[first]), jobs[a:b])
 
     # -- hazards and accidents at a site ---------------------------------------------------
     def _catch_up(self, i: int, t: float) -> None:
