@@ -82,9 +82,6 @@ class JobPool:
     def push(self, cls: int, entry: Entry) -> None:
         """Add a job; a free inspector takes it now, or when it is released.
 
-        A job released now is handed out by a timer event at the present time, so the work of
-        starting it happens in the pool's event loop, in order with everything else due now.
-
         Jobs released in the future wait in a bucket per release time (planned work is released
         at day starts, so there are few distinct times); the class heaps hold released jobs
         only, which keeps them small.
@@ -92,8 +89,8 @@ class JobPool:
         release = entry[2]
         if release <= self.now:
             heapq.heappush(self.heaps[cls], entry)
-            if self.idle and self.now < self.wake_at:
-                self.wake(self.now)  # a free inspector takes it now, from the event list
+            if self.idle:
+                self.assign()
             return
         bucket = self.pending.get(release)
         if bucket is None:
@@ -104,8 +101,9 @@ class JobPool:
         bucket[cls].append(entry)
 
     def extend(self, cls: int, entries: list[Entry]) -> None:
-        """Add many jobs of class ``cls`` at once (as many :meth:`push` calls would; fastest
-        when ``entries`` come sorted by release time)."""
+        """Add many jobs of class ``cls`` at once (fastest when ``entries`` come sorted by
+        release time). Jobs released now are handed out in priority order by a timer event at
+        the present time, in the pool's own event loop."""
         now = self.now
         heap = self.heaps[cls]
         pending = self.pending
