@@ -21,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -51,6 +53,57 @@ def chongqing_year() -> tuple[list[float], str]:
     out = io.StringIO()
     pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(12)
     return times, out.getvalue()
+
+
+def chongqing_phases() -> dict[str, float]:
+    """Seconds per phase of one Chongqing year, timed without a profiler (wrappers only)."""
+    import sim.inspection as si
+    import sim.inspection_kpi as kpi
+    from sim.gcpause import fewer_collections
+
+    s = load_scenario("chongqing")
+    spent: dict[str, float] = {}
+    in_run = [0.0]
+    running = [False]
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+                if running[0]:
+                    in_run[0] += time.perf_counter() - t0
+
+        return wrapper
+
+    patches = [
+        (si, "advance_pool", "job pools' event loops: the inspections"),
+        (si.InspectionModel, "_schedule_all", "first routine job of every site"),
+        (si.InspectionModel, "_load_hazard_year", "hazard arrivals: draw, exposure"),
+        (si.InspectionModel, "_close_year", "year end: arrivals in, accidents"),
+        (kpi, "collect", "KPI tables"),
+    ]
+    saved = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]
+    try:
+        for owner, attr, name in patches:
+            setattr(owner, attr, timed(name, getattr(owner, attr)))
+        with fewer_collections():
+            t0 = time.perf_counter()
+            model = si.InspectionModel(s, si.InspectionConfig(years=1, seed=1))
+            t1 = time.perf_counter()
+            running[0] = True
+            model.run()
+            t2 = time.perf_counter()
+    finally:
+        for owner, attr, fn in saved:
+            setattr(owner, attr, fn)
+    setup = (t1 - t0) - spent.get("hazard arrivals: draw, exposure", 0.0)
+    spent["model set-up: sites, travel, staff"] = setup
+    spent["the rest: SimPy processes (complaints, flood season, snapshots)"] = (t2 - t1) - in_run[0]
+    spent["total"] = t2 - t0
+    return spent
 
 
 def ours_mmc() -> tuple[float, int]:
@@ -85,11 +138,12 @@ def main() -> None:
     import simpy
 
     cq_times, profile = chongqing_year()
+    phases = chongqing_phases()
     ours = [ours_mmc() for _ in range(REPEATS)]
     theirs = [ciw_mmc() for _ in range(REPEATS)]
     ours_tp = statistics.median(n / t for t, n in ours)
     ciw_tp = statistics.median(n / t for t, n in theirs)
-    rss1, rss5 = max_rss_mb(1), max_rss_mb(5)
+    rss1, rss5, rss10 = max_rss_mb(1), max_rss_mb(5), max_rss_mb(10)
     print(f"## Inspection model — {time.strftime('%Y-%m-%d')}")
     print()
     versions = f"SimPy {simpy.__version__}, Ciw {ciw.__version__}"
@@ -105,9 +159,19 @@ def main() -> None:
           f"{ours[0][1]:,} jobs): served jobs per second, anjian | {ours_tp:,.0f} | |")  # fmt: skip
     print(f"| same model, Ciw | {ciw_tp:,.0f} | |")
     print(f"| throughput ratio anjian / Ciw | {ours_tp / ciw_tp:.2f}× | ≥ 2× (aim 3×) |")
-    print(f"| Chongqing max RSS, 1 year / 5 years | {rss1:,.0f} MB / {rss5:,.0f} MB | flat |")
+    print(f"| Chongqing max RSS, 1 / 5 / 10 years | {rss1:,.0f} / {rss5:,.0f} / {rss10:,.0f} MB "
+          "| flat |")  # fmt: skip
     print()
-    print("Where a Chongqing year's time goes (cProfile, own time, top 12):")
+    print("Where a Chongqing year's time goes (one run, phases timed without a profiler):")
+    print()
+    print("| phase | s | share |")
+    print("| --- | --- | --- |")
+    total = phases.pop("total")
+    for name, sec in sorted(phases.items(), key=lambda kv: -kv[1]):
+        print(f"| {name} | {sec:.2f} | {sec / total:.0%} |")
+    print(f"| total | {total:.2f} | |")
+    print()
+    print("Inside the event loops (cProfile, own time, top 12; the profiler doubles the time):")
     print()
     print("```")
     print("\n".join(profile.strip().splitlines()[:40]))
