@@ -715,6 +715,19 @@ class InspectionModel:
             for d, q in enumerate(self.queues):
                 self.backlog_rows.append((self.env.now / DAY_MIN, d, q.backlog()))
 
+    def discard(self) -> None:
+        """Free the run's working state now (the job pools' queues and events, the SimPy
+        environment) rather than at some later garbage collection: it is held in reference
+        cycles (pools ↔ model, SimPy processes ↔ model). The model cannot be inspected after."""
+        for pool in self.pools:
+            pool.events.clear()
+            for heap in pool.heaps:
+                heap.clear()
+            pool.pending.clear()
+            pool.release_times.clear()
+            pool.idle.clear()
+        self.env = simpy.Environment()
+
     # -- run -------------------------------------------------------------------------------
     def run(self) -> InspectionResult:
         """Simulate the horizon and return the tidy results."""
@@ -755,4 +768,7 @@ class InspectionModel:
 def simulate_inspections(scenario: Scenario, config: InspectionConfig) -> InspectionResult:
     """Run one replication of the inspection model."""
     with fewer_collections():
-        return InspectionModel(scenario, config).run()
+        model = InspectionModel(scenario, config)
+        result = model.run()
+        model.discard()
+        return result
