@@ -757,9 +757,9 @@ class InspectionModel:
         env.run(until=self.horizon)
         for pool in self.pools:
             self.advance_pool(pool, self.horizon, inclusive=False)
-        if self.cfg.trace:
-            self.trace.sort(key=lambda e: e[0])
         self._close_year(self.horizon)
+        if self.cfg.trace:  # pools ran one after another, accidents at year ends: time order
+            self.trace.sort(key=lambda e: e[0])
         from sim.inspection_kpi import collect
 
         return collect(self)

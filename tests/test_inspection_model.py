@@ -189,3 +189,21 @@ def test_written_out_loop_equals_the_pool_methods(name: str, years: float) -> No
     pd.testing.assert_frame_equal(fast.accidents, slow.accidents)
     pd.testing.assert_frame_equal(fast.series, slow.series)
     assert fast.kpis.set_index("kpi")["value"]["inspections_done"].iloc[0] > 0
+
+
+def test_trace_is_in_time_order_with_accidents_and_several_pools() -> None:
+    """Pools run one after another and accidents are drawn at year ends; the trace is still
+    one time-ordered sequence, and its accidents are those of the accident table."""
+    s = load_scenario("toy")
+    s = s.model_copy(update={"site_categories": {
+        k: c.model_copy(update={"accidents_per_site_year": 0.5})
+        for k, c in s.site_categories.items()
+    }})  # fmt: skip
+    r = simulate_inspections(s, InspectionConfig(years=2, seed=4, trace=True))
+    times = [e[0] for e in r.trace]
+    assert times == sorted(times)
+    accidents = [e for e in r.trace if e[1] == "accident"]
+    assert len(accidents) == len(r.accidents) > 0
+    assert [e[0] for e in accidents] == pytest.approx(r.accidents["time_min"].tolist())
+    names = {e[2] for e in r.trace if e[1] == "finish"}
+    assert len({n.split("/")[0] for n in names}) > 1  # more than one district's pool worked
