@@ -10,8 +10,9 @@ Inspectors are not SimPy processes, and the end of a job is not a SimPy event ei
 pool's sites are only ever done by the pool's inspectors, and what happens inside a pool
 (finishing a job, taking the next, reopening a post) touches nothing outside it. So each pool
 runs its own small event list (a heap of ``(time, seq, callback, a, b)``) and the SimPy model
-calls :meth:`JobPool.advance` to bring a pool up to the present before anything from outside
-(a complaint, the flood-season regime, a snapshot, the year's end) touches it. This is the same
+brings a pool up to the present (:meth:`JobPool.advance`, or its written-out twin for the
+inspection model, :func:`sim.inspection_loop.advance_pool`) before anything from outside (a
+complaint, the flood-season regime, a snapshot, the year's end) touches it. This is the same
 non-preemptive priority multi-server queue as inspector processes pulling from a
 ``PriorityStore``, at a heap push and pop per job instead of about four SimPy events.
 

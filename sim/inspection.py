@@ -359,11 +359,10 @@ class InspectionModel:
         cum = np.zeros(len(times) + 1)
         np.cumsum(times, out=cum[1:])
         self.h_first = first  # site i's arrivals: h_times[first[i]:first[i + 1]], sorted
-        self.h_cum_np = cum  # prefix sums of h_times: a span's count and sum in O(1)
+        self.h_cum = cum  # prefix sums of h_times: a span's count and sum in O(1)
         self.ptr = _ints(first[:-1])  # site i's next arrival not yet brought in
         self.ptr_end = _ints(first[1:])
-        self.h_times = _doubles(times)
-        self.h_times_np = times
+        self.h_times = _doubles(times)  # (a typed array: read one by one at visits)
         # exposure, counted forward to the horizon at birth and taken back at detection (latent)
         # or rectification (open): no site needs visiting to keep the integrals exact
         cell = self.sites.district[owner] * len(self.cats) + self.sites.category[owner]
@@ -485,7 +484,7 @@ class InspectionModel:
         ptr[:] = first[1:]
         span = t1 - t0
         born = np.diff(first)
-        born_part = born * t1 - (self.h_cum_np[first[1:]] - self.h_cum_np[first[:-1]])
+        born_part = born * t1 - (self.h_cum[first[1:]] - self.h_cum[first[:-1]])
         fix_t = np.asarray(self.fix_t, dtype=float)
         fix_site = np.asarray(self.fix_site, dtype=np.int64)
         fix_n = np.asarray(self.fix_n, dtype=float)
@@ -500,7 +499,7 @@ class InspectionModel:
         for i, a, b in zip(walk.tolist(), lo.tolist(), hi.tolist(), strict=True):
             fixes = by_site[a:b]
             changes = sorted([
-                *((x, 1) for x in self.h_times_np[first[i] : first[i + 1]].tolist()),
+                *((x, 1) for x in self.h_times[first[i] : first[i + 1]]),
                 *zip(fix_t[fixes].tolist(), (-fix_n[fixes]).astype(int).tolist(), strict=True),
             ])  # fmt: skip
             self._walk_accidents(i, t0, t1, int(self.open0[i]), changes)
