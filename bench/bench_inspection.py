@@ -59,7 +59,7 @@ def chongqing_phases() -> dict[str, float]:
     """Seconds per phase of one Chongqing year, timed without a profiler (wrappers only)."""
     import sim.inspection as si
     import sim.inspection_kpi as kpi
-    from sim.gcpause import fewer_collections
+    from sim.gcthreshold import fewer_collections
 
     s = load_scenario("chongqing")
     spent: dict[str, float] = {}

@@ -70,7 +70,7 @@ from scenarios.scenario import Scenario
 from scenarios.travel import geometric_minutes
 from sim.calendar import DAY_MIN, WorkCalendar
 from sim.dispatch import N_CLASSES, JobPool
-from sim.gcpause import fewer_collections
+from sim.gcthreshold import fewer_collections
 from sim.inspection_loop import advance_pool
 from sim.sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
 from sim.streams import Buffer, Streams
@@ -260,7 +260,6 @@ class InspectionModel:
         self.comply_no_penalty = self.s.inspection.compliance_without_penalty
         self.release_min = self.s.inspection.release_days_before_due * DAY_MIN
         self.site_major = _ints(self.sites.major)
-        self.site_city = _ints(self.sites.city)
         self.accident_rows: list[tuple[float, int, int, int]] = []
 
     def _init_counters(self) -> None:
@@ -294,9 +293,10 @@ class InspectionModel:
         has_city_staff = any(s.staff[a][k] > 0 for a in self.districts for k in city_kinds)
         self.city_queue = JobPool(self.version, self._start, self.seq) if has_city_staff else None
         self.pools = [*self.queues, *([self.city_queue] if self.city_queue else [])]
-        self.site_pool = self.sites.district.copy()  # index into self.pools
+        pool_of = self.sites.district.copy()
         if self.city_queue is not None:
-            self.site_pool[self.sites.city] = len(self.queues)
+            pool_of[self.sites.city] = len(self.queues)
+        self.site_pool = _ints(pool_of)  # each site's index into self.pools
         self.inspectors: list[Inspector] = []
         equip = self.streams("equipment")
         attr = self.streams("attrition")
@@ -394,9 +394,7 @@ class InspectionModel:
         return i >= 0 and t < self.flood[i][1]
 
     def _queue_for(self, site: int) -> JobPool:
-        if self.city_queue is not None and self.site_city[site]:
-            return self.city_queue
-        return self.queues[self.site_dist[site]]
+        return self.pools[self.site_pool[site]]
 
     def _advance_pools(self, t: float) -> None:
         """Bring every pool's own event list up to ``t`` (before touching pools from outside)."""
@@ -427,7 +425,7 @@ class InspectionModel:
     def _add_many(self, cls: int, release: float, due: float, sites: np.ndarray) -> None:
         """:meth:`_add` of one non-routine job ``cls`` at each of ``sites``, pool by pool."""
         release -= release % DAY_MIN
-        pool_of = self.site_pool[sites]
+        pool_of = _view(self.site_pool)[sites]
         for p in np.unique(pool_of).tolist():
             picked = sites[pool_of == p].tolist()
             seq = itertools.islice(self.seq, len(picked))
@@ -445,14 +443,15 @@ class InspectionModel:
         kind = np.where(self.sites.major, MAJOR, ROUTINE)
         seq = np.fromiter(itertools.islice(self.seq, n), dtype=np.int64, count=n)
         # one run of jobs per pool and class, sorted by release time within it
-        order = np.lexsort((release, kind, self.site_pool))
+        site_pool = _view(self.site_pool)
+        order = np.lexsort((release, kind, site_pool))
         cols = (due, seq, release, np.arange(n), kind, version)
         jobs = list(zip(*(col[order].tolist() for col in cols), strict=True))
-        group = (self.site_pool * N_CLASSES + kind)[order]
+        group = (site_pool * N_CLASSES + kind)[order]
         cuts = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), n]
         for a, b in itertools.pairwise(cuts):
             first = int(order[a])
-            self.pools[int(self.site_pool[first])].extend(int(kind[first]), jobs[a:b])
+            self.pools[int(site_pool[first])].extend(int(kind[first]), jobs[a:b])
 
     # -- hazards and accidents at a site ---------------------------------------------------
     def _catch_up(self, i: int, t: float) -> None:
