@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from anjian.scenarios.builtin import names
 from anjian.ui.text import LANGUAGES, t
-from scenarios.builtin import names
 
 DEFAULTS = {"lang": "zh", "scenario": "chongqing", "uploaded_ref": None, "uploaded_name": None}
 

@@ -14,9 +14,7 @@ The public Python API. Scripts, the CLI and the Streamlit app all go through it:
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names below, for type checkers; at run time they load on first use
-    from anjian.store import RunStore
-    from anjian.sweep import Sweep, load_sweep, run_sweep
-    from optimize import (
+    from anjian.optimize import (
         InfeasiblePlan,
         InstanceError,
         LocationPlan,
@@ -33,59 +31,62 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
         p_center,
         p_median,
     )
-    from scenarios import Scenario, ScenarioError, load_scenario
-    from scenarios.builtin import names as builtin_scenarios
-    from scenarios.derive import scenario_hash, with_overrides
-    from scenarios.summary import category_table, district_table, staff_table
-    from sim.hypercube import hypercube_approx, hypercube_exact
-    from sim.inspection import InspectionConfig, simulate_inspections
-    from sim.replicate import replicate_inspections, replicate_response
-    from sim.response import ResponseConfig, simulate_response
-    from sim.stats import mser5, paired_difference, replications_needed, summarize
+    from anjian.scenarios import Scenario, ScenarioError, load_scenario
+    from anjian.scenarios.builtin import names as builtin_scenarios
+    from anjian.scenarios.derive import scenario_hash, with_overrides
+    from anjian.scenarios.summary import category_table, district_table, staff_table
+    from anjian.sim.hypercube import hypercube_approx, hypercube_exact
+    from anjian.sim.inspection import InspectionConfig, simulate_inspections
+    from anjian.sim.replicate import replicate_inspections, replicate_response
+    from anjian.sim.response import ResponseConfig, simulate_response
+    from anjian.sim.stats import mser5, paired_difference, replications_needed, summarize
+
+    from .store import RunStore
+    from .sweep import Sweep, load_sweep, run_sweep
 
 # name -> module: importing `anjian` stays fast (the app and the CLI load only what they use)
 _LAZY = {
-    "InfeasiblePlan": "optimize",
-    "InspectionConfig": "sim.inspection",
-    "InstanceError": "optimize",
-    "LocationPlan": "optimize",
-    "ResponseConfig": "sim.response",
-    "Rules": "optimize",
+    "InfeasiblePlan": "anjian.optimize",
+    "InspectionConfig": "anjian.sim.inspection",
+    "InstanceError": "anjian.optimize",
+    "LocationPlan": "anjian.optimize",
+    "ResponseConfig": "anjian.sim.response",
+    "Rules": "anjian.optimize",
     "RunStore": "anjian.store",
-    "Scenario": "scenarios",
-    "ScenarioError": "scenarios",
+    "Scenario": "anjian.scenarios",
+    "ScenarioError": "anjian.scenarios",
     "Sweep": "anjian.sweep",
-    "category_table": "scenarios.summary",
-    "cflp": "optimize",
-    "check_plan": "optimize",
-    "district_table": "scenarios.summary",
-    "hypercube_approx": "sim.hypercube",
-    "hypercube_exact": "sim.hypercube",
-    "load_scenario": "scenarios",
+    "category_table": "anjian.scenarios.summary",
+    "cflp": "anjian.optimize",
+    "check_plan": "anjian.optimize",
+    "district_table": "anjian.scenarios.summary",
+    "hypercube_approx": "anjian.sim.hypercube",
+    "hypercube_exact": "anjian.sim.hypercube",
+    "load_scenario": "anjian.scenarios",
     "load_sweep": "anjian.sweep",
-    "locate": "optimize",
-    "lscp": "optimize",
-    "make_instance": "optimize",
-    "mclp": "optimize",
-    "mexclp": "optimize",
-    "mexclp_hypercube": "optimize",
-    "mser5": "sim.stats",
-    "optimize_vehicles": "optimize",
-    "p_center": "optimize",
-    "p_median": "optimize",
-    "paired_difference": "sim.stats",
-    "replicate_inspections": "sim.replicate",
-    "replicate_response": "sim.replicate",
-    "replications_needed": "sim.stats",
+    "locate": "anjian.optimize",
+    "lscp": "anjian.optimize",
+    "make_instance": "anjian.optimize",
+    "mclp": "anjian.optimize",
+    "mexclp": "anjian.optimize",
+    "mexclp_hypercube": "anjian.optimize",
+    "mser5": "anjian.sim.stats",
+    "optimize_vehicles": "anjian.optimize",
+    "p_center": "anjian.optimize",
+    "p_median": "anjian.optimize",
+    "paired_difference": "anjian.sim.stats",
+    "replicate_inspections": "anjian.sim.replicate",
+    "replicate_response": "anjian.sim.replicate",
+    "replications_needed": "anjian.sim.stats",
     "run_sweep": "anjian.sweep",
-    "scenario_hash": "scenarios.derive",
-    "simulate_inspections": "sim.inspection",
-    "simulate_response": "sim.response",
-    "staff_table": "scenarios.summary",
-    "summarize": "sim.stats",
-    "with_overrides": "scenarios.derive",
+    "scenario_hash": "anjian.scenarios.derive",
+    "simulate_inspections": "anjian.sim.inspection",
+    "simulate_response": "anjian.sim.response",
+    "staff_table": "anjian.scenarios.summary",
+    "summarize": "anjian.sim.stats",
+    "with_overrides": "anjian.scenarios.derive",
 }
-_ALIASES = {"builtin_scenarios": ("scenarios.builtin", "names")}
+_ALIASES = {"builtin_scenarios": ("anjian.scenarios.builtin", "names")}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
 """``python -m anjian`` runs the CLI."""
 
-from anjian.cli import main
+from .cli import main
 
 main()

@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from anjian.cli_optimize import locate_cmd, optimize_app
-from anjian.cli_runs import runs_app, sweep_cmd
-from scenarios import ScenarioError, load_scenario
-from scenarios.bundle import new_scenario
-from scenarios.summary import category_table, district_table, staff_table
+from anjian.scenarios import ScenarioError, load_scenario
+from anjian.scenarios.bundle import new_scenario
+from anjian.scenarios.summary import category_table, district_table, staff_table
+
+from .cli_optimize import locate_cmd, optimize_app
+from .cli_runs import runs_app, sweep_cmd
 
 app = typer.Typer(
     help="anjian (安监): plan inspectors, emergency vehicles and relief stocks.",
@@ -235,8 +236,8 @@ def simulate_inspections_cmd(
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
 ) -> None:
     """Simulate inspection workloads; print city KPIs with 95% CIs; write tidy tables."""
-    from sim.inspection import InspectionConfig
-    from sim.replicate import replicate_inspections
+    from anjian.sim.inspection import InspectionConfig
+    from anjian.sim.replicate import replicate_inspections
 
     _check_format(fmt)
     s = _load(ref)
@@ -297,8 +298,8 @@ def simulate_response_cmd(
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
 ) -> None:
     """Simulate incidents, vehicles and relief stocks; print city KPIs with 95% CIs."""
-    from sim.replicate import replicate_response
-    from sim.response import ResponseConfig
+    from anjian.sim.replicate import replicate_response
+    from anjian.sim.response import ResponseConfig
 
     _check_format(fmt)
     s = _load(ref)
@@ -326,9 +327,9 @@ def simulate_all_cmd(
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
 ) -> None:
     """Both models coupled: the inspection model's accidents become incidents to respond to."""
-    from sim.inspection import InspectionConfig
-    from sim.replicate import replicate_inspections, replicate_response
-    from sim.response import ResponseConfig
+    from anjian.sim.inspection import InspectionConfig
+    from anjian.sim.replicate import replicate_inspections, replicate_response
+    from anjian.sim.response import ResponseConfig
 
     _check_format(fmt)
     s = _load(ref)

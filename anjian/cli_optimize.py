@@ -14,10 +14,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from optimize import api
-from optimize.errors import OptimizeError
-from optimize.plan import LocationPlan
-from scenarios import ScenarioError
+from anjian.optimize import api
+from anjian.optimize.errors import OptimizeError
+from anjian.optimize.plan import LocationPlan
+from anjian.scenarios import ScenarioError
 
 optimize_app = typer.Typer(
     help="Place vehicles and depots with the location models.", no_args_is_help=True

@@ -19,9 +19,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from anjian.store import RunStore, StoreError
-from anjian.sweep import SweepError, load_sweep, run_sweep
-from scenarios import ScenarioError
+from anjian.scenarios import ScenarioError
+
+from .store import RunStore, StoreError
+from .sweep import SweepError, load_sweep, run_sweep
 
 DEFAULT_STORE = "anjian-runs"
 STORE_HELP = "Run store folder (default: $ANJIAN_STORE or ./anjian-runs)."

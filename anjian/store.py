@@ -28,8 +28,8 @@ from typing import Any
 
 import pandas as pd
 
-from scenarios.scenario import Scenario
-from sim.stats import paired_difference, summarize
+from anjian.scenarios.scenario import Scenario
+from anjian.sim.stats import paired_difference, summarize
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sweeps (
@@ -193,7 +193,7 @@ class RunStore:
         """Record already simulated cases (name → scenario, per-replication KPIs) under the
         sweep ``sweep_name`` (created on first use, e.g. one per scenario for saved plans), so
         they can be compared with each other like sweep cases. Returns the sweep id."""
-        from scenarios.derive import scenario_hash
+        from anjian.scenarios.derive import scenario_hash
 
         spec = {"name": sweep_name, "saved_cases": True}
         sweep_id = self.resumable(sweep_name)

@@ -41,13 +41,14 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from anjian.store import RunStore
-from scenarios.derive import scenario_hash, with_overrides
-from scenarios.errors import ScenarioError
-from scenarios.loader import load_scenario
-from scenarios.scenario import Scenario
-from sim.inspection import InspectionConfig, simulate_inspections
-from sim.response import ResponseConfig, simulate_response
+from anjian.scenarios.derive import scenario_hash, with_overrides
+from anjian.scenarios.errors import ScenarioError
+from anjian.scenarios.loader import load_scenario
+from anjian.scenarios.scenario import Scenario
+from anjian.sim.inspection import InspectionConfig, simulate_inspections
+from anjian.sim.response import ResponseConfig, simulate_response
+
+from .store import RunStore
 
 Model = Literal["response", "inspections"]
 Progress = Callable[[int, int], None]

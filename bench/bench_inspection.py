@@ -25,15 +25,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from anjian.scenarios import load_scenario
+from anjian.scenarios.reference import queue_scenario
+from anjian.sim.inspection import InspectionConfig, simulate_inspections
+from bench import peers
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import peers  # noqa: E402
-
-from scenarios import load_scenario  # noqa: E402
-from sim.inspection import InspectionConfig, simulate_inspections  # noqa: E402
-from sim.reference import queue_scenario  # noqa: E402
 
 LAM_PER_H, MU_PER_H, SERVERS, YEARS = 4.0, 1.0, 5, 3.0
 REPEATS = 3
@@ -57,9 +54,9 @@ def chongqing_year() -> tuple[list[float], str]:
 
 def chongqing_phases() -> dict[str, float]:
     """Seconds per phase of one Chongqing year, timed without a profiler (wrappers only)."""
-    import sim.inspection as si
-    import sim.inspection_kpi as kpi
-    from sim.gcthreshold import fewer_collections
+    import anjian.sim.inspection as si
+    import anjian.sim.inspection_kpi as kpi
+    from anjian.sim.gcthreshold import fewer_collections
 
     s = load_scenario("chongqing")
     spent: dict[str, float] = {}
@@ -129,9 +126,9 @@ def max_rss_mb(years: float) -> float:
     process would report at least the parent's size.
     """
     code = (
-        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r})\n"
-        "from scenarios import load_scenario\n"
-        "from sim.inspection import InspectionConfig, simulate_inspections\n"
+        "import resource\n"
+        "from anjian.scenarios import load_scenario\n"
+        "from anjian.sim.inspection import InspectionConfig, simulate_inspections\n"
         f"simulate_inspections(load_scenario('chongqing'), InspectionConfig(years={years!r}))\n"
         "try:\n"
         "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"

@@ -16,15 +16,13 @@ import argparse
 import csv
 import json
 import multiprocessing as mp
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from anjian.optimize.median import p_median
+from anjian.optimize.orlib import read_pmed
 
-from optimize.median import p_median  # noqa: E402
-from optimize.orlib import read_pmed  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DATA = ROOT / "data" / "benchmarks" / "pmed"
 

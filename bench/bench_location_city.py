@@ -15,22 +15,20 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from anjian.optimize.capacitated import cflp
+from anjian.optimize.covering import mclp, mexclp
+from anjian.optimize.instance import make_instance
+from anjian.optimize.median import p_median
+from anjian.optimize.orlib import read_cap
+from anjian.optimize.vehicles import vehicle_instance
+from anjian.scenarios import load_scenario
 
-from optimize.capacitated import cflp  # noqa: E402
-from optimize.covering import mclp, mexclp  # noqa: E402
-from optimize.instance import make_instance  # noqa: E402
-from optimize.median import p_median  # noqa: E402
-from optimize.orlib import read_cap  # noqa: E402
-from optimize.vehicles import vehicle_instance  # noqa: E402
-from scenarios import load_scenario  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DATA = ROOT / "data" / "benchmarks"
 

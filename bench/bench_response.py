@@ -10,23 +10,19 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from anjian.scenarios import load_scenario
+from anjian.scenarios.reference import response_scenario
+from anjian.sim.hypercube import hypercube_exact
+from anjian.sim.response import ResponseConfig, simulate_response
+from bench import peers
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import peers  # noqa: E402
-
-from scenarios import load_scenario  # noqa: E402
-from sim.hypercube import hypercube_exact  # noqa: E402
-from sim.reference import response_scenario  # noqa: E402
-from sim.response import ResponseConfig, simulate_response  # noqa: E402
 
 LAM_PER_H, MU_PER_H, SERVERS, YEARS = 4.0, 1.0, 5, 3.0
 REPEATS = 3

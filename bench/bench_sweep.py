@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from anjian.store import RunStore
+from anjian.sweep import LOCAL_CLUSTER_CONFIG, Sweep, run_sweep
 
-from anjian.store import RunStore  # noqa: E402
-from anjian.sweep import LOCAL_CLUSTER_CONFIG, Sweep, run_sweep  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _noop(x: int) -> int:

@@ -5,15 +5,15 @@ hypercube-corrected variant, capacitated facility location), practical rules, an
 checker, scenario bridging and simulator verification. See docs/model-location.md.
 """
 
-from optimize.api import locate, optimize_vehicles
-from optimize.capacitated import cflp
-from optimize.check import check_plan
-from optimize.covering import lscp, mclp, mexclp
-from optimize.errors import InfeasiblePlan, InstanceError, OptimizeError, SolverFailed
-from optimize.hypercube_fixed_point import mexclp_hypercube
-from optimize.instance import LocationInstance, Rules, make_instance
-from optimize.median import p_center, p_median
-from optimize.plan import LocationPlan
+from .api import locate, optimize_vehicles
+from .capacitated import cflp
+from .check import check_plan
+from .covering import lscp, mclp, mexclp
+from .errors import InfeasiblePlan, InstanceError, OptimizeError, SolverFailed
+from .hypercube_fixed_point import mexclp_hypercube
+from .instance import LocationInstance, Rules, make_instance
+from .median import p_center, p_median
+from .plan import LocationPlan
 
 __all__ = [
     "InfeasiblePlan",

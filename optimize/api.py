@@ -13,18 +13,19 @@ from pathlib import Path
 
 import numpy as np
 
-from optimize.capacitated import cflp
-from optimize.covering import lscp, mclp, mexclp
-from optimize.errors import InstanceError
-from optimize.hypercube_fixed_point import mexclp_hypercube
-from optimize.instance import LocationInstance, Rules
-from optimize.median import p_center, p_median
-from optimize.orlib import read_cap, read_cost_csv, read_pmed
-from optimize.plan import LocationPlan
-from optimize.vehicles import VehicleInstance, vehicle_instance
-from optimize.verify import Verification, verify_vehicle_plan
-from scenarios.loader import load_scenario
-from scenarios.scenario import Scenario
+from anjian.scenarios.loader import load_scenario
+from anjian.scenarios.scenario import Scenario
+
+from .capacitated import cflp
+from .covering import lscp, mclp, mexclp
+from .errors import InstanceError
+from .hypercube_fixed_point import mexclp_hypercube
+from .instance import LocationInstance, Rules
+from .median import p_center, p_median
+from .orlib import read_cap, read_cost_csv, read_pmed
+from .plan import LocationPlan
+from .vehicles import VehicleInstance, vehicle_instance
+from .verify import Verification, verify_vehicle_plan
 
 MODELS = ("mclp", "pmedian", "pcenter", "lscp", "mexclp", "mexclp_hypercube")
 MIN_PER_YEAR = 365.0 * 1440.0

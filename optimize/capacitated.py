@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimize.errors import InfeasiblePlan, InstanceError, OptimizeError
-from optimize.instance import Rules
-from optimize.mip import Mip, Solver
-from optimize.orlib import CflpInstance
-from optimize.plan import LocationPlan
-from optimize.solution import raise_for_status
+from .errors import InfeasiblePlan, InstanceError, OptimizeError
+from .instance import Rules
+from .mip import Mip, Solver
+from .orlib import CflpInstance
+from .plan import LocationPlan
+from .solution import raise_for_status
 
 
 @dataclass(frozen=True)

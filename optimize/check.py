@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimize.instance import LocationInstance, Rules
-from optimize.plan import LocationPlan
+from .instance import LocationInstance, Rules
+from .plan import LocationPlan
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimize.errors import InfeasiblePlan, InstanceError
-from optimize.instance import LocationInstance, Rules
-from optimize.mip import Mip
+from .errors import InfeasiblePlan, InstanceError
+from .instance import LocationInstance, Rules
+from .mip import Mip
 
 
 def site_bounds(

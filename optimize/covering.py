@@ -33,7 +33,7 @@ import time
 
 import numpy as np
 
-from optimize.constraints import (
+from .constraints import (
     add_equity,
     add_site_rules,
     cover_dominated,
@@ -41,12 +41,12 @@ from optimize.constraints import (
     site_bounds,
     uncoverable,
 )
-from optimize.errors import InstanceError
-from optimize.instance import LocationInstance, Rules
-from optimize.median import _cover_mip
-from optimize.mip import Mip, Solver
-from optimize.plan import LocationPlan
-from optimize.solution import make_plan, raise_for_status
+from .errors import InstanceError
+from .instance import LocationInstance, Rules
+from .median import _cover_mip
+from .mip import Mip, Solver
+from .plan import LocationPlan
+from .solution import make_plan, raise_for_status
 
 
 def _status(res_status: str) -> str:

@@ -25,12 +25,13 @@ import time
 
 import numpy as np
 
-from optimize.covering import mexclp
-from optimize.errors import InstanceError
-from optimize.instance import LocationInstance, Rules
-from optimize.mip import Solver
-from optimize.plan import LocationPlan
-from sim.hypercube import hypercube_approx
+from anjian.sim.hypercube import hypercube_approx
+
+from .covering import mexclp
+from .errors import InstanceError
+from .instance import LocationInstance, Rules
+from .mip import Solver
+from .plan import LocationPlan
 
 MIN_PER_YEAR = 365.0 * 1440.0
 

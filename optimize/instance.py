@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from optimize.errors import InstanceError
+from .errors import InstanceError
 
 
 def _ids(name: str, ids: Sequence[str] | range, n: int) -> tuple[str, ...]:

@@ -34,13 +34,13 @@ import time
 
 import numpy as np
 
-from optimize.check import nearest_open
-from optimize.constraints import add_equity, add_site_rules, raise_uncoverable, site_bounds
-from optimize.errors import InfeasiblePlan, SolverFailed
-from optimize.instance import LocationInstance, Rules
-from optimize.mip import Mip, Solver
-from optimize.plan import LocationPlan
-from optimize.solution import make_plan, raise_for_status
+from .check import nearest_open
+from .constraints import add_equity, add_site_rules, raise_uncoverable, site_bounds
+from .errors import InfeasiblePlan, SolverFailed
+from .instance import LocationInstance, Rules
+from .mip import Mip, Solver
+from .plan import LocationPlan
+from .solution import make_plan, raise_for_status
 
 
 def sorted_sites(

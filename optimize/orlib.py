@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse.csgraph import csgraph_from_dense, shortest_path
 
-from optimize.errors import InstanceError
-from optimize.instance import LocationInstance, make_instance
+from .errors import InstanceError
+from .instance import LocationInstance, make_instance
 
 
 def _numbers(path: Path) -> list[str]:

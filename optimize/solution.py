@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimize.check import check_plan, nearest_open, objective_of
-from optimize.constraints import describe_rules
-from optimize.errors import InfeasiblePlan, OptimizeError, SolverFailed
-from optimize.instance import LocationInstance, Rules
-from optimize.mip import MipResult
-from optimize.plan import LocationPlan
+from .check import check_plan, nearest_open, objective_of
+from .constraints import describe_rules
+from .errors import InfeasiblePlan, OptimizeError, SolverFailed
+from .instance import LocationInstance, Rules
+from .mip import MipResult
+from .plan import LocationPlan
 
 
 def raise_for_status(res: MipResult, model: str, rules: Rules, count: int) -> None:

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimize.errors import InstanceError
-from optimize.instance import LocationInstance, make_instance
-from optimize.plan import LocationPlan
-from scenarios.response import Depot
-from scenarios.scenario import Scenario
-from scenarios.travel import minutes_from_places
+from anjian.scenarios.response import Depot
+from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.travel import minutes_from_places
+
+from .errors import InstanceError
+from .instance import LocationInstance, make_instance
+from .plan import LocationPlan
 
 SEP = "@"  # site id = "<kind>@<location id>"
 

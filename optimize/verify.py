@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from optimize.plan import LocationPlan
-from optimize.vehicles import VehicleInstance, apply_plan
-from scenarios.scenario import Scenario
-from sim.replicate import replicate_response
-from sim.response import ResponseConfig
-from sim.stats import paired_difference
+from anjian.scenarios.scenario import Scenario
+from anjian.sim.replicate import replicate_response
+from anjian.sim.response import ResponseConfig
+from anjian.sim.stats import paired_difference
+
+from .plan import LocationPlan
+from .vehicles import VehicleInstance, apply_plan
 
 KPIS = (
     "response_mean_min",

@@ -6,8 +6,8 @@
 3
 """
 
-from scenarios.errors import ScenarioError
-from scenarios.loader import load_scenario
-from scenarios.scenario import Scenario
+from .errors import ScenarioError
+from .loader import load_scenario
+from .scenario import Scenario
 
 __all__ = ["Scenario", "ScenarioError", "load_scenario"]

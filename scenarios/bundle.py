@@ -6,9 +6,9 @@ import re
 import shutil
 from pathlib import Path
 
-from scenarios.errors import ScenarioError
-from scenarios.loader import load_scenario, resolve
-from scenarios.tables import read_toml
+from .errors import ScenarioError
+from .loader import load_scenario, resolve
+from .tables import read_toml
 
 DERIVED_TEMPLATE = """\
 # A scenario derived from {base!r}: it inherits everything and changes only what is below.

@@ -27,7 +27,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 if TYPE_CHECKING:
-    from scenarios.scenario import Scenario
+    from .scenario import Scenario
 
 KM_PER_DEG_LAT = 110.574  # at the equator; used only to size grid cells
 KM_PER_DEG_LON_EQUATOR = 111.320

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scenarios.loader import Provenance, _apply_overrides, format_validation_error
-from scenarios.scenario import Scenario
+from .loader import Provenance, _apply_overrides, format_validation_error
+from .scenario import Scenario
 
 
 def with_overrides(s: Scenario, overrides: Mapping[str, Any]) -> Scenario:

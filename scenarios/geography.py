@@ -14,7 +14,7 @@ from pydantic import Field, PlainSerializer, PlainValidator, model_validator
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from scenarios.common import Adcode, Ident, Name, Named, NonNegFloat, NonNegInt, PosFloat, Strict
+from .common import Adcode, Ident, Name, Named, NonNegFloat, NonNegInt, PosFloat, Strict
 
 
 def _to_multipolygon(value: Any) -> MultiPolygon:

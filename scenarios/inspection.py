@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from scenarios.common import Ident, Named, NonNegFloat, PosFloat, Probability, Strict
-from scenarios.distributions import Amount, Duration
+from .common import Ident, Named, NonNegFloat, PosFloat, Probability, Strict
+from .distributions import Amount, Duration
 
 
 class RiskTier(Named):

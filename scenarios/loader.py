@@ -23,10 +23,10 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from scenarios import builtin
-from scenarios.errors import ScenarioError
-from scenarios.scenario import CrossReferenceError, Loc, Scenario
-from scenarios.tables import keyed_rows, read_boundaries, read_csv, read_matrix, read_toml
+from . import builtin
+from .errors import ScenarioError
+from .scenario import CrossReferenceError, Loc, Scenario
+from .tables import keyed_rows, read_boundaries, read_csv, read_matrix, read_toml
 
 MODEL_SECTIONS = (
     "region_groups",

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from scenarios.common import (
+from .common import (
     Adcode,
     Hourly,
     Ident,
@@ -21,7 +21,7 @@ from scenarios.common import (
     Probability,
     Strict,
 )
-from scenarios.distributions import Amount, Duration
+from .distributions import Amount, Duration
 
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0)]
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]

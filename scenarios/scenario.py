@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ConfigDict, Field, model_validator
 from shapely.geometry import Point
 
-from scenarios.common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
-from scenarios.geography import DemandSpec, District, RegionGroup, TravelSpec
-from scenarios.inspection import InspectionPolicy, InspectorKind, RiskTier, SiteCategory
-from scenarios.response import Commodity, Depot, IncidentType, Surge, VehicleKind, Warehouse
+from .common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
+from .geography import DemandSpec, District, RegionGroup, TravelSpec
+from .inspection import InspectionPolicy, InspectorKind, RiskTier, SiteCategory
+from .response import Commodity, Depot, IncidentType, Surge, VehicleKind, Warehouse
 
 if TYPE_CHECKING:
-    from scenarios.demand import DemandPoints
+    from .demand import DemandPoints
 
 Loc = tuple[str | int, ...]
 #: How far (km) a depot or warehouse may lie outside its district polygon (digitising slack).
@@ -122,14 +122,14 @@ class Scenario(Strict):
     @cached_property
     def demand_points(self) -> DemandPoints:
         """Demand points at the scenario's resolution (computed once, then cached)."""
-        from scenarios.demand import build_demand_points
+        from .demand import build_demand_points
 
         return build_demand_points(self)
 
     def with_(self, overrides: Mapping[str, Any] | None = None, **fields: Any) -> Scenario:
         """A validated variant: ``overrides`` by dotted path (``{"staff.500101.township": 30}``)
         and/or whole top-level fields by keyword. See :mod:`scenarios.derive`."""
-        from scenarios.derive import with_overrides
+        from .derive import with_overrides
 
         return with_overrides(self, {**(overrides or {}), **fields})
 
@@ -333,7 +333,7 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         if s.demand.resolution == "district":
             point_ids: list[str] = list(s.districts)
         else:
-            from scenarios.demand import build_demand_points
+            from .demand import build_demand_points
 
             point_ids = list(build_demand_points(s).ids)
         yield from _same_keys(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scenarios.scenario import Scenario
+from .scenario import Scenario
 
 
 def district_table(s: Scenario) -> pd.DataFrame:

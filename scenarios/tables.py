@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scenarios.errors import ScenarioError
+from .errors import ScenarioError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from scenarios.scenario import Scenario
+    from .scenario import Scenario
 
 EARTH_RADIUS_KM = 6371.0088
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios.demand import DemandPoints
-from scenarios.scenario import Scenario
-from sim.sites import MIN_PER_YEAR, MONTH_START_DAY
+from anjian.scenarios.demand import DemandPoints
+from anjian.scenarios.scenario import Scenario
+
+from .sites import MIN_PER_YEAR, MONTH_START_DAY
 
 MIN_PER_DAY = 1440.0
 

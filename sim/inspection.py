@@ -65,15 +65,16 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from scenarios.demand import build_demand_points
-from scenarios.scenario import Scenario
-from scenarios.travel import geometric_minutes
-from sim.calendar import DAY_MIN, WorkCalendar
-from sim.dispatch import N_CLASSES, JobPool
-from sim.gcthreshold import fewer_collections
-from sim.inspection_loop import advance_pool
-from sim.sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
-from sim.streams import Buffer, Streams
+from anjian.scenarios.demand import build_demand_points
+from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.travel import geometric_minutes
+
+from .calendar import DAY_MIN, WorkCalendar
+from .dispatch import N_CLASSES, JobPool
+from .gcthreshold import fewer_collections
+from .inspection_loop import advance_pool
+from .sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
+from .streams import Buffer, Streams
 
 COMPLAINT, REINSPECTION, MAJOR, ROUTINE = 0, 1, 2, 3
 JOB_NAMES = {COMPLAINT: "complaint", REINSPECTION: "reinspection", MAJOR: "major_hazard",
@@ -758,7 +759,7 @@ class InspectionModel:
         self._close_year(self.horizon)
         if self.cfg.trace:  # pools ran one after another, accidents at year ends: time order
             self.trace.sort(key=lambda e: e[0])
-        from sim.inspection_kpi import collect
+        from .inspection_kpi import collect
 
         return collect(self)
 

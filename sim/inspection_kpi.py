@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.calendar import DAY_MIN
-from sim.sites import MIN_PER_YEAR
+from .calendar import DAY_MIN
+from .sites import MIN_PER_YEAR
 
 if TYPE_CHECKING:
-    from sim.inspection import InspectionModel, InspectionResult
+    from .inspection import InspectionModel, InspectionResult
 
 LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
 COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
@@ -39,7 +39,7 @@ def _required(m: InspectionModel) -> np.ndarray:
 
 def collect(m: InspectionModel) -> InspectionResult:
     """Aggregate the model's counters into the result tables."""
-    from sim.inspection import COMPLAINT, MAJOR, REINSPECTION, ROUTINE, InspectionResult
+    from .inspection import COMPLAINT, MAJOR, REINSPECTION, ROUTINE, InspectionResult
 
     rep = m.cfg.replication
     C = {name: np.asarray(getattr(m, name), dtype=float) for name in COUNTERS}

@@ -17,11 +17,11 @@ import heapq
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-from sim.calendar import DAY_MIN
-from sim.dispatch import INF, JobPool
+from .calendar import DAY_MIN
+from .dispatch import INF, JobPool
 
 if TYPE_CHECKING:
-    from sim.inspection import InspectionModel
+    from .inspection import InspectionModel
 
 REINSPECTION = 1  # == sim.inspection.REINSPECTION (imported there from here would be a cycle)
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from scenarios.scenario import Scenario
-from sim.inspection import InspectionConfig, InspectionResult, simulate_inspections
-from sim.response import ResponseConfig, ResponseResult, simulate_response
-from sim.stats import summarize
+from anjian.scenarios.scenario import Scenario
+
+from .inspection import InspectionConfig, InspectionResult, simulate_inspections
+from .response import ResponseConfig, ResponseResult, simulate_response
+from .stats import summarize
 
 
 @dataclass

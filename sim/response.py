@@ -33,12 +33,13 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from scenarios.scenario import Scenario
-from scenarios.travel import minutes_from_places
-from sim.incidents import IncidentTable, draw_incidents, merge_incidents
-from sim.policies import POLICIES, DispatchPolicy, DistrictFirst, NearestAvailable
-from sim.sites import MIN_PER_YEAR
-from sim.streams import Buffer, Streams
+from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.travel import minutes_from_places
+
+from .incidents import IncidentTable, draw_incidents, merge_incidents
+from .policies import POLICIES, DispatchPolicy, DistrictFirst, NearestAvailable
+from .sites import MIN_PER_YEAR
+from .streams import Buffer, Streams
 
 INF = float("inf")
 MIN_PER_DAY = 1440.0
@@ -340,7 +341,7 @@ class ResponseModel:
         self._seq = 0
         self.env.process(self._arrivals())
         self.env.run(until=self.horizon)
-        from sim.response_kpi import collect
+        from .response_kpi import collect
 
         return collect(self)
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.sites import MIN_PER_YEAR
+from .sites import MIN_PER_YEAR
 
 if TYPE_CHECKING:
-    from sim.response import ResponseModel, ResponseResult
+    from .response import ResponseModel, ResponseResult
 
 
 def _group_kpis(df: pd.DataFrame) -> dict[str, float]:
@@ -47,7 +47,7 @@ def _group_kpis(df: pd.DataFrame) -> dict[str, float]:
 
 def collect(m: ResponseModel) -> ResponseResult:
     """Aggregate the model's records into the result tables."""
-    from sim.response import ResponseResult
+    from .response import ResponseResult
 
     s, inc, rep = m.s, m.inc, m.cfg.replication
     years = m.horizon / MIN_PER_YEAR

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios.apportion import largest_remainder
-from scenarios.scenario import Scenario
+from anjian.scenarios.apportion import largest_remainder
+from anjian.scenarios.scenario import Scenario
 
 MIN_PER_YEAR = 525_600.0
 MIN_PER_DAY = 1440.0

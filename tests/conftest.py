@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scenarios import builtin
+from anjian.scenarios import builtin
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from anjian.scenarios import ScenarioError, load_scenario
 from anjian.ui.scenario_page import derived_bundle, extract_upload
-from scenarios import ScenarioError, load_scenario
 
 PAGE = """
 import importlib

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scenarios.apportion import largest_remainder
+from anjian.scenarios.apportion import largest_remainder
 
 
 def test_hand_computed_case() -> None:

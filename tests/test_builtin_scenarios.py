@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scenarios import Scenario, builtin, load_scenario
-from scenarios.demand import area_km2
+from anjian.scenarios import Scenario, builtin, load_scenario
+from anjian.scenarios.demand import area_km2
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from scenarios import Scenario, load_scenario
-from scenarios.travel import demand_matrix_minutes, geometric_minutes, great_circle_km
+from anjian.scenarios import Scenario, load_scenario
+from anjian.scenarios.travel import demand_matrix_minutes, geometric_minutes, great_circle_km
 
 
 def _with_demand(s: Scenario, **changes: object) -> Scenario:

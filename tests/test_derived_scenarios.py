@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from scenarios import ScenarioError, load_scenario
-from scenarios.bundle import new_scenario
+from anjian.scenarios import ScenarioError, load_scenario
+from anjian.scenarios.bundle import new_scenario
 
 
 def _derived(folder: Path, body: str, base: str = "toy") -> Path:

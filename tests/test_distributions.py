@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from scenarios.distributions import Amount, Distribution, Duration
+from anjian.scenarios.distributions import Amount, Distribution, Duration
 
 duration = TypeAdapter(Duration)
 amount = TypeAdapter(Amount)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.erlang import erlang_b, erlang_c, mmc_mean_wait
+from anjian.sim.erlang import erlang_b, erlang_c, mmc_mean_wait
 
 
 def test_erlang_b_hand_values() -> None:

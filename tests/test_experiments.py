@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from anjian.scenarios import ScenarioError, load_scenario
+from anjian.sim.stats import mser5, replications_needed
 from anjian.store import RunStore, StoreError
 from anjian.sweep import Sweep, SweepError, load_sweep, run_sweep
-from scenarios import ScenarioError, load_scenario
-from sim.stats import mser5, replications_needed
 
 TOY_SWEEP = """
 [sweep]

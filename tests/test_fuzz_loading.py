@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenarios import ScenarioError, builtin, load_scenario
+from anjian.scenarios import ScenarioError, builtin, load_scenario
 
 FILES = [
     "scenario.toml",

@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from sim.erlang import erlang_b, erlang_c
-from sim.hypercube import (
+from anjian.sim.erlang import erlang_b, erlang_c
+from anjian.sim.hypercube import (
     aggregate_distribution,
     correction_factors,
     hypercube_approx,

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scenarios import load_scenario
-from sim.inspection import InspectionConfig, InspectionModel, simulate_inspections
-from sim.reference import ZEROS
-from sim.replicate import replicate_inspections
-from sim.stats import paired_difference
+from anjian.scenarios import load_scenario
+from anjian.scenarios.reference import ZEROS
+from anjian.sim.inspection import InspectionConfig, InspectionModel, simulate_inspections
+from anjian.sim.replicate import replicate_inspections
+from anjian.sim.stats import paired_difference
 
 
 def _toy_trace_scenario(folder: Path):  # type: ignore[no-untyped-def]

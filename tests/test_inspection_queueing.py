@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.erlang import mmc_mean_wait
-from sim.inspection import InspectionConfig
-from sim.reference import queue_scenario
-from sim.replicate import replicate_inspections
-from sim.stats import t_interval
+from anjian.scenarios.reference import queue_scenario
+from anjian.sim.erlang import mmc_mean_wait
+from anjian.sim.inspection import InspectionConfig
+from anjian.sim.replicate import replicate_inspections
+from anjian.sim.stats import t_interval
 
 REPS = 8
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optimize.capacitated import cflp, check_cflp
-from optimize.check import check_plan
-from optimize.covering import lscp, mclp
-from optimize.instance import Rules, make_instance
-from optimize.median import p_median
-from optimize.orlib import read_cap, read_pmed
+from anjian.optimize.capacitated import cflp, check_cflp
+from anjian.optimize.check import check_plan
+from anjian.optimize.covering import lscp, mclp
+from anjian.optimize.instance import Rules, make_instance
+from anjian.optimize.median import p_median
+from anjian.optimize.orlib import read_cap, read_pmed
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "benchmarks"
 PMED_OPT = {

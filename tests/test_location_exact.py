@@ -8,11 +8,11 @@ import itertools
 import numpy as np
 import pytest
 
-from optimize.check import check_plan, nearest_open
-from optimize.covering import lscp, mclp, mexclp
-from optimize.errors import InfeasiblePlan
-from optimize.instance import Rules, make_instance
-from optimize.median import p_center, p_median
+from anjian.optimize.check import check_plan, nearest_open
+from anjian.optimize.covering import lscp, mclp, mexclp
+from anjian.optimize.errors import InfeasiblePlan
+from anjian.optimize.instance import Rules, make_instance
+from anjian.optimize.median import p_center, p_median
 
 
 def _instance(seed: int, n: int = 9, m: int = 7):

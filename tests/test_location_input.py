@@ -11,17 +11,17 @@ import pytest
 from typer.testing import CliRunner
 
 from anjian.cli import app
-from optimize.api import locate, optimize_vehicles
-from optimize.check import check_plan
-from optimize.covering import lscp, mclp, mexclp
-from optimize.errors import InfeasiblePlan, InstanceError
-from optimize.hypercube_fixed_point import mexclp_hypercube, unit_workloads
-from optimize.instance import Rules, make_instance
-from optimize.median import p_median
-from optimize.orlib import read_cost_csv
-from optimize.vehicles import apply_plan, vehicle_instance
-from scenarios import load_scenario
-from sim.hypercube import hypercube_exact
+from anjian.optimize.api import locate, optimize_vehicles
+from anjian.optimize.check import check_plan
+from anjian.optimize.covering import lscp, mclp, mexclp
+from anjian.optimize.errors import InfeasiblePlan, InstanceError
+from anjian.optimize.hypercube_fixed_point import mexclp_hypercube, unit_workloads
+from anjian.optimize.instance import Rules, make_instance
+from anjian.optimize.median import p_median
+from anjian.optimize.orlib import read_cost_csv
+from anjian.optimize.vehicles import apply_plan, vehicle_instance
+from anjian.scenarios import load_scenario
+from anjian.sim.hypercube import hypercube_exact
 
 runner = CliRunner()
 DATA = Path(__file__).resolve().parent.parent / "data" / "benchmarks"

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from anjian.cli import app
-from scenarios import ScenarioError, load_scenario
+from anjian.scenarios import ScenarioError, load_scenario
 
 Edit = Callable[[Path], None]
 

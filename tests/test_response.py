@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scenarios import load_scenario
-from sim.erlang import erlang_b, mmc_mean_wait
-from sim.hypercube import hypercube_exact
-from sim.policies import DistrictFirst, FixedPreference, NearestAvailable
-from sim.reference import response_scenario
-from sim.response import ResponseConfig, ResponseModel, simulate_response
-from sim.stats import t_interval
+from anjian.scenarios import load_scenario
+from anjian.scenarios.reference import response_scenario
+from anjian.sim.erlang import erlang_b, mmc_mean_wait
+from anjian.sim.hypercube import hypercube_exact
+from anjian.sim.policies import DistrictFirst, FixedPreference, NearestAvailable
+from anjian.sim.response import ResponseConfig, ResponseModel, simulate_response
+from anjian.sim.stats import t_interval
 
 
 def _city(results: list, kpi: str) -> np.ndarray:  # type: ignore[type-arg]
@@ -182,7 +182,7 @@ def test_flood_surge_scenario_reproduces_the_2020_scale() -> None:
 
 
 def test_surge_with_unknown_district_is_rejected(tmp_path: Path) -> None:
-    from scenarios import ScenarioError
+    from anjian.scenarios import ScenarioError
 
     folder = tmp_path / "s"
     folder.mkdir()
@@ -209,8 +209,8 @@ def test_role_with_no_vehicle_at_any_depot_is_recorded_as_unserved() -> None:
 
 
 def test_coupling_does_not_count_work_safety_accidents_twice() -> None:
-    from sim.inspection import InspectionConfig
-    from sim.replicate import replicate_inspections, replicate_response
+    from anjian.sim.inspection import InspectionConfig
+    from anjian.sim.replicate import replicate_inspections, replicate_response
 
     toy = load_scenario("toy")
     insp = replicate_inspections(toy, InspectionConfig(years=1, seed=3), 2)

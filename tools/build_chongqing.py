@@ -27,12 +27,11 @@ from pathlib import Path
 
 from shapely.geometry import shape
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from anjian.scenarios.apportion import largest_remainder
+from anjian.scenarios.demand import inside_point as _inside
+from anjian.scenarios.loader import DISTRICT_COLUMNS, STOCK_COLUMNS
 
-from scenarios.apportion import largest_remainder  # noqa: E402
-from scenarios.demand import inside_point as _inside  # noqa: E402
-from scenarios.loader import DISTRICT_COLUMNS, STOCK_COLUMNS  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SOURCE = ROOT / "data" / "chongqing" / "chongqing_districts.csv"
 OUT = ROOT / "scenarios" / "chongqing"

@@ -15,9 +15,10 @@ import shapely
 import streamlit as st
 from shapely.geometry import mapping
 
-from anjian.ui.text import t
-from scenarios import Scenario, ScenarioError, load_scenario
-from scenarios.derive import with_overrides
+from anjian.scenarios import Scenario, ScenarioError, load_scenario
+from anjian.scenarios.derive import with_overrides
+
+from .text import t
 
 if TYPE_CHECKING:
     from anjian.store import RunStore

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from anjian.ui.common import current_scenario, district_label, district_map, run_store
-from anjian.ui.text import t
-from scenarios.scenario import Scenario
+from anjian.scenarios.scenario import Scenario
+
+from .common import current_scenario, district_label, district_map, run_store
+from .text import t
 
 LOWER_IS_BETTER = {
     "response_mean_min",
@@ -109,6 +110,6 @@ def render() -> None:
 
 
 def _known() -> set[str]:
-    from anjian.ui.text import LABELS
+    from .text import LABELS
 
     return set(LABELS)

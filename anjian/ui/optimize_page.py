@@ -8,7 +8,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from anjian.ui.common import (
+from anjian.optimize.api import VehiclePlanResult, optimize_vehicles
+from anjian.optimize.errors import OptimizeError
+
+from .common import (
     cached_variant,
     current_scenario,
     district_label,
@@ -17,9 +20,7 @@ from anjian.ui.common import (
     run_store,
     scenario_ref,
 )
-from anjian.ui.text import t
-from optimize.api import VehiclePlanResult, optimize_vehicles
-from optimize.errors import OptimizeError
+from .text import t
 
 MODELS = ["mclp", "pmedian", "pcenter", "lscp", "mexclp", "mexclp_hypercube"]
 MODEL_NAMES = {

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from anjian.ui.common import (
+from anjian.scenarios.summary import district_table
+
+from .common import (
     cached_variant,
     current_scenario,
     district_map,
     overrides_json,
     scenario_ref,
 )
-from anjian.ui.text import t
-from scenarios.summary import district_table
+from .text import t
 
 TABLE_COLUMNS = [
     "adcode",
@@ -47,8 +48,10 @@ HEADLINE_REPS = 3
 @st.cache_data(show_spinner=False, max_entries=16)
 def headline(ref: str, edits_json: str) -> pd.DataFrame:
     """Today's response KPIs (3 one-year replications) with CIs, city and districts."""
-    from sim.replicate import replicate_response  # imported on first use: a faster first page
-    from sim.response import ResponseConfig
+    from anjian.sim.replicate import (
+        replicate_response,  # imported on first use: a faster first page
+    )
+    from anjian.sim.response import ResponseConfig
 
     s = cached_variant(ref, edits_json)
     return replicate_response(s, ResponseConfig(years=1.0, seed=0), HEADLINE_REPS).summary

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from anjian.ui.common import run_store
-from anjian.ui.text import t
+from .common import run_store
+from .text import t
 
 
 def html_report(sweep_id: str) -> str:

@@ -19,10 +19,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from anjian.ui.common import cached_scenario, cached_variant, overrides, scenario_ref
-from anjian.ui.text import t
-from scenarios import ScenarioError, load_scenario
-from scenarios.scenario import Scenario
+from anjian.scenarios import ScenarioError, load_scenario
+from anjian.scenarios.scenario import Scenario
+
+from .common import cached_scenario, cached_variant, overrides, scenario_ref
+from .text import t
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_FILES = 50

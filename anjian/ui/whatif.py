@@ -13,9 +13,13 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from anjian.scenarios import Scenario, ScenarioError
+from anjian.sim.inspection import InspectionConfig, simulate_inspections
+from anjian.sim.response import ResponseConfig, simulate_response
 from anjian.store import RunStore
 from anjian.sweep import Sweep, run_sweep
-from anjian.ui.common import (
+
+from .common import (
     cached_variant,
     current_scenario,
     district_label,
@@ -24,10 +28,7 @@ from anjian.ui.common import (
     run_store,
     scenario_ref,
 )
-from anjian.ui.text import t
-from scenarios import Scenario, ScenarioError
-from sim.inspection import InspectionConfig, simulate_inspections
-from sim.response import ResponseConfig, simulate_response
+from .text import t
 
 KPIS = {
     "response": [

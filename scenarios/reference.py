@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenarios import Scenario, builtin, load_scenario
+from . import builtin
+from .loader import load_scenario
+from .scenario import Scenario
 
 ZEROS = "id,900001,900002,900003\n900001,0,0,0\n900002,0,0,0\n900003,0,0,0\n"
 
