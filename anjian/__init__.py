@@ -13,6 +13,8 @@ The public Python API. Scripts, the CLI and the Streamlit app all go through it:
 
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
+
 if TYPE_CHECKING:  # the names below, for type checkers; at run time they load on first use
     from anjian.optimize import (
         InfeasiblePlan,
@@ -105,8 +107,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(__all__)
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "InfeasiblePlan",

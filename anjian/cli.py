@@ -29,7 +29,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from anjian import __version__
+        from ._version import __version__
 
         typer.echo(f"anjian {__version__}")
         raise typer.Exit()

@@ -14,6 +14,7 @@ and a CLI sweep write at the same time.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -31,6 +32,8 @@ import pandas as pd
 from anjian.scenarios.scenario import Scenario
 from anjian.sim.stats import paired_difference, summarize
 
+from ._version import __version__
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sweeps (
     sweep_id TEXT PRIMARY KEY, name TEXT NOT NULL, spec_hash TEXT NOT NULL,
@@ -46,10 +49,10 @@ CREATE TABLE IF NOT EXISTS scenarios (hash TEXT PRIMARY KEY, content BLOB NOT NU
 """
 
 
+@functools.cache
 def code_version() -> str:
-    """The package version plus the git commit when run from a checkout."""
-    from anjian import __version__
-
+    """The package version plus the git commit when run from a checkout (asked of git once
+    per process: every run a sweep records carries it)."""
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],

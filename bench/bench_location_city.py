@@ -39,7 +39,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=60.0)
     args = ap.parse_args()
     s = load_scenario("chongqing")
-    s = s.model_copy(update={"demand": s.demand.model_copy(update={"resolution": "grid"})})
+    s = s.with_({"demand.resolution": "grid"})
     t0 = time.perf_counter()
     vi = vehicle_instance(s)
     build = time.perf_counter() - t0

@@ -120,7 +120,7 @@ def optimize_vehicles(
     if resolution is not None:
         if resolution not in ("district", "grid"):
             raise InstanceError(f"resolution must be 'district' or 'grid', got {resolution!r}")
-        s = s.model_copy(update={"demand": s.demand.model_copy(update={"resolution": resolution})})
+        s = s.with_({"demand.resolution": resolution})
     if vehicles is not None and vehicles < 1:
         raise InstanceError(f"vehicles must be ≥ 1, got {vehicles}")
     vi = vehicle_instance(s, role=role, kinds=kinds, standard_min=standard_min, equity_by=equity_by)

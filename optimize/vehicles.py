@@ -19,8 +19,10 @@ rented vehicles, stay where they are), adding a depot at each new location.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -162,15 +164,15 @@ def apply_plan(s: Scenario, vi: VehicleInstance, plan: LocationPlan) -> Scenario
     for site, n in plan.counts.items():
         kind, _, loc = site.partition(SEP)
         placed.setdefault(loc, {})[kind] = placed.get(loc, {}).get(kind, 0) + int(n)
-    depots: dict[str, Depot] = {}
+    depots: dict[str, Any] = {}
     for did, d in s.depots.items():
         veh = {k: v for k, v in d.vehicles.items() if k not in vi.kinds}
         veh.update(placed.pop(did, {}))
-        depots[did] = d.model_copy(update={"vehicles": veh})
+        depots[did] = {**d.model_dump(), "vehicles": veh}
     for loc, veh in placed.items():
         adcode, lon, lat = vi.locations[loc]
         dist = s.districts[adcode]
-        depots[f"opt_{loc[1:]}"] = Depot(
+        depots[_new_depot_id(loc, depots)] = Depot(
             name_zh=f"规划车辆点（{dist.name_zh}）",
             name_en=f"Planned vehicle post ({dist.name_en})",
             adcode=adcode,
@@ -178,4 +180,16 @@ def apply_plan(s: Scenario, vi: VehicleInstance, plan: LocationPlan) -> Scenario
             lat=lat,
             vehicles=veh,
         )
-    return s.model_copy(update={"depots": depots})
+    return s.with_(depots=depots)
+
+
+def _new_depot_id(loc: str, taken: Mapping[str, object]) -> str:
+    """A depot id for a planned post at location ``loc`` (a demand point ``p<id>``): ``opt_``
+    and the point id made a valid identifier (grid cells ``900001-0003`` → ``opt_900001_0003``),
+    with a suffix if that id is taken."""
+    base = "opt_" + re.sub(r"[^a-z0-9_]", "_", loc[1:].lower())[:56]
+    did, n = base, 1
+    while did in taken:
+        n += 1
+        did = f"{base}_{n}"
+    return did

@@ -18,6 +18,7 @@ about 0.2% of the ellipsoidal area at a district's size.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 if TYPE_CHECKING:
-    from .scenario import Scenario
+    from .geography import DemandSpec, District
 
 KM_PER_DEG_LAT = 110.574  # at the equator; used only to size grid cells
 KM_PER_DEG_LON_EQUATOR = 111.320
@@ -75,14 +76,14 @@ def inside_point(geom: BaseGeometry) -> tuple[float, float]:
     return float(c.x), float(c.y)
 
 
-def _district_points(s: Scenario) -> DemandPoints:
+def _district_points(districts: Mapping[str, District]) -> DemandPoints:
     ids, lons, lats = [], [], []
-    for adcode, d in s.districts.items():
+    for adcode, d in districts.items():
         x, y = inside_point(d.geometry)
         ids.append(adcode)
         lons.append(x)
         lats.append(y)
-    ds = list(s.districts.values())
+    ds = list(districts.values())
     return DemandPoints(
         ids=tuple(ids),
         adcode=np.array(ids),
@@ -94,16 +95,18 @@ def _district_points(s: Scenario) -> DemandPoints:
     )
 
 
-def _pieces(s: Scenario, cell_deg_lat: float) -> list[tuple[str, list[BaseGeometry]]]:
+def _pieces(
+    districts: Mapping[str, District], cell_deg_lat: float
+) -> list[tuple[str, list[BaseGeometry]]]:
     """Clip a grid with cells ``cell_deg_lat`` high (and as many km wide) to every district."""
-    union_bounds = shapely.total_bounds([d.geometry for d in s.districts.values()])
+    union_bounds = shapely.total_bounds([d.geometry for d in districts.values()])
     minx, miny, _maxx, maxy = (float(v) for v in union_bounds)
     lat0 = (miny + maxy) / 2.0
     cell_deg_lon = (
         cell_deg_lat * KM_PER_DEG_LAT / (KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat0)))
     )
     out: list[tuple[str, list[BaseGeometry]]] = []
-    for adcode, d in s.districts.items():
+    for adcode, d in districts.items():
         bx0, by0, bx1, by1 = d.geometry.bounds
         i0, i1 = math.floor((bx0 - minx) / cell_deg_lon), math.ceil((bx1 - minx) / cell_deg_lon)
         j0, j1 = math.floor((by0 - miny) / cell_deg_lat), math.ceil((by1 - miny) / cell_deg_lat)
@@ -126,21 +129,20 @@ def _pieces(s: Scenario, cell_deg_lat: float) -> list[tuple[str, list[BaseGeomet
     return out
 
 
-def _grid_points(s: Scenario) -> DemandPoints:
-    target = s.demand.grid_cells_target
-    total_km2 = sum(area_km2(d.geometry) for d in s.districts.values())
+def _grid_points(districts: Mapping[str, District], target: int) -> DemandPoints:
+    total_km2 = sum(area_km2(d.geometry) for d in districts.values())
     side_km = math.sqrt(total_km2 / target)
-    pieces = _pieces(s, side_km / KM_PER_DEG_LAT)
+    pieces = _pieces(districts, side_km / KM_PER_DEG_LAT)
     # Border pieces add to the count: shrink or grow the cell a few times to land near target.
     for _ in range(6):
         count = sum(len(p) for _, p in pieces)
         if abs(count - target) <= 0.03 * target:
             break
         side_km *= math.sqrt(count / target)
-        pieces = _pieces(s, side_km / KM_PER_DEG_LAT)
+        pieces = _pieces(districts, side_km / KM_PER_DEG_LAT)
     ids, adcodes, lons, lats, pops, areas, groups = [], [], [], [], [], [], []
     for adcode, geoms in pieces:
-        d = s.districts[adcode]
+        d = districts[adcode]
         piece_areas = np.array([area_km2(g) for g in geoms])
         share = piece_areas / piece_areas.sum()
         for k, (g, sh) in enumerate(zip(geoms, share, strict=True)):
@@ -163,8 +165,11 @@ def _grid_points(s: Scenario) -> DemandPoints:
     )
 
 
-def build_demand_points(s: Scenario) -> DemandPoints:
-    """Demand points of scenario ``s`` at its ``demand.resolution``."""
-    if s.demand.resolution == "district":
-        return _district_points(s)
-    return _grid_points(s)
+def build_demand_points(
+    districts: Mapping[str, District], spec: DemandSpec, resolution: str | None = None
+) -> DemandPoints:
+    """Demand points of ``districts`` as ``spec`` says, at ``resolution`` if given (else at
+    ``spec.resolution``): ``district`` or ``grid``."""
+    if (resolution or spec.resolution) == "district":
+        return _district_points(districts)
+    return _grid_points(districts, spec.grid_cells_target)

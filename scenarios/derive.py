@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from .loader import Provenance, _apply_overrides, format_validation_error
 from .scenario import Scenario
 
 
@@ -28,15 +24,7 @@ def with_overrides(s: Scenario, overrides: Mapping[str, Any]) -> Scenario:
     ScenarioError
         For a path that names nothing or a value the schema rejects.
     """
-    if not overrides:
-        return s
-    raw = s.model_dump()
-    prov = Provenance()
-    _apply_overrides(raw, prov, overrides, Path("overrides"))
-    try:
-        return Scenario.model_validate(raw)
-    except ValidationError as err:
-        raise format_validation_error(err, prov) from None
+    return s.with_(overrides)
 
 
 def scenario_hash(s: Scenario) -> str:

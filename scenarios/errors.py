@@ -6,6 +6,9 @@ file, the place in it (row, column or key), the bad value and what is expected.
 
 from __future__ import annotations
 
+#: A place in a scenario: the keys (and list positions) from its root.
+Loc = tuple[str | int, ...]
+
 
 class ScenarioError(ValueError):
     """A scenario could not be read or is invalid.
@@ -21,3 +24,11 @@ class ScenarioError(ValueError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems: list[str] = problems if problems is not None else [message]
+
+
+class CrossReferenceError(ValueError):
+    """Several cross-reference problems, each with the location (path) it concerns."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems))
+        self.problems = problems

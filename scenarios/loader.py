@@ -18,14 +18,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import builtin
 from .errors import ScenarioError
-from .scenario import CrossReferenceError, Loc, Scenario
+from .overrides import Provenance, apply_overrides, format_validation_error
+from .scenario import Scenario
 from .tables import keyed_rows, read_boundaries, read_csv, read_matrix, read_toml
 
 MODEL_SECTIONS = (
@@ -75,31 +75,6 @@ STOCK_COLUMNS = (
     "lead_time_days",
 )
 MAX_BASE_DEPTH = 8
-
-
-class Provenance:
-    """Where each part of the raw scenario came from, for error messages."""
-
-    def __init__(self) -> None:
-        self._where: dict[Loc, str] = {}
-        self.root: str = ""
-
-    def add(self, loc: Loc, label: str | Path) -> None:
-        self._where[loc] = str(label)
-
-    def drop_under(self, prefix: Loc) -> None:
-        for loc in [k for k in self._where if k[: len(prefix)] == prefix]:
-            del self._where[loc]
-
-    def locate(self, loc: Loc) -> tuple[str, Loc]:
-        """The label of the longest recorded prefix of ``loc`` and the rest of ``loc``."""
-        for n in range(len(loc), 0, -1):
-            label = self._where.get(tuple(loc[:n]))
-            if label is not None:
-                if self.root and label.startswith(self.root):
-                    label = label[len(self.root) :]
-                return label, tuple(loc[n:])
-        return "scenario", loc
 
 
 def _section_label(path: Path, key: str) -> str:
@@ -185,7 +160,7 @@ def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, A
         travel["matrix"] = read_matrix(file_tables["travel_matrix"])
         raw["travel"] = travel
         prov.add(("travel", "matrix"), file_tables["travel_matrix"])
-    _apply_overrides(raw, prov, overrides, path)
+    apply_overrides(raw, prov, overrides, path, Scenario)
     raw["_table_paths"] = file_tables
     return raw, prov
 
@@ -301,52 +276,6 @@ LOADERS = {
 }
 
 
-def _flatten(prefix: tuple[str, ...], value: Any, base: Any) -> list[tuple[tuple[str, ...], Any]]:
-    """Pair override leaves with paths, descending while both sides are tables."""
-    if (
-        isinstance(value, dict)
-        and isinstance(base, dict)
-        and not ("kind" in value and "kind" in base)
-    ):
-        out: list[tuple[tuple[str, ...], Any]] = []
-        for k, v in value.items():
-            parts = tuple(k.split("."))
-            node: Any = base
-            for p in parts:
-                node = node.get(p) if isinstance(node, dict) else None
-            out.extend(_flatten((*prefix, *parts), v, node))
-        return out
-    return [(prefix, value)]
-
-
-def _apply_overrides(
-    raw: dict[str, Any], prov: Provenance, overrides: Mapping[str, Any], path: Path
-) -> None:
-    for keys, value in _flatten((), dict(overrides), raw):
-        node: Any = raw
-        dotted = ".".join(keys)
-        for depth, key in enumerate(keys):
-            if isinstance(node, dict) and key not in node:
-                holder = _model_at(tuple(keys[: depth + 1]))
-                if holder is not None and key in holder.model_fields:
-                    node[key] = {}  # a field left at its default: set it (or go into it)
-            if not isinstance(node, dict) or key not in node:
-                where = ".".join(keys[:depth]) or "the scenario"
-                options = sorted(node) if isinstance(node, dict) else []
-                close = difflib.get_close_matches(key, options, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                listing = f"; {where} has {options[:20]}" if options else ""
-                raise ScenarioError(
-                    f"{path} [overrides] {dotted!r}: names nothing — no {key!r} in {where}"
-                    f"{hint}{listing}"
-                )
-            if depth == len(keys) - 1:
-                node[key] = value
-            else:
-                node = node[key]
-        prov.add(tuple(keys), f"{path} [overrides] {dotted!r}")
-
-
 def resolve(ref: str | Path, relative_to: Path | None = None) -> Path:
     """The manifest path for ``ref``: a TOML file, a folder holding ``scenario.toml``, or a
     built-in scenario's name."""
@@ -369,91 +298,6 @@ def resolve(ref: str | Path, relative_to: Path | None = None) -> Path:
     )
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a table"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _strip(tp: Any) -> Any:
-    while True:
-        origin = get_origin(tp)
-        if origin is Annotated:
-            tp = get_args(tp)[0]
-        elif origin in (Union, UnionType):
-            args = [a for a in get_args(tp) if a is not type(None)]
-            if len(args) != 1:
-                return tp
-            tp = args[0]
-        else:
-            return tp
-
-
-def _model_at(loc: Loc) -> type[BaseModel] | None:
-    """The pydantic model that holds the last key of ``loc`` (None when unknown)."""
-    tp: Any = Scenario
-    for part in loc[:-1]:
-        tp = _strip(tp)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field = tp.model_fields.get(str(part))
-            if field is None:
-                return None
-            tp = field.annotation
-        elif get_origin(tp) is dict:
-            tp = get_args(tp)[1]
-        else:
-            return None
-    tp = _strip(tp)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
-
-
-def _message(err: Mapping[str, Any]) -> str:
-    kind = err["type"]
-    if kind == "missing":
-        return "missing; add a value"
-    if kind == "extra_forbidden":
-        model = _model_at(tuple(err["loc"]))
-        if model is None:
-            return "unknown key (check the spelling; see docs/scenario-format.md)"
-        allowed = list(model.model_fields)
-        close = difflib.get_close_matches(str(err["loc"][-1]), allowed, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        return f"unknown key; {hint}allowed: {allowed}"
-    msg = str(err["msg"])
-    return msg.removeprefix("Value error, ")
-
-
-def _place(where: str, field: str) -> str:
-    if where.endswith(", column"):
-        return f"{where} {field}: " if field else f"{where[: -len(', column')]}: "
-    return f"{where}: {field}: " if field else f"{where}: "
-
-
-def format_validation_error(err: ValidationError, prov: Provenance) -> ScenarioError:
-    """Turn pydantic's errors into one line per problem naming file, row/key and value."""
-    lines: list[str] = []
-    for e in err.errors(include_url=False):
-        ctx_error = (e.get("ctx") or {}).get("error")
-        if isinstance(ctx_error, CrossReferenceError):
-            for loc, msg in ctx_error.problems:
-                where, rest = prov.locate(loc)
-                field = ".".join(map(str, rest))
-                lines.append(f"{_place(where, field)}{msg}")
-            continue
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        where, rest = prov.locate(loc)
-        field = ".".join(map(str, rest))
-        got = "" if e["type"] == "missing" else f" (got {_describe(e.get('input'))})"
-        if e.get("input") is None and e["type"] != "missing":
-            got = " (got an empty cell)"
-        elif isinstance(e.get("input"), dict) and e["type"] != "extra_forbidden":
-            got = ""  # a whole table: the message itself says what is wrong
-        lines.append(f"{_place(where, field)}{_message(e)}{got}")
-    lines = list(dict.fromkeys(lines))
-    return ScenarioError("\n".join(lines), problems=lines)
-
-
 def load_scenario(ref: str | Path) -> Scenario:
     """Load and validate a scenario by built-in name, folder or manifest path.
 
@@ -469,6 +313,6 @@ def load_scenario(ref: str | Path) -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as err:
-        raise format_validation_error(err, prov) from None
+        raise format_validation_error(err, prov, Scenario) from None
     except RecursionError as err:  # pathological nesting from a fuzzed file
         raise ScenarioError(f"{path}: data nested too deeply") from err

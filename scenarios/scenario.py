@@ -10,30 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from shapely.geometry import Point
 
 from .common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
+from .demand import DemandPoints, build_demand_points
+from .errors import CrossReferenceError, Loc, ScenarioError
 from .geography import DemandSpec, District, RegionGroup, TravelSpec
 from .inspection import InspectionPolicy, InspectorKind, RiskTier, SiteCategory
+from .overrides import Provenance, apply_overrides, format_validation_error
 from .response import Commodity, Depot, IncidentType, Surge, VehicleKind, Warehouse
 
-if TYPE_CHECKING:
-    from .demand import DemandPoints
-
-Loc = tuple[str | int, ...]
 #: How far (km) a depot or warehouse may lie outside its district polygon (digitising slack).
 BOUNDARY_SLACK_KM = 1.0
-
-
-class CrossReferenceError(ValueError):
-    """Several cross-reference problems, each with the location (path) it concerns."""
-
-    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
-        super().__init__("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems))
-        self.problems = problems
 
 
 class Meta(Strict):
@@ -122,16 +113,40 @@ class Scenario(Strict):
     @cached_property
     def demand_points(self) -> DemandPoints:
         """Demand points at the scenario's resolution (computed once, then cached)."""
-        from .demand import build_demand_points
-
-        return build_demand_points(self)
+        return build_demand_points(self.districts, self.demand)
 
     def with_(self, overrides: Mapping[str, Any] | None = None, **fields: Any) -> Scenario:
-        """A validated variant: ``overrides`` by dotted path (``{"staff.500101.township": 30}``)
-        and/or whole top-level fields by keyword. See :mod:`scenarios.derive`."""
-        from .derive import with_overrides
+        """A validated variant — the one door every derived scenario goes through.
 
-        return with_overrides(self, {**(overrides or {}), **fields})
+        ``fields`` replace whole top-level fields (``depots={...}``, ``incident_rates={...}``;
+        values may be part models or plain data), then ``overrides`` set single values by
+        dotted path (``{"staff.500101.township": 30, "demand.resolution": "grid"}``), as
+        ``[overrides]`` in a scenario file does. The result is validated again as a whole,
+        cross-references included.
+
+        Raises
+        ------
+        ScenarioError
+            For an unknown field, a path that names nothing or a value the schema rejects,
+            naming the field or path.
+        """
+        if not overrides and not fields:
+            return self
+        raw = self.model_dump()
+        prov = Provenance()
+        for name, value in fields.items():
+            if name not in type(self).model_fields:
+                raise ScenarioError(
+                    f"with_({name}=…): no field {name!r}; fields: {list(type(self).model_fields)}"
+                )
+            raw[name] = _plain(value)
+            prov.add((name,), f"with_({name}=…)")
+        if overrides:
+            apply_overrides(raw, prov, _plain(dict(overrides)), "overrides", type(self))
+        try:
+            return type(self).model_validate(raw)
+        except ValidationError as err:
+            raise format_validation_error(err, prov, type(self)) from None
 
     def totals(self) -> dict[str, float]:
         """City-wide totals used by summaries and tests."""
@@ -333,9 +348,7 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         if s.demand.resolution == "district":
             point_ids: list[str] = list(s.districts)
         else:
-            from .demand import build_demand_points
-
-            point_ids = list(build_demand_points(s).ids)
+            point_ids = list(build_demand_points(s.districts, s.demand).ids)
         yield from _same_keys(
             ("travel", "matrix", "ids"),
             s.travel.matrix.ids,
@@ -343,3 +356,14 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
             "demand point id",
             f"the {s.demand.resolution}-level demand points",
         )
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with part models dumped to plain data (what validation starts from)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -26,11 +26,21 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Callable, Iterator, MutableSequence
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .calendar import WorkCalendar
 
 INF = float("inf")
+
+# job classes (priority order) and kinds: a job is (due, seq, release, site, kind, version)
+COMPLAINT, REINSPECTION, MAJOR, ROUTINE = 0, 1, 2, 3
+JOB_NAMES = {COMPLAINT: "complaint", REINSPECTION: "reinspection", MAJOR: "major_hazard",
+             ROUTINE: "routine"}  # fmt: skip
+SPOT = 4  # kind code for spot checks (queued as class ROUTINE)
 SHARED_FROM = 3  # classes >= 3 share one priority level
 N_CLASSES = 5
 Entry = tuple[float, int, float, int, int, int]  # due, seq, release, site, kind, version
@@ -217,3 +227,26 @@ class JobPool:
         return sum(
             1 for h in self.heaps for e in h if e[0] < t and (e[5] < 0 or e[5] == versions[e[3]])
         )
+
+
+@dataclass(slots=True, eq=False)
+class Inspector:
+    """One post: who holds it, when they leave, what they have done (times in minutes)."""
+
+    kind: int
+    district: int
+    queue: JobPool
+    calendar: WorkCalendar
+    can_penalise: bool
+    p_detect: float
+    novice: float
+    competent_at: float
+    leave_at: float
+    name: str
+    busy_min: float = 0.0
+    travel_min: float = 0.0
+    vacant_work: float = 0.0
+    vacant_since: float = INF
+    inspections: int = 0
+    penalties: int = 0
+    round_trip: list[float] = field(default_factory=list)  # minutes to each district and back

@@ -57,12 +57,11 @@ import math
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 import simpy
 
 from anjian.scenarios.demand import build_demand_points
@@ -70,16 +69,23 @@ from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.travel import geometric_minutes
 
 from .calendar import DAY_MIN, WorkCalendar
-from .dispatch import N_CLASSES, JobPool
+from .dispatch import (
+    COMPLAINT,
+    JOB_NAMES,
+    MAJOR,
+    N_CLASSES,
+    REINSPECTION,
+    ROUTINE,
+    SPOT,
+    Inspector,
+    JobPool,
+)
 from .gcthreshold import fewer_collections
+from .inspection_kpi import COUNTERS, InspectionRecord, InspectionResult, collect
 from .inspection_loop import advance_pool
 from .sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
 from .streams import Buffer, Streams
 
-COMPLAINT, REINSPECTION, MAJOR, ROUTINE = 0, 1, 2, 3
-JOB_NAMES = {COMPLAINT: "complaint", REINSPECTION: "reinspection", MAJOR: "major_hazard",
-             ROUTINE: "routine"}  # fmt: skip
-SPOT = 4  # kind code for spot checks (queued as class ROUTINE)
 INF = float("inf")
 
 
@@ -99,39 +105,6 @@ class InspectionConfig:
             raise ValueError(f"years must be > 0, got {self.years}")
         if not self.snapshot_days > 0:
             raise ValueError(f"snapshot_days must be > 0, got {self.snapshot_days}")
-
-
-@dataclass
-class InspectionResult:
-    """Tidy outputs of one replication."""
-
-    kpis: pd.DataFrame  # rep, level, key, kpi, value
-    series: pd.DataFrame  # rep, day, adcode, backlog
-    accidents: pd.DataFrame  # rep, time_min, adcode, category, incident_type, deaths
-    trace: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-@dataclass(slots=True, eq=False)
-class Inspector:
-    """One post: who holds it, when they leave, what they have done (times in minutes)."""
-
-    kind: int
-    district: int
-    queue: JobPool
-    calendar: WorkCalendar
-    can_penalise: bool
-    p_detect: float
-    novice: float
-    competent_at: float
-    leave_at: float
-    name: str
-    busy_min: float = 0.0
-    travel_min: float = 0.0
-    vacant_work: float = 0.0
-    vacant_since: float = INF
-    inspections: int = 0
-    penalties: int = 0
-    round_trip: list[float] = field(default_factory=list)  # minutes to each district and back
 
 
 def _doubles(values: Any) -> array:
@@ -168,9 +141,7 @@ def district_travel(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
         order = [index[a] for a in s.districts]
         m = np.asarray(s.travel.matrix.minutes, dtype=float)[np.ix_(order, order)]
         return m - np.diag(np.diag(m)), np.diag(m).copy()
-    pts = build_demand_points(
-        s.model_copy(update={"demand": s.demand.model_copy(update={"resolution": "district"})})
-    )
+    pts = build_demand_points(s.districts, s.demand, resolution="district")
     m = geometric_minutes(s, pts.lon, pts.lat, pts.region_group, pts.lon, pts.lat, pts.region_group)
     intra = np.array([
         60.0 * 0.5 * math.sqrt(d.area_km2) * s.travel.circuity_factor
@@ -178,6 +149,10 @@ def district_travel(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
         for d in s.districts.values()
     ])  # fmt: skip
     return m, intra
+
+
+def _visit_outcome_in_loop(ins: Inspector, entry: Any) -> None:
+    raise RuntimeError("a visit's outcome is computed in sim.inspection_loop.advance_pool")
 
 
 def _leave_rate(share_per_year: float) -> float:
@@ -211,7 +186,10 @@ class InspectionModel:
         self.trace: list[tuple[Any, ...]] = []
         self.seq = itertools.count(1)  # tie-breaker of jobs and pool events
         self.job_names = JOB_NAMES
-        self.finish_cb = self._finish  # one bound method: the pool loop recognises it
+        self.tracing = config.trace
+        # the pool events that end a visit; the written-out loop (sim/inspection_loop.py) does
+        # the visit's outcome itself and recognises them by this callable, never calling it
+        self.finish_cb: Callable[[Inspector, Any], None] = _visit_outcome_in_loop
         self.advance_pool: Callable[..., None] = partial(advance_pool, self)
         self._init_site_state()
         self._init_counters()
@@ -289,10 +267,12 @@ class InspectionModel:
 
     def _init_queues_and_staff(self) -> None:
         s = self.s
-        self.queues = [JobPool(self.version, self._start, self.seq) for _ in self.districts]
+        self.queues = [JobPool(self.version, self.start_job, self.seq) for _ in self.districts]
         city_kinds = [k for k in self.kinds if s.inspector_kinds[k].scope == "city"]
         has_city_staff = any(s.staff[a][k] > 0 for a in self.districts for k in city_kinds)
-        self.city_queue = JobPool(self.version, self._start, self.seq) if has_city_staff else None
+        self.city_queue = (
+            JobPool(self.version, self.start_job, self.seq) if has_city_staff else None
+        )
         self.pools = [*self.queues, *([self.city_queue] if self.city_queue else [])]
         pool_of = self.sites.district.copy()
         if self.city_queue is not None:
@@ -390,7 +370,7 @@ class InspectionModel:
             year += 1
 
     # -- helpers ---------------------------------------------------------------------------
-    def _in_flood(self, t: float) -> bool:
+    def in_flood(self, t: float) -> bool:
         i = bisect_right(self.flood_starts, t) - 1
         return i >= 0 and t < self.flood[i][1]
 
@@ -542,7 +522,7 @@ class InspectionModel:
             self.trace.append((at, "accident", i, deaths))
 
     # -- visits ----------------------------------------------------------------------------
-    def _detect(self, i: int, ins: Inspector, t: float) -> int:
+    def detect(self, i: int, ins: Inspector, t: float) -> int:
         n = self.latent[i]
         if n == 0:
             return 0
@@ -566,7 +546,7 @@ class InspectionModel:
                 self._add(REINSPECTION, deadline, deadline, i, REINSPECTION)
         return k
 
-    def _reinspect(self, i: int, ins: Inspector, t: float) -> None:
+    def reinspect(self, i: int, ins: Inspector, t: float) -> None:
         d, c = self.site_dist[i], self.site_cat[i]
         self.reinspections[d][c] += 1
         self.reinsp_pending[i] = False
@@ -595,40 +575,8 @@ class InspectionModel:
             self.closures[d][c] += 1
             self.order_penaliser[i] = False
 
-    def _finish(self, ins: Inspector, entry: Any) -> None:
-        """``ins`` has finished the job ``entry`` (now): the visit's outcome, then the next job.
-
-        This runs once per inspection: the common steps are written out here rather than
-        spread over helpers (a Chongqing year is about 620,000 of them).
-        """
-        pool = ins.queue
-        t = pool.now
-        due, _, _, i, kind, version = entry
-        self._catch_up(i, t)
-        d = self.site_dist[i]
-        c = self.site_cat[i]
-        self.done[d][c][kind] += 1
-        ins.inspections += 1
-        if kind == REINSPECTION:
-            self._reinspect(i, ins, t)
-        found = self._detect(i, ins, t) if self.latent[i] else 0
-        if self.cfg.trace:
-            self.trace.append((t, "finish", ins.name, i, JOB_NAMES.get(kind, "spot_check"), found))
-        if version >= 0 and version == self.version[i]:  # a routine job, not superseded
-            if t <= due:
-                self.routine_on_time[d][c] += 1
-            else:
-                self.routine_overdue_min[d][c] += t - due
-            # done early: keep the nominal schedule; done late: the interval restarts now
-            if self.site_flood[i] and self._in_flood(t):
-                interval = self.site_flood_interval[i]
-            else:
-                interval = self.site_interval[i]
-            self._schedule_routine(i, (t if t > due else due) + interval)
-        pool.free(ins)
-
     # -- processes -------------------------------------------------------------------------
-    def _start(self, ins: Inspector, cls: int, entry: Any) -> None:
+    def start_job(self, ins: Inspector, cls: int, entry: Any) -> None:
         """``ins`` takes the job: travel and inspect in working time, finish by a callback."""
         pool = ins.queue
         now = pool.now
@@ -759,9 +707,29 @@ class InspectionModel:
         self._close_year(self.horizon)
         if self.cfg.trace:  # pools ran one after another, accidents at year ends: time order
             self.trace.sort(key=lambda e: e[0])
-        from .inspection_kpi import collect
+        return collect(self.record())
 
-        return collect(self)
+    def record(self) -> InspectionRecord:
+        """The finished run as plain data for the KPI collector."""
+        return InspectionRecord(
+            scenario=self.s,
+            replication=self.cfg.replication,
+            horizon=self.horizon,
+            flood=list(self.flood),
+            sites=self.sites,
+            districts=list(self.districts),
+            cats=list(self.cats),
+            kinds=list(self.kinds),
+            counters={name: getattr(self, name) for name in COUNTERS},
+            inspectors=list(self.inspectors),
+            backlog_end=[q.backlog() for q in self.queues],
+            overdue_end=[q.overdue(self.horizon) for q in self.queues],
+            city_backlog=self.city_queue.backlog() if self.city_queue is not None else 0,
+            complaints_without_site=self.complaints_without_site,
+            backlog_rows=self.backlog_rows,
+            accident_rows=self.accident_rows,
+            trace=self.trace,
+        )
 
 
 def simulate_inspections(scenario: Scenario, config: InspectionConfig) -> InspectionResult:

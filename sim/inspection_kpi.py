@@ -6,16 +6,21 @@ Levels: ``city`` (key ``all``), ``district`` (key adcode), ``category`` (key cat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from anjian.scenarios.scenario import Scenario
+
 from .calendar import DAY_MIN
+from .dispatch import COMPLAINT, MAJOR, REINSPECTION, ROUTINE
 from .sites import MIN_PER_YEAR
 
 if TYPE_CHECKING:
-    from .inspection import InspectionModel, InspectionResult
+    from .dispatch import Inspector
+    from .sites import SiteTable
 
 LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
 COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
@@ -23,11 +28,44 @@ COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rec
             "wait_n", "penalties")  # fmt: skip
 
 
+@dataclass
+class InspectionResult:
+    """Tidy outputs of one replication."""
+
+    kpis: pd.DataFrame  # rep, level, key, kpi, value
+    series: pd.DataFrame  # rep, day, adcode, backlog
+    accidents: pd.DataFrame  # rep, time_min, adcode, category, incident_type, deaths
+    trace: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+@dataclass
+class InspectionRecord:
+    """A finished replication as plain data: what the KPI collector reads (no model object)."""
+
+    scenario: Scenario
+    replication: int
+    horizon: float  # minutes
+    flood: list[tuple[float, float]]  # flood-season windows (start, end), minutes
+    sites: SiteTable
+    districts: list[str]
+    cats: list[str]
+    kinds: list[str]
+    counters: dict[str, Any]  # COUNTERS by name: nested lists district × category (× …)
+    inspectors: list[Inspector]
+    backlog_end: list[int]  # jobs queued at the end, per district pool
+    overdue_end: list[int]
+    city_backlog: int
+    complaints_without_site: int
+    backlog_rows: list[tuple[float, int, int]]  # day, district, backlog
+    accident_rows: list[float]  # flat (time, district, category, deaths) …
+    trace: list[tuple[Any, ...]] = field(default_factory=list)
+
+
 def _ratio(a: float, b: float) -> float:
     return float(a / b) if b > 0 else float("nan")
 
 
-def _required(m: InspectionModel) -> np.ndarray:
+def _required(m: InspectionRecord) -> np.ndarray:
     """Nominal routine inspections due in the horizon, by district × category."""
     flood_min = sum(b - a for a, b in m.flood)
     normal_min = m.horizon - flood_min
@@ -37,12 +75,10 @@ def _required(m: InspectionModel) -> np.ndarray:
     return out
 
 
-def collect(m: InspectionModel) -> InspectionResult:
-    """Aggregate the model's counters into the result tables."""
-    from .inspection import COMPLAINT, MAJOR, REINSPECTION, ROUTINE, InspectionResult
-
-    rep = m.cfg.replication
-    C = {name: np.asarray(getattr(m, name), dtype=float) for name in COUNTERS}
+def collect(m: InspectionRecord) -> InspectionResult:
+    """Aggregate a finished run's counters into the result tables."""
+    rep = m.replication
+    C = {name: np.asarray(m.counters[name], dtype=float) for name in COUNTERS}
     rows: list[tuple[str, str, str, float]] = []
     years = m.horizon / MIN_PER_YEAR
     required = _required(m)
@@ -68,9 +104,9 @@ def collect(m: InspectionModel) -> InspectionResult:
         vacant_work = ins.vacant_work + ins.calendar.work_between(ins.vacant_since, m.horizon)
         avail[ins.district, ins.kind] += work - vacant_work
         vacant[ins.district, ins.kind] += vacant_work / work if work > 0 else 0.0
-    end_backlog = np.array([q.backlog() for q in m.queues], dtype=float)
-    overdue_end = np.array([q.overdue(m.horizon) for q in m.queues], dtype=float)
-    city_backlog = m.city_queue.backlog() if m.city_queue is not None else 0
+    end_backlog = np.array(m.backlog_end, dtype=float)
+    overdue_end = np.array(m.overdue_end, dtype=float)
+    city_backlog = m.city_backlog
 
     def add(level: str, key: str, sel_d: slice | int, sel_c: slice | int) -> None:
         done = float(C["done"][sel_d, sel_c].sum())
@@ -163,7 +199,7 @@ def collect(m: InspectionModel) -> InspectionResult:
     series = series.drop(columns="district")
     series.insert(0, "rep", rep)
     cats = m.cats
-    types = [m.s.site_categories[c].incident_type for c in cats]
+    types = [m.scenario.site_categories[c].incident_type for c in cats]
     accidents = pd.DataFrame({
         "rep": rep,
         "time_min": acc[:, 0] if len(acc) else np.zeros(0),

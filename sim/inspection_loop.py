@@ -2,31 +2,63 @@
 
 A year of the built-in Chongqing scenario is about 620,000 inspections. Each one is a pool
 event (the job ends), its outcome at the site, and the inspector's next job. Written as calls
-between small methods (:meth:`InspectionModel._finish`, :meth:`JobPool.free`,
-:meth:`InspectionModel._start`, ...) this costs about 11 µs per inspection in CPython; here the
+between small methods (the visit's outcome, :meth:`JobPool.free`,
+:meth:`InspectionModel.start_job`, ...) this costs about 11 µs per inspection in CPython; here the
 common steps are written out in one loop over local names, and the rare ones (a hazard found,
 a re-inspection, a post falling vacant, a job released at once) still go through the methods,
 so the model's rules live in one place. :func:`advance_pool` must do exactly what
-``JobPool.advance`` does with the model's callbacks — tests/test_inspection_model.py runs
-both on the same scenario and compares every KPI.
+``JobPool.advance`` does with the visit written as a callback — tests/test_inspection_model.py
+keeps that slow reference (the test oracle) and runs both on the same scenario, comparing
+every KPI.
 """
 
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from .calendar import DAY_MIN
-from .dispatch import INF, JobPool
-
-if TYPE_CHECKING:
-    from .inspection import InspectionModel
-
-REINSPECTION = 1  # == sim.inspection.REINSPECTION (imported there from here would be a cycle)
+from .dispatch import INF, REINSPECTION, Inspector, JobPool
 
 
-def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: bool = True) -> None:
+class PoolHost(Protocol):
+    """What the loop reads and calls on the inspection model: its per-site arrays and
+    counters (plain lists and typed arrays, written in place) and the rules a visit can
+    trigger (:class:`~anjian.sim.inspection.InspectionModel` provides them)."""
+
+    finish_cb: Any
+    trace: list[tuple[Any, ...]]
+    tracing: bool
+    job_names: dict[int, str]
+    latent: Any
+    version: Any
+    next_due: Any
+    ptr: Any
+    ptr_end: Any
+    h_times: Any
+    site_dist: Any
+    site_cat: Any
+    site_flood: Any
+    site_flood_interval: Any
+    site_interval: Any
+    done: Any
+    routine_on_time: Any
+    routine_overdue_min: Any
+    wait_sum: Any
+    wait_n: Any
+    durations: Any
+    release_min: float
+    seq: Any
+    pools: list[JobPool]
+
+    def detect(self, i: int, ins: Inspector, t: float) -> int: ...
+    def reinspect(self, i: int, ins: Inspector, t: float) -> None: ...
+    def in_flood(self, t: float) -> bool: ...
+    def start_job(self, ins: Inspector, cls: int, entry: Any) -> None: ...
+
+
+def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = True) -> None:
     """Run ``pool``'s events up to ``until`` (and at it, if ``inclusive``) for model ``m``."""
     events = pool.events
     if not events or events[0][0] > until or (not inclusive and events[0][0] >= until):
@@ -37,7 +69,7 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
     heappush = heapq.heappush
     finish_cb = m.finish_cb
     timer_cb = pool.on_timer
-    trace = m.trace if m.cfg.trace else None
+    trace = m.trace if m.tracing else None
     names = m.job_names
     latent, version, next_due = m.latent, m.version, m.next_due
     ptr, ptr_end, h_times = m.ptr, m.ptr_end, m.h_times  # this hazard year's arrivals
@@ -45,7 +77,7 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
     site_flood, flood_interval, interval_of = m.site_flood, m.site_flood_interval, m.site_interval
     done, on_time, overdue_min = m.done, m.routine_on_time, m.routine_overdue_min
     wait_sum, wait_n, durations = m.wait_sum, m.wait_n, m.durations
-    detect, reinspect, in_flood, start_job = m._detect, m._reinspect, m._in_flood, m._start
+    detect, reinspect, in_flood, start_job = m.detect, m.reinspect, m.in_flood, m.start_job
     release_min = m.release_min
     seq = m.seq
     heaps, release_times, idle, take = pool.heaps, pool.release_times, pool.idle, pool.take
@@ -57,7 +89,7 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
         _, _, callback, ins, entry = heappop(events)
         pool.now = t
         if callback is finish_cb:
-            # -- the outcome of the visit (InspectionModel._finish, written out) --
+            # -- the outcome of the visit (the oracle in tests/test_inspection_model.py) --
             due, _, _, i, kind, ver = entry
             p = ptr[i]  # InspectionModel._catch_up, written out
             if p < ptr_end[i] and h_times[p] <= t:
@@ -140,7 +172,7 @@ def advance_pool(m: InspectionModel, pool: JobPool, until: float, inclusive: boo
         pool.now = until
 
 
-def advance_all(m: InspectionModel, until: float, inclusive: bool = True) -> None:
+def advance_all(m: PoolHost, until: float, inclusive: bool = True) -> None:
     """Bring every pool of ``m`` up to ``until``."""
     for pool in m.pools:
         advance_pool(m, pool, until, inclusive)

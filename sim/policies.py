@@ -7,7 +7,7 @@ Each policy orders the free candidate units, best first; the model then asks the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -61,4 +61,25 @@ class FixedPreference:
         return sorted((u for u in candidates if u in order), key=order.__getitem__)
 
 
-POLICIES = {"nearest": NearestAvailable, "district_first": DistrictFirst}
+#: A policy by name, built from the run's mutual-aid threshold (minutes). ``ResponseConfig``
+#: checks a name against this registry and the response model builds the policy from it, so a
+#: policy registered here can be named in a config, a sweep or on the command line.
+POLICIES: dict[str, Callable[[float], DispatchPolicy]] = {
+    "nearest": lambda _mutual_aid_threshold_min: NearestAvailable(),
+    "district_first": DistrictFirst,
+}
+
+
+def make_policy(name: str, mutual_aid_threshold_min: float) -> DispatchPolicy:
+    """The registered policy ``name``.
+
+    Raises
+    ------
+    ValueError
+        If no policy of that name is registered.
+    """
+    try:
+        factory = POLICIES[name]
+    except KeyError:
+        raise ValueError(f"unknown policy {name!r}; choose one of {sorted(POLICIES)}") from None
+    return factory(mutual_aid_threshold_min)

@@ -75,7 +75,7 @@ def without_work_safety_background(scenario: Scenario) -> Scenario:
     ws = {k for k, t in scenario.incident_types.items() if t.family == "work_safety"}
     rates = {a: {k: (0.0 if k in ws else v) for k, v in row.items()}
              for a, row in scenario.incident_rates.items()}  # fmt: skip
-    return scenario.model_copy(update={"incident_rates": rates})
+    return scenario.with_(incident_rates=rates)
 
 
 @dataclass

@@ -37,7 +37,8 @@ from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.travel import minutes_from_places
 
 from .incidents import IncidentTable, draw_incidents, merge_incidents
-from .policies import POLICIES, DispatchPolicy, DistrictFirst, NearestAvailable
+from .policies import POLICIES, DispatchPolicy, make_policy
+from .response_kpi import ResponseRecord, ResponseResult, collect
 from .sites import MIN_PER_YEAR
 from .streams import Buffer, Streams
 
@@ -70,15 +71,6 @@ class ResponseConfig:
             raise ValueError(f"overflow must be 'queue' or 'rent', got {self.overflow!r}")
 
 
-@dataclass
-class ResponseResult:
-    """Tidy outputs of one replication."""
-
-    kpis: pd.DataFrame  # rep, level, key, kpi, value
-    incidents: pd.DataFrame  # one row per incident
-    stock: pd.DataFrame  # one row per warehouse × commodity at the end, with the flow totals
-
-
 class ResponseModel:
     """One replication of the response model (see the module docstring)."""
 
@@ -100,12 +92,8 @@ class ResponseModel:
             inc = self._merge_extra(inc, config.extra_incidents)
         self.inc: IncidentTable = inc
         self.policy: DispatchPolicy
-        if config.policy == "district_first":
-            self.policy = DistrictFirst(config.mutual_aid_threshold_min)
-        elif config.policy == "nearest":
-            self.policy = NearestAvailable()
-        elif isinstance(config.policy, str):
-            raise ValueError(f"unknown policy {config.policy!r}")
+        if isinstance(config.policy, str):
+            self.policy = make_policy(config.policy, config.mutual_aid_threshold_min)
         else:
             self.policy = config.policy
 
@@ -341,9 +329,46 @@ class ResponseModel:
         self._seq = 0
         self.env.process(self._arrivals())
         self.env.run(until=self.horizon)
-        from .response_kpi import collect
+        return collect(self.record())
 
-        return collect(self)
+    def record(self) -> ResponseRecord:
+        """The finished run as plain data for the KPI collector."""
+        return ResponseRecord(
+            replication=self.cfg.replication,
+            assigned_at=self.assigned_at,
+            busy_min=self.busy_min,
+            commodities=self.commodities,
+            declined=self.declined,
+            delivered=self.delivered,
+            demanded=self.demanded,
+            district_of_point=self.district_of_point,
+            districts=self.districts,
+            first_arrival=self.first_arrival,
+            first_relief_min=self.first_relief_min,
+            first_unit=self.first_unit,
+            handed_over=self.handed_over,
+            holds=self.holds,
+            horizon=self.horizon,
+            in_transit=self.in_transit,
+            inc=self.inc,
+            initial=self.initial,
+            issued=self.issued,
+            kinds=self.kinds,
+            on_order=self.on_order,
+            points=self.points,
+            received=self.received,
+            rented_for_role=self.rented_for_role,
+            s=self.s,
+            stock=self.stock,
+            stockouts=self.stockouts,
+            types=self.types,
+            unit_district=self.unit_district,
+            unit_kind=self.unit_kind,
+            unmet=self.unmet,
+            unserved_roles=self.unserved_roles,
+            uses=self.uses,
+            wh_ids=self.wh_ids,
+        )
 
 
 def simulate_response(scenario: Scenario, config: ResponseConfig) -> ResponseResult:

@@ -3,15 +3,71 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from anjian.scenarios.scenario import Scenario
+
 from .sites import MIN_PER_YEAR
 
 if TYPE_CHECKING:
-    from .response import ResponseModel, ResponseResult
+    from anjian.scenarios.demand import DemandPoints
+
+    from .incidents import IncidentTable
+
+
+@dataclass
+class ResponseResult:
+    """Tidy outputs of one replication."""
+
+    kpis: pd.DataFrame  # rep, level, key, kpi, value
+    incidents: pd.DataFrame  # one row per incident
+    stock: pd.DataFrame  # one row per warehouse × commodity at the end, with the flow totals
+
+
+@dataclass
+class ResponseRecord:
+    """A finished replication as plain data: what the KPI collector reads (no model object).
+    Arrays are per incident (``first_arrival`` …), per unit (``busy_min`` …) or per warehouse ×
+    commodity (``stock`` …); times in minutes."""
+
+    replication: int
+    assigned_at: np.ndarray
+    busy_min: np.ndarray
+    commodities: list[str]
+    declined: np.ndarray
+    delivered: np.ndarray
+    demanded: np.ndarray
+    district_of_point: np.ndarray
+    districts: list[str]
+    first_arrival: np.ndarray
+    first_relief_min: np.ndarray
+    first_unit: np.ndarray
+    handed_over: np.ndarray
+    holds: np.ndarray
+    horizon: float
+    in_transit: np.ndarray
+    inc: IncidentTable
+    initial: np.ndarray
+    issued: np.ndarray
+    kinds: list[str]
+    on_order: np.ndarray
+    points: DemandPoints
+    received: np.ndarray
+    rented_for_role: dict[str, int]
+    s: Scenario
+    stock: np.ndarray
+    stockouts: np.ndarray
+    types: list[str]
+    unit_district: np.ndarray
+    unit_kind: np.ndarray
+    unmet: np.ndarray
+    unserved_roles: Any
+    uses: np.ndarray
+    wh_ids: list[str]
 
 
 def _group_kpis(df: pd.DataFrame) -> dict[str, float]:
@@ -45,11 +101,9 @@ def _group_kpis(df: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def collect(m: ResponseModel) -> ResponseResult:
-    """Aggregate the model's records into the result tables."""
-    from .response import ResponseResult
-
-    s, inc, rep = m.s, m.inc, m.cfg.replication
+def collect(m: ResponseRecord) -> ResponseResult:
+    """Aggregate a finished run's records into the result tables."""
+    s, inc, rep = m.s, m.inc, m.replication
     years = m.horizon / MIN_PER_YEAR
     adcode = m.points.adcode[inc.point]
     region = np.array([s.districts[a].region_group for a in adcode], dtype=object)

@@ -14,7 +14,7 @@ from anjian.scenarios.travel import demand_matrix_minutes, geometric_minutes, gr
 
 
 def _with_demand(s: Scenario, **changes: object) -> Scenario:
-    return Scenario.model_validate({**dict(s), "demand": s.demand.model_copy(update=changes)})
+    return s.with_({f"demand.{k}": v for k, v in changes.items()})
 
 
 @pytest.fixture(scope="module")

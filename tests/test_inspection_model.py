@@ -4,7 +4,9 @@ invariants, staff shortages, bad settings, and the Chongqing calibration."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ import pytest
 
 from anjian.scenarios import load_scenario
 from anjian.scenarios.reference import ZEROS
+from anjian.sim.dispatch import JOB_NAMES, REINSPECTION
 from anjian.sim.inspection import InspectionConfig, InspectionModel, simulate_inspections
 from anjian.sim.replicate import replicate_inspections
 from anjian.sim.stats import paired_difference
@@ -102,7 +105,7 @@ def test_common_random_numbers_share_the_hazards(tmp_path: Path) -> None:
     toy = load_scenario("toy")
     staff = {a: dict(row) for a, row in toy.staff.items()}
     staff["900003"]["district_certified"] = 6
-    more = toy.model_copy(update={"staff": staff})
+    more = toy.with_(staff=staff)
     cfg = InspectionConfig(years=1, seed=3)
     base = replicate_inspections(toy, cfg, 4)
     plan = replicate_inspections(more, cfg, 4)
@@ -141,7 +144,7 @@ def test_invariants_hold_on_chongqing_quarter() -> None:
 
 def test_no_inspectors_is_reported_not_a_crash() -> None:
     toy = load_scenario("toy")
-    none = toy.model_copy(update={"staff": {a: dict.fromkeys(r, 0) for a, r in toy.staff.items()}})
+    none = toy.with_(staff={a: dict.fromkeys(r, 0) for a, r in toy.staff.items()})
     r = simulate_inspections(none, InspectionConfig(years=0.5, seed=1))
     k = r.kpis.set_index(["level", "key", "kpi"])["value"]
     assert k["city", "all", "inspections_done"] == 0
@@ -176,6 +179,37 @@ def test_chongqing_calibration_to_2019_figures() -> None:
     assert city["larger_accidents_per_year"] == pytest.approx(10, rel=0.25)
 
 
+def reference_finish(m: InspectionModel, ins: Any, entry: Any) -> None:
+    """The test oracle: ``ins`` has finished job ``entry`` (now) — the visit's outcome, then the
+    next job, written as plain calls to the model's rules. ``sim.inspection_loop.advance_pool``
+    does the same inline, for speed."""
+    pool = ins.queue
+    t = pool.now
+    due, _, _, i, kind, version = entry
+    m._catch_up(i, t)
+    d = m.site_dist[i]
+    c = m.site_cat[i]
+    m.done[d][c][kind] += 1
+    ins.inspections += 1
+    if kind == REINSPECTION:
+        m.reinspect(i, ins, t)
+    found = m.detect(i, ins, t) if m.latent[i] else 0
+    if m.tracing:
+        m.trace.append((t, "finish", ins.name, i, JOB_NAMES.get(kind, "spot_check"), found))
+    if version >= 0 and version == m.version[i]:  # a routine job, not superseded
+        if t <= due:
+            m.routine_on_time[d][c] += 1
+        else:
+            m.routine_overdue_min[d][c] += t - due
+        # done early: keep the nominal schedule; done late: the interval restarts now
+        if m.site_flood[i] and m.in_flood(t):
+            interval = m.site_flood_interval[i]
+        else:
+            interval = m.site_interval[i]
+        m._schedule_routine(i, (t if t > due else due) + interval)
+    pool.free(ins)
+
+
 @pytest.mark.parametrize(("name", "years"), [("toy", 2.0), ("chongqing", 0.1)])
 def test_written_out_loop_equals_the_pool_methods(name: str, years: float) -> None:
     """sim.inspection_loop.advance_pool is JobPool.advance with the model's callbacks,
@@ -183,6 +217,7 @@ def test_written_out_loop_equals_the_pool_methods(name: str, years: float) -> No
     s = load_scenario(name)
     fast = InspectionModel(s, InspectionConfig(years=years, seed=5)).run()
     plain = InspectionModel(s, InspectionConfig(years=years, seed=5))
+    plain.finish_cb = partial(reference_finish, plain)
     plain.advance_pool = lambda pool, t, inclusive=True: pool.advance(t, inclusive)
     slow = plain.run()
     pd.testing.assert_frame_equal(fast.kpis, slow.kpis)
@@ -195,10 +230,7 @@ def test_trace_is_in_time_order_with_accidents_and_several_pools() -> None:
     """Pools run one after another and accidents are drawn at year ends; the trace is still
     one time-ordered sequence, and its accidents are those of the accident table."""
     s = load_scenario("toy")
-    s = s.model_copy(update={"site_categories": {
-        k: c.model_copy(update={"accidents_per_site_year": 0.5})
-        for k, c in s.site_categories.items()
-    }})  # fmt: skip
+    s = s.with_({f"site_categories.{k}.accidents_per_site_year": 0.5 for k in s.site_categories})
     r = simulate_inspections(s, InspectionConfig(years=2, seed=4, trace=True))
     times = [e[0] for e in r.trace]
     assert times == sorted(times)

@@ -109,9 +109,7 @@ def test_same_seed_same_result_and_crn_across_fleets() -> None:
     a = simulate_response(s, ResponseConfig(years=0.5, seed=5))
     b = simulate_response(s, ResponseConfig(years=0.5, seed=5))
     pd.testing.assert_frame_equal(a.kpis, b.kpis)
-    depots = {k: d.model_copy(update={"vehicles": {**d.vehicles, "contracted_rescue": 2}})
-              for k, d in s.depots.items()}  # fmt: skip
-    contracted = s.model_copy(update={"depots": depots})
+    contracted = s.with_({f"depots.{k}.vehicles.contracted_rescue": 2 for k in s.depots})
     c = simulate_response(contracted, ResponseConfig(years=0.5, seed=5))
     # the same incidents, a different fleet: faster response
     pd.testing.assert_series_equal(a.incidents["time_min"], c.incidents["time_min"])
@@ -198,9 +196,9 @@ def test_surge_with_unknown_district_is_rejected(tmp_path: Path) -> None:
 
 def test_role_with_no_vehicle_at_any_depot_is_recorded_as_unserved() -> None:
     toy = load_scenario("toy")
-    depots = {k: d.model_copy(update={"vehicles": dict.fromkeys(d.vehicles, 0)})
-              for k, d in toy.depots.items()}  # fmt: skip
-    none = toy.model_copy(update={"depots": depots})
+    none = toy.with_(
+        {f"depots.{k}.vehicles.{v}": 0 for k, d in toy.depots.items() for v in d.vehicles}
+    )
     r = simulate_response(none, ResponseConfig(years=0.5, seed=1))
     k = r.kpis.set_index(["level", "key", "kpi"])["value"].sort_index()
     assert k["city", "all", "served_share"] == 0.0
@@ -219,3 +217,24 @@ def test_coupling_does_not_count_work_safety_accidents_twice() -> None:
     ws = inc[inc["incident_type"] == "ws_accident"]
     acc = insp.accidents[insp.accidents["incident_type"] == "ws_accident"]
     assert len(ws) == len(acc)  # only the inspection model's accidents, no background
+
+
+def test_a_registered_policy_is_built_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A policy added to the registry passes the config check and is the one the model uses."""
+    from anjian.sim import policies
+    from anjian.sim.response import ResponseModel
+
+    built: list[float] = []
+
+    def factory(threshold_min: float) -> policies.NearestAvailable:
+        built.append(threshold_min)
+        return policies.NearestAvailable()
+
+    monkeypatch.setitem(policies.POLICIES, "test_nearest", factory)
+    toy = load_scenario("toy")
+    cfg = ResponseConfig(years=0.2, seed=1, policy="test_nearest", mutual_aid_threshold_min=12.0)
+    model = ResponseModel(toy, cfg)
+    assert isinstance(model.policy, policies.NearestAvailable)
+    assert built == [12.0]
+    same = simulate_response(toy, ResponseConfig(years=0.2, seed=1, policy="nearest"))
+    pd.testing.assert_frame_equal(model.run().kpis, same.kpis)
