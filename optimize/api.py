@@ -15,6 +15,7 @@ import numpy as np
 
 from anjian.scenarios.loader import load_scenario
 from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.timebase import MIN_PER_YEAR
 
 from .capacitated import cflp
 from .covering import lscp, mclp, mexclp
@@ -28,7 +29,6 @@ from .vehicles import VehicleInstance, vehicle_instance
 from .verify import Verification, verify_vehicle_plan
 
 MODELS = ("mclp", "pmedian", "pcenter", "lscp", "mexclp", "mexclp_hypercube")
-MIN_PER_YEAR = 365.0 * 1440.0
 
 
 @dataclass(frozen=True)

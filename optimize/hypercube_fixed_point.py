@@ -25,6 +25,7 @@ import time
 
 import numpy as np
 
+from anjian.scenarios.timebase import MIN_PER_YEAR
 from anjian.sim.hypercube import hypercube_approx
 
 from .covering import mexclp
@@ -32,8 +33,6 @@ from .errors import InstanceError
 from .instance import LocationInstance, Rules
 from .mip import Solver
 from .plan import LocationPlan
-
-MIN_PER_YEAR = 365.0 * 1440.0
 
 
 def unit_workloads(

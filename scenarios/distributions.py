@@ -35,7 +35,9 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
-MINUTES_PER_UNIT: dict[str, float] = {"min": 1.0, "h": 60.0, "days": 1440.0}
+from .timebase import MIN_PER_DAY, MIN_PER_HOUR
+
+MINUTES_PER_UNIT: dict[str, float] = {"min": 1.0, "h": MIN_PER_HOUR, "days": MIN_PER_DAY}
 DIMENSIONLESS = frozenset({"cv", "weights"})
 
 ParamValue = float | tuple[float, ...]

@@ -22,6 +22,7 @@ from .geography import DemandSpec, District, RegionGroup, TravelSpec
 from .inspection import InspectionPolicy, InspectorKind, RiskTier, SiteCategory
 from .overrides import Provenance, apply_overrides, format_validation_error
 from .response import Commodity, Depot, IncidentType, Surge, VehicleKind, Warehouse
+from .timebase import MIN_PER_DAY
 
 #: How far (km) a depot or warehouse may lie outside its district polygon (digitising slack).
 BOUNDARY_SLACK_KM = 1.0
@@ -243,7 +244,7 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         for tier, interval in (
             cat.inspection_interval_days or s.standards.inspection_interval_days
         ).items():
-            if interval * 1440.0 < cat.inspection_duration.mean:
+            if interval * MIN_PER_DAY < cat.inspection_duration.mean:
                 yield (
                     (*loc, "inspection_interval_days", tier),
                     (

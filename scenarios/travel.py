@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .timebase import MIN_PER_HOUR
+
 if TYPE_CHECKING:
     from .scenario import Scenario
 
@@ -45,7 +47,7 @@ def geometric_minutes(
     inv1 = np.array([1.0 / speed[g] for g in group1])[:, None]
     inv2 = np.array([1.0 / speed[g] for g in group2])[None, :]
     km = great_circle_km(np.asarray(lon1), np.asarray(lat1), np.asarray(lon2), np.asarray(lat2))
-    result: np.ndarray = 60.0 * km * s.travel.circuity_factor * (inv1 + inv2) / 2.0
+    result: np.ndarray = MIN_PER_HOUR * km * s.travel.circuity_factor * (inv1 + inv2) / 2.0
     return result
 
 

@@ -1,6 +1,8 @@
-"""Working time: turning minutes of work into calendar minutes.
+"""The calendar: months of the (365-day) year, flood-season windows, and working time —
+turning minutes of work into calendar minutes.
 
-Time base: minutes from the start of the run (day 0, 00:00). Every day has one shift that
+Time base: minutes from the start of the run (day 0, 00:00; see
+:mod:`anjian.scenarios.timebase`). Every day has one shift that
 starts at ``shift_start_min`` and lasts ``shift_min`` minutes. A year's working days are spread
 evenly: an inspector working 8 h on 250 days a year gets a daily shift of 8 × 250 / 365 h. This
 keeps the annual capacity exact without simulating weekends (an approximation, stated in
@@ -12,7 +14,38 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-DAY_MIN = 1440.0
+import numpy as np
+
+from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
+
+#: cumulative day-of-year at the start of each month (365-day years)
+MONTH_START_DAY = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def flood_windows(months: list[int], horizon_min: float) -> list[tuple[float, float]]:
+    """Calendar windows ``[start, end)`` in minutes of the flood-season months over the horizon."""
+    windows: list[tuple[float, float]] = []
+    years = int(np.ceil(horizon_min / MIN_PER_YEAR))
+    for year in range(years):
+        for m in sorted(set(months)):
+            start = (year * DAYS_PER_YEAR + MONTH_START_DAY[m - 1]) * MIN_PER_DAY
+            end = (year * DAYS_PER_YEAR + MONTH_START_DAY[m]) * MIN_PER_DAY
+            if windows and windows[-1][1] == start:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((float(start), float(end)))
+    return [(a, min(b, horizon_min)) for a, b in windows if a < horizon_min]
+
+
+def month_of(t_min: np.ndarray) -> np.ndarray:
+    """Month (0 = January) of each time (minutes from the start of the run)."""
+    day = np.floor((t_min % MIN_PER_YEAR) / MIN_PER_DAY)
+    return np.searchsorted(MONTH_START_DAY, day, side="right") - 1
+
+
+def hour_of(t_min: np.ndarray) -> np.ndarray:
+    """Hour of the day (0–23) of each time (minutes from the start of the run)."""
+    return np.floor((t_min % MIN_PER_DAY) / MIN_PER_HOUR).astype(int)
 
 
 @dataclass(frozen=True)
@@ -23,23 +56,23 @@ class WorkCalendar:
     shift_min: float
 
     def __post_init__(self) -> None:
-        if not 0 < self.shift_min <= DAY_MIN:
+        if not 0 < self.shift_min <= MIN_PER_DAY:
             raise ValueError(f"shift_min must be in (0, 1440], got {self.shift_min}")
-        if self.shift_min < DAY_MIN and not 0 <= self.shift_start_min < DAY_MIN:
+        if self.shift_min < MIN_PER_DAY and not 0 <= self.shift_start_min < MIN_PER_DAY:
             raise ValueError(f"shift_start_min must be in [0, 1440), got {self.shift_start_min}")
 
     @property
     def continuous(self) -> bool:
-        return self.shift_min >= DAY_MIN
+        return self.shift_min >= MIN_PER_DAY
 
     def _shift_bounds(self, t: float) -> tuple[float, float]:
         """Start and end of the shift that contains ``t`` or, if none does, the next one."""
-        day = math.floor((t - self.shift_start_min) / DAY_MIN)
-        start = day * DAY_MIN + self.shift_start_min
+        day = math.floor((t - self.shift_start_min) / MIN_PER_DAY)
+        start = day * MIN_PER_DAY + self.shift_start_min
         end = start + self.shift_min
         if t >= end:
-            start += DAY_MIN
-            end += DAY_MIN
+            start += MIN_PER_DAY
+            end += MIN_PER_DAY
         return start, end
 
     def finish(self, t: float, work_min: float) -> float:
@@ -51,23 +84,23 @@ class WorkCalendar:
         left = work_min
         while left > end - now:
             left -= end - now
-            start += DAY_MIN
-            end += DAY_MIN
+            start += MIN_PER_DAY
+            end += MIN_PER_DAY
             now = start
         return now + left
 
     def span(self, t: float, work_min: float) -> tuple[float, float]:
         """Start (now, or the next shift start) and end of ``work_min`` of work begun at ``t``."""
         shift = self.shift_min
-        if shift >= DAY_MIN:
+        if shift >= MIN_PER_DAY:
             return t, t + work_min
         # the shift containing t, or the next one (inlined _shift_bounds: this is the hot path)
         s0 = self.shift_start_min
-        start = math.floor((t - s0) / DAY_MIN) * DAY_MIN + s0
+        start = math.floor((t - s0) / MIN_PER_DAY) * MIN_PER_DAY + s0
         end = start + shift
         if t >= end:
-            start += DAY_MIN
-            end += DAY_MIN
+            start += MIN_PER_DAY
+            end += MIN_PER_DAY
         begin = t if t > start else start
         if work_min <= end - begin:
             return begin, begin + work_min
@@ -79,12 +112,12 @@ class WorkCalendar:
             return 0.0
         if self.continuous:
             return t1 - t0
-        days0 = (t0 - self.shift_start_min) / DAY_MIN
-        days1 = (t1 - self.shift_start_min) / DAY_MIN
+        days0 = (t0 - self.shift_start_min) / MIN_PER_DAY
+        days1 = (t1 - self.shift_start_min) / MIN_PER_DAY
 
         def worked_before(days: float) -> float:
             whole = math.floor(days)
-            frac = (days - whole) * DAY_MIN
+            frac = (days - whole) * MIN_PER_DAY
             return whole * self.shift_min + min(frac, self.shift_min)
 
         return worked_before(days1) - worked_before(days0)

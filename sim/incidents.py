@@ -16,10 +16,9 @@ import numpy as np
 
 from anjian.scenarios.demand import DemandPoints
 from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_YEAR
 
-from .sites import MIN_PER_YEAR, MONTH_START_DAY
-
-MIN_PER_DAY = 1440.0
+from .calendar import hour_of, month_of
 
 
 @dataclass
@@ -34,11 +33,6 @@ class IncidentTable:
 
     def __len__(self) -> int:
         return len(self.time)
-
-
-def _month_of(t: np.ndarray) -> np.ndarray:
-    day = np.floor((t % MIN_PER_YEAR) / MIN_PER_DAY)
-    return np.searchsorted(MONTH_START_DAY, day, side="right") - 1
 
 
 def draw_incidents(
@@ -69,8 +63,7 @@ def draw_incidents(
             n = rng.poisson(rate * peak * horizon_min)
             t = rng.uniform(0.0, horizon_min, n)
             u = rng.random(n)
-            hour_of = np.floor((t % MIN_PER_DAY) / 60.0).astype(int)
-            keep = u * peak < month[_month_of(t)] * hour[hour_of]
+            keep = u * peak < month[month_of(t)] * hour[hour_of(t)]
             t = t[keep]
             times.append(t)
             pts.append(rng.choice(mine, size=len(t), p=weights))

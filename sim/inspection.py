@@ -66,9 +66,10 @@ import simpy
 
 from anjian.scenarios.demand import build_demand_points
 from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 from anjian.scenarios.travel import geometric_minutes
 
-from .calendar import DAY_MIN, WorkCalendar
+from .calendar import WorkCalendar, flood_windows
 from .dispatch import (
     COMPLAINT,
     JOB_NAMES,
@@ -83,7 +84,7 @@ from .dispatch import (
 from .gcthreshold import fewer_collections
 from .inspection_kpi import COUNTERS, InspectionRecord, InspectionResult, collect
 from .inspection_loop import advance_pool
-from .sites import MIN_PER_YEAR, build_sites, draw_hazards, flood_windows
+from .sites import build_sites, draw_hazards
 from .streams import Buffer, Streams
 
 INF = float("inf")
@@ -144,7 +145,7 @@ def district_travel(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
     pts = build_demand_points(s.districts, s.demand, resolution="district")
     m = geometric_minutes(s, pts.lon, pts.lat, pts.region_group, pts.lon, pts.lat, pts.region_group)
     intra = np.array([
-        60.0 * 0.5 * math.sqrt(d.area_km2) * s.travel.circuity_factor
+        MIN_PER_HOUR * 0.5 * math.sqrt(d.area_km2) * s.travel.circuity_factor
         / s.region_groups[d.region_group].road_speed_kmh
         for d in s.districts.values()
     ])  # fmt: skip
@@ -226,7 +227,7 @@ class InspectionModel:
         self.acc_exp = Buffer(lambda k: acc.exponential(1.0, k))
         self.a0 = [c.accidents_per_site_year / MIN_PER_YEAR for c in cats]
         self.a1 = [c.accidents_per_open_hazard_year / MIN_PER_YEAR for c in cats]
-        self.rect_min = [c.rectification_days * DAY_MIN for c in cats]
+        self.rect_min = [c.rectification_days * MIN_PER_DAY for c in cats]
         deaths_rng = self.streams("deaths")
         self.deaths_draw = [c.deaths_per_accident.sampler(deaths_rng) for c in cats]
         self.durations = [
@@ -237,7 +238,7 @@ class InspectionModel:
         self.u_comply = Buffer(self.streams("compliance").random)
         self.comply_penalty = self.s.inspection.compliance_with_penalty
         self.comply_no_penalty = self.s.inspection.compliance_without_penalty
-        self.release_min = self.s.inspection.release_days_before_due * DAY_MIN
+        self.release_min = self.s.inspection.release_days_before_due * MIN_PER_DAY
         self.site_major = _ints(self.sites.major)
         self.accident_rows: list[tuple[float, int, int, int]] = []
 
@@ -281,7 +282,7 @@ class InspectionModel:
         self.inspectors: list[Inspector] = []
         equip = self.streams("equipment")
         attr = self.streams("attrition")
-        shift_start = s.inspection.shift_start_h * 60.0
+        shift_start = s.inspection.shift_start_h * MIN_PER_HOUR
         nd = len(self.districts)
         round_trip = [[2.0 * (self.inter[a][b] + self.intra[b]) for b in range(nd)]
                       for a in range(nd)]  # fmt: skip
@@ -292,8 +293,10 @@ class InspectionModel:
                 if fte <= 0:
                     continue
                 n = math.ceil(fte - 1e-9)
-                shift = kind.hours_per_day * 60.0 * kind.days_per_year / 365.0 * fte / n
-                cal = WorkCalendar(shift_start, min(shift, DAY_MIN))
+                shift = (
+                    kind.hours_per_day * MIN_PER_HOUR * kind.days_per_year / DAYS_PER_YEAR * fte / n
+                )
+                cal = WorkCalendar(shift_start, min(shift, MIN_PER_DAY))
                 queue = (
                     self.city_queue
                     if (kind.scope == "city" and self.city_queue)
@@ -389,7 +392,7 @@ class InspectionModel:
         by the day, and one wake-up per pool and day replaces one per job.
         """
         if cls != COMPLAINT:
-            release = release - release % DAY_MIN
+            release = release - release % MIN_PER_DAY
         # only routine jobs can be superseded (by a rescheduled one): they carry the version
         version = self.version[site] if cls in (ROUTINE, MAJOR) else -1
         self._queue_for(site).push(cls, (due, next(self.seq), release, site, kind, version))
@@ -400,12 +403,12 @@ class InspectionModel:
         self.next_due[site] = due
         kind = MAJOR if self.site_major[site] else ROUTINE
         release = due - self.release_min
-        release = 0.0 if release < 0 else release - release % DAY_MIN
+        release = 0.0 if release < 0 else release - release % MIN_PER_DAY
         self._queue_for(site).push(kind, (due, next(self.seq), release, site, kind, version))
 
     def _add_many(self, cls: int, release: float, due: float, sites: np.ndarray) -> None:
         """:meth:`_add` of one non-routine job ``cls`` at each of ``sites``, pool by pool."""
-        release -= release % DAY_MIN
+        release -= release % MIN_PER_DAY
         pool_of = _view(self.site_pool)[sites]
         for p in np.unique(pool_of).tolist():
             picked = sites[pool_of == p].tolist()
@@ -420,7 +423,7 @@ class InspectionModel:
         version += 1
         _view(self.next_due)[:] = due
         release = np.maximum(due - self.release_min, 0.0)
-        release -= release % DAY_MIN
+        release -= release % MIN_PER_DAY
         kind = np.where(self.sites.major, MAJOR, ROUTINE)
         seq = np.fromiter(itertools.islice(self.seq, n), dtype=np.int64, count=n)
         # one run of jobs per pool and class, sorted by release time within it
@@ -636,8 +639,8 @@ class InspectionModel:
         fs = self.s.inspection.flood_season
         rng = self.streams("spot_checks")
         flood_sites = np.flatnonzero(self.sites.flood_patrol)
-        every = fs.district_inspection_every_days * DAY_MIN
-        week = fs.township_spot_check_every_days * DAY_MIN
+        every = fs.district_inspection_every_days * MIN_PER_DAY
+        week = fs.township_spot_check_every_days * MIN_PER_DAY
         for start, end in self.flood:
             yield env.timeout(start - env.now)
             self._advance_pools(env.now)
@@ -655,12 +658,12 @@ class InspectionModel:
                     self._advance_pools(env.now)
 
     def _snapshots(self) -> Generator[simpy.Event, Any, None]:
-        step = self.cfg.snapshot_days * DAY_MIN
+        step = self.cfg.snapshot_days * MIN_PER_DAY
         while True:
             yield self.env.timeout(step)
             self._advance_pools(self.env.now)
             for d, q in enumerate(self.queues):
-                self.backlog_rows.append((self.env.now / DAY_MIN, d, q.backlog()))
+                self.backlog_rows.append((self.env.now / MIN_PER_DAY, d, q.backlog()))
 
     def discard(self) -> None:
         """Free the run's working state now (the job pools' queues and events, the SimPy

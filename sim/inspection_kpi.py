@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 
 from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 
-from .calendar import DAY_MIN
 from .dispatch import COMPLAINT, MAJOR, REINSPECTION, ROUTINE
-from .sites import MIN_PER_YEAR
 
 if TYPE_CHECKING:
     from .dispatch import Inspector
@@ -125,7 +124,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
             "done_vs_required": _ratio(rdone, req),
             "on_time_rate": _ratio(on_time, rdone),
             "overdue_days_per_routine": _ratio(
-                float(C["routine_overdue_min"][sel_d, sel_c].sum()) / DAY_MIN, rdone
+                float(C["routine_overdue_min"][sel_d, sel_c].sum()) / MIN_PER_DAY, rdone
             ),
             "complaint_inspections": float(C["done"][sel_d, sel_c, COMPLAINT].sum()),
             "reinspections": float(C["reinspections"][sel_d, sel_c].sum()),
@@ -136,8 +135,8 @@ def collect(m: InspectionRecord) -> InspectionResult:
             "hazards_arisen": float(C["arisen"][sel_d, sel_c].sum()),
             "hazards_detected": float(C["detected"][sel_d, sel_c].sum()),
             "hazards_rectified": float(C["rectified"][sel_d, sel_c].sum()),
-            "latent_hazard_days": float(C["latent_min"][sel_d, sel_c].sum()) / DAY_MIN,
-            "open_hazard_days": float(C["open_min"][sel_d, sel_c].sum()) / DAY_MIN,
+            "latent_hazard_days": float(C["latent_min"][sel_d, sel_c].sum()) / MIN_PER_DAY,
+            "open_hazard_days": float(C["open_min"][sel_d, sel_c].sum()) / MIN_PER_DAY,
             "orders": float(C["orders"][sel_d, sel_c].sum()),
             "accidents_per_year": float(mask.sum()) / years,
             "deaths_per_year": float(acc_deaths[mask].sum()) / years,
@@ -179,7 +178,12 @@ def collect(m: InspectionRecord) -> InspectionResult:
         rows.append(("district", adcode, "overdue_backlog_end", float(overdue_end[d])))
         w = C["wait_n"][d, COMPLAINT]
         rows.append(
-            ("district", adcode, "complaint_wait_h", _ratio(C["wait_sum"][d, COMPLAINT] / 60, w))
+            (
+                "district",
+                adcode,
+                "complaint_wait_h",
+                _ratio(C["wait_sum"][d, COMPLAINT] / MIN_PER_HOUR, w),
+            )
         )
     rows.append(("city", "all", "backlog_end", float(end_backlog.sum() + city_backlog)))
     rows.append(("city", "all", "overdue_backlog_end", float(overdue_end.sum())))
@@ -188,7 +192,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
         (REINSPECTION, "reinspection"),
         (ROUTINE, "routine"),
     ):
-        wait_h = _ratio(C["wait_sum"][:, cls].sum() / 60.0, C["wait_n"][:, cls].sum())
+        wait_h = _ratio(C["wait_sum"][:, cls].sum() / MIN_PER_HOUR, C["wait_n"][:, cls].sum())
         rows.append(("city", "all", f"{name}_wait_h", wait_h))
     rows.append(("city", "all", "complaints_without_site", float(m.complaints_without_site)))
 

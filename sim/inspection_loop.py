@@ -18,7 +18,8 @@ import heapq
 from bisect import bisect_right
 from typing import Any, Protocol
 
-from .calendar import DAY_MIN
+from anjian.scenarios.timebase import MIN_PER_DAY
+
 from .dispatch import INF, REINSPECTION, Inspector, JobPool
 
 
@@ -116,7 +117,7 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
                 version[i] = ver
                 next_due[i] = new_due
                 release = new_due - release_min
-                release = 0.0 if release < 0 else release - release % DAY_MIN
+                release = 0.0 if release < 0 else release - release % MIN_PER_DAY
                 job = (new_due, next(seq), release, i, kind, ver)
                 if release <= t:
                     pool.push(kind, job)

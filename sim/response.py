@@ -34,16 +34,15 @@ import pandas as pd
 import simpy
 
 from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_YEAR
 from anjian.scenarios.travel import minutes_from_places
 
 from .incidents import IncidentTable, draw_incidents, merge_incidents
 from .policies import POLICIES, DispatchPolicy, make_policy
 from .response_kpi import ResponseRecord, ResponseResult, collect
-from .sites import MIN_PER_YEAR
 from .streams import Buffer, Streams
 
 INF = float("inf")
-MIN_PER_DAY = 1440.0
 
 
 @dataclass(frozen=True)

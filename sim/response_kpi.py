@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from anjian.scenarios.scenario import Scenario
-
-from .sites import MIN_PER_YEAR
+from anjian.scenarios.timebase import MIN_PER_YEAR
 
 if TYPE_CHECKING:
     from anjian.scenarios.demand import DemandPoints

@@ -21,26 +21,7 @@ import numpy as np
 
 from anjian.scenarios.apportion import largest_remainder
 from anjian.scenarios.scenario import Scenario
-
-MIN_PER_YEAR = 525_600.0
-MIN_PER_DAY = 1440.0
-#: cumulative day-of-year at the start of each month (365-day years)
-MONTH_START_DAY = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def flood_windows(months: list[int], horizon_min: float) -> list[tuple[float, float]]:
-    """Calendar windows ``[start, end)`` in minutes of the flood-season months over the horizon."""
-    windows: list[tuple[float, float]] = []
-    years = int(np.ceil(horizon_min / MIN_PER_YEAR))
-    for year in range(years):
-        for m in sorted(set(months)):
-            start = (year * 365 + MONTH_START_DAY[m - 1]) * MIN_PER_DAY
-            end = (year * 365 + MONTH_START_DAY[m]) * MIN_PER_DAY
-            if windows and windows[-1][1] == start:
-                windows[-1] = (windows[-1][0], end)
-            else:
-                windows.append((float(start), float(end)))
-    return [(a, min(b, horizon_min)) for a, b in windows if a < horizon_min]
+from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_YEAR
 
 
 @dataclass

@@ -1,0 +1,228 @@
+"""The KPI catalogue: every indicator the models report, with its unit, its 中文 and English
+label, whether lower is better, its kind and its display format.
+
+One table, read by the CLI's tables, the app's pages, exports and reports, so a KPI is named,
+formatted and judged the same everywhere. The simulators produce the values (tidy tables with
+columns ``level, key, kpi, value``); this module only describes them. A test checks that every
+KPI a model produces has an entry here.
+
+>>> from anjian.kpis import kpi
+>>> k = kpi("within_standard_share", "response")
+>>> k.label("en"), k.format(0.4567), k.lower_is_better
+('Within standard', '45.7%', False)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+Model = Literal["inspection", "response"]
+Kind = Literal["share", "count", "time", "rate", "money"]
+MODELS: tuple[Model, ...] = ("inspection", "response")
+
+UNITS = {
+    "": ("", ""),
+    "min": ("分钟", "min"),
+    "h": ("小时", "h"),
+    "days": ("天", "days"),
+    "yuan": ("元", "yuan"),
+    "per_year": ("/年", "/year"),
+    "units": ("件", "units"),
+}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One indicator of one model.
+
+    Attributes
+    ----------
+    name
+        The ``kpi`` column value in the models' tables.
+    model
+        ``inspection`` or ``response``.
+    unit
+        A key of :data:`UNITS` (``""`` for counts and shares).
+    label_zh, label_en
+        What a user reads.
+    lower_is_better
+        ``True`` / ``False``, or ``None`` when neither is better (a count of work done, a
+        context figure such as the number of incidents).
+    kind
+        ``share`` (0–1, shown as a percentage), ``count``, ``time``, ``rate`` (per year) or
+        ``money``.
+    fmt
+        Python format spec of the value (``.1%``, ``,.0f`` …).
+    headline
+        Shown in the CLI's summary and the app's headline tables.
+    """
+
+    name: str
+    model: Model
+    unit: str
+    label_zh: str
+    label_en: str
+    lower_is_better: bool | None
+    kind: Kind
+    fmt: str
+    headline: bool = True
+
+    def label(self, lang: str) -> str:
+        """The label in ``lang`` (``zh`` or ``en``), with the unit."""
+        text = self.label_zh if lang == "zh" else self.label_en
+        unit = UNITS[self.unit][0 if lang == "zh" else 1]
+        if not unit:
+            return text
+        return f"{text}（{unit}）" if lang == "zh" else f"{text} ({unit})"
+
+    def bilingual(self) -> str:
+        """``中文 / English`` label with the unit (CLI tables, exports)."""
+        return f"{self.label('zh')} / {self.label('en')}"
+
+    def format(self, value: float, *, signed: bool = False) -> str:
+        """``value`` in the KPI's display format; ``–`` for a missing value."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        spec = ("+" if signed else "") + self.fmt
+        return format(value, spec)
+
+    def better(self, difference: float) -> bool | None:
+        """Whether a change of ``difference`` is an improvement (``None``: neither)."""
+        if self.lower_is_better is None or difference == 0:
+            return None
+        return (difference < 0) == self.lower_is_better
+
+
+def _k(
+    name: str,
+    model: Model,
+    unit: str,
+    zh: str,
+    en: str,
+    lower: bool | None,
+    kind: Kind,
+    fmt: str,
+    headline: bool = True,
+) -> Kpi:
+    return Kpi(name, model, unit, zh, en, lower, kind, fmt, headline)
+
+
+INSP, R = "inspection", "response"
+
+CATALOGUE: tuple[Kpi, ...] = (
+    # -- inspection: work ------------------------------------------------------------------
+    _k("inspections_done", INSP, "", "完成检查次数", "Inspections done", None, "count", ",.0f"),
+    _k("routine_done", INSP, "", "完成例行检查", "Routine inspections done", None, "count", ",.0f",
+       False),
+    _k("routine_required", INSP, "", "应做例行检查", "Routine inspections due", None, "count",
+       ",.0f"),
+    _k("done_vs_required", INSP, "", "完成率（完成/应做）", "Done vs due", False, "share", ".1%"),
+    _k("on_time_rate", INSP, "", "按期检查率", "On-time inspection rate", False, "share", ".1%"),
+    _k("overdue_days_per_routine", INSP, "days", "例行检查平均逾期",
+       "Overdue per routine inspection", True, "time", ",.2f"),
+    _k("complaint_inspections", INSP, "", "投诉核查次数", "Complaint inspections", None, "count",
+       ",.0f", False),
+    _k("reinspections", INSP, "", "复查次数", "Re-inspections", None, "count", ",.0f", False),
+    _k("reinspection_closure_rate", INSP, "", "复查整改闭环率", "Re-inspection closure rate", False,
+       "share", ".1%"),
+    _k("backlog_end", INSP, "", "期末待检任务", "Backlog at the end", True, "count", ",.0f"),
+    _k("overdue_backlog_end", INSP, "", "期末逾期待检任务", "Overdue backlog at the end", True,
+       "count", ",.0f", False),
+    _k("complaint_wait_h", INSP, "h", "投诉等待时间", "Complaint wait", True, "time", ",.2f"),
+    _k("reinspection_wait_h", INSP, "h", "复查等待时间", "Re-inspection wait", True, "time", ",.2f",
+       False),
+    _k("routine_wait_h", INSP, "h", "例行检查等待时间", "Routine wait", True, "time", ",.2f",
+       False),
+    _k("complaints_without_site", INSP, "", "无对应监管对象的投诉", "Complaints with no site", None,
+       "count", ",.0f", False),
+    # -- inspection: staff -----------------------------------------------------------------
+    _k("utilisation", INSP, "", "监管人员利用率", "Inspector utilisation", None, "share", ".1%"),
+    _k("travel_share", INSP, "", "路途时间占比", "Travel share of work", True, "share", ".1%"),
+    _k("posts", INSP, "", "岗位数", "Posts", None, "count", ",.0f", False),
+    _k("vacancies_mean", INSP, "", "平均空缺岗位", "Vacant posts (mean)", True, "count", ",.1f"),
+    _k("penalties", INSP, "", "行政处罚", "Penalties", None, "count", ",.0f"),
+    _k("inspections_by_staff", INSP, "", "人员完成检查次数", "Inspections by staff", None, "count",
+       ",.0f", False),
+    # -- inspection: hazards and harm -------------------------------------------------------
+    _k("hazards_arisen", INSP, "", "新增隐患", "Hazards arisen", None, "count", ",.0f"),
+    _k("hazards_detected", INSP, "", "发现隐患", "Hazards detected", False, "count", ",.0f"),
+    _k("hazards_rectified", INSP, "", "整改隐患", "Hazards rectified", False, "count", ",.0f"),
+    _k("latent_hazard_days", INSP, "days", "未发现隐患累计", "Latent hazard-days", True, "count",
+       ",.0f"),
+    _k("open_hazard_days", INSP, "days", "未整改隐患累计", "Open hazard-days", True, "count",
+       ",.0f", False),
+    _k("orders", INSP, "", "责令整改", "Rectification orders", None, "count", ",.0f"),
+    _k("accidents_per_year", INSP, "per_year", "生产安全事故", "Accidents", True, "rate", ",.1f"),
+    _k("deaths_per_year", INSP, "per_year", "死亡人数", "Deaths", True, "rate", ",.1f"),
+    _k("larger_accidents_per_year", INSP, "per_year", "较大事故", "Larger accidents (3–9 deaths)",
+       True, "rate", ",.2f"),
+    # -- response ---------------------------------------------------------------------------
+    _k("incidents", R, "", "事件数", "Incidents", None, "count", ",.0f"),
+    _k("served_share", R, "", "处置率", "Served share", False, "share", ".1%"),
+    _k("response_mean_min", R, "min", "平均响应时间", "Mean response", True, "time", ",.1f"),
+    _k("response_median_min", R, "min", "响应时间中位数", "Median response", True, "time", ",.1f"),
+    _k("response_p90_min", R, "min", "90%分位响应时间", "90th-percentile response", True, "time",
+       ",.1f"),
+    _k("within_standard_share", R, "", "达标率", "Within standard", False, "share", ".1%"),
+    _k("queue_delay_mean_min", R, "min", "平均排队等待", "Mean queue delay", True, "time", ",.2f"),
+    _k("mutual_aid_share", R, "", "跨区支援比例", "Mutual-aid share", None, "share", ".1%"),
+    _k("handover_share", R, "", "转租用车辆比例", "Handed to rented vehicles", None, "share",
+       ".1%", False),
+    _k("utilisation", R, "", "车辆利用率", "Vehicle utilisation", None, "share", ".2%"),
+    _k("units", R, "", "车辆数", "Vehicles", None, "count", ",.0f", False),
+    _k("uses", R, "", "出车次数", "Vehicle uses", None, "count", ",.0f", False),
+    _k("cost_yuan", R, "yuan", "按次费用", "Per-use cost", True, "money", ",.0f", False),
+    _k("rented_uses", R, "", "租用车辆次数", "Rented-vehicle uses", None, "count", ",.0f"),
+    _k("rented_cost_yuan", R, "yuan", "租车费用", "Rental cost", True, "money", ",.0f"),
+    _k("relief_demanded_units", R, "units", "物资需求", "Relief demanded", None, "count", ",.0f"),
+    _k("relief_fill_rate", R, "", "物资满足率", "Relief fill rate", False, "share", ".1%"),
+    _k("relief_unmet_units", R, "units", "物资缺口", "Relief unmet", True, "count", ",.0f"),
+    _k("time_to_first_relief_mean_min", R, "min", "首批物资平均到达时间",
+       "Mean time to first relief", True, "time", ",.1f"),
+    _k("stockouts", R, "", "断货次数", "Stockouts", True, "count", ",.0f"),
+    _k("unserved_roles", R, "", "无车可派的车辆类型", "Roles with no vehicle", True, "count",
+       ",.0f", False),
+)  # fmt: skip
+
+_BY_KEY = {(k.model, k.name): k for k in CATALOGUE}
+
+
+def kpi(name: str, model: Model | None = None) -> Kpi:
+    """The catalogue entry of ``name`` (of ``model`` when the name is in both).
+
+    Raises
+    ------
+    KeyError
+        For a name the catalogue does not know, or an ambiguous name without ``model``.
+    """
+    if model is not None:
+        try:
+            return _BY_KEY[(model, name)]
+        except KeyError:
+            raise KeyError(f"no KPI {name!r} in the {model} model") from None
+    found = [k for k in CATALOGUE if k.name == name]
+    if len(found) != 1:
+        raise KeyError(
+            f"KPI {name!r} is " + ("unknown" if not found else "in both models: name the model")
+        )
+    return found[0]
+
+
+def known(name: str, model: Model | None = None) -> bool:
+    """Whether the catalogue has ``name`` (in ``model``)."""
+    return any(k.name == name and (model is None or k.model == model) for k in CATALOGUE)
+
+
+def label(name: str, lang: str, model: Model | None = None) -> str:
+    """The label of ``name`` in ``lang``; the name itself for a KPI the catalogue lacks."""
+    try:
+        return kpi(name, model).label(lang)
+    except KeyError:
+        return name
+
+
+def of_model(model: Model, *, headline_only: bool = False) -> list[Kpi]:
+    """The model's KPIs in catalogue order (the headline ones only, if asked)."""
+    return [k for k in CATALOGUE if k.model == model and (k.headline or not headline_only)]
