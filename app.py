@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from anjian.scenarios.builtin import names
+from anjian import builtin_scenarios
 from anjian.ui.text import LANGUAGES, t
 
 DEFAULTS = {"lang": "zh", "scenario": "chongqing", "uploaded_ref": None, "uploaded_name": None}
@@ -40,7 +40,7 @@ with st.sidebar:
         horizontal=True,
     )
     lang = st.session_state["lang"]
-    st.selectbox(t("scenario", lang), names(), key="scenario")
+    st.selectbox(t("scenario", lang), builtin_scenarios(), key="scenario")
 
 st.title(t("app_title", lang))
 st.session_state.setdefault("overrides", {})

@@ -16,10 +16,14 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # the names below, for type checkers; at run time they load on first use
+    from anjian.costs import fleet_cost_yuan_per_year
+    from anjian.kpis import Kpi, kpi
+    from anjian.levers import can_contract_rented, whatif_overrides
     from anjian.optimize import (
         InfeasiblePlan,
         InstanceError,
         LocationPlan,
+        OptimizeError,
         Rules,
         cflp,
         check_plan,
@@ -29,14 +33,24 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
         mclp,
         mexclp,
         mexclp_hypercube,
-        optimize_vehicles,
         p_center,
         p_median,
     )
+    from anjian.plans import (
+        VehiclePlanResult,
+        Verification,
+        apply_vehicle_plan,
+        optimize_vehicles,
+        placed_vehicles,
+        plan_by_district,
+        verify_vehicle_plan,
+    )
     from anjian.scenarios import Scenario, ScenarioError, load_scenario
     from anjian.scenarios.builtin import names as builtin_scenarios
+    from anjian.scenarios.bundle import derived_bundle, extract_bundle, new_scenario
     from anjian.scenarios.derive import scenario_hash, with_overrides
     from anjian.scenarios.summary import category_table, district_table, staff_table
+    from anjian.sim.erlang import erlang_b, erlang_c, mmc_mean_wait
     from anjian.sim.hypercube import hypercube_approx, hypercube_exact
     from anjian.sim.inspection import InspectionConfig, simulate_inspections
     from anjian.sim.replicate import replicate_inspections, replicate_response
@@ -73,7 +87,25 @@ _LAZY = {
     "mexclp": "anjian.optimize",
     "mexclp_hypercube": "anjian.optimize",
     "mser5": "anjian.sim.stats",
-    "optimize_vehicles": "anjian.optimize",
+    "optimize_vehicles": "anjian.plans",
+    "VehiclePlanResult": "anjian.plans",
+    "Verification": "anjian.plans",
+    "apply_vehicle_plan": "anjian.plans",
+    "verify_vehicle_plan": "anjian.plans",
+    "placed_vehicles": "anjian.plans",
+    "plan_by_district": "anjian.plans",
+    "fleet_cost_yuan_per_year": "anjian.costs",
+    "Kpi": "anjian.kpis",
+    "kpi": "anjian.kpis",
+    "can_contract_rented": "anjian.levers",
+    "whatif_overrides": "anjian.levers",
+    "derived_bundle": "anjian.scenarios.bundle",
+    "extract_bundle": "anjian.scenarios.bundle",
+    "new_scenario": "anjian.scenarios.bundle",
+    "erlang_b": "anjian.sim.erlang",
+    "erlang_c": "anjian.sim.erlang",
+    "mmc_mean_wait": "anjian.sim.erlang",
+    "OptimizeError": "anjian.optimize",
     "p_center": "anjian.optimize",
     "p_median": "anjian.optimize",
     "paired_difference": "anjian.sim.stats",
@@ -112,21 +144,33 @@ __all__ = [
     "InfeasiblePlan",
     "InspectionConfig",
     "InstanceError",
+    "Kpi",
     "LocationPlan",
+    "OptimizeError",
     "ResponseConfig",
     "Rules",
     "RunStore",
     "Scenario",
     "ScenarioError",
     "Sweep",
+    "VehiclePlanResult",
+    "Verification",
     "__version__",
+    "apply_vehicle_plan",
     "builtin_scenarios",
+    "can_contract_rented",
     "category_table",
     "cflp",
     "check_plan",
+    "derived_bundle",
     "district_table",
+    "erlang_b",
+    "erlang_c",
+    "extract_bundle",
+    "fleet_cost_yuan_per_year",
     "hypercube_approx",
     "hypercube_exact",
+    "kpi",
     "load_scenario",
     "load_sweep",
     "locate",
@@ -135,11 +179,15 @@ __all__ = [
     "mclp",
     "mexclp",
     "mexclp_hypercube",
+    "mmc_mean_wait",
     "mser5",
+    "new_scenario",
     "optimize_vehicles",
     "p_center",
     "p_median",
     "paired_difference",
+    "placed_vehicles",
+    "plan_by_district",
     "replicate_inspections",
     "replicate_response",
     "replications_needed",
@@ -149,5 +197,7 @@ __all__ = [
     "simulate_response",
     "staff_table",
     "summarize",
+    "verify_vehicle_plan",
+    "whatif_overrides",
     "with_overrides",
 ]

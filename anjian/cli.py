@@ -19,6 +19,7 @@ from anjian.scenarios.summary import category_table, district_table, staff_table
 
 from .cli_optimize import locate_cmd, optimize_app
 from .cli_runs import runs_app, sweep_cmd
+from .kpis import Model, of_model
 
 app = typer.Typer(
     help="anjian (安监): plan inspectors, emergency vehicles and relief stocks.",
@@ -179,17 +180,6 @@ def new(
     )
 
 
-CITY_KPIS = [
-    ("inspections_done", ",.0f"), ("routine_required", ",.0f"), ("done_vs_required", ".3f"),
-    ("on_time_rate", ".3f"), ("overdue_days_per_routine", ".2f"), ("backlog_end", ",.0f"),
-    ("complaint_wait_h", ".2f"), ("utilisation", ".3f"), ("travel_share", ".3f"),
-    ("vacancies_mean", ",.1f"), ("hazards_arisen", ",.0f"), ("hazards_detected", ",.0f"),
-    ("hazards_rectified", ",.0f"), ("latent_hazard_days", ",.0f"), ("orders", ",.0f"),
-    ("penalties", ",.0f"), ("reinspection_closure_rate", ".3f"), ("accidents_per_year", ",.1f"),
-    ("deaths_per_year", ",.1f"), ("larger_accidents_per_year", ".2f"),
-]  # fmt: skip
-
-
 def _write_tables(out_dir: Path, tables: dict[str, Any], fmt: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -245,33 +235,23 @@ def simulate_inspections_cmd(
     with _progress(console, "replications", reps) as tick:
         result = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, tick)
     head = f"{s.meta.name}: inspections, {years:g} year(s) × {reps} replications, seed {seed}"
-    _print_summary(console, result.summary, CITY_KPIS, head)
+    _print_summary(console, result.summary, "inspection", head)
     _report(console, out, fmt, result.tables())
 
 
-RESPONSE_KPIS = [
-    ("incidents", ",.0f"), ("served_share", ".3f"), ("response_mean_min", ",.1f"),
-    ("response_median_min", ",.1f"), ("response_p90_min", ",.1f"),
-    ("within_standard_share", ".3f"), ("queue_delay_mean_min", ".2f"),
-    ("mutual_aid_share", ".3f"), ("utilisation", ".4f"), ("rented_uses", ",.0f"),
-    ("rented_cost_yuan", ",.0f"), ("relief_demanded_units", ",.0f"),
-    ("relief_fill_rate", ".3f"), ("relief_unmet_units", ",.0f"),
-    ("time_to_first_relief_mean_min", ",.1f"), ("stockouts", ",.0f"),
-]  # fmt: skip
-
-
-def _print_summary(console: Console, summary: Any, kpis: list[tuple[str, str]], title: str) -> None:
+def _print_summary(console: Console, summary: Any, model: Model, title: str) -> None:
+    """The model's headline city KPIs (from the KPI catalogue) with their 95% CIs."""
     city = summary[summary["level"] == "city"].set_index("kpi")
-    table = Table(title=f"{title} (mean ± 95% CI half-width)")
-    table.add_column("KPI")
-    table.add_column("mean", justify="right")
+    table = Table(title=f"{title} (均值 ± 95% 置信区间半宽 / mean ± 95% CI half-width)")
+    table.add_column("指标 / KPI")
+    table.add_column("代码 / name")
+    table.add_column("均值 / mean", justify="right")
     table.add_column("± 95% CI", justify="right")
-    for kpi, f in kpis:
-        if kpi in city.index:
-            row = city.loc[kpi]
-            mean = "–" if row["mean"] != row["mean"] else format(row["mean"], f)
-            half = "" if row["half_width"] != row["half_width"] else format(row["half_width"], f)
-            table.add_row(kpi, mean, half)
+    for k in of_model(model, headline_only=True):
+        if k.name in city.index:
+            row = city.loc[k.name]
+            half = "" if row["half_width"] != row["half_width"] else k.format(row["half_width"])
+            table.add_row(k.bilingual(), k.name, k.format(row["mean"]), half)
     console.print(table)
 
 
@@ -313,7 +293,7 @@ def simulate_response_cmd(
     with _progress(console, "replications", reps) as tick:
         result = replicate_response(s, cfg, reps, tick)
     head = f"{s.meta.name}: response, {years:g} year(s) × {reps} replications, seed {seed}"
-    _print_summary(console, result.summary, RESPONSE_KPIS, head)
+    _print_summary(console, result.summary, "response", head)
     _report(console, out, fmt, result.tables())
 
 
@@ -339,8 +319,10 @@ def simulate_all_cmd(
     with _progress(console, "response", reps) as tick:
         resp = replicate_response(s, ResponseConfig(years=years, seed=seed), reps, tick, insp)
     head = f"{s.meta.name}: {years:g} year(s) × {reps} replications, seed {seed}"
-    _print_summary(console, insp.summary, CITY_KPIS, f"Inspections — {head}")
-    _print_summary(console, resp.summary, RESPONSE_KPIS, f"Response (with accidents) — {head}")
+    _print_summary(console, insp.summary, "inspection", f"监管检查 Inspections — {head}")
+    _print_summary(
+        console, resp.summary, "response", f"应急响应（含事故） Response (with accidents) — {head}"
+    )
     _report(console, out / "inspections", fmt, insp.tables())
     _report(console, out / "response", fmt, resp.tables())
 

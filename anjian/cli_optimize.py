@@ -1,5 +1,6 @@
-"""CLI of the location optimizer: ``anjian optimize vehicles`` (on a scenario) and
-``anjian locate`` (on a researcher's matrix or an OR-Library file). Thin over ``optimize``."""
+"""CLI of the location optimizer: ``anjian optimize vehicles`` (on a scenario, through
+:mod:`anjian.plans`) and ``anjian locate`` (on a researcher's matrix or an OR-Library file).
+A thin layer: no model logic here."""
 
 from __future__ import annotations
 
@@ -19,27 +20,18 @@ from anjian.optimize.errors import OptimizeError
 from anjian.optimize.plan import LocationPlan
 from anjian.scenarios import ScenarioError
 
+from .kpis import kpi
+from .plans import optimize_vehicles
+
 optimize_app = typer.Typer(
     help="Place vehicles and depots with the location models.", no_args_is_help=True
 )
 
 
-class Model(StrEnum):
-    mclp = "mclp"
-    pmedian = "pmedian"
-    pcenter = "pcenter"
-    lscp = "lscp"
-    mexclp = "mexclp"
-    mexclp_hypercube = "mexclp-hypercube"
-
-
-class LocateModel(StrEnum):
-    mclp = "mclp"
-    pmedian = "pmedian"
-    pcenter = "pcenter"
-    lscp = "lscp"
-    mexclp = "mexclp"
-    cflp = "cflp"
+# Typer choices from the optimizer's one list of models (``mexclp_hypercube`` is spelled
+# ``mexclp-hypercube`` on the command line)
+Model = StrEnum("Model", {m: m.replace("_", "-") for m in api.MODELS})  # type: ignore[misc]
+LocateModel = StrEnum("LocateModel", {m: m for m in api.LOCATE_MODELS})  # type: ignore[misc]
 
 
 def _error(exc: Exception, what: str) -> None:
@@ -83,13 +75,19 @@ def _print_plan(plan: LocationPlan, as_json: bool, extra: dict[str, Any] | None 
             c.print(f"  {k}: {v}", highlight=False)
         ver = extra.get("verification")
         if ver:
-            t = Table(title="simulated: today vs plan (paired, 95% CI)")
-            for col in ("KPI", "today", "plan", "difference", "± half-width"):
+            t = Table(
+                title="仿真验证：现状 vs 方案（配对，95% 置信区间） / simulated: today vs plan"
+            )
+            for col in ("指标 / KPI", "现状 today", "方案 plan", "差 difference", "± 95% CI"):
                 t.add_column(col)
-            for kpi, row in ver.items():
+            for name, row in ver.items():
+                entry = kpi(name, "response")
                 t.add_row(
-                    kpi,
-                    *(f"{row[x]:.4g}" for x in ("baseline", "plan", "difference", "half_width")),
+                    entry.bilingual(),
+                    entry.format(row["baseline"]),
+                    entry.format(row["plan"]),
+                    entry.format(row["difference"], signed=True),
+                    entry.format(row["half_width"]),
                 )
             c.print(t)
 
@@ -103,7 +101,7 @@ def _jsonable(o: object) -> object:
 @optimize_app.command("vehicles")
 def vehicles_cmd(
     scenario: str = typer.Argument(..., help="A built-in scenario name, folder or scenario.toml."),
-    model: Model = typer.Option(Model.mclp, "--model", help="Location model."),
+    model: Model = typer.Option(Model["mclp"], "--model", help="Location model."),
     vehicles: int | None = typer.Option(
         None, "--vehicles", "-k", help="Vehicles to place (all models but lscp)."
     ),
@@ -140,7 +138,7 @@ def vehicles_cmd(
 ) -> None:
     """Place a scenario's vehicles (dedicated / contracted) with a location model."""
     try:
-        result = api.optimize_vehicles(
+        result = optimize_vehicles(
             scenario,
             model=model.value.replace("-", "_"),
             vehicles=vehicles,
@@ -182,7 +180,7 @@ def locate_cmd(
         None, "--costs", help="CSV: first column demand id, header row candidate ids."
     ),
     weights: Path | None = typer.Option(None, "--weights", help="CSV with columns id,weight."),
-    model: LocateModel = typer.Option(LocateModel.pmedian, "--model", help="Location model."),
+    model: LocateModel = typer.Option(LocateModel["pmedian"], "--model", help="Location model."),
     p: int | None = typer.Option(None, "--p", help="Number of facilities (vehicles for mexclp)."),
     radius: float | None = typer.Option(None, "--radius", help="Covered when cost ≤ radius."),
     busy_fraction: float = typer.Option(0.0, "--busy-fraction", help="MEXCLP busy probability."),

@@ -3,7 +3,6 @@ Thin over :mod:`anjian.sweep` and :mod:`anjian.store`."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -24,8 +23,10 @@ from anjian.scenarios import ScenarioError
 from .store import RunStore, StoreError
 from .sweep import SweepError, load_sweep, run_sweep
 
-DEFAULT_STORE = "anjian-runs"
-STORE_HELP = "Run store folder (default: $ANJIAN_STORE or ./anjian-runs)."
+STORE_HELP = (
+    "Run store folder (default: $ANJIAN_STORE, else ~/.local/share/anjian/runs or "
+    "$XDG_DATA_HOME/anjian/runs)."
+)
 
 runs_app = typer.Typer(
     help="Browse, compare, export and delete recorded sweeps.", no_args_is_help=True
@@ -33,7 +34,7 @@ runs_app = typer.Typer(
 
 
 def _store(path: Path | None) -> RunStore:
-    return RunStore(path or Path(os.environ.get("ANJIAN_STORE", DEFAULT_STORE)))
+    return RunStore(path)
 
 
 def _fail(msg: str) -> None:

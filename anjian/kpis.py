@@ -109,7 +109,8 @@ def _k(
     return Kpi(name, model, unit, zh, en, lower, kind, fmt, headline)
 
 
-INSP, R = "inspection", "response"
+INSP: Model = "inspection"
+R: Model = "response"
 
 CATALOGUE: tuple[Kpi, ...] = (
     # -- inspection: work ------------------------------------------------------------------
@@ -187,6 +188,22 @@ CATALOGUE: tuple[Kpi, ...] = (
 )  # fmt: skip
 
 _BY_KEY = {(k.model, k.name): k for k in CATALOGUE}
+
+
+def model_of(name: str) -> Model:
+    """The catalogue's model for a model name as sweeps and stores spell it (``inspections``,
+    ``inspection``, ``response``).
+
+    Raises
+    ------
+    ValueError
+        For another name.
+    """
+    if name in ("inspection", "inspections"):
+        return "inspection"
+    if name == "response":
+        return "response"
+    raise ValueError(f"unknown model {name!r}; expected inspections or response")
 
 
 def kpi(name: str, model: Model | None = None) -> Kpi:

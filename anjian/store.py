@@ -71,11 +71,26 @@ class StoreError(ValueError):
     """A sweep or run that the store does not hold, or a store that cannot be opened."""
 
 
-class RunStore:
-    """A folder holding ``runs.sqlite`` and ``kpis/`` (see the module docstring)."""
+def default_store_path() -> Path:
+    """Where runs are stored unless told otherwise: ``$ANJIAN_STORE`` if set, else the user's
+    data directory (``$XDG_DATA_HOME/anjian/runs``, by default ``~/.local/share/anjian/runs``;
+    ``%LOCALAPPDATA%\\anjian\\runs`` on Windows) — never inside the source tree, so running
+    from a checkout leaves the repository clean."""
+    env = os.environ.get("ANJIAN_STORE")
+    if env:
+        return Path(env).expanduser()
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "anjian" / "runs"
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data).expanduser() / "anjian" / "runs"
 
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
+
+class RunStore:
+    """A folder holding ``runs.sqlite`` and ``kpis/`` (see the module docstring); by default
+    :func:`default_store_path`."""
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        self.root = Path(root) if root is not None else default_store_path()
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "kpis").mkdir(exist_ok=True)
         self.db = self.root / "runs.sqlite"

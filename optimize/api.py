@@ -1,9 +1,10 @@
-"""The optimizer's entry points for scripts, the CLI and the app.
+"""The optimizer's entry points.
 
-:func:`optimize_vehicles` — a scenario in, a checked plan (and optionally its simulated
-verification) out. :func:`locate` — a researcher's cost matrix or an OR-Library file in, a plan
-out. Both raise :class:`~optimize.errors.OptimizeError` subclasses with a message naming the
-input to fix.
+:func:`optimize_vehicles` — a scenario in, a checked vehicle plan out (simulating the plan
+is orchestration: :func:`anjian.plans.optimize_vehicles` adds it). :func:`locate` — a
+researcher's cost matrix or an OR-Library file in, a plan out. Both raise
+:class:`~anjian.optimize.errors.OptimizeError` subclasses with a message naming the input to
+fix.
 """
 
 from __future__ import annotations
@@ -26,20 +27,22 @@ from .median import p_center, p_median
 from .orlib import read_cap, read_cost_csv, read_pmed
 from .plan import LocationPlan
 from .vehicles import VehicleInstance, vehicle_instance
-from .verify import Verification, verify_vehicle_plan
 
+#: The location models that place a scenario's vehicles (the one list: CLI, app and API).
 MODELS = ("mclp", "pmedian", "pcenter", "lscp", "mexclp", "mexclp_hypercube")
+#: The models ``locate`` solves on a researcher's cost matrix or an OR-Library file.
+LOCATE_MODELS = ("mclp", "pmedian", "pcenter", "lscp", "mexclp", "cflp")
 
 
 @dataclass(frozen=True)
-class VehiclePlanResult:
-    """A vehicle plan with the instance it solved, its yearly cost and its verification."""
+class VehicleSolution:
+    """A vehicle plan with the instance it solved, the scenario it was solved on and the
+    yearly cost of the vehicles it places (yuan)."""
 
     plan: LocationPlan
     vehicles: VehicleInstance
     scenario: Scenario
     spend_yuan: float
-    verification: Verification | None = None
 
 
 def service_minutes(s: Scenario, vi: VehicleInstance) -> float:
@@ -105,16 +108,13 @@ def optimize_vehicles(
     keep_existing: bool = False,
     min_coverage: float | None = None,
     equity_by: str = "district",
-    verify_reps: int = 0,
-    verify_years: float = 1.0,
-) -> VehiclePlanResult:
+) -> VehicleSolution:
     """Place a scenario's dedicated / contracted vehicles with ``model``.
 
     ``min_coverage`` asks every district (``equity_by="district"``) or region group
     (``"region"``) to have at least that share of its demand covered within the standard.
     ``busy_fraction`` (MEXCLP) defaults to the offered load ``λ·E[S]`` per vehicle with
-    ``E[S]`` from :func:`service_minutes`. With ``verify_reps`` > 0 the plan is simulated
-    against today's fleet (:func:`optimize.verify.verify_vehicle_plan`).
+    ``E[S]`` from :func:`service_minutes`.
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if resolution is not None:
@@ -162,10 +162,7 @@ def optimize_vehicles(
             for site, n in plan.counts.items()
         )
     )
-    ver = None
-    if verify_reps > 0:
-        ver = verify_vehicle_plan(s, vi, plan, years=verify_years, reps=verify_reps)
-    return VehiclePlanResult(plan, vi, s, spend, ver)
+    return VehicleSolution(plan, vi, s, spend)
 
 
 def locate(

@@ -56,7 +56,7 @@ class InspectionRecord:
     city_backlog: int
     complaints_without_site: int
     backlog_rows: list[tuple[float, int, int]]  # day, district, backlog
-    accident_rows: list[float]  # flat (time, district, category, deaths) …
+    accident_rows: list[tuple[float, int, int, int]]  # (time, district, category, deaths)
     trace: list[tuple[Any, ...]] = field(default_factory=list)
 
 

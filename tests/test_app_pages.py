@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from anjian.scenarios import ScenarioError, load_scenario
-from anjian.ui.scenario_page import derived_bundle, extract_upload
+from anjian.scenarios.bundle import derived_bundle, extract_bundle
 
 PAGE = """
 import importlib
@@ -158,21 +158,21 @@ def test_compare_and_runs_after_a_whatif() -> None:
 def test_bundle_download_loads_and_upload_is_checked(tmp_path: Path) -> None:
     s = load_scenario("toy")
     data = derived_bundle("toy", s, {"staff.900001.township": 11})
-    folder = extract_upload(data, tmp_path / "up")
+    folder = extract_bundle(data, tmp_path / "up")
     again = load_scenario(folder)
     assert again.staff["900001"]["township"] == 11
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("../evil.toml", "x = 1")
     with pytest.raises(ScenarioError, match="inside the bundle"):
-        extract_upload(buf.getvalue(), tmp_path / "evil")
+        extract_bundle(buf.getvalue(), tmp_path / "evil")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("model.pkl", b"\x80")
     with pytest.raises(ScenarioError, match="only"):
-        extract_upload(buf.getvalue(), tmp_path / "pkl")
+        extract_bundle(buf.getvalue(), tmp_path / "pkl")
     with pytest.raises(ScenarioError, match="not a zip"):
-        extract_upload(b"hello", tmp_path / "nozip")
+        extract_bundle(b"hello", tmp_path / "nozip")
 
 
 def test_saved_plans_are_compared_side_by_side() -> None:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from anjian.cli import app
-from anjian.optimize.api import locate, optimize_vehicles
+from anjian.optimize.api import locate
 from anjian.optimize.check import check_plan
 from anjian.optimize.covering import lscp, mclp, mexclp
 from anjian.optimize.errors import InfeasiblePlan, InstanceError
@@ -20,6 +20,7 @@ from anjian.optimize.instance import Rules, make_instance
 from anjian.optimize.median import p_median
 from anjian.optimize.orlib import read_cost_csv
 from anjian.optimize.vehicles import apply_plan, vehicle_instance
+from anjian.plans import optimize_vehicles
 from anjian.scenarios import load_scenario
 from anjian.sim.hypercube import hypercube_exact
 

@@ -4,8 +4,6 @@ wrappers with hashable arguments, the run store, and the district map."""
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -15,8 +13,7 @@ import shapely
 import streamlit as st
 from shapely.geometry import mapping
 
-from anjian.scenarios import Scenario, ScenarioError, load_scenario
-from anjian.scenarios.derive import with_overrides
+from anjian import Scenario, ScenarioError, load_scenario, with_overrides
 
 from .text import t
 
@@ -64,10 +61,10 @@ def current_scenario(lang: str) -> Scenario | None:
 
 @st.cache_resource(show_spinner=False)
 def run_store() -> RunStore:
-    """The run store the CLI uses too ($ANJIAN_STORE or ./anjian-runs)."""
+    """The run store the CLI uses too (``$ANJIAN_STORE``, else the user data directory)."""
     from anjian.store import RunStore
 
-    return RunStore(Path(os.environ.get("ANJIAN_STORE", "anjian-runs")))
+    return RunStore()
 
 
 def district_label(s: Scenario, adcode: str, lang: str) -> str:

@@ -6,33 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from anjian.scenarios.scenario import Scenario
+from anjian import fleet_cost_yuan_per_year
+from anjian.kpis import known, kpi, label, model_of
 
 from .common import current_scenario, district_label, district_map, run_store
 from .text import t
-
-LOWER_IS_BETTER = {
-    "response_mean_min",
-    "response_p90_min",
-    "response_median_min",
-    "queue_delay_mean_min",
-    "deaths_per_year",
-    "accidents_per_year",
-    "backlog_end",
-    "overdue_backlog_end",
-    "latent_hazard_days",
-}
-
-
-def fleet_cost(s: Scenario) -> float:
-    """Yearly cost of the vehicles standing in the scenario's depots (yuan)."""
-    return float(
-        sum(
-            s.vehicle_kinds[k].cost_yuan_per_year * n
-            for d in s.depots.values()
-            for k, n in d.vehicles.items()
-        )
-    )
 
 
 def render() -> None:
@@ -48,6 +26,7 @@ def render() -> None:
         return
     sid = st.selectbox(t("sweep", lang), sweeps["sweep_id"].tolist()[::-1], key="compare_sweep")
     runs = store.runs(sid)
+    model = model_of(str(runs["model"].iloc[0])) if len(runs) else "response"
     cases = sorted(runs["case_name"].unique())
     if len(cases) < 2:
         st.info(t("no_runs", lang))
@@ -55,7 +34,7 @@ def render() -> None:
     # every case side by side: city KPI means (95% CI half-widths on hover in the runs page)
     summary = store.summary(sid)
     city_all = summary[summary["level"] == "city"].pivot(index="kpi", columns="case", values="mean")
-    city_all.index = [t(k, lang) if k in _known() else k for k in city_all.index]
+    city_all.index = [label(k, lang, model) for k in city_all.index]
     st.dataframe(city_all, key="compare_all")
     c1, c2 = st.columns(2)
     a = c1.selectbox(t("case_a", lang), cases, index=0, key="compare_a")
@@ -63,7 +42,7 @@ def render() -> None:
     if a == b:
         return
     hashes = runs.groupby("case_name")["scenario_hash"].first()
-    costs = {c: fleet_cost(store.scenario(hashes[c])) for c in (a, b)}
+    costs = {c: fleet_cost_yuan_per_year(store.scenario(hashes[c])) for c in (a, b)}
     m = st.columns(2)
     m[0].metric(f"{t('fleet_cost', lang)} A", f"{costs[a]:,.0f}")
     m[1].metric(
@@ -75,21 +54,21 @@ def render() -> None:
     diff = store.compare(sid, a, b)
     st.subheader(t("b_minus_a", lang))
     city = diff[diff["level"] == "city"][["kpi", "mean", "half_width", "low", "high", "reps"]]
-    city = city.assign(kpi=[t(k, lang) if k in _known() else k for k in city["kpi"]])
+    city = city.assign(kpi=[label(k, lang, model) for k in city["kpi"]])
     st.dataframe(city, hide_index=True, key="compare_city")
     kpis = sorted(diff.loc[diff["level"] == "district", "kpi"].unique())
     if not kpis:
         return
     default = "within_standard_share" if "within_standard_share" in kpis else kpis[0]
-    kpi = st.selectbox(
+    chosen = st.selectbox(
         "KPI",
         kpis,
         index=kpis.index(default),
         key="compare_kpi",
-        format_func=lambda k: t(k, lang) if k in _known() else k,
+        format_func=lambda k: label(k, lang, model),
     )
-    dd = diff[(diff["level"] == "district") & (diff["kpi"] == kpi)]
-    sign = -1.0 if kpi in LOWER_IS_BETTER else 1.0
+    dd = diff[(diff["level"] == "district") & (diff["kpi"] == chosen)]
+    sign = -1.0 if known(chosen, model) and kpi(chosen, model).lower_is_better else 1.0
     df = pd.DataFrame(
         {
             "adcode": dd["key"].to_numpy(),
@@ -107,9 +86,3 @@ def render() -> None:
     better = df[sign * df["value"] - df["half_width"].fillna(0) > 0]
     st.subheader(t("better", lang) + f" ({len(better)})")
     st.dataframe(better[["name", "value", "half_width"]], hide_index=True, key="compare_better")
-
-
-def _known() -> set[str]:
-    from .text import LABELS
-
-    return set(LABELS)

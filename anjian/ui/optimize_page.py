@@ -8,8 +8,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from anjian.optimize.api import VehiclePlanResult, optimize_vehicles
-from anjian.optimize.errors import OptimizeError
+from anjian import OptimizeError, VehiclePlanResult, optimize_vehicles, placed_vehicles
+from anjian import plan_by_district as tally_by_district
+from anjian.kpis import kpi
+from anjian.plans import MODEL_LABELS
 
 from .common import (
     cached_variant,
@@ -21,19 +23,6 @@ from .common import (
     scenario_ref,
 )
 from .text import t
-
-MODELS = ["mclp", "pmedian", "pcenter", "lscp", "mexclp", "mexclp_hypercube"]
-MODEL_NAMES = {
-    "mclp": {"zh": "最大覆盖（MCLP）", "en": "Maximal covering (MCLP)"},
-    "pmedian": {"zh": "p-中位（总时间最短）", "en": "p-median (least total time)"},
-    "pcenter": {"zh": "p-中心（最坏时间最短）", "en": "p-center (least worst time)"},
-    "lscp": {
-        "zh": "集合覆盖（最少车辆全覆盖）",
-        "en": "Set covering (fewest vehicles, all covered)",
-    },
-    "mexclp": {"zh": "期望覆盖（MEXCLP）", "en": "Expected covering (MEXCLP)"},
-    "mexclp_hypercube": {"zh": "期望覆盖+排队修正", "en": "Expected covering, hypercube-corrected"},
-}
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -70,7 +59,10 @@ def render() -> None:
     st.header(t("page_optimize", lang))
     c1, c2, c3 = st.columns(3)
     model = c1.selectbox(
-        t("opt_model", lang), MODELS, format_func=lambda m: MODEL_NAMES[m][lang], key="opt_model"
+        t("opt_model", lang),
+        list(MODEL_LABELS),
+        format_func=lambda m: MODEL_LABELS[m][lang],
+        key="opt_model",
     )
     vehicles = c1.number_input(
         t("n_vehicles", lang),
@@ -118,30 +110,16 @@ def render() -> None:
     m[1].metric(t("objective", lang), f"{plan.objective:,.4g}")
     m[2].metric(t("gap", lang), f"{plan.gap:.3%}")
     m[3].metric(t("spend", lang), f"{res.spend_yuan:,.0f}")
-    locs = res.vehicles.locations
-    rows = []
-    for site, n in plan.counts.items():
-        kind, _, loc = site.partition("@")
-        adcode, lon, lat = locs[loc]
-        k = s.vehicle_kinds[kind]
-        rows.append(
-            {
-                "adcode": adcode,
-                "kind": k.name_zh if lang == "zh" else k.name_en,
-                "vehicles": n,
-                "lon": lon,
-                "lat": lat,
-            }
-        )
-    placed = pd.DataFrame(rows)
-    today = {a: 0 for a in s.districts}
-    for d in s.depots.values():
-        today[d.adcode] += sum(d.vehicles.get(k, 0) for k in res.vehicles.kinds)
-    per = placed.groupby("adcode")["vehicles"].sum() if len(placed) else pd.Series(dtype=int)
-    dist = pd.DataFrame({"adcode": list(s.districts)})
+    placed = placed_vehicles(res)
+    placed["kind"] = [
+        s.vehicle_kinds[k].name_zh if lang == "zh" else s.vehicle_kinds[k].name_en
+        for k in placed["kind"]
+    ]
+    tally = tally_by_district(res)
+    dist = pd.DataFrame({"adcode": tally["adcode"]})
     dist["name"] = [district_label(s, a, lang) for a in dist["adcode"]]
-    dist[t("today", lang)] = dist["adcode"].map(today)
-    dist[t("plan", lang)] = dist["adcode"].map(per).fillna(0).astype(int)
+    dist[t("today", lang)] = tally["today"]
+    dist[t("plan", lang)] = tally["plan"]
     st.subheader(t("plan_map", lang))
     markers = placed.assign(
         size=placed["vehicles"], text=placed["kind"] + " × " + placed["vehicles"].astype(str)
@@ -169,7 +147,7 @@ def render() -> None:
             )
             st.success(t("plan_saved", lang).format(name=name, sweep=sid))
         v = res.verification.table()
-        v.index = [t(k, lang) for k in v.index]
+        v.index = [kpi(k, "response").label(lang) for k in v.index]
         st.dataframe(
             v.rename(
                 columns={

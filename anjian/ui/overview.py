@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from anjian.scenarios.summary import district_table
+import anjian
+from anjian.kpis import kpi
 
 from .common import (
     cached_variant,
@@ -48,13 +49,14 @@ HEADLINE_REPS = 3
 @st.cache_data(show_spinner=False, max_entries=16)
 def headline(ref: str, edits_json: str) -> pd.DataFrame:
     """Today's response KPIs (3 one-year replications) with CIs, city and districts."""
-    from anjian.sim.replicate import (
-        replicate_response,  # imported on first use: a faster first page
-    )
-    from anjian.sim.response import ResponseConfig
+    s = cached_variant(ref, edits_json)  # the models load on first use: a faster first page
+    cfg = anjian.ResponseConfig(years=1.0, seed=0)
+    return anjian.replicate_response(s, cfg, HEADLINE_REPS).summary
 
-    s = cached_variant(ref, edits_json)
-    return replicate_response(s, ResponseConfig(years=1.0, seed=0), HEADLINE_REPS).summary
+
+def _column_label(column: str, lang: str) -> str:
+    """A map column's label: a scenario figure (page labels) or a simulated KPI (catalogue)."""
+    return kpi(column, "response").label(lang) if column in KPI_COLUMNS else t(column, lang)
 
 
 def render() -> None:
@@ -74,7 +76,7 @@ def render() -> None:
     cols[3].metric(t("staff", lang), f"{totals['staff']:,}")
     cols[4].metric(t("vehicles", lang), f"{totals['vehicles']:,}")
 
-    df = district_table(s)
+    df = anjian.district_table(s)
     df["sites_per_staff"] = (df["sites"] / df["staff"].where(df["staff"] > 0)).round(1)
     df["name"] = df["name_zh"] + " " + df["name_pinyin"]
     # One widget per language (the browser keeps a widget's formatted options), sharing the
@@ -83,7 +85,7 @@ def render() -> None:
         t("map_of", lang),
         MAP_COLUMNS,
         index=MAP_COLUMNS.index(st.session_state.get("map_column", "population")),
-        format_func=lambda c: t(c, lang),
+        format_func=lambda c: _column_label(c, lang),
         key=f"overview_map_column_{lang}",
     )
     st.session_state["map_column"] = column
@@ -93,7 +95,7 @@ def render() -> None:
             index="key", columns="kpi", values="mean"
         )
         df[column] = df["adcode"].map(dist[column])
-    fig = district_map(s, df, column, t(column, lang), height=520)
+    fig = district_map(s, df, column, _column_label(column, lang), height=520)
     st.plotly_chart(fig, width="stretch")
     st.subheader(t("district_table", lang))
     groups = {k: (g.name_zh if lang == "zh" else g.name_en) for k, g in s.region_groups.items()}
@@ -108,13 +110,12 @@ def render() -> None:
         summary = headline(scenario_ref(), overrides_json())
     city = summary[summary["level"] == "city"].set_index("kpi")
     kcols = st.columns(len(HEADLINE))
-    for col, kpi in zip(kcols, HEADLINE, strict=True):
-        mean, half = float(city["mean"][kpi]), float(city["half_width"][kpi])
-        share = kpi != "response_mean_min"
+    for col, name in zip(kcols, HEADLINE, strict=True):
+        k = kpi(name, "response")
+        mean, half = float(city["mean"][name]), float(city["half_width"][name])
         col.metric(
-            t(kpi, lang),
-            f"{mean:.1%}" if share else f"{mean:.1f}",
-            help=t("ci", lang).format(h=f"{half:.1%}" if share else f"{half:.1f}")
-            + f" ({HEADLINE_REPS} × 1 yr)",
+            k.label(lang),
+            k.format(mean),
+            help=t("ci", lang).format(h=k.format(half)) + f" ({HEADLINE_REPS} × 1 yr)",
         )
     st.caption(t("coming", lang))

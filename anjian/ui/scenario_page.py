@@ -9,104 +9,18 @@ Uploads are size-limited zips, parsed as data only (TOML, CSV, GeoJSON; no code,
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from anjian.scenarios import ScenarioError, load_scenario
-from anjian.scenarios.scenario import Scenario
+from anjian import Scenario, ScenarioError, derived_bundle, extract_bundle, load_scenario
 
 from .common import cached_scenario, cached_variant, overrides, scenario_ref
 from .text import t
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_FILES = 50
-ALLOWED = {".toml", ".csv", ".geojson", ".json", ".md", ".txt"}
-
-
-def toml_value(v: Any) -> str:
-    """A value as TOML (numbers, strings, booleans, lists, inline tables)."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return (
-            "{ " + ", ".join(f"{json.dumps(str(k))} = {toml_value(x)}" for k, x in v.items()) + " }"
-        )
-    raise ValueError(f"cannot write {type(v).__name__} to TOML")
-
-
-def derived_bundle(base: str, s: Scenario, edits: dict[str, Any]) -> bytes:
-    """A zip with ``scenario.toml`` = ``base`` + ``[overrides]`` (and the base folder when the
-    base is an uploaded bundle rather than a built-in)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        base_ref = base
-        if Path(base).exists():
-            folder = Path(base) if Path(base).is_dir() else Path(base).parent
-            for f in folder.iterdir():
-                if f.is_file():
-                    z.write(f, f"base/{f.name}")
-            base_ref = "base"
-        lines = [
-            "schema_version = 1",
-            "",
-            "[scenario]",
-            f'name = "{s.meta.name}_edited"',
-            f"title_zh = {toml_value(s.meta.title_zh + '（修改）')}",
-            f"title_en = {toml_value(s.meta.title_en + ' (edited)')}",
-            f"base = {toml_value(base_ref)}",
-            "",
-            "[overrides]",
-        ]
-        lines += [f"{json.dumps(k)} = {toml_value(v)}" for k, v in sorted(edits.items())]
-        z.writestr("scenario.toml", "\n".join(lines) + "\n")
-    return buf.getvalue()
-
-
-def extract_upload(data: bytes, dest: Path) -> Path:
-    """Unpack an uploaded zip safely into ``dest``; returns the folder with scenario.toml.
-
-    Raises ScenarioError for a bundle that is too large, not a zip, holds unexpected files or
-    paths outside the folder, or has no scenario.toml.
-    """
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ScenarioError(
-            f"the bundle is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB"
-        )
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as err:
-        raise ScenarioError("the upload is not a zip file (bundle: TOML + CSV)") from err
-    infos = [i for i in z.infolist() if not i.is_dir()]
-    if len(infos) > MAX_FILES:
-        raise ScenarioError(f"the bundle holds {len(infos)} files; at most {MAX_FILES}")
-    if sum(i.file_size for i in infos) > 5 * MAX_UPLOAD_BYTES:
-        raise ScenarioError("the bundle unpacks to more than 100 MB")
-    for info in infos:
-        p = PurePosixPath(info.filename)
-        if p.is_absolute() or ".." in p.parts:
-            raise ScenarioError(f"{info.filename}: paths must stay inside the bundle")
-        if p.suffix.lower() not in ALLOWED:
-            raise ScenarioError(f"{info.filename}: only {sorted(ALLOWED)} files are read")
-        target = dest / p
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(z.read(info))
-    manifests = sorted(dest.rglob("scenario.toml"), key=lambda m: len(m.parts))
-    if not manifests:
-        raise ScenarioError("the bundle has no scenario.toml")
-    return manifests[0].parent
 
 
 def cell_path(key: str, row: str, col: str) -> str:
@@ -251,7 +165,7 @@ def render() -> None:
     if up is not None and st.session_state.get("uploaded_name") != up.name:
         dest = Path(tempfile.mkdtemp(prefix="anjian-upload-"))
         try:
-            folder = extract_upload(up.getvalue(), dest)
+            folder = extract_bundle(up.getvalue(), dest)
             load_scenario(folder)
         except ScenarioError as err:
             st.error(t("upload_bad", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))

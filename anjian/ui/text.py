@@ -84,17 +84,6 @@ LABELS: dict[str, dict[str, str]] = {
     "no_run": {"zh": "设置参数后点击“运行”。", "en": "Set the parameters and press Run."},
     "by_district": {"zh": "分区县结果", "en": "By district"},
     "response_hist": {"zh": "响应时间分布", "en": "Response-time distribution"},
-    # KPIs
-    "response_mean_min": {"zh": "平均响应时间（分钟）", "en": "Mean response (min)"},
-    "response_p90_min": {"zh": "90%分位响应时间（分钟）", "en": "90th-percentile response (min)"},
-    "within_standard_share": {"zh": "达标率", "en": "Within standard"},
-    "served_share": {"zh": "处置率", "en": "Served share"},
-    "mutual_aid_share": {"zh": "跨区支援比例", "en": "Mutual-aid share"},
-    "relief_fill_rate": {"zh": "物资满足率", "en": "Relief fill rate"},
-    "on_time_rate": {"zh": "按期检查率", "en": "On-time inspection rate"},
-    "deaths": {"zh": "死亡人数", "en": "Deaths"},
-    "accidents": {"zh": "事故数", "en": "Accidents"},
-    "utilisation": {"zh": "人员利用率", "en": "Utilisation"},
     # optimize
     "opt_model": {"zh": "优化模型", "en": "Location model"},
     "n_vehicles": {"zh": "车辆数", "en": "Vehicles"},

@@ -13,9 +13,17 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from anjian.scenarios import Scenario, ScenarioError
-from anjian.sim.inspection import InspectionConfig, simulate_inspections
-from anjian.sim.response import ResponseConfig, simulate_response
+from anjian import (
+    InspectionConfig,
+    ResponseConfig,
+    Scenario,
+    ScenarioError,
+    can_contract_rented,
+    simulate_inspections,
+    simulate_response,
+    whatif_overrides,
+)
+from anjian.kpis import Model, kpi
 from anjian.store import RunStore
 from anjian.sweep import Sweep, run_sweep
 
@@ -30,6 +38,7 @@ from .common import (
 )
 from .text import t
 
+#: The KPIs the page shows per model (catalogue names), and the one drawn on the map.
 KPIS = {
     "response": [
         "response_mean_min",
@@ -38,59 +47,10 @@ KPIS = {
         "mutual_aid_share",
         "relief_fill_rate",
     ],
-    "inspections": ["on_time_rate", "utilisation", "accidents", "deaths"],
-}
-KPI_NAME = {"accidents": "accidents_per_year", "deaths": "deaths_per_year"}
-SHARE = {
-    "within_standard_share",
-    "mutual_aid_share",
-    "relief_fill_rate",
-    "on_time_rate",
-    "utilisation",
-    "served_share",
+    "inspections": ["on_time_rate", "utilisation", "accidents_per_year", "deaths_per_year"],
 }
 MAP_KPI = {"response": "within_standard_share", "inspections": "on_time_rate"}
-
-
-def whatif_overrides(
-    s: Scenario, staff_scale: dict[str, float], contract: bool, flood: float, relief: float
-) -> dict[str, Any]:
-    """The what-if settings as overrides by path on top of scenario ``s``."""
-    out: dict[str, Any] = {}
-    for kind, f in staff_scale.items():
-        if f != 1.0:
-            for a, row in s.staff.items():
-                out[f"staff.{a}.{kind}"] = round(row.get(kind, 0) * f)
-    if contract:
-        rented = [k for k, v in s.vehicle_kinds.items() if v.mode == "rented"]
-        for k in rented:
-            role = s.vehicle_kinds[k].role
-            ref = next(
-                (v for v in s.vehicle_kinds.values() if v.mode == "contracted" and v.role == role),
-                None,
-            )
-            out[f"vehicle_kinds.{k}.mode"] = "contracted"
-            if ref is not None:
-                out[f"vehicle_kinds.{k}.mobilisation"] = ref.mobilisation.model_dump()
-                out[f"vehicle_kinds.{k}.availability"] = ref.availability
-                out[f"vehicle_kinds.{k}.cost_yuan_per_year"] = ref.cost_yuan_per_year
-                out[f"vehicle_kinds.{k}.cost_yuan_per_use"] = ref.cost_yuan_per_use
-    if flood != 1.0:
-        floods = {k for k, it in s.incident_types.items() if it.family == "flood"}
-        for sid, sg in s.surges.items():
-            if sg.incident_type in floods:
-                out[f"surges.{sid}.incidents"] = max(1, round(sg.incidents * flood))
-        for a, rates in s.incident_rates.items():
-            for k in floods & set(rates):
-                out[f"incident_rates.{a}.{k}"] = float(rates[k]) * flood
-    if relief != 1.0:
-        for w, wh in s.warehouses.items():
-            for c, pol in wh.stocks.items():
-                base = f"warehouses.{w}.stocks.{c}"
-                out[f"{base}.stock_units"] = round(pol.stock_units * relief)
-                out[f"{base}.reorder_point_units"] = round(pol.reorder_point_units * relief)
-                out[f"{base}.order_up_to_units"] = round(pol.order_up_to_units * relief)
-    return out
+CATALOGUE_MODEL: dict[str, Model] = {"response": "response", "inspections": "inspection"}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -107,10 +67,6 @@ def sample_run(ref: str, overrides_json: str, model: str, years: float, seed: in
 
 def _update(bar: Any, done: int, total: int) -> None:
     bar.progress(done / total, text=f"{done}/{total}")
-
-
-def _fmt(kpi: str, v: float) -> str:
-    return f"{v:.1%}" if kpi in SHARE else f"{v:,.1f}"
 
 
 def render() -> None:
@@ -139,11 +95,7 @@ def render() -> None:
                 0.1,
                 key=f"whatif_staff_{kind}",
             )
-        can_contract = any(
-            v.mode == "contracted"
-            and any(r.role == v.role for r in s.vehicle_kinds.values() if r.mode == "rented")
-            for v in s.vehicle_kinds.values()
-        )
+        can_contract = can_contract_rented(s)
         contract = st.checkbox(
             t("contract_rented", lang), key="whatif_contract", disabled=not can_contract
         )
@@ -194,37 +146,34 @@ def show_results(
     diff = store.compare(sweep_id, "baseline", "whatif")
     city = summary[summary["level"] == "city"]
     dcity = diff[diff["level"] == "city"].set_index("kpi")
+    cat = CATALOGUE_MODEL[model]
     cols = st.columns(len(KPIS[model]))
-    for col, short in zip(cols, KPIS[model], strict=True):
-        kpi = KPI_NAME.get(short, short)
-        row = city[(city["case"] == "whatif") & (city["kpi"] == kpi)]
+    for col, name in zip(cols, KPIS[model], strict=True):
+        k = kpi(name, cat)
+        row = city[(city["case"] == "whatif") & (city["kpi"] == name)]
         if row.empty:
             continue
         mean, half = float(row["mean"].iloc[0]), float(row["half_width"].iloc[0])
-        d = float(dcity["mean"].get(kpi, float("nan")))
+        d = float(dcity["mean"].get(name, float("nan")))
         col.metric(
-            t(short, lang),
-            _fmt(kpi, mean),
-            delta=(f"{d:+.1%}" if kpi in SHARE else f"{d:+,.1f}"),
+            k.label(lang),
+            k.format(mean),
+            delta=k.format(d, signed=True),
             delta_color="off",
-            help=t("ci", lang).format(h=_fmt(kpi, half)),
+            help=t("ci", lang).format(h=k.format(half)),
         )
-    table = city[city["kpi"].isin([KPI_NAME.get(k, k) for k in KPIS[model]])].pivot(
-        index="kpi", columns="case", values="mean"
-    )
+    table = city[city["kpi"].isin(KPIS[model])].pivot(index="kpi", columns="case", values="mean")
     table[t("change", lang)] = dcity["mean"].reindex(table.index)
     table["±"] = dcity["half_width"].reindex(table.index)
-    table.index = [
-        t(next((k for k in KPIS[model] if KPI_NAME.get(k, k) == i), i), lang) for i in table.index
-    ]
+    table.index = [kpi(i, cat).label(lang) for i in table.index]
     st.dataframe(
         table.rename(columns={"baseline": t("baseline", lang), "whatif": t("whatif", lang)}),
         key="whatif_table",
     )
-    kpi = MAP_KPI[model]
-    dd = diff[(diff["level"] == "district") & (diff["kpi"] == kpi)]
+    dd = diff[(diff["level"] == "district") & (diff["kpi"] == MAP_KPI[model])]
     if not dd.empty:
-        st.subheader(t("by_district", lang) + f" — {t(kpi, lang)} ({t('change', lang)})")
+        label = kpi(MAP_KPI[model], CATALOGUE_MODEL[model]).label(lang)
+        st.subheader(t("by_district", lang) + f" — {label} ({t('change', lang)})")
         df = pd.DataFrame({"adcode": dd["key"], "value": dd["mean"]})
         df["name"] = [district_label(s, a, lang) for a in df["adcode"]]
         st.plotly_chart(
@@ -245,7 +194,7 @@ def show_results(
             color="case",
             barmode="overlay",
             nbins=60,
-            labels={"response_min": t("response_mean_min", lang)},
+            labels={"response_min": kpi("response_mean_min", "response").label(lang)},
         )
     else:
         fig = px.line(both, x="day", y="backlog", color="case")

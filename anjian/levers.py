@@ -1,0 +1,99 @@
+"""What-if levers: the questions planners ask, turned into overrides on a scenario.
+
+Each lever is a plain function of the scenario and the setting; the result is a mapping of
+dotted paths to values, applied (and validated) by :meth:`Scenario.with_
+<anjian.scenarios.scenario.Scenario.with_>` or recorded as a sweep's variant. The app's
+What-if page, the CLI and scripts share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from anjian.scenarios.scenario import Scenario
+
+
+def staff_overrides(s: Scenario, scale: Mapping[str, float]) -> dict[str, Any]:
+    """Headcount of each inspector kind × its factor, district by district (rounded)."""
+    out: dict[str, Any] = {}
+    for kind, f in scale.items():
+        if f != 1.0:
+            for a, row in s.staff.items():
+                out[f"staff.{a}.{kind}"] = round(row.get(kind, 0) * f)
+    return out
+
+
+def can_contract_rented(s: Scenario) -> bool:
+    """Whether some rented vehicle kind has a contracted kind of the same role to copy."""
+    return any(
+        v.mode == "contracted"
+        and any(r.role == v.role for r in s.vehicle_kinds.values() if r.mode == "rented")
+        for v in s.vehicle_kinds.values()
+    )
+
+
+def contract_overrides(s: Scenario) -> dict[str, Any]:
+    """Rented vehicle kinds become contracted (政企合作): mode, and the mobilisation,
+    availability and costs of the contracted kind of the same role where there is one."""
+    out: dict[str, Any] = {}
+    for k in [k for k, v in s.vehicle_kinds.items() if v.mode == "rented"]:
+        role = s.vehicle_kinds[k].role
+        ref = next(
+            (v for v in s.vehicle_kinds.values() if v.mode == "contracted" and v.role == role),
+            None,
+        )
+        out[f"vehicle_kinds.{k}.mode"] = "contracted"
+        if ref is not None:
+            out[f"vehicle_kinds.{k}.mobilisation"] = ref.mobilisation.model_dump()
+            out[f"vehicle_kinds.{k}.availability"] = ref.availability
+            out[f"vehicle_kinds.{k}.cost_yuan_per_year"] = ref.cost_yuan_per_year
+            out[f"vehicle_kinds.{k}.cost_yuan_per_use"] = ref.cost_yuan_per_use
+    return out
+
+
+def flood_overrides(s: Scenario, factor: float) -> dict[str, Any]:
+    """Flood incidents × ``factor``: the background rates of flood-family types and the size of
+    every flood surge (at least one incident)."""
+    out: dict[str, Any] = {}
+    if factor == 1.0:
+        return out
+    floods = {k for k, it in s.incident_types.items() if it.family == "flood"}
+    for sid, sg in s.surges.items():
+        if sg.incident_type in floods:
+            out[f"surges.{sid}.incidents"] = max(1, round(sg.incidents * factor))
+    for a, rates in s.incident_rates.items():
+        for k in floods & set(rates):
+            out[f"incident_rates.{a}.{k}"] = float(rates[k]) * factor
+    return out
+
+
+def relief_overrides(s: Scenario, factor: float) -> dict[str, Any]:
+    """Relief standard × ``factor``: stock, reorder point and order-up-to level of every
+    warehouse and commodity (rounded to whole units)."""
+    out: dict[str, Any] = {}
+    if factor == 1.0:
+        return out
+    for w, wh in s.warehouses.items():
+        for c, pol in wh.stocks.items():
+            base = f"warehouses.{w}.stocks.{c}"
+            out[f"{base}.stock_units"] = round(pol.stock_units * factor)
+            out[f"{base}.reorder_point_units"] = round(pol.reorder_point_units * factor)
+            out[f"{base}.order_up_to_units"] = round(pol.order_up_to_units * factor)
+    return out
+
+
+def whatif_overrides(
+    s: Scenario,
+    staff_scale: Mapping[str, float],
+    contract: bool,
+    flood: float,
+    relief: float,
+) -> dict[str, Any]:
+    """All What-if levers at once, as overrides by path on top of scenario ``s``."""
+    out = staff_overrides(s, staff_scale)
+    if contract:
+        out.update(contract_overrides(s))
+    out.update(flood_overrides(s, flood))
+    out.update(relief_overrides(s, relief))
+    return out
