@@ -22,9 +22,9 @@ by region group); ``N_i`` = the usable sites covering i. Only covering pairs ent
 The coefficients fall with k, so the z's fill in order and the objective equals
 ``Σ_i w_i (1 − q_i^{n_i})`` with ``n_i`` the vehicles covering i. A scalar q is Daskin's
 model; a q per demand point is the hypercube-corrected variant
-(:mod:`optimize.hypercube_fixed_point`).
+(:mod:`anjian.optimize.hypercube_fixed_point`).
 
-All three take the rules of :mod:`optimize.constraints`.
+All three take the rules of :mod:`anjian.optimize.constraints`.
 """
 
 from __future__ import annotations

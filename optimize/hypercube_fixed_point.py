@@ -5,8 +5,8 @@ Daskin's MEXCLP assumes every vehicle is busy with the same probability q, indep
 a real fleet the vehicles near dense demand are busier. The iteration:
 
 1. q_i ← the system busy fraction ``λ·E[S] / N`` for every demand point;
-2. solve MEXCLP with the per-point q_i (:func:`optimize.covering.mexclp`);
-3. run :func:`sim.hypercube.hypercube_approx` on the placement: one unit per vehicle,
+2. solve MEXCLP with the per-point q_i (:func:`anjian.optimize.covering.mexclp`);
+3. run :func:`anjian.sim.hypercube.hypercube_approx` on the placement: one unit per vehicle,
    atoms = demand points with call rates ``λ_i`` (the weights, per year), nearest-first
    preferences, service time ``E[S]``; it returns each unit's workload ρ_n;
 4. q_i ← the mean workload of the vehicles covering i (the system fraction if none does);

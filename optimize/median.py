@@ -14,7 +14,7 @@ Variables: ``y_j ∈ {0,1}`` open; ``x_ij ∈ [0,1]`` (j ∈ K_i) share of i ser
     (1)  Σ_{j∈K_i} x_ij + u_i = 1                 ∀ i        assignment
     (2)  x_ij ≤ y_j                               ∀ i, j∈K_i  only open sites serve
     (3)  Σ_j y_j ≤ p                                          number of sites
-    (R)  the rules of :mod:`optimize.constraints`
+    (R)  the rules of :mod:`anjian.optimize.constraints`
 
 Any full solution maps to a reduced one of no greater cost (demand served beyond K_i pays at
 least c_i⁺), so the reduced optimum is a lower bound. The reduced solution's sites, assigned

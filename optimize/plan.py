@@ -2,7 +2,7 @@
 the solver's bound, and the assignment of demand points to sites.
 
 A plan is plain data: :meth:`LocationPlan.to_dict` gives the JSON the CLI prints, and
-:func:`optimize.vehicles.apply_plan` turns a vehicle plan into a scenario the simulator runs.
+:func:`anjian.optimize.vehicles.apply_plan` turns a vehicle plan into a scenario the simulator runs.
 """
 
 from __future__ import annotations

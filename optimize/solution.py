@@ -1,4 +1,4 @@
-"""From solver output to a checked :class:`~optimize.plan.LocationPlan`, and from solver
+"""From solver output to a checked :class:`~anjian.optimize.plan.LocationPlan`, and from solver
 statuses to results or specific errors."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``with_overrides(s, {"staff.500101.township": 30, "surges.flood2020.incidents": 400})`` gives
 a new, fully validated scenario; a path that names nothing or a value that breaks the schema
-raises :class:`~scenarios.errors.ScenarioError` naming the path, as ``[overrides]`` in a
+raises :class:`~anjian.scenarios.errors.ScenarioError` naming the path, as ``[overrides]`` in a
 scenario file does. :func:`scenario_hash` identifies a scenario by content (sweeps and the run
 store use it).
 """

@@ -1,7 +1,7 @@
 """Schema of inspection targets, inspector kinds and the enforcement policy.
 
 Rates are per year, intervals in days, durations declared as
-:data:`~scenarios.distributions.Duration` (held in minutes), costs in yuan.
+:data:`~anjian.scenarios.distributions.Duration` (held in minutes), costs in yuan.
 """
 
 from __future__ import annotations

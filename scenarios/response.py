@@ -1,6 +1,7 @@
 """Schema of incidents, vehicles and depots, and relief commodities, warehouses and stocks.
 
-Rates per year, durations as :data:`~scenarios.distributions.Duration` (minutes), coordinates in
+Rates per year, durations as :data:`~anjian.scenarios.distributions.Duration` (minutes),
+coordinates in
 WGS-84 degrees, costs in yuan.
 """
 

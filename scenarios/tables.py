@@ -1,6 +1,6 @@
 """Reading the files of a scenario bundle: TOML manifests, CSV tables and GeoJSON boundaries.
 
-Every reader raises :class:`~scenarios.errors.ScenarioError` naming the file (and line) for
+Every reader raises :class:`~anjian.scenarios.errors.ScenarioError` naming the file (and line) for
 missing, empty, non-UTF-8 or malformed files, so nothing deeper ever sees a broken file.
 CSV cells are kept as stripped strings (validation converts them); an empty cell becomes
 ``None``-less: the key is simply absent, so a required column reports "missing".

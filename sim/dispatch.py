@@ -11,7 +11,7 @@ pool's sites are only ever done by the pool's inspectors, and what happens insid
 (finishing a job, taking the next, reopening a post) touches nothing outside it. So each pool
 runs its own small event list (a heap of ``(time, seq, callback, a, b)``) and the SimPy model
 brings a pool up to the present (:meth:`JobPool.advance`, or its written-out twin for the
-inspection model, :func:`sim.inspection_loop.advance_pool`) before anything from outside (a
+inspection model, :func:`anjian.sim.inspection_loop.advance_pool`) before anything from outside (a
 complaint, the flood-season regime, a snapshot, the year's end) touches it. This is the same
 non-preemptive priority multi-server queue as inspector processes pulling from a
 ``PriorityStore``, at a heap push and pop per job instead of about four SimPy events.

@@ -5,7 +5,8 @@ Time base: minutes from the start of the run.
 
 What is modelled
 ----------------
-* **Sites** (see :mod:`sim.sites`) accumulate latent hazards (隐患) as a Poisson process whose
+* **Sites** (see :mod:`anjian.sim.sites`) accumulate latent hazards (隐患) as a Poisson process
+whose
   rate already nets out the site's own daily/weekly/monthly self-checks. In the flood season the
   village daily patrol removes a further share of arising hazards at flood-patrol sites.
 * **Jobs** enter a priority queue (lower class first, then earlier due time): complaints (0),
@@ -19,7 +20,7 @@ What is modelled
 * **Inspectors** are SimPy processes pulling from their district's queue (or the city queue for
   city-scope kinds and categories ``inspected_by = "city"``). A kind's headcount × its
   ``inspection_time_share`` gives full-time equivalents, spread over ``ceil(FTE)`` inspectors
-  with proportionally shorter shifts (:mod:`sim.calendar`). A job takes a round trip from the
+  with proportionally shorter shifts (:mod:`anjian.sim.calendar`). A job takes a round trip from the
   inspector's base district (district-to-district travel plus an intra-district term) plus the
   category's inspection duration, in working time.
 * **Outcome**: each latent hazard is detected with the kind's probability (lower without
@@ -41,7 +42,8 @@ count is brought up to date only when it is visited (exact: nothing else changes
 hazard exposure is counted forward to the horizon when a hazard arises and taken back when it is
 detected (latent) or fixed (open); accidents change nothing at the site, so each year's are drawn
 at the year's end from its arrivals and rectifications (:meth:`InspectionModel._close_year`).
-Each job pool runs its own event list (:mod:`sim.dispatch`, :mod:`sim.inspection_loop`); SimPy
+Each job pool runs its own event list (:mod:`anjian.sim.dispatch`,
+:mod:`anjian.sim.inspection_loop`); SimPy
 runs the rest (complaints, the flood season, snapshots, year ends) and brings a pool up to the
 present before touching it.
 

@@ -1,9 +1,9 @@
 """Replications of a model with per-replication seeds, stacked into tidy tables.
 
 Replication ``r`` of seed ``s`` uses the streams of ``SeedSequence((s, r, …))`` (see
-:mod:`sim.streams`), so replications are independent, reruns are identical, and two scenarios
+:mod:`anjian.sim.streams`), so replications are independent, reruns are identical, and two scenarios
 run with the same seed share their random numbers replication by replication (common random
-numbers: compare them with :func:`sim.stats.paired_difference`).
+numbers: compare them with :func:`anjian.sim.stats.paired_difference`).
 """
 
 from __future__ import annotations

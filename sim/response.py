@@ -2,10 +2,11 @@
 
 Time base: minutes from day 0, 00:00 (365-day years).
 
-* **Incidents** (:mod:`sim.incidents`) arrive at demand points by type, month and hour; each
+* **Incidents** (:mod:`anjian.sim.incidents`) arrive at demand points by type, month and hour; each
   needs ``units_needed`` vehicles per role, keeps every unit on scene for the incident's
   on-scene time, and disasters need relief (people affected × items per person).
-* **Vehicles** stand at depots. For each unit needed, the dispatch policy (:mod:`sim.policies`)
+* **Vehicles** stand at depots. For each unit needed, the dispatch policy
+(:mod:`anjian.sim.policies`)
   ranks the free units of the role; a contracted or rented vehicle may decline (its
   ``availability``). A unit leaves after its mobilisation delay, drives to the scene, stays on
   scene, drives back and is free again at its depot. When no unit of the role accepts, the

@@ -181,7 +181,8 @@ def test_chongqing_calibration_to_2019_figures() -> None:
 
 def reference_finish(m: InspectionModel, ins: Any, entry: Any) -> None:
     """The test oracle: ``ins`` has finished job ``entry`` (now) — the visit's outcome, then the
-    next job, written as plain calls to the model's rules. ``sim.inspection_loop.advance_pool``
+    next job, written as plain calls to the model's rules.
+    ``anjian.sim.inspection_loop.advance_pool``
     does the same inline, for speed."""
     pool = ins.queue
     t = pool.now

@@ -7,7 +7,8 @@ Sources (copied into ``data/chongqing/`` with their provenance):
 * the report (``report_2020_renda_safety_supervision.txt``): city-wide counts of sites and staff;
 * ``scenarios/chongqing/districts.geojson``: the district polygons (MIT, © Clarmy).
 
-Each city-wide count is spread over districts with :func:`scenarios.apportion.largest_remainder`
+Each city-wide count is spread over districts with
+:func:`anjian.scenarios.apportion.largest_remainder`
 by the weight rule named in ``CATEGORIES`` (see ``scenarios/chongqing/SOURCES.md``), so the
 district rows add up exactly to the report's figures. Run from the repository root::
 
