@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Model = Literal["inspection", "response"]
 Kind = Literal["share", "count", "time", "rate", "money"]
@@ -243,3 +246,17 @@ def label(name: str, lang: str, model: Model | None = None) -> str:
 def of_model(model: Model, *, headline_only: bool = False) -> list[Kpi]:
     """The model's KPIs in catalogue order (the headline ones only, if asked)."""
     return [k for k in CATALOGUE if k.model == model and (k.headline or not headline_only)]
+
+
+def with_labels(table: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """``table`` (with a ``kpi`` column) with the catalogue's ``label_zh``, ``label_en`` and
+    ``unit`` beside it, for exports and reports (empty for a KPI the catalogue lacks)."""
+    out = table.copy()
+    if "kpi" not in out.columns:
+        return out
+    pos = list(out.columns).index("kpi") + 1
+    entries = [_BY_KEY.get((model, str(n))) for n in out["kpi"]]
+    out.insert(pos, "label_zh", [k.label_zh if k else "" for k in entries])
+    out.insert(pos + 1, "label_en", [k.label_en if k else "" for k in entries])
+    out.insert(pos + 2, "unit", [k.unit if k else "" for k in entries])
+    return out

@@ -33,6 +33,7 @@ from anjian.scenarios.scenario import Scenario
 from anjian.sim.stats import paired_difference, summarize
 
 from ._version import __version__
+from .kpis import model_of, with_labels
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sweeps (
@@ -350,13 +351,19 @@ class RunStore:
             raise StoreError(f"no scenario with hash {digest[:12]}… in {self.root}")
         return Scenario.model_validate_json(zlib.decompress(row[0]))
 
+    def labelled_summary(self, sweep_id: str) -> pd.DataFrame:
+        """:meth:`summary` with each KPI's 中文 and English label and unit (the catalogue's)."""
+        runs = self.runs(sweep_id)
+        model = model_of(str(runs["model"].iloc[0])) if len(runs) else "response"
+        return with_labels(self.summary(sweep_id), model)
+
     def export(self, sweep_id: str, out: str | Path, fmt: str = "csv") -> list[Path]:
         """Write the sweep's runs, KPIs and summary as CSV files, Parquet files or one Excel
         workbook; returns the files written."""
         tables = {
             "runs": self.runs(sweep_id),
             "kpis": self.kpis(sweep_id),
-            "summary": self.summary(sweep_id),
+            "summary": self.labelled_summary(sweep_id),
         }
         out = Path(out)
         if fmt == "xlsx":

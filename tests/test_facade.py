@@ -155,3 +155,16 @@ def test_grid_plan_saved_loads_back_and_compares(
     tally = plan_by_district(res)
     assert int(tally["plan"].sum()) == int(placed["vehicles"].sum()) == 4
     assert list(tally["adcode"]) == list(toy.districts)
+
+
+def test_exports_carry_the_catalogue_labels(tmp_path: Path) -> None:
+    toy = anjian.load_scenario("toy")
+    cfg = anjian.ResponseConfig(years=0.2, seed=1)
+    runs = anjian.replicate_response(toy, cfg, 2)
+    store = RunStore(tmp_path / "store")
+    sid = store.save_cases("labels", {"today": (toy, runs.kpis)}, seed=1)
+    [path] = [p for p in store.export(sid, tmp_path / "out", "csv") if "summary" in p.name]
+    summary = pd.read_csv(path)
+    row = summary[(summary["level"] == "city") & (summary["kpi"] == "response_mean_min")]
+    assert row["label_zh"].iloc[0] == "平均响应时间" and row["unit"].iloc[0] == "min"
+    assert row["label_en"].iloc[0] == "Mean response"

@@ -15,7 +15,7 @@ from .text import t
 def html_report(sweep_id: str) -> str:
     """A self-contained HTML report of a sweep: the runs and the city KPI summary."""
     store = run_store()
-    summary = store.summary(sweep_id)
+    summary = store.labelled_summary(sweep_id)
     city = summary[summary["level"] == "city"]
     runs = store.runs(sweep_id)[["case_name", "rep", "seed", "seconds", "code_version"]]
     return (
@@ -39,7 +39,7 @@ def render() -> None:
         return
     st.dataframe(sweeps, hide_index=True, key="runs_table")
     sid = st.selectbox(t("sweep", lang), sweeps["sweep_id"].tolist()[::-1], key="runs_sweep")
-    summary = store.summary(sid)
+    summary = store.labelled_summary(sid)
     if not summary.empty:
         st.dataframe(summary[summary["level"] == "city"], hide_index=True, key="runs_summary")
     c = st.columns(4)
