@@ -2,7 +2,9 @@
 
 Location models on a demand × site cost matrix (p-median, p-center, LSCP, MCLP, MEXCLP and its
 hypercube-corrected variant, capacitated facility location), practical rules, an independent
-checker, scenario bridging and simulator verification. See docs/model-location.md.
+checker, and scenario bridging (a scenario's vehicles as an instance, a plan written back into
+the scenario). Of the simulator it uses only the hypercube model; simulating a plan is the
+facade's (:mod:`anjian.plans`). See docs/model-location.md.
 """
 
 from .api import locate, optimize_vehicles

@@ -250,3 +250,5 @@ class Inspector:
     inspections: int = 0
     penalties: int = 0
     round_trip: list[float] = field(default_factory=list)  # minutes to each district and back
+    post: int = 0  # the post's id for its own random numbers (district, kind, number)
+    rng: Any = None  # the post's own stream for hiring, competence and leaving (made lazily)

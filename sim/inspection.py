@@ -72,6 +72,7 @@ from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, 
 from anjian.scenarios.travel import geometric_minutes
 
 from .calendar import WorkCalendar, flood_windows
+from .crn import binomial_from_uniform, entity_rng, purpose_key, site_uniform
 from .dispatch import (
     COMPLAINT,
     JOB_NAMES,
@@ -226,18 +227,29 @@ class InspectionModel:
         self.fix_t: list[float] = []  # this year's rectifications: time, site, hazards fixed
         self.fix_site: list[int] = []
         self.fix_n: list[int] = []
-        self.acc_exp = Buffer(lambda k: acc.exponential(1.0, k))
+        # draws attached to the site (common random numbers by entity, see sim/crn.py): a site's
+        # later accident thresholds, its deaths, its detection and compliance draws do not
+        # depend on what happens at other sites
+        seed, rep = self.cfg.seed, self.cfg.replication
+        self.key_accident = purpose_key(seed, rep, "accident-thresholds")
+        self.key_detect = purpose_key(seed, rep, "detection")
+        self.key_comply = purpose_key(seed, rep, "compliance")
+        self.acc_ctr = _ints(np.zeros(n))
+        self.detect_ctr = _ints(np.zeros(n))
+        self.comply_ctr = _ints(np.zeros(n))
         self.a0 = [c.accidents_per_site_year / MIN_PER_YEAR for c in cats]
         self.a1 = [c.accidents_per_open_hazard_year / MIN_PER_YEAR for c in cats]
         self.rect_min = [c.rectification_days * MIN_PER_DAY for c in cats]
-        deaths_rng = self.streams("deaths")
-        self.deaths_draw = [c.deaths_per_accident.sampler(deaths_rng) for c in cats]
+        self.deaths_dist = [c.deaths_per_accident for c in cats]
+        # visit durations by the site's district and category: a district's visits draw from
+        # streams of their own (small blocks: 38 × 17 of them for Chongqing)
         self.durations = [
-            Buffer(c.inspection_duration.sampler(self.streams(f"duration/{k}")))
-            for k, c in zip(self.cats, cats, strict=True)
+            [
+                Buffer(c.inspection_duration.sampler(self.streams(f"duration/{a}/{k}")), block=256)
+                for k, c in zip(self.cats, cats, strict=True)
+            ]
+            for a in self.districts
         ]
-        self.u_detect = Buffer(self.streams("detection").random)
-        self.u_comply = Buffer(self.streams("compliance").random)
         self.comply_penalty = self.s.inspection.compliance_with_penalty
         self.comply_no_penalty = self.s.inspection.compliance_without_penalty
         self.release_min = self.s.inspection.release_days_before_due * MIN_PER_DAY
@@ -282,10 +294,9 @@ class InspectionModel:
             pool_of[self.sites.city] = len(self.queues)
         self.site_pool = _ints(pool_of)  # each site's index into self.pools
         self.inspectors: list[Inspector] = []
-        equip = self.streams("equipment")
-        attr = self.streams("attrition")
         shift_start = s.inspection.shift_start_h * MIN_PER_HOUR
         nd = len(self.districts)
+        key_post = purpose_key(self.cfg.seed, self.cfg.replication, "post")
         round_trip = [[2.0 * (self.inter[a][b] + self.intra[b]) for b in range(nd)]
                       for a in range(nd)]  # fmt: skip
         for di, adcode in enumerate(self.districts):
@@ -305,24 +316,24 @@ class InspectionModel:
                     else self.queues[di]
                 )
                 for j in range(n):
-                    equipped = equip.random() < kind.equipped_share
+                    # each post draws its equipment and first leaving time from its own
+                    # numbers, and later hiring and leaving times from a stream of its own
+                    post = (di * 100 + ki) * 1_000_000 + j
+                    equipped = site_uniform(key_post, post, 0) < kind.equipped_share
                     rate = _leave_rate(kind.attrition_per_year)
+                    u_leave = site_uniform(key_post, post, 1)
+                    first_leave = -math.log1p(-u_leave) / rate if rate > 0 else INF
                     self.inspectors.append(Inspector(
                         kind=ki, district=di, queue=queue, calendar=cal,
                         can_penalise=kind.can_penalise,
                         p_detect=kind.detection_probability if equipped
                         else kind.detection_probability_without_equipment,
                         novice=kind.novice_detection_factor, competent_at=0.0,
-                        leave_at=attr.exponential(1.0 / rate) if rate > 0 else INF,
-                        name=f"{adcode}/{kind_key}/{j}", round_trip=round_trip[di],
+                        leave_at=first_leave,
+                        name=f"{adcode}/{kind_key}/{j}", round_trip=round_trip[di], post=post,
                     ))  # fmt: skip
-        self.hiring = {ki: s.inspector_kinds[k].hiring_time.sampler(self.streams(f"hiring/{k}"))
-                       for ki, k in enumerate(self.kinds)}  # fmt: skip
-        self.competence = {
-            ki: s.inspector_kinds[k].time_to_competence.sampler(self.streams(f"competence/{k}"))
-            for ki, k in enumerate(self.kinds)
-        }
-        self.attr_rng = attr
+        self.hiring = [s.inspector_kinds[k].hiring_time for k in self.kinds]
+        self.competence = [s.inspector_kinds[k].time_to_competence for k in self.kinds]
 
     def _load_hazard_year(self, year: int) -> None:
         """Draw year ``year``'s hazard arrivals (its own stream: plan-independent), replacing
@@ -512,16 +523,23 @@ class InspectionModel:
                 self._record_accident(i, at)
                 cum = nxt
                 start = at
-                nxt += self.acc_exp.next()
+                nxt += self._threshold_step(i)
             cum += rate * (edge - start)
             start = edge
             level += change
         self.acc_cum[i] = cum
         self.acc_next[i] = nxt
 
+    def _threshold_step(self, i: int) -> float:
+        """Site ``i``'s next unit-exponential gap between accident thresholds (its own draws)."""
+        k = self.acc_ctr[i]
+        self.acc_ctr[i] = k + 1
+        return -math.log1p(-site_uniform(self.key_accident, i, k))
+
     def _record_accident(self, i: int, at: float) -> None:
         c = self.site_cat[i]
-        deaths = max(0, round(float(self.deaths_draw[c](1)[0])))
+        rng = entity_rng(self.cfg.seed, self.cfg.replication, "deaths", i, self.acc_ctr[i])
+        deaths = max(0, round(float(self.deaths_dist[c].sampler(rng)(1)[0])))
         self.accident_rows.append((at, self.site_dist[i], c, deaths))
         if self.cfg.trace:
             self.trace.append((at, "accident", i, deaths))
@@ -532,11 +550,10 @@ class InspectionModel:
         if n == 0:
             return 0
         p = ins.p_detect * (ins.novice if t < ins.competent_at else 1.0)
-        draw = self.u_detect.next
-        k = 0
-        for _ in range(n):
-            if draw() < p:
-                k += 1
+        ctr = self.detect_ctr[i]
+        self.detect_ctr[i] = ctr + 1
+        # each of the n latent hazards is found with p: Binomial(n, p), from the site's own draw
+        k = binomial_from_uniform(n, p, site_uniform(self.key_detect, i, ctr))
         if k:
             d, c = self.site_dist[i], self.site_cat[i]
             self.latent[i] -= k
@@ -556,11 +573,9 @@ class InspectionModel:
         self.reinspections[d][c] += 1
         self.reinsp_pending[i] = False
         p = self.comply_penalty if self.order_penaliser[i] else self.comply_no_penalty
-        draw = self.u_comply.next
-        fixed = 0
-        for _ in range(self.ordered[i]):
-            if draw() < p:
-                fixed += 1
+        ctr = self.comply_ctr[i]
+        self.comply_ctr[i] = ctr + 1
+        fixed = binomial_from_uniform(self.ordered[i], p, site_uniform(self.key_comply, i, ctr))
         if fixed:
             self.ordered[i] -= fixed
             self.rectified[d][c] += fixed
@@ -595,7 +610,7 @@ class InspectionModel:
         kind = entry[4]
         sd = self.site_dist[i]
         travel = ins.round_trip[sd]
-        work = travel + self.durations[self.site_cat[i]].next()
+        work = travel + self.durations[sd][self.site_cat[i]].next()
         start, end = ins.calendar.span(now, work)
         self.wait_sum[sd][kind] += start - entry[2]
         self.wait_n[sd][kind] += 1
@@ -605,8 +620,15 @@ class InspectionModel:
         ins.travel_min += travel
         pool.at(end, self.finish_cb, ins, entry)
 
+    def _post_rng(self, ins: Inspector) -> np.random.Generator:
+        """The post's own stream (made when the post first falls vacant)."""
+        if ins.rng is None:
+            ins.rng = entity_rng(self.cfg.seed, self.cfg.replication, "post", ins.post)
+        rng: np.random.Generator = ins.rng
+        return rng
+
     def _vacancy(self, ins: Inspector, start: float) -> None:
-        hire = float(self.hiring[ins.kind](1)[0])
+        hire = float(self.hiring[ins.kind].sampler(self._post_rng(ins))(1)[0])
         if self.cfg.trace:
             self.trace.append((start, "leave", ins.name))
         ins.vacant_since = start
@@ -617,9 +639,10 @@ class InspectionModel:
         end = ins.queue.now
         ins.vacant_since = INF
         ins.vacant_work += ins.calendar.work_between(start, min(end, self.horizon))
-        ins.competent_at = end + float(self.competence[ins.kind](1)[0])
+        rng = self._post_rng(ins)
+        ins.competent_at = end + float(self.competence[ins.kind].sampler(rng)(1)[0])
         rate = _leave_rate(self.s.inspector_kinds[self.kinds[ins.kind]].attrition_per_year)
-        ins.leave_at = end + self.attr_rng.exponential(1.0 / rate) if rate > 0 else INF
+        ins.leave_at = end + rng.exponential(1.0 / rate) if rate > 0 else INF
         ins.queue.free(ins)
 
     def _complaints(

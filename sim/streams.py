@@ -49,6 +49,6 @@ class Buffer:
 
     __slots__ = ("next",)
 
-    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
-        blocks = (draw(4096).tolist() for _ in itertools.count())
+    def __init__(self, draw: Callable[[int], np.ndarray], block: int = 4096) -> None:
+        blocks = (draw(block).tolist() for _ in itertools.count())
         self.next: Callable[[], float] = itertools.chain.from_iterable(blocks).__next__
