@@ -12,6 +12,7 @@ docs/model-inspection.md). A shift of 1,440 minutes means round-the-clock work.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,27 @@ def flood_windows(months: list[int], horizon_min: float) -> list[tuple[float, fl
             else:
                 windows.append((float(start), float(end)))
     return [(a, min(b, horizon_min)) for a, b in windows if a < horizon_min]
+
+
+def flood_minutes_before(months: list[int]) -> Callable[[np.ndarray], np.ndarray]:
+    """``F(t)``: the flood-season minutes in ``[0, t)`` of the repeating 365-day calendar, for
+    any real ``t`` (negative ``t``: before the run, ``F`` negative), as a vectorised function."""
+    year = flood_windows(months, MIN_PER_YEAR)
+    edges = np.array([0.0, *[x for w in year for x in w], MIN_PER_YEAR])
+    inside = np.zeros(len(edges))
+    for k, (a, b) in enumerate(year):
+        inside[2 * k + 2] = b - a  # the window ending at edges[2k + 2] adds its length
+    cum = np.cumsum(inside)
+    per_year = float(cum[-1])
+
+    def minutes(t: np.ndarray) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        whole = np.floor(t / MIN_PER_YEAR)
+        within = t - whole * MIN_PER_YEAR
+        out: np.ndarray = whole * per_year + np.interp(within, edges, cum)
+        return out
+
+    return minutes
 
 
 def month_of(t_min: np.ndarray) -> np.ndarray:

@@ -46,6 +46,80 @@ def site_uniform(key: int, entity: int, counter: int) -> float:
     return (z >> 11) * _TWO_53
 
 
+def site_uniforms(key: int, entities: np.ndarray, count: int) -> np.ndarray:
+    """:func:`site_uniform` for many entities at once: an ``(n, count)`` array whose row ``j``
+    holds counters ``0 … count−1`` of ``entities[j]`` (the same numbers, vectorised)."""
+    e = np.asarray(entities, dtype=np.uint64)[:, None]
+    c = np.arange(1, count + 1, dtype=np.uint64)[None, :]
+    with np.errstate(over="ignore"):
+        z = np.uint64(key) + e * np.uint64(_SITE) + c * np.uint64(_GOLDEN)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    out: np.ndarray = (z >> np.uint64(11)).astype(np.float64) * _TWO_53
+    return out
+
+
+def site_uniform_at(key: int, entities: np.ndarray, counters: np.ndarray) -> np.ndarray:
+    """:func:`site_uniform` elementwise: ``entities[j]``'s ``counters[j]``-th uniform."""
+    e = np.asarray(entities, dtype=np.uint64)
+    c = np.asarray(counters, dtype=np.uint64) + np.uint64(1)
+    with np.errstate(over="ignore"):
+        z = np.uint64(key) + e * np.uint64(_SITE) + c * np.uint64(_GOLDEN)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    out: np.ndarray = (z >> np.uint64(11)).astype(np.float64) * _TWO_53
+    return out
+
+
+def poisson_from_uniform(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The ``u``-quantiles of Poisson(``mean``), elementwise (inverse CDF, vectorised)."""
+    mean = np.asarray(mean, dtype=float)
+    u = np.asarray(u, dtype=float)
+    out = np.zeros(len(u), dtype=np.int64)
+    term = np.exp(-mean)
+    cdf = term.copy()
+    todo = np.flatnonzero(u >= cdf)
+    k = 0
+    while len(todo):
+        k += 1
+        term[todo] *= mean[todo] / k
+        cdf[todo] += term[todo]
+        out[todo] = k
+        todo = todo[(u[todo] >= cdf[todo]) & (term[todo] > 0)]
+    return out
+
+
+def binomial_from_uniforms(n: np.ndarray, p: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The ``u``-quantiles of Binomial(``n``, ``p``), elementwise (inverse CDF, vectorised)."""
+    n = np.asarray(n, dtype=np.int64)
+    p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
+    u = np.asarray(u, dtype=float)
+    out = np.where(p >= 1.0, n, 0).astype(np.int64)
+    q = 1.0 - p
+    live = (n > 0) & (p > 0) & (p < 1)
+    term = np.where(live, np.power(np.where(live, q, 1.0), n), 0.0)
+    cdf = term.copy()
+    ratio = np.where(live, p / np.where(q > 0, q, 1.0), 0.0)
+    # q**n underflows only for hundreds of chances: the normal approximation is exact enough
+    big = live & (term == 0.0)
+    if big.any():
+        from scipy.special import ndtri
+
+        mu, sd = n[big] * p[big], np.sqrt(n[big] * p[big] * q[big])
+        out[big] = np.clip(np.rint(mu + sd * ndtri(u[big])), 0, n[big]).astype(np.int64)
+    todo = np.flatnonzero(live & ~big & (u >= cdf))
+    k = 0
+    while len(todo):
+        term[todo] *= (n[todo] - k) / (k + 1) * ratio[todo]
+        k += 1
+        cdf[todo] += term[todo]
+        out[todo] = k
+        todo = todo[(u[todo] >= cdf[todo]) & (k < n[todo])]
+    return out
+
+
 def entity_rng(seed: int, replication: int, purpose: str, *entity: int) -> np.random.Generator:
     """A generator of its own for ``entity`` (one or more integers) and ``purpose``."""
     seq = np.random.SeedSequence((seed, replication, stream_id(purpose), *entity))

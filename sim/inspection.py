@@ -71,7 +71,7 @@ from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 from anjian.scenarios.travel import geometric_minutes
 
-from .calendar import WorkCalendar, flood_windows
+from .calendar import WorkCalendar, flood_minutes_before, flood_windows
 from .crn import binomial_from_uniform, entity_rng, purpose_key, site_uniform
 from .dispatch import (
     COMPLAINT,
@@ -88,6 +88,7 @@ from .gcthreshold import fewer_collections
 from .inspection_kpi import COUNTERS, InspectionRecord, InspectionResult, collect
 from .inspection_loop import advance_pool
 from .sites import build_sites, draw_hazards
+from .steady_state import PoolKinds, novice_probability, presimulate, vacancy_probability
 from .streams import Buffer, Streams
 
 INF = float("inf")
@@ -101,12 +102,20 @@ class InspectionConfig:
     seed: int = 0
     replication: int = 0
     initial_due: Literal["spread", "start"] = "spread"
+    #: ``steady``: start from the model's steady state (hazards latent and ordered, posts vacant
+    #: or held by novices, :mod:`sim.steady_state`); ``empty``: every site hazard-free, every
+    #: post filled by a competent inspector (a cold start, for textbook checks and traces).
+    initial_state: Literal["steady", "empty"] = "steady"
     snapshot_days: float = 30.0
     trace: bool = False
 
     def __post_init__(self) -> None:
         if not self.years > 0:
             raise ValueError(f"years must be > 0, got {self.years}")
+        if self.initial_state not in ("steady", "empty"):
+            raise ValueError(
+                f"initial_state must be 'steady' or 'empty', got {self.initial_state!r}"
+            )
         if not self.snapshot_days > 0:
             raise ValueError(f"snapshot_days must be > 0, got {self.snapshot_days}")
 
@@ -255,6 +264,7 @@ class InspectionModel:
         self.release_min = self.s.inspection.release_days_before_due * MIN_PER_DAY
         self.site_major = _ints(self.sites.major)
         self.accident_rows: list[tuple[float, int, int, int]] = []
+        self.year_totals: list[dict[str, float]] = []  # city totals at each year's end
 
     def _init_counters(self) -> None:
         """Counters as nested Python lists (much faster to bump than numpy scalars)."""
@@ -297,6 +307,10 @@ class InspectionModel:
         shift_start = s.inspection.shift_start_h * MIN_PER_HOUR
         nd = len(self.districts)
         key_post = purpose_key(self.cfg.seed, self.cfg.replication, "post")
+        self.key_post = key_post
+        mix_fte: list[list[float]] = [[] for _ in self.pools]
+        mix_p: list[list[float]] = [[] for _ in self.pools]
+        mix_pen: list[list[bool]] = [[] for _ in self.pools]
         round_trip = [[2.0 * (self.inter[a][b] + self.intra[b]) for b in range(nd)]
                       for a in range(nd)]  # fmt: skip
         for di, adcode in enumerate(self.districts):
@@ -305,6 +319,14 @@ class InspectionModel:
                 fte = s.staff[adcode][kind_key] * kind.inspection_time_share
                 if fte <= 0:
                     continue
+                pool_index = len(self.queues) if (kind.scope == "city" and self.city_queue) else di
+                p_mean = (
+                    kind.equipped_share * kind.detection_probability
+                    + (1 - kind.equipped_share) * kind.detection_probability_without_equipment
+                )
+                mix_fte[pool_index].append(fte)
+                mix_p[pool_index].append(p_mean)
+                mix_pen[pool_index].append(kind.can_penalise)
                 n = math.ceil(fte - 1e-9)
                 shift = (
                     kind.hours_per_day * MIN_PER_HOUR * kind.days_per_year / DAYS_PER_YEAR * fte / n
@@ -332,6 +354,14 @@ class InspectionModel:
                         leave_at=first_leave,
                         name=f"{adcode}/{kind_key}/{j}", round_trip=round_trip[di], post=post,
                     ))  # fmt: skip
+        self.pool_kinds = [
+            PoolKinds(
+                share=np.asarray(f) / sum(f) if f else np.zeros(0),
+                p_detect=np.asarray(p, dtype=float),
+                can_penalise=np.asarray(c, dtype=bool),
+            )
+            for f, p, c in zip(mix_fte, mix_p, mix_pen, strict=True)
+        ]
         self.hiring = [s.inspector_kinds[k].hiring_time for k in self.kinds]
         self.competence = [s.inspector_kinds[k].time_to_competence for k in self.kinds]
 
@@ -382,8 +412,34 @@ class InspectionModel:
             yield self.env.timeout(year * MIN_PER_YEAR - self.env.now)
             self._advance_pools(self.env.now)
             self._close_year(self.env.now)
+            self._snapshot_year(self.env.now)
             self._load_hazard_year(year)
             year += 1
+
+    def _snapshot_year(self, t: float) -> None:
+        """City totals at a year's end (after its accidents are drawn): the per-year table is
+        made of their differences. Exposure is counted forward to the horizon at a hazard's
+        birth, so the part after ``t`` of the hazards still open is taken back here."""
+        after = self.horizon - t
+        latent = int(_view(self.latent).sum())
+        open_ = latent + int(_view(self.ordered).sum())
+
+        def total(table: list[list[float]]) -> float:
+            return float(sum(sum(row) for row in table))
+
+        self.year_totals.append(
+            {
+                "t_min": t,
+                "inspections_done": float(sum(sum(sum(c) for c in row) for row in self.done)),
+                "hazards_arisen": total(self.arisen),
+                "hazards_detected": total(self.detected),
+                "hazards_rectified": total(self.rectified),
+                "latent_hazard_days": (total(self.latent_min) - after * latent) / MIN_PER_DAY,
+                "open_hazard_days": (total(self.open_min) - after * open_) / MIN_PER_DAY,
+                "routine_on_time": total(self.routine_on_time),
+                "penalties": total(self.penalties),
+            }
+        )
 
     # -- helpers ---------------------------------------------------------------------------
     def in_flood(self, t: float) -> bool:
@@ -703,6 +759,56 @@ class InspectionModel:
             pool.idle.clear()
         self.env = simpy.Environment()
 
+    # -- the steady state to start from (sim/steady_state.py) --------------------------------
+    def _start_hazards_steady(self, first_due: np.ndarray) -> None:
+        """Latent and ordered hazards at time 0, their exposure and pending re-inspections."""
+        cat = self.sites.category
+        fs = self.s.inspection.flood_season
+        village = np.where(self.sites.flood_patrol, self.village, 0.0)
+        hs = presimulate(
+            self.cfg.seed,
+            self.cfg.replication,
+            self.sites.hazard_rate_min,
+            self.sites.interval_min,
+            first_due,
+            self.release_min,
+            np.asarray(self.rect_min)[cat],
+            self.pool_kinds,
+            _view(self.site_pool),
+            self.comply_penalty,
+            self.comply_no_penalty,
+            village,
+            flood_minutes_before(fs.months),
+        )
+        _view(self.latent)[:] = hs.latent
+        _view(self.ordered)[:] = hs.ordered
+        _view(self.order_penaliser)[:] = hs.penalised
+        self.open0 = hs.latent + hs.ordered
+        cell = self.sites.district * len(self.cats) + cat
+        self._add_cells(self.latent_min, cell, hs.latent * self.horizon)
+        self._add_cells(self.open_min, cell, self.open0 * self.horizon)
+        pending = _view(self.reinsp_pending)
+        for i in np.flatnonzero(hs.ordered).tolist():
+            pending[i] = 1
+            t = float(hs.reinspect_at[i])
+            self._add(REINSPECTION, t, t, i, REINSPECTION)
+
+    def _start_post_steady(self, ins: Inspector) -> bool:
+        """Start ``ins`` vacant (returns ``True``: not idle) or as a novice, with the stationary
+        probabilities; the time left is U × a fresh draw (the post's own numbers)."""
+        kind = self.s.inspector_kinds[self.kinds[ins.kind]]
+        rate = _leave_rate(kind.attrition_per_year)
+        u_vacant, u_left, u_novice = (site_uniform(self.key_post, ins.post, k) for k in (2, 3, 4))
+        if u_vacant < vacancy_probability(rate, kind.hiring_time.mean):
+            left = u_left * float(self.hiring[ins.kind].sampler(self._post_rng(ins))(1)[0])
+            ins.vacant_since = 0.0
+            ins.queue.at(left, self._hired, ins, 0.0)
+            return True
+        if u_novice < novice_probability(rate, kind.time_to_competence.mean):
+            learn = float(self.competence[ins.kind].sampler(self._post_rng(ins))(1)[0])
+            ins.competent_at = u_left * learn
+        return False
+
     # -- run -------------------------------------------------------------------------------
     def run(self) -> InspectionResult:
         """Simulate the horizon and return the tidy results."""
@@ -713,6 +819,8 @@ class InspectionModel:
             first = np.zeros(n)
         else:
             first = phase.random(n) * self.sites.interval_min
+        if self.cfg.initial_state == "steady":
+            self._start_hazards_steady(first)
         self._schedule_all(first)
         pop = np.array([d.population for d in self.s.districts.values()], dtype=float)
         rate = self.s.inspection.complaints_per_100k_population_year * pop / 1e5 / MIN_PER_YEAR
@@ -726,13 +834,15 @@ class InspectionModel:
         if self.flood:
             env.process(self._flood_season())
         for ins in self.inspectors:
-            ins.queue.idle.append(ins)
+            if self.cfg.initial_state == "empty" or not self._start_post_steady(ins):
+                ins.queue.idle.append(ins)
         for pool in self.pools:
             pool.assign()
         env.run(until=self.horizon)
         for pool in self.pools:
             self.advance_pool(pool, self.horizon, inclusive=False)
         self._close_year(self.horizon)
+        self._snapshot_year(self.horizon)
         if self.cfg.trace:  # pools ran one after another, accidents at year ends: time order
             self.trace.sort(key=lambda e: e[0])
         return collect(self.record())
@@ -757,6 +867,7 @@ class InspectionModel:
             backlog_rows=self.backlog_rows,
             accident_rows=self.accident_rows,
             trace=self.trace,
+            year_totals=self.year_totals,
         )
 
 

@@ -35,6 +35,7 @@ class InspectionResult:
     series: pd.DataFrame  # rep, day, adcode, backlog
     accidents: pd.DataFrame  # rep, time_min, adcode, category, incident_type, deaths
     trace: list[tuple[Any, ...]] = field(default_factory=list)
+    years: pd.DataFrame = field(default_factory=pd.DataFrame)  # rep, year, span_years, kpi, value
 
 
 @dataclass
@@ -58,6 +59,7 @@ class InspectionRecord:
     backlog_rows: list[tuple[float, int, int]]  # day, district, backlog
     accident_rows: list[tuple[float, int, int, int]]  # (time, district, category, deaths)
     trace: list[tuple[Any, ...]] = field(default_factory=list)
+    year_totals: list[dict[str, float]] = field(default_factory=list)
 
 
 def _ratio(a: float, b: float) -> float:
@@ -212,4 +214,34 @@ def collect(m: InspectionRecord) -> InspectionResult:
         "incident_type": [types[c] for c in acc_c],
         "deaths": acc_deaths.astype(int),
     }).sort_values("time_min", ignore_index=True)  # fmt: skip
-    return InspectionResult(kpis=kpis, series=series, accidents=accidents, trace=m.trace)
+    per_year = _years(m, rep, acc)
+    return InspectionResult(
+        kpis=kpis, series=series, accidents=accidents, trace=m.trace, years=per_year
+    )
+
+
+def _years(m: InspectionRecord, rep: int, acc: np.ndarray) -> pd.DataFrame:
+    """City KPIs per simulated year: counts in the year (``span_years`` long: less for a last
+    partial year) and ``…_per_year`` rates."""
+    rows: list[tuple[int, float, str, float]] = []
+    prev: dict[str, float] = {}
+    start = 0.0
+    for y, tot in enumerate(m.year_totals):
+        end = tot["t_min"]
+        span_years = (end - start) / MIN_PER_YEAR
+        if span_years <= 0:
+            continue
+        diff = {k: v - prev.get(k, 0.0) for k, v in tot.items() if k != "t_min"}
+        in_year = (acc[:, 0] >= start) & (acc[:, 0] < end) if len(acc) else np.zeros(0, bool)
+        deaths = acc[in_year, 3] if len(acc) else np.zeros(0)
+        larger = (deaths >= LARGER_MIN) & (deaths <= LARGER_MAX)
+        rows += [(y, span_years, k, v) for k, v in diff.items() if k != "routine_on_time"]
+        rows += [
+            (y, span_years, "accidents_per_year", float(in_year.sum()) / span_years),
+            (y, span_years, "deaths_per_year", float(deaths.sum()) / span_years),
+            (y, span_years, "larger_accidents_per_year", float(larger.sum()) / span_years),
+        ]
+        prev, start = tot, end
+    out = pd.DataFrame(rows, columns=["year", "span_years", "kpi", "value"])
+    out.insert(0, "rep", rep)
+    return out

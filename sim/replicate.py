@@ -28,11 +28,12 @@ class Replications:
     series: pd.DataFrame
     accidents: pd.DataFrame
     summary: pd.DataFrame
+    years: pd.DataFrame  # city KPIs per simulated year: rep, year, kpi, value
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, for writing out."""
         return {"kpis": self.kpis, "summary": self.summary, "series": self.series,
-                "accidents": self.accidents}  # fmt: skip
+                "accidents": self.accidents, "years": self.years}  # fmt: skip
 
 
 def replicate_inspections(
@@ -61,6 +62,7 @@ def replicate_inspections(
         series=pd.concat([r.series for r in results], ignore_index=True),
         accidents=pd.concat([r.accidents for r in results], ignore_index=True),
         summary=summarize(kpis),
+        years=pd.concat([r.years for r in results], ignore_index=True),
     )
 
 

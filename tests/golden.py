@@ -29,7 +29,7 @@ GOLDEN_DIR = Path(__file__).with_name("golden")
 def _inspection_toy() -> dict[str, pd.DataFrame]:
     s = anjian.load_scenario("toy")
     r = anjian.replicate_inspections(s, anjian.InspectionConfig(years=2.0, seed=3), reps=2)
-    return {"kpis": r.kpis, "accidents": r.accidents, "series": r.series}
+    return {"kpis": r.kpis, "accidents": r.accidents, "series": r.series, "years": r.years}
 
 
 def _inspection_chongqing() -> dict[str, pd.DataFrame]:
