@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # the names below, for type checkers; at run time they load on first use
-    from anjian.costs import fleet_cost_yuan_per_year
+    from anjian.costs import fleet_cost_yuan_per_year, staff_cost_yuan_per_year
     from anjian.kpis import Kpi, kpi
     from anjian.levers import can_contract_rented, whatif_overrides
     from anjian.optimize import (
@@ -95,6 +95,7 @@ _LAZY = {
     "placed_vehicles": "anjian.plans",
     "plan_by_district": "anjian.plans",
     "fleet_cost_yuan_per_year": "anjian.costs",
+    "staff_cost_yuan_per_year": "anjian.costs",
     "Kpi": "anjian.kpis",
     "kpi": "anjian.kpis",
     "can_contract_rented": "anjian.levers",
@@ -195,6 +196,7 @@ __all__ = [
     "scenario_hash",
     "simulate_inspections",
     "simulate_response",
+    "staff_cost_yuan_per_year",
     "staff_table",
     "summarize",
     "verify_vehicle_plan",

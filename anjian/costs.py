@@ -2,8 +2,10 @@
 exports.
 
 Today this counts what the scenario prices: the yearly ownership or contract cost of the
-vehicles standing in its depots. Per-use costs of rented vehicles are a simulated KPI
-(``rented_cost_yuan``); inspectors' salaries and relief stocks are not priced yet.
+vehicles standing in its depots, and the salaries of the inspection staff. What depends on the
+work done is a simulated KPI: per-use costs of rented vehicles (``rented_cost_yuan``) and the
+fees of contracted inspections (``inspection_fees_yuan_per_year``; the inspection model reports
+``inspection_cost_yuan_per_year`` = salaries + fees). Relief stocks are not priced yet.
 """
 
 from __future__ import annotations
@@ -19,5 +21,17 @@ def fleet_cost_yuan_per_year(s: Scenario) -> float:
             s.vehicle_kinds[k].cost_yuan_per_year * n
             for d in s.depots.values()
             for k, n in d.vehicles.items()
+        )
+    )
+
+
+def staff_cost_yuan_per_year(s: Scenario) -> float:
+    """Yearly salaries of the scenario's inspection staff (yuan): every kind's headcount in every
+    district × its ``cost_yuan_per_year`` (the whole post, not only its inspection time)."""
+    return float(
+        sum(
+            n * s.inspector_kinds[k].cost_yuan_per_year
+            for row in s.staff.values()
+            for k, n in row.items()
         )
     )

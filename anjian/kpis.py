@@ -149,6 +149,12 @@ CATALOGUE: tuple[Kpi, ...] = (
     _k("penalties", INSP, "", "行政处罚", "Penalties", None, "count", ",.0f"),
     _k("inspections_by_staff", INSP, "", "人员完成检查次数", "Inspections by staff", None, "count",
        ",.0f", False),
+    _k("staff_cost_yuan_per_year", INSP, "yuan", "监管人员年薪酬", "Staff salaries a year", True,
+       "money", ",.0f", False),
+    _k("inspection_fees_yuan_per_year", INSP, "yuan", "第三方检查年费用",
+       "Contracted inspection fees a year", True, "money", ",.0f", False),
+    _k("inspection_cost_yuan_per_year", INSP, "yuan", "监管系统年成本",
+       "Inspection system cost a year", True, "money", ",.0f"),
     # -- inspection: hazards and harm -------------------------------------------------------
     _k("hazards_arisen", INSP, "", "新增隐患", "Hazards arisen", None, "count", ",.0f"),
     _k("hazards_detected", INSP, "", "发现隐患", "Hazards detected", False, "count", ",.0f"),

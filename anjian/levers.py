@@ -97,3 +97,34 @@ def whatif_overrides(
     out.update(flood_overrides(s, flood))
     out.update(relief_overrides(s, relief))
     return out
+
+
+def _kind_field(s: Scenario, kind: str, name: str, value: Any) -> dict[str, Any]:
+    return {f"inspector_kinds.{kind}.{name}": value} if kind in s.inspector_kinds else {}
+
+
+def inspection_levers(s: Scenario) -> dict[str, dict[str, Any]]:
+    """The inspection levers of the model docs' lever table, as overrides on ``s``:
+
+    * ``certified_plus_10pct`` / ``township_plus_10pct``: 10% more certified district / township
+      staff in every district (rounded per district);
+    * ``township_penalty_powers``: townships may penalise (the reform the report discusses);
+    * ``township_full_equipment``: every township inspector has basic detection equipment;
+    * ``attrition_halved``: every kind leaves half as often.
+
+    Kinds the scenario lacks are skipped (their lever is then empty)."""
+    staff = {
+        kind: staff_overrides(s, {kind: 1.1})
+        for kind in ("district_certified", "township")
+        if kind in s.inspector_kinds
+    }
+    return {
+        "certified_plus_10pct": staff.get("district_certified", {}),
+        "township_plus_10pct": staff.get("township", {}),
+        "township_penalty_powers": _kind_field(s, "township", "can_penalise", True),
+        "township_full_equipment": _kind_field(s, "township", "equipped_share", 1.0),
+        "attrition_halved": {
+            f"inspector_kinds.{k}.attrition_per_year": v.attrition_per_year / 2
+            for k, v in s.inspector_kinds.items()
+        },
+    }

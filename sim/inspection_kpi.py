@@ -153,6 +153,17 @@ def collect(m: InspectionRecord) -> InspectionResult:
     for c, cat in enumerate(m.cats):
         add("category", cat, all_, c)
 
+    # the inspection system's yearly cost: salaries of the whole headcount (not only its
+    # inspection time: the budget pays the post) and fees of contracted inspections done
+    kinds_spec = [m.scenario.inspector_kinds[k] for k in m.kinds]
+    salary = np.array(
+        [[m.scenario.staff[a][k] * spec.cost_yuan_per_year for k, spec in zip(m.kinds, kinds_spec,
+                                                                              strict=True)]
+         for a in m.districts]
+    )  # fmt: skip
+    fee = np.array([spec.cost_yuan_per_inspection for spec in kinds_spec])
+    fees = done_by * fee[None, :] / years
+
     def add_staff(level: str, key: str, sd: slice | int, sk: slice | int) -> None:
         b, a = float(busy[sd, sk].sum()), float(avail[sd, sk].sum())
         posts = sum(
@@ -168,6 +179,9 @@ def collect(m: InspectionRecord) -> InspectionResult:
             "vacancies_mean": float(vacant[sd, sk].sum()),
             "penalties": float(C["penalties"][sd, sk].sum()),
             "inspections_by_staff": float(done_by[sd, sk].sum()),
+            "staff_cost_yuan_per_year": float(salary[sd, sk].sum()),
+            "inspection_fees_yuan_per_year": float(fees[sd, sk].sum()),
+            "inspection_cost_yuan_per_year": float(salary[sd, sk].sum() + fees[sd, sk].sum()),
         }
         rows.extend((level, key, k, v) for k, v in kp.items())
 

@@ -11,6 +11,7 @@ import pytest
 
 import anjian
 from anjian import kpis
+from anjian.costs import staff_cost_yuan_per_year
 from anjian.levers import whatif_overrides
 from anjian.optimize.api import MODELS
 from anjian.plans import MODEL_LABELS, placed_vehicles, plan_by_district
@@ -168,3 +169,26 @@ def test_exports_carry_the_catalogue_labels(tmp_path: Path) -> None:
     row = summary[(summary["level"] == "city") & (summary["kpi"] == "response_mean_min")]
     assert row["label_zh"].iloc[0] == "平均响应时间" and row["unit"].iloc[0] == "min"
     assert row["label_en"].iloc[0] == "Mean response"
+
+
+def test_inspection_cost_is_salaries_plus_fees() -> None:
+    """The run's cost KPI: salaries of the headcount (the facade's static figure) plus the fees
+    of contracted inspections done (done × fee per inspection, per year)."""
+    toy = anjian.load_scenario("toy").with_(
+        {
+            "inspector_kinds.township.cost_yuan_per_inspection": 500.0,
+            "inspector_kinds.township.cost_yuan_per_year": 70000.0,
+        }
+    )
+    r = anjian.simulate_inspections(toy, anjian.InspectionConfig(years=0.5, seed=4))
+    k = r.kpis.set_index(["level", "key", "kpi"])["value"]
+    done = k[("kind", "township", "inspections_by_staff")]
+    assert k[("kind", "township", "inspection_fees_yuan_per_year")] == pytest.approx(
+        done * 500.0 / 0.5
+    )
+    assert k[("city", "all", "staff_cost_yuan_per_year")] == pytest.approx(
+        staff_cost_yuan_per_year(toy)
+    )
+    assert k[("city", "all", "inspection_cost_yuan_per_year")] == pytest.approx(
+        staff_cost_yuan_per_year(toy) + done * 500.0 / 0.5
+    )
