@@ -41,9 +41,13 @@ class SiteCategory(Named):
     major_hazard_source: bool = Field(
         default=False, description="Inspections of these sites take priority over routine ones."
     )
-    inspected_by: Literal["district", "city"] = Field(
+    inspected_by: Literal["township", "district", "city"] = Field(
         default="district",
-        description="Whose queue the inspections join: the district's pool or the city's.",
+        description=(
+            "The level that inspects these premises (分级属地): township staff of the site's "
+            "district, the district's own staff, or the city's. A level with no staff in a "
+            "district falls to the district's own staff."
+        ),
     )
 
     @model_validator(mode="after")
@@ -57,7 +61,7 @@ class SiteCategory(Named):
 class InspectorKind(Named):
     """A kind of inspector: certified district staff, township staff, city corps, contractors."""
 
-    scope: Literal["district", "city"]
+    scope: Literal["township", "district", "city"]
     can_penalise: bool
     detection_probability: Probability
     detection_probability_without_equipment: Probability

@@ -225,6 +225,23 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         yield from _same_keys(
             (*loc, "tier_shares"), cat.tier_shares, s.risk_tiers, "risk tier", "[risk_tiers]"
         )
+        if cat.inspected_by != "district":
+            level = cat.inspected_by
+            kinds = [k for k, v in s.inspector_kinds.items() if v.scope == level]
+            if not kinds:
+                yield (
+                    (*loc, "inspected_by"),
+                    f"inspected by {level} staff, but no inspector kind has scope = {level!r} "
+                    f"(kinds: {sorted(s.inspector_kinds)}); give one that scope or inspect "
+                    f"{key!r} at another level",
+                )
+            elif not any(row.get(k, 0) > 0 for row in s.staff.values() for k in kinds):
+                yield (
+                    (*loc, "inspected_by"),
+                    f"inspected by {level} staff, but no district has staff of kind "
+                    f"{' or '.join(map(repr, kinds))}; add them to the staff table or inspect "
+                    f"{key!r} at another level",
+                )
         if cat.inspection_interval_days is not None:
             yield from _same_keys(
                 (*loc, "inspection_interval_days"),

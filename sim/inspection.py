@@ -292,20 +292,44 @@ class InspectionModel:
 
     def _init_queues_and_staff(self) -> None:
         s = self.s
-        self.queues = [JobPool(self.version, self.start_job, self.seq) for _ in self.districts]
-        city_kinds = [k for k in self.kinds if s.inspector_kinds[k].scope == "city"]
-        has_city_staff = any(s.staff[a][k] > 0 for a in self.districts for k in city_kinds)
-        self.city_queue = (
-            JobPool(self.version, self.start_job, self.seq) if has_city_staff else None
-        )
-        self.pools = [*self.queues, *([self.city_queue] if self.city_queue else [])]
-        pool_of = self.sites.district.copy()
+
+        # job pools by level (分级属地): each district's own pool, a township pool in districts
+        # with township-level staff, one city pool if there is city staff; a level without
+        # staff in a district falls to the district's own pool
+        def new_pool() -> JobPool:
+            return JobPool(self.version, self.start_job, self.seq)
+
+        def staffed(scope: str, adcodes: list[str]) -> bool:
+            kinds = [k for k in self.kinds if s.inspector_kinds[k].scope == scope]
+            return any(s.staff[a][k] > 0 for a in adcodes for k in kinds)
+
+        nd = len(self.districts)
+        self.queues = [new_pool() for _ in self.districts]
+        self.township_queues = [
+            new_pool() if staffed("township", [a]) else None for a in self.districts
+        ]
+        self.city_queue = new_pool() if staffed("city", self.districts) else None
+        self.pools = [*self.queues, *(q for q in self.township_queues if q is not None)]
+        township_index = {id(q): self.pools.index(q) for q in self.township_queues if q}
         if self.city_queue is not None:
-            pool_of[self.sites.city] = len(self.queues)
+            self.pools.append(self.city_queue)
+        # the pools of each district (for its backlog): its own and its township pool
+        self.district_pools = [
+            [self.queues[d], *([tq] if tq is not None else [])]
+            for d, tq in enumerate(self.township_queues)
+        ]
+        pool_of = self.sites.district.copy()
+        tp = np.array(
+            [township_index[id(q)] if q is not None else d
+             for d, q in enumerate(self.township_queues)],
+            dtype=np.int64,
+        )  # fmt: skip
+        pool_of[self.sites.township] = tp[self.sites.district[self.sites.township]]
+        if self.city_queue is not None:
+            pool_of[self.sites.city] = len(self.pools) - 1
         self.site_pool = _ints(pool_of)  # each site's index into self.pools
         self.inspectors: list[Inspector] = []
         shift_start = s.inspection.shift_start_h * MIN_PER_HOUR
-        nd = len(self.districts)
         key_post = purpose_key(self.cfg.seed, self.cfg.replication, "post")
         self.key_post = key_post
         mix_fte: list[list[float]] = [[] for _ in self.pools]
@@ -319,7 +343,8 @@ class InspectionModel:
                 fte = s.staff[adcode][kind_key] * kind.inspection_time_share
                 if fte <= 0:
                     continue
-                pool_index = len(self.queues) if (kind.scope == "city" and self.city_queue) else di
+                queue = self._queue_of_kind(kind.scope, di)
+                pool_index = next(q for q, p in enumerate(self.pools) if p is queue)
                 p_mean = (
                     kind.equipped_share * kind.detection_probability
                     + (1 - kind.equipped_share) * kind.detection_probability_without_equipment
@@ -332,11 +357,6 @@ class InspectionModel:
                     kind.hours_per_day * MIN_PER_HOUR * kind.days_per_year / DAYS_PER_YEAR * fte / n
                 )
                 cal = WorkCalendar(shift_start, min(shift, MIN_PER_DAY))
-                queue = (
-                    self.city_queue
-                    if (kind.scope == "city" and self.city_queue)
-                    else self.queues[di]
-                )
                 for j in range(n):
                     # each post draws its equipment and first leaving time from its own
                     # numbers, and later hiring and leaving times from a stream of its own
@@ -364,6 +384,15 @@ class InspectionModel:
         ]
         self.hiring = [s.inspector_kinds[k].hiring_time for k in self.kinds]
         self.competence = [s.inspector_kinds[k].time_to_competence for k in self.kinds]
+
+    def _queue_of_kind(self, scope: str, district: int) -> JobPool:
+        """The pool a kind's posts in ``district`` serve: by the kind's scope."""
+        if scope == "city" and self.city_queue is not None:
+            return self.city_queue
+        tq = self.township_queues[district]
+        if scope == "township" and tq is not None:
+            return tq
+        return self.queues[district]
 
     def _load_hazard_year(self, year: int) -> None:
         """Draw year ``year``'s hazard arrivals (its own stream: plan-independent), replacing
@@ -743,8 +772,9 @@ class InspectionModel:
         while True:
             yield self.env.timeout(step)
             self._advance_pools(self.env.now)
-            for d, q in enumerate(self.queues):
-                self.backlog_rows.append((self.env.now / MIN_PER_DAY, d, q.backlog()))
+            for d, qs in enumerate(self.district_pools):
+                backlog = sum(q.backlog() for q in qs)
+                self.backlog_rows.append((self.env.now / MIN_PER_DAY, d, backlog))
 
     def discard(self) -> None:
         """Free the run's working state now (the job pools' queues and events, the SimPy
@@ -860,8 +890,8 @@ class InspectionModel:
             kinds=list(self.kinds),
             counters={name: getattr(self, name) for name in COUNTERS},
             inspectors=list(self.inspectors),
-            backlog_end=[q.backlog() for q in self.queues],
-            overdue_end=[q.overdue(self.horizon) for q in self.queues],
+            backlog_end=[sum(q.backlog() for q in qs) for qs in self.district_pools],
+            overdue_end=[sum(q.overdue(self.horizon) for q in qs) for qs in self.district_pools],
             city_backlog=self.city_queue.backlog() if self.city_queue is not None else 0,
             complaints_without_site=self.complaints_without_site,
             backlog_rows=self.backlog_rows,

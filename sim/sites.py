@@ -36,6 +36,7 @@ class SiteTable:
     flood_patrol: np.ndarray
     major: np.ndarray
     city: np.ndarray
+    township: np.ndarray  # inspected by township staff (inspected_by = "township")
     hazard_rate_min: np.ndarray
     by_district: list[np.ndarray]
 
@@ -84,6 +85,9 @@ def build_sites(s: Scenario) -> SiteTable:
         flood_patrol=flood,
         major=np.array([s.site_categories[c].major_hazard_source for c in cats])[category],
         city=np.array([s.site_categories[c].inspected_by == "city" for c in cats])[category],
+        township=np.array([s.site_categories[c].inspected_by == "township" for c in cats])[
+            category
+        ],
         hazard_rate_min=rate[category, tier] / MIN_PER_YEAR,
         by_district=[np.flatnonzero(district == d) for d in range(len(districts))],
     )

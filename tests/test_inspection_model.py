@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anjian.scenarios import load_scenario
+from anjian.scenarios import ScenarioError, load_scenario
 from anjian.scenarios.reference import ZEROS
 from anjian.sim.dispatch import JOB_NAMES, REINSPECTION
 from anjian.sim.inspection import InspectionConfig, InspectionModel, simulate_inspections
@@ -338,3 +338,38 @@ def test_steady_start_has_no_warm_up_transient() -> None:
     empty, steady = latent_days("empty"), latent_days("steady")
     assert empty[0] < 0.8 * np.mean(empty[2:])
     assert steady[0] == pytest.approx(np.mean(steady[2:]), rel=0.1)
+
+
+def test_jurisdiction_sends_each_level_to_its_own_staff() -> None:
+    """分级属地: premises inspected by township staff go to the district's township pool, the
+    rest to the district's own staff; a trace shows who did what."""
+    toy = load_scenario("toy").with_(
+        {
+            "site_categories.factory.inspected_by": "township",
+            "inspector_kinds.township.scope": "township",
+        }
+    )
+    m = InspectionModel(toy, InspectionConfig(years=1, seed=2, trace=True))
+    m.run()
+    cats = list(toy.site_categories)
+    seen: dict[str, set[str]] = {}
+    for event in m.trace:
+        if event[1] == "start":
+            kind = event[2].split("/")[1]
+            seen.setdefault(kind, set()).add(cats[int(m.sites.category[event[3]])])
+    assert seen["township"] == {"factory"}
+    assert "factory" not in seen["district_certified"]
+
+
+def test_a_level_without_staff_is_an_error_naming_both() -> None:
+    toy = load_scenario("toy")
+    with pytest.raises(ScenarioError, match="no inspector kind has scope = 'township'"):
+        toy.with_({"site_categories.factory.inspected_by": "township"})
+    with pytest.raises(ScenarioError, match="no district has staff of kind 'township'"):
+        toy.with_(
+            {
+                "site_categories.factory.inspected_by": "township",
+                "inspector_kinds.township.scope": "township",
+                **{f"staff.{a}.township": 0 for a in toy.districts},
+            }
+        )
