@@ -105,13 +105,29 @@ class FloodSeasonRegime(Strict):
     )
 
 
+class Referral(Strict):
+    """Findings of staff who may not penalise (委托执法: townships may inspect and order
+    correction, not penalise) are referred to the district, which penalises after ``days`` —
+    unless the case is dropped or the penalty is overturned (取证不规范)."""
+
+    days: NonNegFloat = Field(default=30.0, description="From the finding to the penalty.")
+    dropped_share: Probability = Field(default=0.3, description="Referrals never acted on.")
+    overturned_share: Probability = Field(
+        default=0.1, description="Of the referrals acted on, penalties that do not stand."
+    )
+
+
 class InspectionPolicy(Strict):
-    """City-wide enforcement settings: complaints, compliance and the flood-season regime."""
+    """City-wide enforcement settings: complaints, compliance, referrals and the flood-season
+    regime. The enforcement order is the report's 三部曲: 检查诊断 (a visit finds hazards and
+    orders them fixed) → 行政处罚 (a penalty at that visit if the inspector may penalise, else a
+    referral to the district) → 整改复查 (re-inspection; unfixed hazards are penalised again)."""
 
     complaints_per_100k_population_year: NonNegFloat
     compliance_with_penalty: Probability
     compliance_without_penalty: Probability
     flood_season: FloodSeasonRegime
+    referral: Referral = Referral()
     release_days_before_due: NonNegFloat = Field(
         default=14.0, description="Routine inspections join the queue this long before due."
     )

@@ -243,9 +243,15 @@ class InspectionModel:
         self.key_accident = purpose_key(seed, rep, "accident-thresholds")
         self.key_detect = purpose_key(seed, rep, "detection")
         self.key_comply = purpose_key(seed, rep, "compliance")
+        self.key_referral = purpose_key(seed, rep, "referral")
+        ref = self.s.inspection.referral
+        self.referral_min = ref.days * MIN_PER_DAY
+        self.referral_acted = 1.0 - ref.dropped_share
+        self.referral_stands = self.referral_acted * (1.0 - ref.overturned_share)
         self.acc_ctr = _ints(np.zeros(n))
         self.detect_ctr = _ints(np.zeros(n))
         self.comply_ctr = _ints(np.zeros(n))
+        self.referral_ctr = _ints(np.zeros(n))
         self.a0 = [c.accidents_per_site_year / MIN_PER_YEAR for c in cats]
         self.a1 = [c.accidents_per_open_hazard_year / MIN_PER_YEAR for c in cats]
         self.rect_min = [c.rectification_days * MIN_PER_DAY for c in cats]
@@ -283,6 +289,10 @@ class InspectionModel:
         self.orders = dc()
         self.reinspections = dc()
         self.closures = dc()
+        self.referrals = dc()  # findings handed to the district (the finder could not penalise)
+        self.referral_penalties = dc()  # referrals that ended in a penalty that stands
+        self.penalised_findings = dc()  # findings penalised (at the visit or by referral)
+        self.penalty_delay_min = dc()  # their summed time from finding to penalty
         self.done = [[[0.0] * 5 for _ in range(nc)] for _ in range(nd)]
         self.wait_sum = [[0.0] * 5 for _ in range(nd)]
         self.wait_n = [[0.0] * 5 for _ in range(nd)]
@@ -646,12 +656,33 @@ class InspectionModel:
             self.latent_min[d][c] -= k * (self.horizon - t)
             self.detected[d][c] += k
             self.orders[d][c] += 1
-            self.order_penaliser[i] = self.order_penaliser[i] or ins.can_penalise
+            if ins.can_penalise:  # 行政处罚 at the visit that finds the violation
+                self.penalties[d][ins.kind] += 1
+                ins.penalties += 1
+                self.penalised_findings[d][c] += 1
+                self.order_penaliser[i] = True
+            else:  # referred to the district: dropped, overturned, or a penalty days later
+                self.referrals[d][c] += 1
+                ctr = self.referral_ctr[i]
+                self.referral_ctr[i] = ctr + 1
+                if site_uniform(self.key_referral, i, ctr) < self.referral_stands:
+                    ins.queue.at(t + self.referral_min, self._referral_penalty, i, t)
             if not self.reinsp_pending[i]:
                 self.reinsp_pending[i] = True
                 deadline = t + self.rect_min[c]
                 self._add(REINSPECTION, deadline, deadline, i, REINSPECTION)
         return k
+
+    def _referral_penalty(self, i: int, found_at: float) -> None:
+        """The district's penalty on a referred finding lands (if the order is still open)."""
+        if self.ordered[i] <= 0:
+            return
+        d, c = self.site_dist[i], self.site_cat[i]
+        now = self.pools[self.site_pool[i]].now
+        self.order_penaliser[i] = True
+        self.referral_penalties[d][c] += 1
+        self.penalised_findings[d][c] += 1
+        self.penalty_delay_min[d][c] += now - found_at
 
     def reinspect(self, i: int, ins: Inspector, t: float) -> None:
         d, c = self.site_dist[i], self.site_cat[i]

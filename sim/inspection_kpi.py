@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
 COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
             "latent_min", "open_min", "orders", "reinspections", "closures", "done", "wait_sum",
-            "wait_n", "penalties")  # fmt: skip
+            "wait_n", "penalties", "referrals", "referral_penalties", "penalised_findings",
+            "penalty_delay_min")  # fmt: skip
 
 
 @dataclass
@@ -140,6 +141,16 @@ def collect(m: InspectionRecord) -> InspectionResult:
             "latent_hazard_days": float(C["latent_min"][sel_d, sel_c].sum()) / MIN_PER_DAY,
             "open_hazard_days": float(C["open_min"][sel_d, sel_c].sum()) / MIN_PER_DAY,
             "orders": float(C["orders"][sel_d, sel_c].sum()),
+            "referrals": float(C["referrals"][sel_d, sel_c].sum()),
+            "referral_penalties": float(C["referral_penalties"][sel_d, sel_c].sum()),
+            "findings_penalised_share": _ratio(
+                float(C["penalised_findings"][sel_d, sel_c].sum()),
+                float(C["orders"][sel_d, sel_c].sum()),
+            ),
+            "days_to_penalty": _ratio(
+                float(C["penalty_delay_min"][sel_d, sel_c].sum()) / MIN_PER_DAY,
+                float(C["penalised_findings"][sel_d, sel_c].sum()),
+            ),
             "accidents_per_year": float(mask.sum()) / years,
             "deaths_per_year": float(acc_deaths[mask].sum()) / years,
             "larger_accidents_per_year": float((larger & mask).sum()) / years,

@@ -373,3 +373,35 @@ def test_a_level_without_staff_is_an_error_naming_both() -> None:
                 **{f"staff.{a}.township": 0 for a in toy.districts},
             }
         )
+
+
+def _city_kpis(s: Any, **cfg: Any) -> Any:
+    r = simulate_inspections(s, InspectionConfig(**{"years": 1.0, "seed": 5, **cfg}))
+    return r.kpis[r.kpis["level"] == "city"].set_index("kpi")["value"]
+
+
+def test_enforcement_order_penalty_at_finding_or_referral() -> None:
+    """三部曲: staff who may penalise do so at the visit that finds hazards (0 days); findings of
+    staff who may not are referred: with nothing dropped or overturned every one still open is
+    penalised exactly ``days`` later; with everything dropped none is."""
+    toy = load_scenario("toy")
+    everyone = toy.with_({"inspector_kinds.township.can_penalise": True})
+    k = _city_kpis(everyone)
+    assert k["referrals"] == 0 and k["findings_penalised_share"] == 1.0
+    assert k["days_to_penalty"] == 0.0
+    assert k["penalties"] >= k["orders"]
+    townships_only = toy.with_(
+        {
+            **{f"staff.{a}.district_certified": 0 for a in toy.districts},
+            "inspection.referral.dropped_share": 0.0,
+            "inspection.referral.overturned_share": 0.0,
+            "inspection.referral.days": 10.0,
+        }
+    )
+    k = _city_kpis(townships_only)
+    assert k["referrals"] == k["orders"] > 0
+    assert 0 < k["referral_penalties"] <= k["referrals"]
+    assert k["days_to_penalty"] == pytest.approx(10.0)
+    dropped = townships_only.with_({"inspection.referral.dropped_share": 1.0})
+    k = _city_kpis(dropped)
+    assert k["referral_penalties"] == 0 and k["findings_penalised_share"] == 0.0
