@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # the names below, for type checkers; at run time they load on first use
-    from anjian.costs import fleet_cost_yuan_per_year, staff_cost_yuan_per_year
+    from anjian.costs import (
+        equipment_cost_yuan_per_year,
+        fleet_cost_yuan_per_year,
+        staff_cost_yuan_per_year,
+    )
     from anjian.kpis import Kpi, kpi
     from anjian.levers import can_contract_rented, whatif_overrides
     from anjian.optimize import (
@@ -96,6 +100,7 @@ _LAZY = {
     "plan_by_district": "anjian.plans",
     "fleet_cost_yuan_per_year": "anjian.costs",
     "staff_cost_yuan_per_year": "anjian.costs",
+    "equipment_cost_yuan_per_year": "anjian.costs",
     "Kpi": "anjian.kpis",
     "kpi": "anjian.kpis",
     "can_contract_rented": "anjian.levers",
@@ -165,6 +170,7 @@ __all__ = [
     "check_plan",
     "derived_bundle",
     "district_table",
+    "equipment_cost_yuan_per_year",
     "erlang_b",
     "erlang_c",
     "extract_bundle",

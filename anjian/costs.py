@@ -2,10 +2,11 @@
 exports.
 
 Today this counts what the scenario prices: the yearly ownership or contract cost of the
-vehicles standing in its depots, and the salaries of the inspection staff. What depends on the
-work done is a simulated KPI: per-use costs of rented vehicles (``rented_cost_yuan``) and the
-fees of contracted inspections (``inspection_fees_yuan_per_year``; the inspection model reports
-``inspection_cost_yuan_per_year`` = salaries + fees). Relief stocks are not priced yet.
+vehicles standing in its depots, the salaries of the inspection staff and their detection
+kits. What depends on the work done is a simulated KPI: per-use costs of rented vehicles
+(``rented_cost_yuan``) and the fees of contracted inspections
+(``inspection_fees_yuan_per_year``; the inspection model reports
+``inspection_cost_yuan_per_year`` = salaries + kits + fees). Relief stocks are not priced yet.
 """
 
 from __future__ import annotations
@@ -31,6 +32,20 @@ def staff_cost_yuan_per_year(s: Scenario) -> float:
     return float(
         sum(
             n * s.inspector_kinds[k].cost_yuan_per_year
+            for row in s.staff.values()
+            for k, n in row.items()
+        )
+    )
+
+
+def equipment_cost_yuan_per_year(s: Scenario) -> float:
+    """Yearly cost of the inspection staff's detection kits (yuan): every kind's headcount × its
+    ``equipped_share`` × ``equipment_cost_yuan_per_year``."""
+    return float(
+        sum(
+            n
+            * s.inspector_kinds[k].equipped_share
+            * s.inspector_kinds[k].equipment_cost_yuan_per_year
             for row in s.staff.values()
             for k, n in row.items()
         )

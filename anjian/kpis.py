@@ -151,6 +151,8 @@ CATALOGUE: tuple[Kpi, ...] = (
        ",.0f", False),
     _k("staff_cost_yuan_per_year", INSP, "yuan", "监管人员年薪酬", "Staff salaries a year", True,
        "money", ",.0f", False),
+    _k("equipment_cost_yuan_per_year", INSP, "yuan", "检测装备年费用", "Equipment a year", True,
+       "money", ",.0f", False),
     _k("inspection_fees_yuan_per_year", INSP, "yuan", "第三方检查年费用",
        "Contracted inspection fees a year", True, "money", ",.0f", False),
     _k("inspection_cost_yuan_per_year", INSP, "yuan", "监管系统年成本",

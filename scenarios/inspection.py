@@ -78,6 +78,13 @@ class InspectorKind(Named):
     time_to_competence: Duration
     cost_yuan_per_year: NonNegFloat
     cost_yuan_per_inspection: NonNegFloat = 0.0
+    equipment_cost_yuan_per_year: NonNegFloat = Field(
+        default=0.0,
+        description=(
+            "Yearly cost (purchase spread over its life, upkeep) of one post's basic detection "
+            "kit; paid for the equipped share of the headcount."
+        ),
+    )
 
     @model_validator(mode="after")
     def _equipment_helps(self) -> InspectorKind:

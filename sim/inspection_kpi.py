@@ -172,6 +172,11 @@ def collect(m: InspectionRecord) -> InspectionResult:
                                                                               strict=True)]
          for a in m.districts]
     )  # fmt: skip
+    kit = np.array(
+        [[m.scenario.staff[a][k] * spec.equipped_share * spec.equipment_cost_yuan_per_year
+          for k, spec in zip(m.kinds, kinds_spec, strict=True)]
+         for a in m.districts]
+    )  # fmt: skip
     fee = np.array([spec.cost_yuan_per_inspection for spec in kinds_spec])
     fees = done_by * fee[None, :] / years
 
@@ -191,8 +196,11 @@ def collect(m: InspectionRecord) -> InspectionResult:
             "penalties": float(C["penalties"][sd, sk].sum()),
             "inspections_by_staff": float(done_by[sd, sk].sum()),
             "staff_cost_yuan_per_year": float(salary[sd, sk].sum()),
+            "equipment_cost_yuan_per_year": float(kit[sd, sk].sum()),
             "inspection_fees_yuan_per_year": float(fees[sd, sk].sum()),
-            "inspection_cost_yuan_per_year": float(salary[sd, sk].sum() + fees[sd, sk].sum()),
+            "inspection_cost_yuan_per_year": float(
+                salary[sd, sk].sum() + kit[sd, sk].sum() + fees[sd, sk].sum()
+            ),
         }
         rows.extend((level, key, k, v) for k, v in kp.items())
 

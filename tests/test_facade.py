@@ -11,7 +11,7 @@ import pytest
 
 import anjian
 from anjian import kpis
-from anjian.costs import staff_cost_yuan_per_year
+from anjian.costs import equipment_cost_yuan_per_year, staff_cost_yuan_per_year
 from anjian.levers import whatif_overrides
 from anjian.optimize.api import MODELS
 from anjian.plans import MODEL_LABELS, placed_vehicles, plan_by_district
@@ -172,12 +172,14 @@ def test_exports_carry_the_catalogue_labels(tmp_path: Path) -> None:
 
 
 def test_inspection_cost_is_salaries_plus_fees() -> None:
-    """The run's cost KPI: salaries of the headcount (the facade's static figure) plus the fees
-    of contracted inspections done (done × fee per inspection, per year)."""
+    """The run's cost KPI: salaries of the headcount and the kits of its equipped share (the
+    facade's static figures) plus the fees of contracted inspections done (done × fee per
+    inspection, per year)."""
     toy = anjian.load_scenario("toy").with_(
         {
             "inspector_kinds.township.cost_yuan_per_inspection": 500.0,
             "inspector_kinds.township.cost_yuan_per_year": 70000.0,
+            "inspector_kinds.township.equipment_cost_yuan_per_year": 4000.0,
         }
     )
     r = anjian.simulate_inspections(toy, anjian.InspectionConfig(years=0.5, seed=4))
@@ -189,6 +191,9 @@ def test_inspection_cost_is_salaries_plus_fees() -> None:
     assert k[("city", "all", "staff_cost_yuan_per_year")] == pytest.approx(
         staff_cost_yuan_per_year(toy)
     )
+    assert k[("city", "all", "equipment_cost_yuan_per_year")] == pytest.approx(
+        equipment_cost_yuan_per_year(toy)
+    )
     assert k[("city", "all", "inspection_cost_yuan_per_year")] == pytest.approx(
-        staff_cost_yuan_per_year(toy) + done * 500.0 / 0.5
+        staff_cost_yuan_per_year(toy) + equipment_cost_yuan_per_year(toy) + done * 500.0 / 0.5
     )
