@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .common import Ident, Named, NonNegFloat, PosFloat, Probability, Strict
+from .common import Ident, Monthly, Named, NonNegFloat, PosFloat, Probability, Strict
 from .distributions import Amount, Duration
 
 
@@ -40,6 +40,14 @@ class SiteCategory(Named):
     flood_season_patrol: bool = False
     major_hazard_source: bool = Field(
         default=False, description="Inspections of these sites take priority over routine ones."
+    )
+    hazard_monthly_factor: Monthly = Field(
+        default_factory=lambda: [1.0] * 12,
+        description=(
+            "Relative hazard rate by month, January first (复工复产 after the Spring Festival, "
+            "fireworks before it, geological hazards in the rainy season); rescaled to average 1 "
+            "over the days of the year, so hazards_per_site_year stays the yearly rate."
+        ),
     )
     inspected_by: Literal["township", "district", "city"] = Field(
         default="district",

@@ -23,6 +23,8 @@ from anjian.scenarios.apportion import largest_remainder
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_YEAR
 
+from .calendar import MONTH_START_DAY, month_of
+
 
 @dataclass
 class SiteTable:
@@ -39,6 +41,8 @@ class SiteTable:
     township: np.ndarray  # inspected by township staff (inspected_by = "township")
     hazard_rate_min: np.ndarray
     by_district: list[np.ndarray]
+    #: relative hazard rate by category × month (day-weighted mean 1), or None when flat
+    month_factor: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.district)
@@ -75,6 +79,11 @@ def build_sites(s: Scenario) -> SiteTable:
             mult = s.risk_tiers[tier_key].hazard_rate_multiplier
             rate[ci, ti] = c.hazards_per_site_year * mult * (1 - c.self_check_catch_share)
     flood = np.array([s.site_categories[c].flood_season_patrol for c in cats])[category]
+    days_in_month = np.diff(MONTH_START_DAY).astype(float)
+    months = np.array([s.site_categories[c].hazard_monthly_factor for c in cats], dtype=float)
+    mean = (months * days_in_month).sum(axis=1, keepdims=True) / days_in_month.sum()
+    months = np.where(mean > 0, months / np.where(mean > 0, mean, 1.0), 0.0)
+    month_factor = None if np.allclose(months, 1.0) else months
     site_interval = interval[category, tier]
     return SiteTable(
         district=district,
@@ -90,6 +99,7 @@ def build_sites(s: Scenario) -> SiteTable:
         ],
         hazard_rate_min=rate[category, tier] / MIN_PER_YEAR,
         by_district=[np.flatnonzero(district == d) for d in range(len(districts))],
+        month_factor=month_factor,
     )
 
 
@@ -103,12 +113,25 @@ class HazardArrivals:
 
 
 def draw_hazards(sites: SiteTable, horizon_min: float, rng: np.random.Generator) -> HazardArrivals:
-    """Poisson hazard arrivals of every site over ``[0, horizon_min)``, sorted within each site."""
-    counts = rng.poisson(sites.hazard_rate_min * horizon_min)
+    """Poisson hazard arrivals of every site over ``[0, horizon_min)`` (a span starting on 1
+    January), sorted within each site. With seasonal factors the process is drawn at the peak
+    rate of the site's category and thinned by the month's factor (exact for an inhomogeneous
+    Poisson process)."""
+    peak = 1.0
+    if sites.month_factor is not None:
+        peak_c = sites.month_factor.max(axis=1)
+        peak = peak_c[sites.category]
+    counts = rng.poisson(sites.hazard_rate_min * peak * horizon_min)
     total = int(counts.sum())
     times = rng.uniform(0.0, horizon_min, total)
     keep_u = rng.random(total)
     owner = np.repeat(np.arange(len(sites)), counts)
+    if sites.month_factor is not None:
+        cat = sites.category[owner]
+        month = month_of(times)
+        keep = rng.random(total) * peak_c[cat] < sites.month_factor[cat, month]
+        times, keep_u, owner = times[keep], keep_u[keep], owner[keep]
+        counts = np.bincount(owner, minlength=len(sites))
     order = np.lexsort((times, owner))
     start = np.zeros(len(sites) + 1, dtype=np.int64)
     np.cumsum(counts, out=start[1:])

@@ -405,3 +405,32 @@ def test_enforcement_order_penalty_at_finding_or_referral() -> None:
     dropped = townships_only.with_({"inspection.referral.dropped_share": 1.0})
     k = _city_kpis(dropped)
     assert k["referral_penalties"] == 0 and k["findings_penalised_share"] == 0.0
+
+
+def test_seasonal_hazard_rates_follow_the_monthly_factors() -> None:
+    """Hazards arise by month in proportion to hazard_monthly_factor × days, and the yearly
+    total stays hazards_per_site_year (the factors are rescaled to a yearly mean of 1)."""
+    from anjian.sim.calendar import MONTH_START_DAY, month_of
+    from anjian.sim.sites import build_sites, draw_hazards
+
+    factor = [4.0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.0]
+    toy = load_scenario("toy").with_(
+        {
+            "site_categories.factory.hazard_monthly_factor": factor,
+            "sites.900001.factory": 5000,
+        }
+    )
+    sites = build_sites(toy)
+    hz = draw_hazards(sites, 525_600.0, np.random.default_rng(3))
+    owner = np.repeat(np.arange(len(sites)), np.diff(hz.start))
+    factory = list(toy.site_categories).index("factory")
+    mine = sites.category[owner] == factory
+    by_month = np.bincount(month_of(hz.times[mine]), minlength=12)
+    days = np.diff(MONTH_START_DAY)
+    expected = np.array(factor) * days
+    expected = expected / expected.sum() * mine.sum()
+    assert by_month[11] == 0
+    assert by_month[0] == pytest.approx(expected[0], rel=0.05)
+    assert by_month[5] == pytest.approx(expected[5], rel=0.1)
+    rate = float(sites.hazard_rate_min[sites.category == factory].sum()) * 525_600.0
+    assert mine.sum() == pytest.approx(rate, rel=0.03)
