@@ -72,7 +72,7 @@ from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, 
 from anjian.scenarios.travel import geometric_minutes
 
 from .calendar import WorkCalendar, flood_minutes_before, flood_windows
-from .crn import binomial_from_uniform, entity_rng, purpose_key, site_uniform
+from .crn import SiteDraws, binomial_from_uniform, entity_rng, purpose_key, site_uniform
 from .dispatch import (
     COMPLAINT,
     JOB_NAMES,
@@ -251,7 +251,11 @@ class InspectionModel:
         self.acc_ctr = _ints(np.zeros(n))
         self.detect_ctr = _ints(np.zeros(n))
         self.comply_ctr = _ints(np.zeros(n))
+        # the same per-site numbers, pre-drawn a block a year (refilled in _load_hazard_year)
+        self.u_detect = SiteDraws(self.key_detect, n)
+        self.u_comply = SiteDraws(self.key_comply, n)
         self.referral_ctr = _ints(np.zeros(n))
+        self.u_referral = SiteDraws(self.key_referral, n)
         self.a0 = [c.accidents_per_site_year / MIN_PER_YEAR for c in cats]
         self.a1 = [c.accidents_per_open_hazard_year / MIN_PER_YEAR for c in cats]
         self.rect_min = [c.rectification_days * MIN_PER_DAY for c in cats]
@@ -406,7 +410,11 @@ class InspectionModel:
 
     def _load_hazard_year(self, year: int) -> None:
         """Draw year ``year``'s hazard arrivals (its own stream: plan-independent), replacing
-        the previous year's, so memory does not grow with the horizon."""
+        the previous year's, so memory does not grow with the horizon; pre-draw the sites' next
+        detection, compliance and referral numbers."""
+        self.u_detect.refill(self.detect_ctr)
+        self.u_comply.refill(self.comply_ctr)
+        self.u_referral.refill(self.referral_ctr)
         start = year * MIN_PER_YEAR
         span = min(MIN_PER_YEAR, self.horizon - start)
         hz = draw_hazards(self.sites, span, self.streams(f"hazards/{year}"))
@@ -648,7 +656,7 @@ class InspectionModel:
         ctr = self.detect_ctr[i]
         self.detect_ctr[i] = ctr + 1
         # each of the n latent hazards is found with p: Binomial(n, p), from the site's own draw
-        k = binomial_from_uniform(n, p, site_uniform(self.key_detect, i, ctr))
+        k = binomial_from_uniform(n, p, self.u_detect(i, ctr))
         if k:
             d, c = self.site_dist[i], self.site_cat[i]
             self.latent[i] -= k
@@ -665,7 +673,7 @@ class InspectionModel:
                 self.referrals[d][c] += 1
                 ctr = self.referral_ctr[i]
                 self.referral_ctr[i] = ctr + 1
-                if site_uniform(self.key_referral, i, ctr) < self.referral_stands:
+                if self.u_referral(i, ctr) < self.referral_stands:
                     ins.queue.at(t + self.referral_min, self._referral_penalty, i, t)
             if not self.reinsp_pending[i]:
                 self.reinsp_pending[i] = True
@@ -691,7 +699,7 @@ class InspectionModel:
         p = self.comply_penalty if self.order_penaliser[i] else self.comply_no_penalty
         ctr = self.comply_ctr[i]
         self.comply_ctr[i] = ctr + 1
-        fixed = binomial_from_uniform(self.ordered[i], p, site_uniform(self.key_comply, i, ctr))
+        fixed = binomial_from_uniform(self.ordered[i], p, self.u_comply(i, ctr))
         if fixed:
             self.ordered[i] -= fixed
             self.rectified[d][c] += fixed
