@@ -205,8 +205,10 @@ def collect(m: InspectionRecord) -> InspectionResult:
         rows.extend((level, key, k, v) for k, v in kp.items())
 
     add_staff("city", "all", all_, all_)
+    staffed_kinds = {ins.kind for ins in m.inspectors}
     for k, kind in enumerate(m.kinds):
-        add_staff("kind", kind, all_, k)
+        if k in staffed_kinds:  # a kind with no posts has no utilisation to report
+            add_staff("kind", kind, all_, k)
     for d, adcode in enumerate(m.districts):
         add_staff("district", adcode, d, all_)
         rows.append(("district", adcode, "backlog_end", float(end_backlog[d])))

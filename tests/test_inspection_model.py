@@ -185,6 +185,8 @@ def test_chongqing_calibration_holds_in_every_year() -> None:
     assert np.all(np.abs(deaths / 846 - 1) <= 0.12), deaths
     assert deaths.mean() == pytest.approx(846, rel=0.05)
     assert y["larger_accidents_per_year"].mean() == pytest.approx(10, rel=0.3)
+    # and no KPI of the built-in scenario is NaN or infinite (a kind with no posts has no rows)
+    assert np.isfinite(r.kpis["value"]).all(), r.kpis[~np.isfinite(r.kpis["value"])]
 
 
 def reference_finish(m: InspectionModel, ins: Any, entry: Any) -> None:
