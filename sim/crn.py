@@ -48,20 +48,6 @@ def site_uniform(key: int, entity: int, counter: int) -> float:
     return (z >> 11) * _TWO_53
 
 
-def site_uniforms(key: int, entities: np.ndarray, count: int) -> np.ndarray:
-    """:func:`site_uniform` for many entities at once: an ``(n, count)`` array whose row ``j``
-    holds counters ``0 … count−1`` of ``entities[j]`` (the same numbers, vectorised)."""
-    e = np.asarray(entities, dtype=np.uint64)[:, None]
-    c = np.arange(1, count + 1, dtype=np.uint64)[None, :]
-    with np.errstate(over="ignore"):
-        z = np.uint64(key) + e * np.uint64(_SITE) + c * np.uint64(_GOLDEN)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z ^= z >> np.uint64(31)
-    out: np.ndarray = (z >> np.uint64(11)).astype(np.float64) * _TWO_53
-    return out
-
-
 def site_uniform_at(key: int, entities: np.ndarray, counters: np.ndarray) -> np.ndarray:
     """:func:`site_uniform` elementwise: ``entities[j]``'s ``counters[j]``-th uniform."""
     e = np.asarray(entities, dtype=np.uint64)

@@ -436,3 +436,20 @@ def test_seasonal_hazard_rates_follow_the_monthly_factors() -> None:
     assert by_month[5] == pytest.approx(expected[5], rel=0.1)
     rate = float(sites.hazard_rate_min[sites.category == factory].sum()) * 525_600.0
     assert mine.sum() == pytest.approx(rate, rel=0.03)
+
+
+def test_entity_uniforms_are_the_same_numbers_scalar_vectorised_and_pre_drawn() -> None:
+    from array import array
+
+    from anjian.sim.crn import SiteDraws, purpose_key, site_uniform, site_uniform_at
+
+    key = purpose_key(4, 1, "detection")
+    sites, counters = np.array([0, 7, 196_019, 7]), np.array([0, 3, 11, 9])
+    vec = site_uniform_at(key, sites, counters)
+    scalar = [site_uniform(key, int(i), int(c)) for i, c in zip(sites, counters, strict=True)]
+    assert vec.tolist() == scalar
+    draws = SiteDraws(key, 10, block=4)
+    draws.refill(array("q", [2] * 10))
+    # inside the block (counters 2-5) from the array, outside it from the hash: the same numbers
+    assert [draws(7, c) for c in range(8)] == [site_uniform(key, 7, c) for c in range(8)]
+    assert 0.45 < float(np.mean(site_uniform_at(key, np.arange(20_000), np.zeros(20_000)))) < 0.55
