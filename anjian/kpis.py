@@ -159,6 +159,8 @@ CATALOGUE: tuple[Kpi, ...] = (
        "Inspection system cost a year", True, "money", ",.0f"),
     # -- inspection: hazards and harm -------------------------------------------------------
     _k("hazards_arisen", INSP, "", "新增隐患", "Hazards arisen", None, "count", ",.0f"),
+    _k("hazards_deterred", INSP, "", "处罚震慑避免隐患", "Hazards deterred by penalties", False,
+       "count", ",.0f"),
     _k("hazards_detected", INSP, "", "发现隐患", "Hazards detected", False, "count", ",.0f"),
     _k("hazards_rectified", INSP, "", "整改隐患", "Hazards rectified", False, "count", ",.0f"),
     _k("latent_hazard_days", INSP, "days", "未发现隐患累计", "Latent hazard-days", True, "count",

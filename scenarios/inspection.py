@@ -132,6 +132,16 @@ class Referral(Strict):
     )
 
 
+class Deterrence(Strict):
+    """Specific deterrence: after a penalty the site's hazard rate falls by ``hazard_reduction``
+    for ``days`` (each arising hazard is avoided with that probability)."""
+
+    hazard_reduction: Probability = Field(
+        default=0.0, description="Share of the site's arising hazards avoided while deterred."
+    )
+    days: NonNegFloat = Field(default=365.0, description="How long a penalty deters.")
+
+
 class InspectionPolicy(Strict):
     """City-wide enforcement settings: complaints, compliance, referrals and the flood-season
     regime. The enforcement order is the report's 三部曲: 检查诊断 (a visit finds hazards and
@@ -143,6 +153,17 @@ class InspectionPolicy(Strict):
     compliance_without_penalty: Probability
     flood_season: FloodSeasonRegime
     referral: Referral = Referral()
+    reinspection_detection_factor: Probability = Field(
+        default=1.0,
+        description=(
+            "A re-inspection (整改复查) checks the ordered items; other latent hazards it finds "
+            "with the inspector's detection probability times this factor."
+        ),
+    )
+    reinspection_duration_factor: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        default=1.0, description="A re-inspection's duration as a share of a full inspection's."
+    )
+    deterrence: Deterrence = Field(default_factory=lambda: Deterrence())
     release_days_before_due: NonNegFloat = Field(
         default=14.0, description="Routine inspections join the queue this long before due."
     )

@@ -272,6 +272,13 @@ class InspectionModel:
         self.comply_penalty = self.s.inspection.compliance_with_penalty
         self.comply_no_penalty = self.s.inspection.compliance_without_penalty
         self.release_min = self.s.inspection.release_days_before_due * MIN_PER_DAY
+        self.reinsp_detect = self.s.inspection.reinspection_detection_factor
+        self.reinsp_duration = self.s.inspection.reinspection_duration_factor
+        deter = self.s.inspection.deterrence
+        self.deter_share = deter.hazard_reduction
+        self.deter_min = deter.days * MIN_PER_DAY
+        self.deter_until = np.full(n, -INF)  # a site's hazards are deterred until then
+        self.gone_ahead = _ints(np.zeros(n))  # deterred arrivals not yet brought in
         self.site_major = _ints(self.sites.major)
         self.accident_rows: list[tuple[float, int, int, int]] = []
         self.year_totals: list[dict[str, float]] = []  # city totals at each year's end
@@ -297,6 +304,7 @@ class InspectionModel:
         self.referral_penalties = dc()  # referrals that ended in a penalty that stands
         self.penalised_findings = dc()  # findings penalised (at the visit or by referral)
         self.penalty_delay_min = dc()  # their summed time from finding to penalty
+        self.deterred = dc()  # hazards avoided by deterrence after a penalty
         self.done = [[[0.0] * 5 for _ in range(nc)] for _ in range(nd)]
         self.wait_sum = [[0.0] * 5 for _ in range(nd)]
         self.wait_n = [[0.0] * 5 for _ in range(nd)]
@@ -428,6 +436,15 @@ class InspectionModel:
                 in_flood |= (times >= a) & (times < b)
             kept = ~(self.sites.flood_patrol[owner] & (hz.keep_u < self.village) & in_flood)
             times, owner = times[kept], owner[kept]
+        if self.deter_share > 0:
+            # sites still deterred by last year's penalties avoid their share of arrivals now
+            u = self.streams(f"deterrence/{year}").random(len(times))
+            kept = ~((times < self.deter_until[owner]) & (u < self.deter_share))
+            cell = self.sites.district[owner[~kept]] * len(self.cats) + self.sites.category[owner[~kept]]
+            self._add_cells(self.deterred, cell, np.ones(int((~kept).sum())))
+            times, owner, u = times[kept], owner[kept], u[kept]
+        else:
+            u = np.ones(len(times))
         first = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(owner, minlength=n), out=first[1:])
         cum = np.zeros(len(times) + 1)
@@ -437,6 +454,9 @@ class InspectionModel:
         self.ptr = _ints(first[:-1])  # site i's next arrival not yet brought in
         self.ptr_end = _ints(first[1:])
         self.h_times = _doubles(times)  # (a typed array: read one by one at visits)
+        self.h_owner = owner
+        self.h_deter_u = _doubles(u)  # each arrival's uniform for deterrence
+        self.h_gone = bytearray(len(times))  # arrivals avoided by deterrence (flagged later)
         # exposure, counted forward to the horizon at birth and taken back at detection (latent)
         # or rectification (open): no site needs visiting to keep the integrals exact
         cell = self.sites.district[owner] * len(self.cats) + self.sites.category[owner]
@@ -560,7 +580,11 @@ class InspectionModel:
         end = self.ptr_end[i]
         if p < end and self.h_times[p] <= t:
             q = bisect_right(self.h_times, t, p, end)
-            self.latent[i] += q - p
+            gone = 0
+            if self.gone_ahead[i]:
+                gone = sum(self.h_gone[p:q])
+                self.gone_ahead[i] -= gone
+            self.latent[i] += q - p - gone
             self.ptr[i] = q
 
     def _close_year(self, t1: float) -> None:
@@ -579,11 +603,17 @@ class InspectionModel:
         t0 = self.year_start
         first = self.h_first
         ptr = _view(self.ptr)
-        _view(self.latent)[:] += first[1:] - ptr
+        gone_ahead = _view(self.gone_ahead)
+        _view(self.latent)[:] += first[1:] - ptr - gone_ahead
+        gone_ahead[:] = 0
         ptr[:] = first[1:]
         span = t1 - t0
         born = np.diff(first)
         born_part = born * t1 - (self.h_cum[first[1:]] - self.h_cum[first[:-1]])
+        gone = np.frombuffer(self.h_gone, dtype=np.uint8).astype(bool)
+        if gone.any():  # deterred arrivals never counted as open
+            times = np.frombuffer(self.h_times, dtype=np.float64)
+            born_part -= np.bincount(self.h_owner[gone], weights=t1 - times[gone], minlength=n)
         fix_t = np.asarray(self.fix_t, dtype=float)
         fix_site = np.asarray(self.fix_site, dtype=np.int64)
         fix_n = np.asarray(self.fix_n, dtype=float)
@@ -598,7 +628,8 @@ class InspectionModel:
         for i, a, b in zip(walk.tolist(), lo.tolist(), hi.tolist(), strict=True):
             fixes = by_site[a:b]
             changes = sorted([
-                *((x, 1) for x in self.h_times[first[i] : first[i + 1]]),
+                *((self.h_times[a], 1) for a in range(first[i], first[i + 1])
+                  if not self.h_gone[a]),
                 *zip(fix_t[fixes].tolist(), (-fix_n[fixes]).astype(int).tolist(), strict=True),
             ])  # fmt: skip
             self._walk_accidents(i, t0, t1, int(self.open0[i]), changes)
@@ -648,11 +679,12 @@ class InspectionModel:
             self.trace.append((at, "accident", i, deaths))
 
     # -- visits ----------------------------------------------------------------------------
-    def detect(self, i: int, ins: Inspector, t: float) -> int:
+    def detect(self, i: int, ins: Inspector, t: float, factor: float = 1.0) -> int:
+        """Latent hazards ``ins`` finds at site ``i`` (``factor`` < 1 at a re-inspection)."""
         n = self.latent[i]
         if n == 0:
             return 0
-        p = ins.p_detect * (ins.novice if t < ins.competent_at else 1.0)
+        p = ins.p_detect * factor * (ins.novice if t < ins.competent_at else 1.0)
         ctr = self.detect_ctr[i]
         self.detect_ctr[i] = ctr + 1
         # each of the n latent hazards is found with p: Binomial(n, p), from the site's own draw
@@ -669,6 +701,8 @@ class InspectionModel:
                 ins.penalties += 1
                 self.penalised_findings[d][c] += 1
                 self.order_penaliser[i] = True
+                if self.deter_share:
+                    self._deter(i, t)
             else:  # referred to the district: dropped, overturned, or a penalty days later
                 self.referrals[d][c] += 1
                 ctr = self.referral_ctr[i]
@@ -688,9 +722,40 @@ class InspectionModel:
         d, c = self.site_dist[i], self.site_cat[i]
         now = self.pools[self.site_pool[i]].now
         self.order_penaliser[i] = True
+        if self.deter_share:
+            self._deter(i, now)
         self.referral_penalties[d][c] += 1
         self.penalised_findings[d][c] += 1
         self.penalty_delay_min[d][c] += now - found_at
+
+    def _deter(self, i: int, t: float) -> None:
+        """A penalty at site ``i`` at ``t`` deters: of its hazards arising until ``t`` + the
+        deterrence period, each is avoided with ``hazard_reduction`` (the arrival's own uniform,
+        so a second penalty extends the window without redrawing). Avoided arrivals of this
+        hazard year are flagged and their exposure, counted forward at load, taken back; later
+        years' are dropped at load (:meth:`_load_hazard_year`)."""
+        until = t + self.deter_min
+        if until > self.deter_until[i]:
+            self.deter_until[i] = until
+        times, gone, u = self.h_times, self.h_gone, self.h_deter_u
+        share = self.deter_share
+        taken = 0
+        back = 0.0
+        for a in range(self.ptr[i], self.ptr_end[i]):
+            at = times[a]
+            if at >= until:
+                break
+            if at > t and not gone[a] and u[a] < share:
+                gone[a] = 1
+                taken += 1
+                back += self.horizon - at
+        if taken:
+            d, c = self.site_dist[i], self.site_cat[i]
+            self.gone_ahead[i] += taken
+            self.latent_min[d][c] -= back
+            self.open_min[d][c] -= back
+            self.arisen[d][c] -= taken
+            self.deterred[d][c] += taken
 
     def reinspect(self, i: int, ins: Inspector, t: float) -> None:
         d, c = self.site_dist[i], self.site_cat[i]
@@ -712,6 +777,8 @@ class InspectionModel:
                 self.penalties[d][ins.kind] += 1
                 ins.penalties += 1
                 self.order_penaliser[i] = True
+                if self.deter_share:
+                    self._deter(i, t)
             self.reinsp_pending[i] = True
             deadline = t + self.rect_min[c]
             self._add(REINSPECTION, deadline, deadline, i, REINSPECTION)
@@ -734,7 +801,10 @@ class InspectionModel:
         kind = entry[4]
         sd = self.site_dist[i]
         travel = ins.round_trip[sd]
-        work = travel + self.durations[sd][self.site_cat[i]].next()
+        work = self.durations[sd][self.site_cat[i]].next()
+        if kind == REINSPECTION:
+            work *= self.reinsp_duration
+        work += travel
         start, end = ins.calendar.span(now, work)
         self.wait_sum[sd][kind] += start - entry[2]
         self.wait_n[sd][kind] += 1
@@ -848,6 +918,7 @@ class InspectionModel:
             self.comply_no_penalty,
             village,
             flood_minutes_before(fs.months),
+            self.reinsp_detect,
         )
         _view(self.latent)[:] = hs.latent
         _view(self.ordered)[:] = hs.ordered

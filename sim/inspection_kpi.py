@@ -25,7 +25,7 @@ LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
 COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
             "latent_min", "open_min", "orders", "reinspections", "closures", "done", "wait_sum",
             "wait_n", "penalties", "referrals", "referral_penalties", "penalised_findings",
-            "penalty_delay_min")  # fmt: skip
+            "penalty_delay_min", "deterred")  # fmt: skip
 
 
 @dataclass
@@ -136,6 +136,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
                 float(C["reinspections"][sel_d, sel_c].sum()),
             ),
             "hazards_arisen": float(C["arisen"][sel_d, sel_c].sum()),
+            "hazards_deterred": float(C["deterred"][sel_d, sel_c].sum()),
             "hazards_detected": float(C["detected"][sel_d, sel_c].sum()),
             "hazards_rectified": float(C["rectified"][sel_d, sel_c].sum()),
             "latent_hazard_days": float(C["latent_min"][sel_d, sel_c].sum()) / MIN_PER_DAY,

@@ -50,10 +50,14 @@ class PoolHost(Protocol):
     wait_n: Any
     durations: Any
     release_min: float
+    reinsp_detect: float
+    reinsp_duration: float
+    gone_ahead: Any
+    h_gone: Any
     seq: Any
     pools: list[JobPool]
 
-    def detect(self, i: int, ins: Inspector, t: float) -> int: ...
+    def detect(self, i: int, ins: Inspector, t: float, factor: float = 1.0) -> int: ...
     def reinspect(self, i: int, ins: Inspector, t: float) -> None: ...
     def in_flood(self, t: float) -> bool: ...
     def start_job(self, ins: Inspector, cls: int, entry: Any) -> None: ...
@@ -80,6 +84,8 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
     wait_sum, wait_n, durations = m.wait_sum, m.wait_n, m.durations
     detect, reinspect, in_flood, start_job = m.detect, m.reinspect, m.in_flood, m.start_job
     release_min = m.release_min
+    reinsp_detect, reinsp_duration = m.reinsp_detect, m.reinsp_duration
+    gone_ahead, h_gone = m.gone_ahead, m.h_gone
     seq = m.seq
     heaps, release_times, idle, take = pool.heaps, pool.release_times, pool.idle, pool.take
 
@@ -95,6 +101,10 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
             p = ptr[i]  # InspectionModel._catch_up, written out
             if p < ptr_end[i] and h_times[p] <= t:
                 q = bisect_right(h_times, t, p, ptr_end[i])
+                if gone_ahead[i]:  # arrivals avoided by deterrence are not brought in
+                    g = sum(h_gone[p:q])
+                    gone_ahead[i] -= g
+                    latent[i] -= g
                 latent[i] += q - p
                 ptr[i] = q
             d = site_dist[i]
@@ -103,7 +113,9 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
             ins.inspections += 1
             if kind == REINSPECTION:
                 reinspect(i, ins, t)
-            found = detect(i, ins, t) if latent[i] else 0
+                found = detect(i, ins, t, reinsp_detect) if latent[i] else 0
+            else:
+                found = detect(i, ins, t) if latent[i] else 0
             if trace is not None:
                 trace.append((t, "finish", ins.name, i, names.get(kind, "spot_check"), found))
             if ver >= 0 and ver == version[i]:  # a routine job, not superseded
@@ -157,9 +169,12 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
                 i = job[3]
                 sd = site_dist[i]
                 travel = ins.round_trip[sd]
-                work = travel + durations[sd][site_cat[i]].next()
-                begin, end = ins.calendar.span(t, work)
                 kind = job[4]
+                work = durations[sd][site_cat[i]].next()
+                if kind == REINSPECTION:
+                    work *= reinsp_duration
+                work += travel
+                begin, end = ins.calendar.span(t, work)
                 wait_sum[sd][kind] += begin - job[2]
                 wait_n[sd][kind] += 1
                 if trace is not None:

@@ -18,8 +18,8 @@ Hazards: each site's own process, run forward before time 0
     hazards, the penalty state and the pending re-inspection it ends with are the start of the
     run. Routine visits are placed as the run will place them (the first due date φ_i of the
     run, visited ``release_days_before_due`` early). Complaints, flood-season spot checks, the
-    shorter flood-season interval, referral penalties (findings of staff who may not penalise)
-    and seasonal hazard rates (the yearly mean is used) are left out: those sites start a
+    shorter flood-season interval, referral penalties (findings of staff who may not penalise),
+    deterrence after penalties and seasonal hazard rates (the yearly mean is used) are left out: those sites start a
     little above the steady state. Six cycles leave (1 − p)⁶ < 0.5% of the empty start's
     deficit at p = 0.6. A pool with no staff has no steady state (hazards grow without bound):
     its sites start empty.
@@ -82,6 +82,7 @@ def presimulate(
     compliance_without_penalty: float,
     village_share: np.ndarray,
     flood_minutes: Callable[[np.ndarray], np.ndarray],
+    reinspection_detection_factor: float = 1.0,
 ) -> HazardStart:
     """Run every site's own rules over its last :data:`CYCLES` routine cycles before time 0
     (see the module docstring) and return the state they end in.
@@ -156,6 +157,7 @@ def presimulate(
         rt = ~re
         next_rt[sites[rt]] += interval_min[sites[rt]]
         # ... then every visit looks for latent hazards (InspectionModel.detect)
+        p = np.where(re, p * reinspection_detection_factor, p)
         found = binomial_from_uniforms(latent[sites], p, u_find)
         hit = found > 0
         latent[sites] -= found
