@@ -33,6 +33,7 @@ UNITS = {
     "yuan": ("元", "yuan"),
     "per_year": ("/年", "/year"),
     "units": ("件", "units"),
+    "fte": ("人（全时当量）", "FTE"),
 }
 
 
@@ -145,6 +146,9 @@ CATALOGUE: tuple[Kpi, ...] = (
     _k("utilisation", INSP, "", "监管人员利用率", "Inspector utilisation", None, "share", ".1%"),
     _k("travel_share", INSP, "", "路途时间占比", "Travel share of work", True, "share", ".1%"),
     _k("posts", INSP, "", "岗位数", "Posts", None, "count", ",.0f", False),
+    _k("fte", INSP, "fte", "检查工时（全时当量）", "Inspection FTE", None, "count", ",.1f", False),
+    _k("required_fte", INSP, "fte", "达标所需全时当量", "FTE the standard needs", None, "count",
+       ",.1f", False),
     _k("vacancies_mean", INSP, "", "平均空缺岗位", "Vacant posts (mean)", True, "count", ",.1f"),
     _k("penalties", INSP, "", "行政处罚", "Penalties", None, "count", ",.0f"),
     _k("inspections_by_staff", INSP, "", "人员完成检查次数", "Inspections by staff", None, "count",

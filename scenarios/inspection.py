@@ -14,6 +14,21 @@ from .common import Ident, Monthly, Named, NonNegFloat, PosFloat, Probability, S
 from .distributions import Amount, Duration
 
 
+Level = Literal["township", "district", "city"]
+LEVELS: tuple[Level, ...] = ("township", "district", "city")
+
+
+class Department(Named):
+    """A supervising department (应急管理, 住建, 交通, 市场监管, 消防, 水利, 商务, 经信 …): it owns
+    site categories at the levels it acts at (分级属地) and has its own staff (inspector kinds
+    that name it)."""
+
+    levels: Annotated[list[Level], Field(min_length=1)] = Field(
+        default_factory=lambda: list(LEVELS),
+        description="The levels whose premises this department's staff inspect.",
+    )
+
+
 class RiskTier(Named):
     """A risk tier (e.g. major / high / general) and how it scales hazard arrival."""
 
@@ -49,7 +64,14 @@ class SiteCategory(Named):
             "over the days of the year, so hazards_per_site_year stays the yearly rate."
         ),
     )
-    inspected_by: Literal["township", "district", "city"] = Field(
+    department: Ident | None = Field(
+        default=None,
+        description=(
+            "The supervising department that owns these premises (required when the scenario "
+            "defines departments): its staff inspect them at the level ``inspected_by``."
+        ),
+    )
+    inspected_by: Level = Field(
         default="district",
         description=(
             "The level that inspects these premises (分级属地): township staff of the site's "
@@ -69,7 +91,15 @@ class SiteCategory(Named):
 class InspectorKind(Named):
     """A kind of inspector: certified district staff, township staff, city corps, contractors."""
 
-    scope: Literal["township", "district", "city"]
+    scope: Level
+    department: Ident | None = Field(
+        default=None,
+        description=(
+            "The department these staff work for; they inspect only its premises (required "
+            "when the scenario defines departments). Township staff (乡镇综合行政执法) have "
+            "none: they inspect every department's township-level premises."
+        ),
+    )
     can_penalise: bool
     detection_probability: Probability
     detection_probability_without_equipment: Probability

@@ -19,7 +19,7 @@ from .common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
 from .demand import DemandPoints, build_demand_points
 from .errors import CrossReferenceError, Loc, ScenarioError
 from .geography import DemandSpec, District, RegionGroup, TravelSpec
-from .inspection import InspectionPolicy, InspectorKind, RiskTier, SiteCategory
+from .inspection import Department, InspectionPolicy, InspectorKind, RiskTier, SiteCategory
 from .overrides import Provenance, apply_overrides, format_validation_error
 from .response import Commodity, Depot, IncidentType, Surge, VehicleKind, Warehouse
 from .timebase import MIN_PER_DAY
@@ -88,6 +88,7 @@ class Scenario(Strict):
     demand: DemandSpec = DemandSpec()
     travel: TravelSpec = TravelSpec()
     risk_tiers: dict[Ident, RiskTier]
+    departments: dict[Ident, Department] = Field(default_factory=dict)
     site_categories: dict[Ident, SiteCategory]
     sites: dict[str, dict[Ident, NonNegInt]]
     inspection: InspectionPolicy
@@ -194,6 +195,62 @@ def _same_columns(
         yield loc, f"missing {what}(s) {missing} (every entry of {of} needs a column)"
 
 
+def _check_departments(s: Scenario) -> Iterable[tuple[Loc, str]]:
+    """Departments: every category and non-township kind names a defined one (when any are
+    defined), a category sits at a level its department acts at, and a department that owns
+    premises has staff who can inspect them somewhere."""
+    depts = s.departments
+    defined = f"defined: {sorted(depts)}" if depts else "the scenario defines no [departments]"
+    for key, cat in s.site_categories.items():
+        loc: Loc = ("site_categories", key, "department")
+        if cat.department is None:
+            if depts:
+                yield loc, f"{key!r} needs a department (one of {sorted(depts)})"
+            continue
+        if cat.department not in depts:
+            yield loc, f"unknown department {cat.department!r}; {defined}"
+            continue
+        levels = depts[cat.department].levels
+        if cat.inspected_by not in levels:
+            yield (
+                ("site_categories", key, "inspected_by"),
+                f"department {cat.department!r} does not act at the {cat.inspected_by} level "
+                f"(its levels: {levels}); change inspected_by or the department's levels",
+            )
+    for key, kind in s.inspector_kinds.items():
+        loc = ("inspector_kinds", key, "department")
+        if kind.department is None:
+            if depts and kind.scope != "township":
+                yield loc, (f"{key!r} ({kind.scope} staff) needs a department "
+                            f"(one of {sorted(depts)})")  # fmt: skip
+        elif kind.scope == "township":
+            yield loc, (f"{key!r} is township staff: they inspect every department's "
+                        "township-level premises (乡镇综合行政执法); leave department empty")
+        elif kind.department not in depts:
+            yield loc, f"unknown department {kind.department!r}; {defined}"
+    if not depts:
+        return
+
+    def headcount(kinds: Iterable[str]) -> int:
+        ks = list(kinds)
+        return sum(row.get(k, 0) for row in s.staff.values() for k in ks)
+
+    for key, cat in s.site_categories.items():
+        d = cat.department
+        if d not in depts:
+            continue
+        own = headcount(k for k, v in s.inspector_kinds.items()
+                        if v.department == d and v.scope != "township")  # fmt: skip
+        township = headcount(k for k, v in s.inspector_kinds.items() if v.scope == "township")
+        if own == 0 and not (cat.inspected_by == "township" and township > 0):
+            yield (
+                ("site_categories", key, "department"),
+                f"{key!r} is owned by department {d!r}, which has no staff in any district; "
+                f"add staff of a kind with department = {d!r} or move {key!r} to another "
+                "department",
+            )
+
+
 def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
     adcodes = set(s.districts)
     for key, d in s.districts.items():
@@ -219,6 +276,7 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
     for name, table, columns, what, of in tables:
         yield from _same_keys((name,), table, adcodes, "district", "the districts table")
         yield from _same_columns((name,), [set(row) for row in table.values()], columns, what, of)
+    yield from _check_departments(s)
     # references by id
     for key, cat in s.site_categories.items():
         loc: Loc = ("site_categories", key)

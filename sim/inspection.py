@@ -315,41 +315,67 @@ class InspectionModel:
     def _init_queues_and_staff(self) -> None:
         s = self.s
 
-        # job pools by level (分级属地): each district's own pool, a township pool in districts
-        # with township-level staff, one city pool if there is city staff; a level without
-        # staff in a district falls to the district's own pool
+        # job pools by department and level (分级属地): each district has one pool per
+        # department (its own staff), a township pool where it has township staff (they serve
+        # every department's township-level premises); each department with city staff one
+        # city pool. A level without staff in a district falls to the department's district
+        # pool. A scenario without departments has one implicit department.
         def new_pool() -> JobPool:
             return JobPool(self.version, self.start_job, self.seq)
 
-        def staffed(scope: str, adcodes: list[str]) -> bool:
-            kinds = [k for k in self.kinds if s.inspector_kinds[k].scope == scope]
+        depts: list[str | None] = list(s.departments) or [None]
+        self.depts = depts
+        dix = {d: i for i, d in enumerate(depts)}
+        self.cat_dept = [dix.get(s.site_categories[c].department, 0) for c in self.cats]
+        self.kind_dept = [dix.get(s.inspector_kinds[k].department, 0) for k in self.kinds]
+
+        def staffed(scope: str, adcodes: list[str], dept: int | None = None) -> bool:
+            kinds = [k for ki, k in enumerate(self.kinds)
+                     if s.inspector_kinds[k].scope == scope
+                     and (dept is None or self.kind_dept[ki] == dept)]  # fmt: skip
             return any(s.staff[a][k] > 0 for a in adcodes for k in kinds)
 
-        nd = len(self.districts)
-        self.queues = [new_pool() for _ in self.districts]
+        nd, ndep = len(self.districts), len(depts)
+        self.queues = [[new_pool() for _ in depts] for _ in self.districts]  # [district][dept]
         self.township_queues = [
             new_pool() if staffed("township", [a]) else None for a in self.districts
         ]
-        self.city_queue = new_pool() if staffed("city", self.districts) else None
-        self.pools = [*self.queues, *(q for q in self.township_queues if q is not None)]
-        township_index = {id(q): self.pools.index(q) for q in self.township_queues if q}
-        if self.city_queue is not None:
-            self.pools.append(self.city_queue)
-        # the pools of each district (for its backlog): its own and its township pool
+        self.city_queues = [
+            new_pool() if staffed("city", self.districts, q) else None for q in range(ndep)
+        ]
+        self.pools = [q for row in self.queues for q in row]
+        self.pools += [q for q in self.township_queues if q is not None]
+        self.pools += [q for q in self.city_queues if q is not None]
+        index = {id(q): i for i, q in enumerate(self.pools)}
+        self.pool_index = index
+        # each pool's district (−1 for a city pool) and department (−1 for a township pool)
+        self.pool_district = [d for d in range(nd) for _ in depts]
+        self.pool_dept = [q for _ in range(nd) for q in range(ndep)]
+        self.pool_district += [d for d, q in enumerate(self.township_queues) if q is not None]
+        self.pool_dept += [-1 for q in self.township_queues if q is not None]
+        self.pool_district += [-1 for q in self.city_queues if q is not None]
+        self.pool_dept += [d for d, q in enumerate(self.city_queues) if q is not None]
+        # the pools of each district (for its backlog): its departments' and its township pool
         self.district_pools = [
-            [self.queues[d], *([tq] if tq is not None else [])]
+            [*self.queues[d], *([tq] if tq is not None else [])]
             for d, tq in enumerate(self.township_queues)
         ]
-        pool_of = self.sites.district.copy()
-        tp = np.array(
-            [township_index[id(q)] if q is not None else d
-             for d, q in enumerate(self.township_queues)],
-            dtype=np.int64,
-        )  # fmt: skip
-        pool_of[self.sites.township] = tp[self.sites.district[self.sites.township]]
-        if self.city_queue is not None:
-            pool_of[self.sites.city] = len(self.pools) - 1
+        site_dept = np.asarray(self.cat_dept, dtype=np.int64)[self.sites.category]
+        pool_of = self.sites.district * ndep + site_dept
+        tp = np.array([index[id(q)] if q is not None else -1 for q in self.township_queues],
+                      dtype=np.int64)  # fmt: skip
+        town = self.sites.township & (tp[self.sites.district] >= 0)
+        pool_of[town] = tp[self.sites.district[town]]
+        cp = np.array([index[id(q)] if q is not None else -1 for q in self.city_queues],
+                      dtype=np.int64)  # fmt: skip
+        city = self.sites.city & (cp[site_dept] >= 0)
+        pool_of[city] = cp[site_dept[city]]
         self.site_pool = _ints(pool_of)  # each site's index into self.pools
+        # the pool of each district × category (every site of a cell is in one pool)
+        self.cell_pool = [[-1] * len(self.cats) for _ in range(nd)]
+        for d, c, q in zip(self.sites.district.tolist(), self.sites.category.tolist(),
+                           pool_of.tolist(), strict=True):  # fmt: skip
+            self.cell_pool[d][c] = q
         self.inspectors: list[Inspector] = []
         shift_start = s.inspection.shift_start_h * MIN_PER_HOUR
         key_post = purpose_key(self.cfg.seed, self.cfg.replication, "post")
@@ -365,8 +391,8 @@ class InspectionModel:
                 fte = s.staff[adcode][kind_key] * kind.inspection_time_share
                 if fte <= 0:
                     continue
-                queue = self._queue_of_kind(kind.scope, di)
-                pool_index = next(q for q, p in enumerate(self.pools) if p is queue)
+                queue = self._queue_of_kind(kind.scope, di, self.kind_dept[ki])
+                pool_index = index[id(queue)]
                 p_mean = (
                     kind.equipped_share * kind.detection_probability
                     + (1 - kind.equipped_share) * kind.detection_probability_without_equipment
@@ -407,14 +433,15 @@ class InspectionModel:
         self.hiring = [s.inspector_kinds[k].hiring_time for k in self.kinds]
         self.competence = [s.inspector_kinds[k].time_to_competence for k in self.kinds]
 
-    def _queue_of_kind(self, scope: str, district: int) -> JobPool:
-        """The pool a kind's posts in ``district`` serve: by the kind's scope."""
-        if scope == "city" and self.city_queue is not None:
-            return self.city_queue
+    def _queue_of_kind(self, scope: str, district: int, dept: int) -> JobPool:
+        """The pool a kind's posts in ``district`` serve: by the kind's scope and department."""
+        cq = self.city_queues[dept]
+        if scope == "city" and cq is not None:
+            return cq
         tq = self.township_queues[district]
         if scope == "township" and tq is not None:
             return tq
-        return self.queues[district]
+        return self.queues[district][dept]
 
     def _load_hazard_year(self, year: int) -> None:
         """Draw year ``year``'s hazard arrivals (its own stream: plan-independent), replacing
@@ -1002,7 +1029,13 @@ class InspectionModel:
             inspectors=list(self.inspectors),
             backlog_end=[sum(q.backlog() for q in qs) for qs in self.district_pools],
             overdue_end=[sum(q.overdue(self.horizon) for q in qs) for qs in self.district_pools],
-            city_backlog=self.city_queue.backlog() if self.city_queue is not None else 0,
+            city_backlog=sum(q.backlog() for q in self.city_queues if q is not None),
+            depts=list(self.depts),
+            pool_district=list(self.pool_district),
+            pool_dept=list(self.pool_dept),
+            pool_backlog_end=[q.backlog() for q in self.pools],
+            inspector_pool=[self.pool_index[id(ins.queue)] for ins in self.inspectors],
+            cell_pool=[list(row) for row in self.cell_pool],
             complaints_without_site=self.complaints_without_site,
             backlog_rows=self.backlog_rows,
             accident_rows=self.accident_rows,

@@ -61,6 +61,12 @@ class InspectionRecord:
     accident_rows: list[tuple[float, int, int, int]]  # (time, district, category, deaths)
     trace: list[tuple[Any, ...]] = field(default_factory=list)
     year_totals: list[dict[str, float]] = field(default_factory=list)
+    depts: list[str | None] = field(default_factory=lambda: [None])  # None: no departments
+    pool_district: list[int] = field(default_factory=list)  # −1: a city pool
+    pool_dept: list[int] = field(default_factory=list)  # −1: a township pool
+    pool_backlog_end: list[int] = field(default_factory=list)
+    inspector_pool: list[int] = field(default_factory=list)  # each inspector's pool
+    cell_pool: list[list[int]] = field(default_factory=list)  # district × category → pool
 
 
 def _ratio(a: float, b: float) -> float:
@@ -120,6 +126,8 @@ def collect(m: InspectionRecord) -> InspectionResult:
             mask &= acc_d == sel_d
         if isinstance(sel_c, int):
             mask &= acc_c == sel_c
+        elif isinstance(sel_c, list):
+            mask &= np.isin(acc_c, sel_c)
         kp = {
             "inspections_done": done,
             "routine_done": rdone,
@@ -164,6 +172,14 @@ def collect(m: InspectionRecord) -> InspectionResult:
         add("district", adcode, d, all_)
     for c, cat in enumerate(m.cats):
         add("category", cat, all_, c)
+    named = [q for q, dep in enumerate(m.depts) if dep is not None]
+    spec = m.scenario
+    cat_dept = [spec.site_categories[c].department for c in m.cats]
+    kind_dept = [spec.inspector_kinds[k].department for k in m.kinds]
+    for q in named:
+        cats_q = [c for c, dep in enumerate(cat_dept) if dep == m.depts[q]]
+        if cats_q:
+            add("department", str(m.depts[q]), all_, cats_q)
 
     # the inspection system's yearly cost: salaries of the whole headcount (not only its
     # inspection time: the budget pays the post) and fees of contracted inspections done
@@ -187,7 +203,8 @@ def collect(m: InspectionRecord) -> InspectionResult:
             1
             for ins in m.inspectors
             if (isinstance(sd, slice) or ins.district == sd)
-            and (isinstance(sk, slice) or ins.kind == sk)
+            and (isinstance(sk, slice) or ins.kind == sk or (isinstance(sk, list)
+                                                               and ins.kind in sk))
         )
         kp = {
             "utilisation": _ratio(b, a),
@@ -210,6 +227,11 @@ def collect(m: InspectionRecord) -> InspectionResult:
     for k, kind in enumerate(m.kinds):
         if k in staffed_kinds:  # a kind with no posts has no utilisation to report
             add_staff("kind", kind, all_, k)
+    for q in named:
+        kinds_q = [k for k, dep in enumerate(kind_dept) if dep == m.depts[q]]
+        if any(ins.kind in kinds_q for ins in m.inspectors):
+            add_staff("department", str(m.depts[q]), all_, kinds_q)
+    rows.extend(_pool_rows(m, C, required, routine_done, years))
     for d, adcode in enumerate(m.districts):
         add_staff("district", adcode, d, all_)
         rows.append(("district", adcode, "backlog_end", float(end_backlog[d])))
@@ -254,6 +276,77 @@ def collect(m: InspectionRecord) -> InspectionResult:
     return InspectionResult(
         kpis=kpis, series=series, accidents=accidents, trace=m.trace, years=per_year
     )
+
+
+def pool_key(m: InspectionRecord, q: int) -> str:
+    """A job pool's key: ``department/adcode`` (a district's own staff of a department; no
+    department part without departments), ``township/adcode``, ``department/city``."""
+    d, dep = m.pool_district[q], m.pool_dept[q]
+    if dep < 0:
+        return f"township/{m.districts[d]}"
+    if d < 0:
+        return f"{m.depts[dep] or 'all'}/city"
+    return f"{m.depts[dep]}/{m.districts[d]}" if m.depts[dep] else m.districts[d]
+
+
+def _pool_rows(
+    m: InspectionRecord,
+    C: dict[str, np.ndarray],
+    required: np.ndarray,
+    routine_done: np.ndarray,
+    years: float,
+) -> list[tuple[str, str, str, float]]:
+    """KPIs of each job pool (a department's staff in a district, a district's township staff,
+    a department's city staff; level ``pool``): utilisation, on-time share, backlog, FTE and the
+    FTE the standard needs — at the pool's minutes per inspection, the routine inspections the
+    standard asks for plus the non-routine work done, if fully busy."""
+    if not m.pool_district:
+        return []
+    npool = len(m.pool_district)
+    busy = np.zeros(npool)
+    avail = np.zeros(npool)
+    fte = np.zeros(npool)
+    posts = np.zeros(npool)
+    kinds = [m.scenario.inspector_kinds[k] for k in m.kinds]
+    for ins, q in zip(m.inspectors, m.inspector_pool, strict=True):
+        k = kinds[ins.kind]
+        work = ins.calendar.work_between(0.0, m.horizon)
+        vacant_work = ins.vacant_work + ins.calendar.work_between(ins.vacant_since, m.horizon)
+        busy[q] += ins.busy_min
+        avail[q] += work - vacant_work
+        fte[q] += work / (k.hours_per_day * MIN_PER_HOUR * k.days_per_year * years)
+        posts[q] += 1
+    cells: list[list[tuple[int, int]]] = [[] for _ in range(npool)]
+    for d, row in enumerate(m.cell_pool):
+        for c, q in enumerate(row):
+            if q >= 0:
+                cells[q].append((d, c))
+    rows: list[tuple[str, str, str, float]] = []
+    for q in range(npool):
+        if not cells[q] and posts[q] == 0:
+            continue
+        dd = [d for d, _ in cells[q]]
+        cc = [c for _, c in cells[q]]
+        done = float(C["done"][dd, cc].sum()) if cells[q] else 0.0
+        rdone = float(routine_done[dd, cc].sum()) if cells[q] else 0.0
+        req = float(required[dd, cc].sum()) if cells[q] else 0.0
+        on_time = float(C["routine_on_time"][dd, cc].sum()) if cells[q] else 0.0
+        other = done - rdone
+        util = _ratio(busy[q], avail[q])
+        need = _ratio(req + other, rdone + other)
+        key = pool_key(m, q)
+        rows += [
+            ("pool", key, "posts", float(posts[q])),
+            ("pool", key, "fte", float(fte[q])),
+            ("pool", key, "utilisation", util),
+            ("pool", key, "on_time_rate", _ratio(on_time, rdone)),
+            ("pool", key, "routine_required", req),
+            ("pool", key, "done_vs_required", _ratio(rdone, req)),
+            ("pool", key, "backlog_end", float(m.pool_backlog_end[q])),
+            ("pool", key, "required_fte", float(fte[q] * util * need)
+             if posts[q] and done > 0 else float("nan")),
+        ]
+    return rows
 
 
 def _years(m: InspectionRecord, rep: int, acc: np.ndarray) -> pd.DataFrame:
