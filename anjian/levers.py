@@ -99,32 +99,54 @@ def whatif_overrides(
     return out
 
 
-def _kind_field(s: Scenario, kind: str, name: str, value: Any) -> dict[str, Any]:
-    return {f"inspector_kinds.{kind}.{name}": value} if kind in s.inspector_kinds else {}
+def _third_party_posts(s: Scenario, inspections: float) -> dict[str, Any]:
+    """Contracted third-party posts that add about ``inspections`` a year: at 3 hours a job
+    (inspection and travel), their FTE, placed one by one in the most populous districts."""
+    kinds = [k for k, v in s.inspector_kinds.items()
+             if v.scope == "district" and v.cost_yuan_per_inspection > 0]  # fmt: skip
+    if not kinds:
+        return {}
+    k = kinds[0]
+    v = s.inspector_kinds[k]
+    fte_year_h = v.hours_per_day * v.days_per_year * v.inspection_time_share
+    posts = max(1, round(inspections * 3.0 / fte_year_h))
+    order = sorted(s.districts, key=lambda a: -s.districts[a].population)
+    out: dict[str, Any] = {}
+    for j in range(posts):
+        a = order[j % len(order)]
+        key = f"staff.{a}.{k}"
+        out[key] = out.get(key, s.staff[a].get(k, 0)) + 1
+    return out
 
 
 def inspection_levers(s: Scenario) -> dict[str, dict[str, Any]]:
     """The inspection levers of the model docs' lever table, as overrides on ``s``:
 
-    * ``certified_plus_10pct`` / ``township_plus_10pct``: 10% more certified district / township
-      staff in every district (rounded per district);
+    * ``certified_plus_10pct``: 10% more staff of every district-level kind that may penalise
+      (certified staff of every department), district by district (rounded);
+    * ``township_plus_10pct``: 10% more township staff in every district (rounded);
     * ``township_penalty_powers``: townships may penalise (the reform the report discusses);
     * ``township_full_equipment``: every township inspector has basic detection equipment;
+    * ``third_party_plus_1000``: contracted third-party posts for about 1,000 more inspections
+      a year (in the most populous districts);
     * ``attrition_halved``: every kind leaves half as often.
 
     Kinds the scenario lacks are skipped (their lever is then empty)."""
-    staff = {
-        kind: staff_overrides(s, {kind: 1.1})
-        for kind in ("district_certified", "township")
-        if kind in s.inspector_kinds
-    }
+    kinds = s.inspector_kinds
+    certified = [k for k, v in kinds.items() if v.scope == "district" and v.can_penalise]
+    township = [k for k, v in kinds.items() if v.scope == "township"]
+
+    def fields(name: str, value: Any) -> dict[str, Any]:
+        return {f"inspector_kinds.{k}.{name}": value for k in township}
+
     return {
-        "certified_plus_10pct": staff.get("district_certified", {}),
-        "township_plus_10pct": staff.get("township", {}),
-        "township_penalty_powers": _kind_field(s, "township", "can_penalise", True),
-        "township_full_equipment": _kind_field(s, "township", "equipped_share", 1.0),
+        "certified_plus_10pct": staff_overrides(s, dict.fromkeys(certified, 1.1)),
+        "township_plus_10pct": staff_overrides(s, dict.fromkeys(township, 1.1)),
+        "township_penalty_powers": fields("can_penalise", True),
+        "township_full_equipment": fields("equipped_share", 1.0),
+        "third_party_plus_1000": _third_party_posts(s, 1000.0),
         "attrition_halved": {
             f"inspector_kinds.{k}.attrition_per_year": v.attrition_per_year / 2
-            for k, v in s.inspector_kinds.items()
+            for k, v in kinds.items()
         },
     }

@@ -13,7 +13,6 @@ from pydantic import Field, model_validator
 from .common import Ident, Monthly, Named, NonNegFloat, PosFloat, Probability, Strict
 from .distributions import Amount, Duration
 
-
 Level = Literal["township", "district", "city"]
 LEVELS: tuple[Level, ...] = ("township", "district", "city")
 
@@ -162,6 +161,17 @@ class Referral(Strict):
     )
 
 
+class Campaign(Named):
+    """A special campaign (专项整治, 打非治违): in each of its months, every year, a share of the
+    sites of its categories gets an extra inspection, due by the month's end."""
+
+    categories: Annotated[list[Ident], Field(min_length=1)]
+    months: Annotated[list[Annotated[int, Field(ge=1, le=12)]], Field(min_length=1, max_length=12)]
+    site_share: Probability = Field(
+        default=1.0, description="Share of the categories' sites visited in each campaign month."
+    )
+
+
 class Deterrence(Strict):
     """Specific deterrence: after a penalty the site's hazard rate falls by ``hazard_reduction``
     for ``days`` (each arising hazard is avoided with that probability)."""
@@ -194,6 +204,7 @@ class InspectionPolicy(Strict):
         default=1.0, description="A re-inspection's duration as a share of a full inspection's."
     )
     deterrence: Deterrence = Field(default_factory=lambda: Deterrence())
+    campaigns: dict[Ident, Campaign] = Field(default_factory=dict)
     release_days_before_due: NonNegFloat = Field(
         default=14.0, description="Routine inspections join the queue this long before due."
     )

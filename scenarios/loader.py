@@ -32,6 +32,7 @@ MODEL_SECTIONS = (
     "region_groups",
     "demand",
     "travel",
+    "departments",
     "risk_tiers",
     "site_categories",
     "inspection",

@@ -224,8 +224,13 @@ def _check_departments(s: Scenario) -> Iterable[tuple[Loc, str]]:
                 yield loc, (f"{key!r} ({kind.scope} staff) needs a department "
                             f"(one of {sorted(depts)})")  # fmt: skip
         elif kind.scope == "township":
-            yield loc, (f"{key!r} is township staff: they inspect every department's "
-                        "township-level premises (乡镇综合行政执法); leave department empty")
+            yield (
+                loc,
+                (
+                    f"{key!r} is township staff: they inspect every department's "
+                    "township-level premises (乡镇综合行政执法); leave department empty"
+                ),
+            )
         elif kind.department not in depts:
             yield loc, f"unknown department {kind.department!r}; {defined}"
     if not depts:
@@ -277,6 +282,13 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         yield from _same_keys((name,), table, adcodes, "district", "the districts table")
         yield from _same_columns((name,), [set(row) for row in table.values()], columns, what, of)
     yield from _check_departments(s)
+    for key, camp in s.inspection.campaigns.items():
+        for j, cat in enumerate(camp.categories):
+            if cat not in s.site_categories:
+                yield (
+                    ("inspection", "campaigns", key, "categories", j),
+                    f"unknown site category {cat!r}; defined: {sorted(s.site_categories)}",
+                )
     # references by id
     for key, cat in s.site_categories.items():
         loc: Loc = ("site_categories", key)

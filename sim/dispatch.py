@@ -38,11 +38,12 @@ INF = float("inf")
 
 # job classes (priority order) and kinds: a job is (due, seq, release, site, kind, version)
 COMPLAINT, REINSPECTION, MAJOR, ROUTINE = 0, 1, 2, 3
+SPOT = 4  # kind code for spot checks (flood-season township checks)
+CAMPAIGN = 5  # kind code for campaign inspections (专项整治)
 JOB_NAMES = {COMPLAINT: "complaint", REINSPECTION: "reinspection", MAJOR: "major_hazard",
-             ROUTINE: "routine"}  # fmt: skip
-SPOT = 4  # kind code for spot checks (queued as class ROUTINE)
-SHARED_FROM = 3  # classes >= 3 share one priority level
-N_CLASSES = 5
+             ROUTINE: "routine", SPOT: "spot_check", CAMPAIGN: "campaign"}  # fmt: skip
+SHARED_FROM = 3  # classes >= 3 share one priority level (routine, spot checks, campaigns)
+N_CLASSES = 6
 Entry = tuple[float, int, float, int, int, int]  # due, seq, release, site, kind, version
 Event = tuple[float, int, Callable[[Any, Any], None], Any, Any]
 

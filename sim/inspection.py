@@ -71,9 +71,17 @@ from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 from anjian.scenarios.travel import geometric_minutes
 
-from .calendar import WorkCalendar, flood_minutes_before, flood_windows
-from .crn import SiteDraws, binomial_from_uniform, entity_rng, purpose_key, site_uniform
+from .calendar import MONTH_START_DAY, WorkCalendar, flood_minutes_before, flood_windows
+from .crn import (
+    SiteDraws,
+    binomial_from_uniform,
+    entity_rng,
+    purpose_key,
+    site_uniform,
+    site_uniform_at,
+)
 from .dispatch import (
+    CAMPAIGN,
     COMPLAINT,
     JOB_NAMES,
     MAJOR,
@@ -305,9 +313,9 @@ class InspectionModel:
         self.penalised_findings = dc()  # findings penalised (at the visit or by referral)
         self.penalty_delay_min = dc()  # their summed time from finding to penalty
         self.deterred = dc()  # hazards avoided by deterrence after a penalty
-        self.done = [[[0.0] * 5 for _ in range(nc)] for _ in range(nd)]
-        self.wait_sum = [[0.0] * 5 for _ in range(nd)]
-        self.wait_n = [[0.0] * 5 for _ in range(nd)]
+        self.done = [[[0.0] * N_CLASSES for _ in range(nc)] for _ in range(nd)]
+        self.wait_sum = [[0.0] * N_CLASSES for _ in range(nd)]
+        self.wait_n = [[0.0] * N_CLASSES for _ in range(nd)]
         self.penalties = [[0.0] * nk for _ in range(nd)]
         self.complaints_without_site = 0
         self.backlog_rows: list[tuple[float, int, int]] = []
@@ -467,7 +475,10 @@ class InspectionModel:
             # sites still deterred by last year's penalties avoid their share of arrivals now
             u = self.streams(f"deterrence/{year}").random(len(times))
             kept = ~((times < self.deter_until[owner]) & (u < self.deter_share))
-            cell = self.sites.district[owner[~kept]] * len(self.cats) + self.sites.category[owner[~kept]]
+            cell = (
+                self.sites.district[owner[~kept]] * len(self.cats)
+                + self.sites.category[owner[~kept]]
+            )
             self._add_cells(self.deterred, cell, np.ones(int((~kept).sum())))
             times, owner, u = times[kept], owner[kept], u[kept]
         else:
@@ -903,6 +914,39 @@ class InspectionModel:
                     yield env.timeout(t - env.now)
                     self._advance_pools(env.now)
 
+    def _campaigns(self) -> Generator[simpy.Event, Any, None]:
+        """Special campaigns (专项整治): at each campaign month's start, the chosen share of its
+        categories' sites gets an inspection due by the month's end. Whether a site is chosen
+        in a round is the site's own number (common random numbers by site)."""
+        env = self.env
+        camps = list(self.s.inspection.campaigns.items())
+        years = math.ceil(self.horizon / MIN_PER_YEAR)
+        rounds: list[tuple[float, float, int]] = []
+        for y in range(years):
+            for q, (_, camp) in enumerate(camps):
+                for mo in sorted(set(camp.months)):
+                    a = (y * DAYS_PER_YEAR + MONTH_START_DAY[mo - 1]) * MIN_PER_DAY
+                    b = (y * DAYS_PER_YEAR + MONTH_START_DAY[mo]) * MIN_PER_DAY
+                    if a < self.horizon:
+                        rounds.append((float(a), float(min(b, self.horizon)), q))
+        rounds.sort()
+        members = []
+        for _name, camp in camps:
+            idx = [self.cats.index(c) for c in camp.categories]
+            members.append(np.flatnonzero(np.isin(self.sites.category, idx)))
+        keys = [purpose_key(self.cfg.seed, self.cfg.replication, f"campaign/{name}")
+                for name, _ in camps]  # fmt: skip
+        done = [0] * len(camps)
+        for start, end, q in rounds:
+            yield env.timeout(start - env.now)
+            self._advance_pools(env.now)
+            sites = members[q]
+            if len(sites):
+                u = site_uniform_at(keys[q], sites, done[q])
+                chosen = sites[u < camps[q][1].site_share]
+                self._add_many(CAMPAIGN, start, end, chosen)
+            done[q] += 1
+
     def _snapshots(self) -> Generator[simpy.Event, Any, None]:
         step = self.cfg.snapshot_days * MIN_PER_DAY
         while True:
@@ -1000,6 +1044,8 @@ class InspectionModel:
         env.process(self._years())
         if self.flood:
             env.process(self._flood_season())
+        if self.s.inspection.campaigns:
+            env.process(self._campaigns())
         for ins in self.inspectors:
             if self.cfg.initial_state == "empty" or not self._start_post_steady(ins):
                 ins.queue.idle.append(ins)

@@ -15,7 +15,7 @@ import pandas as pd
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 
-from .dispatch import COMPLAINT, MAJOR, REINSPECTION, ROUTINE
+from .dispatch import CAMPAIGN, COMPLAINT, MAJOR, REINSPECTION, ROUTINE
 
 if TYPE_CHECKING:
     from .dispatch import Inspector
@@ -138,6 +138,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
                 float(C["routine_overdue_min"][sel_d, sel_c].sum()) / MIN_PER_DAY, rdone
             ),
             "complaint_inspections": float(C["done"][sel_d, sel_c, COMPLAINT].sum()),
+            "campaign_inspections": float(C["done"][sel_d, sel_c, CAMPAIGN].sum()),
             "reinspections": float(C["reinspections"][sel_d, sel_c].sum()),
             "reinspection_closure_rate": _ratio(
                 float(C["closures"][sel_d, sel_c].sum()),
@@ -203,8 +204,9 @@ def collect(m: InspectionRecord) -> InspectionResult:
             1
             for ins in m.inspectors
             if (isinstance(sd, slice) or ins.district == sd)
-            and (isinstance(sk, slice) or ins.kind == sk or (isinstance(sk, list)
-                                                               and ins.kind in sk))
+            and (
+                isinstance(sk, slice) or ins.kind == sk or (isinstance(sk, list) and ins.kind in sk)
+            )
         )
         kp = {
             "utilisation": _ratio(b, a),
@@ -335,17 +337,18 @@ def _pool_rows(
         util = _ratio(busy[q], avail[q])
         need = _ratio(req + other, rdone + other)
         key = pool_key(m, q)
-        rows += [
-            ("pool", key, "posts", float(posts[q])),
-            ("pool", key, "fte", float(fte[q])),
-            ("pool", key, "utilisation", util),
-            ("pool", key, "on_time_rate", _ratio(on_time, rdone)),
-            ("pool", key, "routine_required", req),
-            ("pool", key, "done_vs_required", _ratio(rdone, req)),
-            ("pool", key, "backlog_end", float(m.pool_backlog_end[q])),
-            ("pool", key, "required_fte", float(fte[q] * util * need)
-             if posts[q] and done > 0 else float("nan")),
-        ]
+        values = {
+            "posts": float(posts[q]),
+            "fte": float(fte[q]),
+            "utilisation": util,
+            "on_time_rate": _ratio(on_time, rdone),
+            "routine_required": req,
+            "done_vs_required": _ratio(rdone, req),
+            "backlog_end": float(m.pool_backlog_end[q]),
+            "required_fte": float(fte[q] * util * need) if done > 0 else float("nan"),
+        }
+        # a pool without sites or without posts has no on-time share or utilisation: no row
+        rows += [("pool", key, k, v) for k, v in values.items() if np.isfinite(v)]
     return rows
 
 

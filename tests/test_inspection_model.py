@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from anjian.levers import inspection_levers
 from anjian.scenarios import ScenarioError, load_scenario
 from anjian.scenarios.reference import ZEROS
 from anjian.sim.dispatch import JOB_NAMES, REINSPECTION
@@ -185,6 +186,16 @@ def test_chongqing_calibration_holds_in_every_year() -> None:
     assert np.all(np.abs(deaths / 846 - 1) <= 0.12), deaths
     assert deaths.mean() == pytest.approx(846, rel=0.05)
     assert y["larger_accidents_per_year"].mean() == pytest.approx(10, rel=0.3)
+    # deaths per accident: 479 deaths in 443 accidents, January–July 2017 (data/chongqing)
+    acc = r.accidents
+    assert acc["deaths"].sum() / len(acc) == pytest.approx(479 / 443, rel=0.05)
+    # deaths by region group, January–July 2017: 主城 167, 渝西 142, 渝东北 92, 渝东南 37 (the
+    # 2017 groups mapped to the 2020 ones: 主城 → core, 渝西 → new_core), each within 5 points
+    group = {a: d.region_group for a, d in s.districts.items()}
+    by_group = acc.assign(g=acc["adcode"].map(group)).groupby("g")["deaths"].sum()
+    target = {"core": 167, "new_core": 142, "northeast": 92, "southeast": 37}
+    for g, n in target.items():
+        assert by_group[g] / by_group.sum() == pytest.approx(n / 438, abs=0.05), (g, by_group)
     # and no KPI of the built-in scenario is NaN or infinite (a kind with no posts has no rows)
     assert np.isfinite(r.kpis["value"]).all(), r.kpis[~np.isfinite(r.kpis["value"])]
 
@@ -288,15 +299,10 @@ def test_one_more_inspector_changes_only_its_own_district(
 
 
 def test_paired_ci_of_deaths_is_narrower_than_unpaired() -> None:
-    """+10% certified district staff in Chongqing: with random numbers attached to sites and
-    posts, the paired difference in deaths has a narrower CI than comparing independent runs."""
+    """+10% certified district staff (every department) in Chongqing: with random numbers
+    attached to sites and posts, the paired difference in deaths has a narrower CI than comparing independent runs."""
     s = load_scenario("chongqing")
-    more = s.with_(
-        {
-            f"staff.{a}.district_certified": round(row["district_certified"] * 1.1)
-            for a, row in s.staff.items()
-        }
-    )
+    more = s.with_(inspection_levers(s)["certified_plus_10pct"])
     cfg = InspectionConfig(years=0.3, seed=12)
     base = replicate_inspections(s, cfg, 4)
     plan = replicate_inspections(more, cfg, 4)
@@ -497,3 +503,32 @@ def test_reinspection_checks_the_order_at_a_share_of_the_effort() -> None:
     quick = city(toy.with_({"inspection.reinspection_duration_factor": 0.1}))
     assert blind["city", "all", "latent_hazard_days"] > full["city", "all", "latent_hazard_days"]
     assert quick["city", "all", "utilisation"] < full["city", "all", "utilisation"]
+
+
+def _with_campaign(s: Any, categories: list[str], months: list[int]) -> Any:
+    camp = {"name_zh": "专项整治", "name_en": "Campaign", "categories": categories,
+            "months": months}  # fmt: skip
+    return s.with_(inspection={**s.inspection.model_dump(), "campaigns": {"c": camp}})
+
+
+def test_campaign_months_add_an_inspection_per_chosen_site() -> None:
+    """A campaign on every factory in March and October: 70 factories × 2 rounds more
+    inspections of factories in a year (capacity is ample in the toy city); a campaign on
+    half the sites chooses each site by its own number: about half, and the same sites
+    whatever the staff."""
+    toy = load_scenario("toy")
+    every = _with_campaign(toy, ["factory"], [3, 10])
+    k = _city_kpis(every)
+    assert k["campaign_inspections"] == 2 * 70
+    assert _city_kpis(toy)["campaign_inspections"] == 0
+    half = every.with_({"inspection.campaigns.c.site_share": 0.5})
+    n = _city_kpis(half)["campaign_inspections"]
+    assert 0.3 * 140 < n < 0.7 * 140
+    more = half.with_({"staff.900001.district_certified": 9})
+    assert _city_kpis(more)["campaign_inspections"] == n
+
+
+def test_a_campaign_on_an_unknown_category_names_it() -> None:
+    toy = load_scenario("toy")
+    with pytest.raises(ScenarioError, match=r"campaigns.*unknown site category 'mine'"):
+        _with_campaign(toy, ["mine"], [3])

@@ -96,7 +96,22 @@ CATEGORIES: list[tuple[str, int, Rule, str]] = [
     ("geohazard_point", 15_000, lambda rows: {}, "R9"),  # special rule below
     ("reservoir", 3_049, _by("area_km2"), "R10"),
     ("pipeline", 120, _by("area_km2", _not_core), "R11"),
+    ("elevator", round(187_246 / 3), _urban, "R20"),  # sites of 3 elevators on average
+    ("gas_cylinder", 3_000, _by("population"), "A19"),
+    ("small_premises", 200_000 // 10, _by("population"), "A19"),  # blocks of about 10
+    ("rail_station", 180, _by("population", lambda r: r["region_group"] == "core"), "R20"),
 ]
+
+
+def _at_least_one(total: int) -> Rule:
+    """One per district, the rest ∝ population ("有的区县商务部门甚至只有1人" [R21])."""
+
+    def rule(rows: list[Row]) -> dict[str, float]:
+        rest = largest_remainder(total - len(rows), _by("population")(rows))
+        return {a: 1.0 + n for a, n in rest.items()}
+
+    return rule
+
 
 #: staff kind → (city-wide headcount, weight rule); total 30,000 (report).
 STAFF: list[tuple[str, int, Rule]] = [
@@ -105,7 +120,15 @@ STAFF: list[tuple[str, int, Rule]] = [
         300,
         lambda rows: {str(r["adcode"]): 1.0 if r["adcode"] == "500112" else 0.0 for r in rows},
     ),
-    ("district_certified", 8_700, _by("population")),
+    # 8,700 district staff split over the supervising departments [A18]
+    ("emergency_certified", 2_550, _by("population")),
+    ("housing_certified", 1_500, _by("population")),
+    ("transport_certified", 1_500, _by("population")),
+    ("market_certified", 1_600, _by("population")),
+    ("fire_certified", 900, _by("population")),
+    ("water_certified", 450, _by("area_km2")),
+    ("commerce_certified", 76, _at_least_one(76)),
+    ("economy_certified", 124, _by("population")),
     ("township", 21_000, _by("townships")),
     ("third_party", 0, _by("population")),
 ]
@@ -222,7 +245,12 @@ def build() -> dict[str, str]:
             sites[cat] = largest_remainder(total, rule(rows))
     cats = [c for c, *_ in CATEGORIES]
     out["sites.csv"] = _csv(["adcode", *cats], [[a, *(sites[c][a] for c in cats)] for a in ad])
-    staff = {k: largest_remainder(total, rule(rows)) for k, total, rule in STAFF}
+    staff = {
+        k: {a: round(w) for a, w in rule(rows).items()}
+        if k == "commerce_certified"
+        else largest_remainder(total, rule(rows))
+        for k, total, rule in STAFF
+    }
     kinds = [k for k, *_ in STAFF]
     out["staff.csv"] = _csv(["adcode", *kinds], [[a, *(staff[k][a] for k in kinds)] for a in ad])
     rates: dict[str, dict[str, float]] = {}
