@@ -300,7 +300,8 @@ def test_one_more_inspector_changes_only_its_own_district(
 
 def test_paired_ci_of_deaths_is_narrower_than_unpaired() -> None:
     """+10% certified district staff (every department) in Chongqing: with random numbers
-    attached to sites and posts, the paired difference in deaths has a narrower CI than comparing independent runs."""
+    attached to sites and posts, the paired difference in deaths has a narrower CI than
+    comparing independent runs."""
     s = load_scenario("chongqing")
     more = s.with_(inspection_levers(s)["certified_plus_10pct"])
     cfg = InspectionConfig(years=0.3, seed=12)
