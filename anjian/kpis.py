@@ -145,6 +145,7 @@ CATALOGUE: tuple[Kpi, ...] = (
     # -- inspection: staff -----------------------------------------------------------------
     _k("campaign_inspections", INSP, "", "专项整治检查", "Campaign inspections", None, "count",
        ",.0f"),
+    _k("investigations", INSP, "", "事故调查", "Accident investigations", None, "count", ",.0f"),
     _k("utilisation", INSP, "", "监管人员利用率", "Inspector utilisation", None, "share", ".1%"),
     _k("travel_share", INSP, "", "路途时间占比", "Travel share of work", True, "share", ".1%"),
     _k("posts", INSP, "", "岗位数", "Posts", None, "count", ",.0f", False),

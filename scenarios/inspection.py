@@ -172,6 +172,20 @@ class Campaign(Named):
     )
 
 
+class Investigation(Strict):
+    """Accident investigations (事故调查): each accident is investigated by its department's
+    district staff (the department's city staff, where it has some, for accidents with at least
+    ``city_from_deaths`` deaths), queued when the accident is known (at the end of its month) and
+    due ``due_days`` later."""
+
+    duration: Duration | None = Field(
+        default=None,
+        description="Staff time of one investigation; none: investigations take no staff time.",
+    )
+    city_from_deaths: Annotated[int, Field(ge=1)] = 3
+    due_days: PosFloat = 60.0
+
+
 class Deterrence(Strict):
     """Specific deterrence: after a penalty the site's hazard rate falls by ``hazard_reduction``
     for ``days`` (each arising hazard is avoided with that probability)."""
@@ -205,6 +219,7 @@ class InspectionPolicy(Strict):
     )
     deterrence: Deterrence = Field(default_factory=lambda: Deterrence())
     campaigns: dict[Ident, Campaign] = Field(default_factory=dict)
+    investigation: Investigation = Field(default_factory=lambda: Investigation())
     release_days_before_due: NonNegFloat = Field(
         default=14.0, description="Routine inspections join the queue this long before due."
     )

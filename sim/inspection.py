@@ -41,7 +41,8 @@ How it is computed (a city year is about 620,000 inspections, so this matters): 
 count is brought up to date only when it is visited (exact: nothing else changes it in between);
 hazard exposure is counted forward to the horizon when a hazard arises and taken back when it is
 detected (latent) or fixed (open); accidents change nothing at the site, so each year's are drawn
-at the year's end from its arrivals and rectifications (:meth:`InspectionModel._close_year`).
+at the year's (or month's) end from its arrivals and rectifications
+(:meth:`InspectionModel._close_period`).
 Each job pool runs its own event list (:mod:`anjian.sim.dispatch`,
 :mod:`anjian.sim.inspection_loop`); SimPy
 runs the rest (complaints, the flood season, snapshots, year ends) and brings a pool up to the
@@ -83,6 +84,7 @@ from .crn import (
 from .dispatch import (
     CAMPAIGN,
     COMPLAINT,
+    INVESTIGATION,
     JOB_NAMES,
     MAJOR,
     N_CLASSES,
@@ -277,6 +279,20 @@ class InspectionModel:
             ]
             for a in self.districts
         ]
+        inv = self.s.inspection.investigation
+        self.investigating = inv.duration is not None
+        self.monthly_closes = self.investigating  # accidents drawn at month ends too
+        self.inv_city_deaths = inv.city_from_deaths
+        self.inv_due_min = inv.due_days * MIN_PER_DAY
+        self.inv_durations = (
+            [
+                Buffer(inv.duration.sampler(self.streams(f"investigation/{a}")), block=64)
+                for a in self.districts
+            ]
+            if inv.duration is not None
+            else []
+        )
+        self.new_accidents: list[tuple[int, int]] = []  # (site, deaths) since the last close
         self.comply_penalty = self.s.inspection.compliance_with_penalty
         self.comply_no_penalty = self.s.inspection.compliance_without_penalty
         self.release_min = self.s.inspection.release_days_before_due * MIN_PER_DAY
@@ -511,15 +527,41 @@ class InspectionModel:
                 table[d][c] += x
 
     def _years(self) -> Generator[simpy.Event, Any, None]:
-        """At each year boundary, bring every site up to it, then draw the new year."""
-        year = 1
-        while year * MIN_PER_YEAR < self.horizon:
-            yield self.env.timeout(year * MIN_PER_YEAR - self.env.now)
-            self._advance_pools(self.env.now)
-            self._close_year(self.env.now)
-            self._snapshot_year(self.env.now)
-            self._load_hazard_year(year)
-            year += 1
+        """At each year boundary, bring every site up to it, then draw the new year. When
+        investigations take staff time, accidents are drawn at every month's end too, and each
+        is queued for investigation then."""
+        bounds = [
+            (y * DAYS_PER_YEAR + float(day)) * MIN_PER_DAY
+            for y in range(math.ceil(self.horizon / MIN_PER_YEAR))
+            for day in (MONTH_START_DAY[1:] if self.monthly_closes else [DAYS_PER_YEAR])
+        ]
+        for t in bounds:
+            if t >= self.horizon:
+                break
+            yield self.env.timeout(t - self.env.now)
+            self._advance_pools(t)
+            year_end = t % MIN_PER_YEAR == 0
+            self._close_period(t, year_end)
+            self._queue_investigations(t)
+            if year_end:
+                self._snapshot_year(t)
+                self._load_hazard_year(round(t / MIN_PER_YEAR))
+
+    def _queue_investigations(self, t: float) -> None:
+        """Queue an investigation of each accident drawn at the last close (due in
+        ``due_days``): with the site's department's district staff, or its city staff for
+        accidents with ``city_from_deaths`` deaths or more."""
+        new, self.new_accidents = self.new_accidents, []
+        if not self.investigating:
+            return
+        release = t - t % MIN_PER_DAY
+        for i, deaths in new:
+            dept = self.cat_dept[self.site_cat[i]]
+            pool = self.queues[self.site_dist[i]][dept]
+            if deaths >= self.inv_city_deaths and self.city_queues[dept] is not None:
+                pool = self.city_queues[dept]
+            pool.push(INVESTIGATION, (t + self.inv_due_min, next(self.seq), release, i,
+                                      INVESTIGATION, -1))  # fmt: skip
 
     def _snapshot_year(self, t: float) -> None:
         """City totals at a year's end (after its accidents are drawn): the per-year table is
@@ -625,9 +667,9 @@ class InspectionModel:
             self.latent[i] += q - p - gone
             self.ptr[i] = q
 
-    def _close_year(self, t1: float) -> None:
-        """End the hazard year at ``t1`` (a year's end, or the horizon): every arrival loaded is
-        now latent, and the year's accidents are drawn.
+    def _close_period(self, t1: float, year_end: bool) -> None:
+        """Draw the accidents of ``[t0, t1)``, ``t0`` the last close. At the end of a hazard year
+        (``year_end``: a year's end, or the horizon) every arrival loaded is now latent.
 
         A site's accident intensity is ``a0 + a1 × open hazards``, piecewise constant between
         its hazard arrivals (+1) and rectifications (−fixed); detection moves a hazard from
@@ -640,18 +682,22 @@ class InspectionModel:
         n = len(self.sites)
         t0 = self.year_start
         first = self.h_first
-        ptr = _view(self.ptr)
-        gone_ahead = _view(self.gone_ahead)
-        _view(self.latent)[:] += first[1:] - ptr - gone_ahead
-        gone_ahead[:] = 0
-        ptr[:] = first[1:]
         span = t1 - t0
-        born = np.diff(first)
-        born_part = born * t1 - (self.h_cum[first[1:]] - self.h_cum[first[:-1]])
+        times = np.frombuffer(self.h_times, dtype=np.float64)
         gone = np.frombuffer(self.h_gone, dtype=np.uint8).astype(bool)
-        if gone.any():  # deterred arrivals never counted as open
-            times = np.frombuffer(self.h_times, dtype=np.float64)
-            born_part -= np.bincount(self.h_owner[gone], weights=t1 - times[gone], minlength=n)
+        # the arrivals of the period (all of the year's not yet drawn, at a year's end) that
+        # deterrence did not avoid: their count and open time up to t1, by site
+        live = (times >= t0) & ~gone
+        if not year_end:
+            live &= times < t1
+        born_n = np.bincount(self.h_owner[live], minlength=n)
+        born_part = np.bincount(self.h_owner[live], weights=t1 - times[live], minlength=n)
+        if year_end:
+            ptr = _view(self.ptr)
+            gone_ahead = _view(self.gone_ahead)
+            _view(self.latent)[:] += first[1:] - ptr - gone_ahead
+            gone_ahead[:] = 0
+            ptr[:] = first[1:]
         fix_t = np.asarray(self.fix_t, dtype=float)
         fix_site = np.asarray(self.fix_site, dtype=np.int64)
         fix_n = np.asarray(self.fix_n, dtype=float)
@@ -667,14 +713,17 @@ class InspectionModel:
             fixes = by_site[a:b]
             changes = sorted([
                 *((self.h_times[a], 1) for a in range(first[i], first[i + 1])
-                  if not self.h_gone[a]),
+                  if live[a]),
                 *zip(fix_t[fixes].tolist(), (-fix_n[fixes]).astype(int).tolist(), strict=True),
             ])  # fmt: skip
             self._walk_accidents(i, t0, t1, int(self.open0[i]), changes)
         rest = np.ones(n, dtype=bool)
         rest[walk] = False
         self.acc_cum[rest] += gain[rest]
-        self.open0 = _view(self.latent) + _view(self.ordered)
+        fixed_n = np.bincount(fix_site, weights=fix_n, minlength=n).astype(np.int64)
+        self.open0 = self.open0 + born_n - fixed_n
+        if year_end:
+            assert np.array_equal(self.open0, _view(self.latent) + _view(self.ordered))
         self.fix_t, self.fix_site, self.fix_n = [], [], []
         self.year_start = t1
 
@@ -713,6 +762,7 @@ class InspectionModel:
         rng = entity_rng(self.cfg.seed, self.cfg.replication, "deaths", i, self.acc_ctr[i])
         deaths = max(0, round(float(self.deaths_dist[c].sampler(rng)(1)[0])))
         self.accident_rows.append((at, self.site_dist[i], c, deaths))
+        self.new_accidents.append((i, deaths))
         if self.cfg.trace:
             self.trace.append((at, "accident", i, deaths))
 
@@ -839,9 +889,12 @@ class InspectionModel:
         kind = entry[4]
         sd = self.site_dist[i]
         travel = ins.round_trip[sd]
-        work = self.durations[sd][self.site_cat[i]].next()
-        if kind == REINSPECTION:
-            work *= self.reinsp_duration
+        if kind == INVESTIGATION:
+            work = self.inv_durations[sd].next()
+        else:
+            work = self.durations[sd][self.site_cat[i]].next()
+            if kind == REINSPECTION:
+                work *= self.reinsp_duration
         work += travel
         start, end = ins.calendar.span(now, work)
         self.wait_sum[sd][kind] += start - entry[2]
@@ -1054,7 +1107,7 @@ class InspectionModel:
         env.run(until=self.horizon)
         for pool in self.pools:
             self.advance_pool(pool, self.horizon, inclusive=False)
-        self._close_year(self.horizon)
+        self._close_period(self.horizon, True)
         self._snapshot_year(self.horizon)
         if self.cfg.trace:  # pools ran one after another, accidents at year ends: time order
             self.trace.sort(key=lambda e: e[0])

@@ -15,7 +15,7 @@ import pandas as pd
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 
-from .dispatch import CAMPAIGN, COMPLAINT, MAJOR, REINSPECTION, ROUTINE
+from .dispatch import CAMPAIGN, COMPLAINT, INVESTIGATION, MAJOR, REINSPECTION, ROUTINE
 
 if TYPE_CHECKING:
     from .dispatch import Inspector
@@ -139,6 +139,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
             ),
             "complaint_inspections": float(C["done"][sel_d, sel_c, COMPLAINT].sum()),
             "campaign_inspections": float(C["done"][sel_d, sel_c, CAMPAIGN].sum()),
+            "investigations": float(C["done"][sel_d, sel_c, INVESTIGATION].sum()),
             "reinspections": float(C["reinspections"][sel_d, sel_c].sum()),
             "reinspection_closure_rate": _ratio(
                 float(C["closures"][sel_d, sel_c].sum()),

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from anjian.scenarios.timebase import MIN_PER_DAY
 
-from .dispatch import INF, REINSPECTION, Inspector, JobPool
+from .dispatch import INF, INVESTIGATION, REINSPECTION, Inspector, JobPool
 
 
 class PoolHost(Protocol):
@@ -54,6 +54,7 @@ class PoolHost(Protocol):
     reinsp_duration: float
     gone_ahead: Any
     h_gone: Any
+    inv_durations: Any
     seq: Any
     pools: list[JobPool]
 
@@ -86,6 +87,7 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
     release_min = m.release_min
     reinsp_detect, reinsp_duration = m.reinsp_detect, m.reinsp_duration
     gone_ahead, h_gone = m.gone_ahead, m.h_gone
+    inv_durations = m.inv_durations
     seq = m.seq
     heaps, release_times, idle, take = pool.heaps, pool.release_times, pool.idle, pool.take
 
@@ -170,9 +172,12 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
                 sd = site_dist[i]
                 travel = ins.round_trip[sd]
                 kind = job[4]
-                work = durations[sd][site_cat[i]].next()
-                if kind == REINSPECTION:
-                    work *= reinsp_duration
+                if kind == INVESTIGATION:
+                    work = inv_durations[sd].next()
+                else:
+                    work = durations[sd][site_cat[i]].next()
+                    if kind == REINSPECTION:
+                        work *= reinsp_duration
                 work += travel
                 begin, end = ins.calendar.span(t, work)
                 wait_sum[sd][kind] += begin - job[2]

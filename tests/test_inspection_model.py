@@ -533,3 +533,37 @@ def test_a_campaign_on_an_unknown_category_names_it() -> None:
     toy = load_scenario("toy")
     with pytest.raises(ScenarioError, match=r"campaigns.*unknown site category 'mine'"):
         _with_campaign(toy, ["mine"], [3])
+
+
+def test_accidents_drawn_month_by_month_are_the_same_as_year_by_year() -> None:
+    """Closing the accident periods at every month's end (as investigations need) draws the
+    same accidents: the same thresholds on the same piecewise intensity."""
+    toy = load_scenario("toy").with_({
+        "site_categories.factory.accidents_per_site_year": 0.2,
+        "site_categories.factory.accidents_per_open_hazard_year": 0.1,
+        "inspection.deterrence.hazard_reduction": 0.5,
+    })  # fmt: skip
+    cfg = InspectionConfig(years=2, seed=4)
+    yearly = simulate_inspections(toy, cfg).accidents
+    m = InspectionModel(toy, cfg)
+    m.monthly_closes = True
+    monthly = m.run().accidents
+    assert len(yearly) > 10
+    pd.testing.assert_frame_equal(yearly, monthly, rtol=1e-9)
+
+
+def test_every_accident_known_by_a_month_end_is_investigated() -> None:
+    """With investigations taking 8 hours, each accident of the first 11 months (known at its
+    month's end, due 60 days later; the toy city has time to spare) is investigated by the
+    horizon; investigations cost staff time."""
+    toy = load_scenario("toy").with_({"site_categories.factory.accidents_per_site_year": 0.2})
+    inv = toy.with_({"inspection.investigation.duration": {"kind": "fixed", "value_h": 8}})
+    cfg = InspectionConfig(years=1, seed=4)
+    r = simulate_inspections(inv, cfg)
+    k = r.kpis[r.kpis["level"] == "city"].set_index("kpi")["value"]
+    before_december = int((r.accidents["time_min"] < 334 * 1440).sum())
+    assert before_december > 0
+    assert before_december <= k["investigations"] <= len(r.accidents)
+    base = _city_kpis(toy, seed=4)
+    assert base["investigations"] == 0
+    assert k["utilisation"] > base["utilisation"]
