@@ -143,6 +143,8 @@ CATALOGUE: tuple[Kpi, ...] = (
     _k("complaints_without_site", INSP, "", "无对应监管对象的投诉", "Complaints with no site", None,
        "count", ",.0f", False),
     # -- inspection: staff -----------------------------------------------------------------
+    _k("complaint_hit_rate", INSP, "", "投诉核查发现隐患率", "Complaint inspections finding hazards",
+       False, "share", ".1%"),
     _k("campaign_inspections", INSP, "", "专项整治检查", "Campaign inspections", None, "count",
        ",.0f"),
     _k("investigations", INSP, "", "事故调查", "Accident investigations", None, "count", ",.0f"),
@@ -166,6 +168,8 @@ CATALOGUE: tuple[Kpi, ...] = (
        "Inspection system cost a year", True, "money", ",.0f"),
     # -- inspection: hazards and harm -------------------------------------------------------
     _k("hazards_arisen", INSP, "", "新增隐患", "Hazards arisen", None, "count", ",.0f"),
+    _k("blacklisted", INSP, "", "列入黑名单", "Sites listed as repeat offenders", None, "count",
+       ",.0f"),
     _k("hazards_deterred", INSP, "", "处罚震慑避免隐患", "Hazards deterred by penalties", False,
        "count", ",.0f"),
     _k("hazards_detected", INSP, "", "发现隐患", "Hazards detected", False, "count", ",.0f"),

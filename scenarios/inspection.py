@@ -186,6 +186,15 @@ class Investigation(Strict):
     due_days: PosFloat = 60.0
 
 
+class Blacklist(Strict):
+    """Repeat offenders (黑名单): a site penalised again at a re-inspection — it did not fix
+    what it was penalised for — is listed for ``days``: its routine inspections come
+    ``interval_factor`` times as often and go first (with major hazard sources)."""
+
+    days: NonNegFloat = Field(default=0.0, description="How long a site stays listed; 0: off.")
+    interval_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
+
+
 class Deterrence(Strict):
     """Specific deterrence: after a penalty the site's hazard rate falls by ``hazard_reduction``
     for ``days`` (each arising hazard is avoided with that probability)."""
@@ -219,6 +228,14 @@ class InspectionPolicy(Strict):
     )
     deterrence: Deterrence = Field(default_factory=lambda: Deterrence())
     campaigns: dict[Ident, Campaign] = Field(default_factory=dict)
+    blacklist: Blacklist = Field(default_factory=lambda: Blacklist())
+    complaint_open_hazard_weight: NonNegFloat = Field(
+        default=0.0,
+        description=(
+            "Complaints are informative: a complaint comes from a site of its district with "
+            "weight 1 + this × the site's open hazards (capped at 10); 0: uniformly."
+        ),
+    )
     investigation: Investigation = Field(default_factory=lambda: Investigation())
     release_days_before_due: NonNegFloat = Field(
         default=14.0, description="Routine inspections join the queue this long before due."

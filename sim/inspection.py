@@ -302,6 +302,11 @@ class InspectionModel:
         self.deter_share = deter.hazard_reduction
         self.deter_min = deter.days * MIN_PER_DAY
         self.deter_until = np.full(n, -INF)  # a site's hazards are deterred until then
+        bl = self.s.inspection.blacklist
+        self.bl_min = bl.days * MIN_PER_DAY
+        self.bl_factor = bl.interval_factor
+        self.listed_until = _doubles(np.full(n, -INF))  # repeat offenders listed until then
+        self.complaint_weight = self.s.inspection.complaint_open_hazard_weight
         self.gone_ahead = _ints(np.zeros(n))  # deterred arrivals not yet brought in
         self.site_major = _ints(self.sites.major)
         self.accident_rows: list[tuple[float, int, int, int]] = []
@@ -329,6 +334,8 @@ class InspectionModel:
         self.penalised_findings = dc()  # findings penalised (at the visit or by referral)
         self.penalty_delay_min = dc()  # their summed time from finding to penalty
         self.deterred = dc()  # hazards avoided by deterrence after a penalty
+        self.blacklisted = dc()  # sites listed as repeat offenders
+        self.complaint_hits = dc()  # complaint inspections that found a hazard
         self.done = [[[0.0] * N_CLASSES for _ in range(nc)] for _ in range(nd)]
         self.wait_sum = [[0.0] * N_CLASSES for _ in range(nd)]
         self.wait_n = [[0.0] * N_CLASSES for _ in range(nd)]
@@ -613,11 +620,13 @@ class InspectionModel:
         version = self.version[site] if cls in (ROUTINE, MAJOR) else -1
         self._queue_for(site).push(cls, (due, next(self.seq), release, site, kind, version))
 
-    def _schedule_routine(self, site: int, due: float) -> None:
+    def _schedule_routine(self, site: int, due: float, now: float = -INF) -> None:
+        """The site's next routine inspection, due at ``due`` (superseding the one queued);
+        a major hazard source's, or a listed repeat offender's at ``now``, goes first."""
         version = self.version[site] + 1
         self.version[site] = version
         self.next_due[site] = due
-        kind = MAJOR if self.site_major[site] else ROUTINE
+        kind = MAJOR if self.site_major[site] or self.listed_until[site] > now else ROUTINE
         release = due - self.release_min
         release = 0.0 if release < 0 else release - release % MIN_PER_DAY
         self._queue_for(site).push(kind, (due, next(self.seq), release, site, kind, version))
@@ -845,11 +854,21 @@ class InspectionModel:
             self.arisen[d][c] -= taken
             self.deterred[d][c] += taken
 
+    def _blacklist(self, i: int, t: float) -> None:
+        """List site ``i`` as a repeat offender from ``t``: its next routine inspection comes
+        no later than the shortened interval, with priority."""
+        self.listed_until[i] = t + self.bl_min
+        d, c = self.site_dist[i], self.site_cat[i]
+        self.blacklisted[d][c] += 1
+        step = self.site_interval[i] * self.bl_factor
+        self._schedule_routine(i, min(self.next_due[i], t + step), now=t)
+
     def reinspect(self, i: int, ins: Inspector, t: float) -> None:
         d, c = self.site_dist[i], self.site_cat[i]
         self.reinspections[d][c] += 1
         self.reinsp_pending[i] = False
-        p = self.comply_penalty if self.order_penaliser[i] else self.comply_no_penalty
+        was_penalised = self.order_penaliser[i]
+        p = self.comply_penalty if was_penalised else self.comply_no_penalty
         ctr = self.comply_ctr[i]
         self.comply_ctr[i] = ctr + 1
         fixed = binomial_from_uniform(self.ordered[i], p, self.u_comply(i, ctr))
@@ -867,6 +886,8 @@ class InspectionModel:
                 self.order_penaliser[i] = True
                 if self.deter_share:
                     self._deter(i, t)
+                if was_penalised and self.bl_min > 0:
+                    self._blacklist(i, t)
             self.reinsp_pending[i] = True
             deadline = t + self.rect_min[c]
             self._add(REINSPECTION, deadline, deadline, i, REINSPECTION)
@@ -935,14 +956,34 @@ class InspectionModel:
     ) -> Generator[simpy.Event, Any, None]:
         env = self.env
         sites = self.sites.by_district[d]
+        rng = self.streams(f"complaints/{self.districts[d]}")
         for t, u in zip(times.tolist(), picks.tolist(), strict=True):
             yield env.timeout(t - env.now)
             if len(sites) == 0:
                 self.complaints_without_site += 1
                 continue
             i = int(sites[int(u * len(sites))])
+            if self.complaint_weight > 0:
+                i = self._informative_site(sites, i, t, rng)
             self.advance_pool(self._queue_for(i), t)
             self._add(COMPLAINT, t, t, i, COMPLAINT)
+
+    def _informative_site(self, sites: np.ndarray, first: int, t: float,
+                          rng: np.random.Generator) -> int:  # fmt: skip
+        """A complaint's site, drawn with weight 1 + w × open hazards (capped at 10) among the
+        district's ``sites`` by rejection, the first candidate ``first``: sites with open
+        hazards are complained about more often."""
+        w = self.complaint_weight
+        top = 1.0 + w * 10.0
+        i = first
+        for _ in range(1000):
+            self.advance_pool(self._queue_for(i), t)
+            self._catch_up(i, t)
+            weight = 1.0 + w * min(10, self.latent[i] + self.ordered[i])
+            if rng.random() * top < weight:
+                return i
+            i = int(sites[int(rng.random() * len(sites))])
+        return i
 
     def _flood_season(self) -> Generator[simpy.Event, Any, None]:
         env = self.env
@@ -957,7 +998,7 @@ class InspectionModel:
             phase = rng.uniform(0.0, every, len(flood_sites))
             for i, ph in zip(flood_sites.tolist(), phase.tolist(), strict=True):
                 if self.next_due[i] > start + every:
-                    self._schedule_routine(i, start + ph)
+                    self._schedule_routine(i, start + ph, now=start)
             t = start
             while t < end:
                 chosen = flood_sites[rng.random(len(flood_sites)) < fs.township_spot_check_share]

@@ -25,7 +25,7 @@ LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
 COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
             "latent_min", "open_min", "orders", "reinspections", "closures", "done", "wait_sum",
             "wait_n", "penalties", "referrals", "referral_penalties", "penalised_findings",
-            "penalty_delay_min", "deterred")  # fmt: skip
+            "penalty_delay_min", "deterred", "blacklisted", "complaint_hits")  # fmt: skip
 
 
 @dataclass
@@ -138,6 +138,10 @@ def collect(m: InspectionRecord) -> InspectionResult:
                 float(C["routine_overdue_min"][sel_d, sel_c].sum()) / MIN_PER_DAY, rdone
             ),
             "complaint_inspections": float(C["done"][sel_d, sel_c, COMPLAINT].sum()),
+            "complaint_hit_rate": _ratio(
+                float(C["complaint_hits"][sel_d, sel_c].sum()),
+                float(C["done"][sel_d, sel_c, COMPLAINT].sum()),
+            ),
             "campaign_inspections": float(C["done"][sel_d, sel_c, CAMPAIGN].sum()),
             "investigations": float(C["done"][sel_d, sel_c, INVESTIGATION].sum()),
             "reinspections": float(C["reinspections"][sel_d, sel_c].sum()),
@@ -147,6 +151,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
             ),
             "hazards_arisen": float(C["arisen"][sel_d, sel_c].sum()),
             "hazards_deterred": float(C["deterred"][sel_d, sel_c].sum()),
+            "blacklisted": float(C["blacklisted"][sel_d, sel_c].sum()),
             "hazards_detected": float(C["detected"][sel_d, sel_c].sum()),
             "hazards_rectified": float(C["rectified"][sel_d, sel_c].sum()),
             "latent_hazard_days": float(C["latent_min"][sel_d, sel_c].sum()) / MIN_PER_DAY,

@@ -20,7 +20,16 @@ from typing import Any, Protocol
 
 from anjian.scenarios.timebase import MIN_PER_DAY
 
-from .dispatch import INF, INVESTIGATION, REINSPECTION, Inspector, JobPool
+from .dispatch import (
+    COMPLAINT,
+    INF,
+    INVESTIGATION,
+    MAJOR,
+    REINSPECTION,
+    ROUTINE,
+    Inspector,
+    JobPool,
+)
 
 
 class PoolHost(Protocol):
@@ -55,6 +64,10 @@ class PoolHost(Protocol):
     gone_ahead: Any
     h_gone: Any
     inv_durations: Any
+    listed_until: Any
+    bl_factor: float
+    site_major: Any
+    complaint_hits: Any
     seq: Any
     pools: list[JobPool]
 
@@ -88,6 +101,8 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
     reinsp_detect, reinsp_duration = m.reinsp_detect, m.reinsp_duration
     gone_ahead, h_gone = m.gone_ahead, m.h_gone
     inv_durations = m.inv_durations
+    listed_until, bl_factor, site_major = m.listed_until, m.bl_factor, m.site_major
+    complaint_hits = m.complaint_hits
     seq = m.seq
     heaps, release_times, idle, take = pool.heaps, pool.release_times, pool.idle, pool.take
 
@@ -118,6 +133,8 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
                 found = detect(i, ins, t, reinsp_detect) if latent[i] else 0
             else:
                 found = detect(i, ins, t) if latent[i] else 0
+                if found and kind == COMPLAINT:
+                    complaint_hits[d][c] += 1
             if trace is not None:
                 trace.append((t, "finish", ins.name, i, names.get(kind, "spot_check"), found))
             if ver >= 0 and ver == version[i]:  # a routine job, not superseded
@@ -126,6 +143,11 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
                 else:
                     overdue_min[d][c] += t - due
                 step = flood_interval[i] if site_flood[i] and in_flood(t) else interval_of[i]
+                if listed_until[i] > t:  # a repeat offender: more often, first
+                    step *= bl_factor
+                    kind = MAJOR
+                elif kind == MAJOR and not site_major[i]:
+                    kind = ROUTINE  # no longer listed
                 new_due = (t if t > due else due) + step
                 ver += 1
                 version[i] = ver

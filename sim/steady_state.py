@@ -21,8 +21,8 @@ Hazards: each site's own process, run forward before time 0
     shorter flood-season interval, referral penalties (findings of staff who may not penalise),
     campaigns, deterrence after penalties and seasonal hazard rates (the yearly mean is used)
     are left out: those sites start a little above the steady state. Six cycles leave
-    (1 − p)⁶ < 0.5% of the empty start's deficit at p = 0.6. A pool with no staff has no steady state (hazards grow without bound):
-    its sites start empty.
+    (1 − p)⁶ < 0.5% of the empty start's deficit at p = 0.6. A pool with no staff has no
+    steady state (hazards grow without bound): its sites start empty.
 
 Posts (renewal theory, exponential tenure)
     A post is left at rate r and refilled after a hiring time H, so it is vacant with probability

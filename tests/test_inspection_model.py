@@ -15,7 +15,7 @@ import pytest
 from anjian.levers import inspection_levers
 from anjian.scenarios import ScenarioError, load_scenario
 from anjian.scenarios.reference import ZEROS
-from anjian.sim.dispatch import JOB_NAMES, REINSPECTION
+from anjian.sim.dispatch import COMPLAINT, JOB_NAMES, REINSPECTION
 from anjian.sim.inspection import InspectionConfig, InspectionModel, simulate_inspections
 from anjian.sim.replicate import replicate_inspections
 from anjian.sim.stats import paired_difference
@@ -218,6 +218,8 @@ def reference_finish(m: InspectionModel, ins: Any, entry: Any) -> None:
         m.reinspect(i, ins, t)
         factor = m.reinsp_detect
     found = m.detect(i, ins, t, factor) if m.latent[i] else 0
+    if found and kind == COMPLAINT:
+        m.complaint_hits[d][c] += 1
     if m.tracing:
         m.trace.append((t, "finish", ins.name, i, JOB_NAMES.get(kind, "spot_check"), found))
     if version >= 0 and version == m.version[i]:  # a routine job, not superseded
@@ -230,7 +232,9 @@ def reference_finish(m: InspectionModel, ins: Any, entry: Any) -> None:
             interval = m.site_flood_interval[i]
         else:
             interval = m.site_interval[i]
-        m._schedule_routine(i, (t if t > due else due) + interval)
+        if m.listed_until[i] > t:  # a listed repeat offender: more often
+            interval *= m.bl_factor
+        m._schedule_routine(i, (t if t > due else due) + interval, now=t)
     pool.free(ins)
 
 
@@ -567,3 +571,24 @@ def test_every_accident_known_by_a_month_end_is_investigated() -> None:
     base = _city_kpis(toy, seed=4)
     assert base["investigations"] == 0
     assert k["utilisation"] > base["utilisation"]
+
+
+def test_informative_complaints_find_more_hazards() -> None:
+    """Complaints drawn towards sites with open hazards find hazards more often than complaints
+    at sites drawn uniformly."""
+    toy = load_scenario("toy").with_({"inspection.complaints_per_100k_population_year": 300})
+    blind = _city_kpis(toy, years=2.0)
+    told = _city_kpis(toy.with_({"inspection.complaint_open_hazard_weight": 20.0}), years=2.0)
+    assert blind["complaint_inspections"] > 100
+    assert told["complaint_hit_rate"] > 1.2 * blind["complaint_hit_rate"]
+
+
+def test_repeat_offenders_are_listed_and_inspected_more_often() -> None:
+    """With poor compliance many sites fail a penalised re-inspection: they are listed and
+    their routine inspections come twice as often."""
+    toy = load_scenario("toy").with_({"inspection.compliance_with_penalty": 0.3,
+                                      "inspection.compliance_without_penalty": 0.2})  # fmt: skip
+    off = _city_kpis(toy)
+    on = _city_kpis(toy.with_({"inspection.blacklist.days": 365.0}))
+    assert off["blacklisted"] == 0 and on["blacklisted"] > 0
+    assert on["routine_done"] > off["routine_done"]
