@@ -11,7 +11,7 @@ kits. What depends on the work done is a simulated KPI: per-use costs of rented 
 
 from __future__ import annotations
 
-from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.scenario import Scenario, equipment_kits
 
 
 def fleet_cost_yuan_per_year(s: Scenario) -> float:
@@ -39,14 +39,13 @@ def staff_cost_yuan_per_year(s: Scenario) -> float:
 
 
 def equipment_cost_yuan_per_year(s: Scenario) -> float:
-    """Yearly cost of the inspection staff's detection kits (yuan): every kind's headcount × its
-    ``equipped_share`` × ``equipment_cost_yuan_per_year``."""
+    """Yearly cost of the inspection staff's detection kits (yuan): every kind's equipped kits
+    (headcount, or townships for kits held by townships, × ``equipped_share``) ×
+    ``equipment_cost_yuan_per_year``."""
     return float(
         sum(
-            n
-            * s.inspector_kinds[k].equipped_share
-            * s.inspector_kinds[k].equipment_cost_yuan_per_year
-            for row in s.staff.values()
+            n * s.inspector_kinds[k].equipment_cost_yuan_per_year
+            for row in equipment_kits(s).values()
             for k, n in row.items()
         )
     )

@@ -143,8 +143,8 @@ CATALOGUE: tuple[Kpi, ...] = (
     _k("complaints_without_site", INSP, "", "无对应监管对象的投诉", "Complaints with no site", None,
        "count", ",.0f", False),
     # -- inspection: staff -----------------------------------------------------------------
-    _k("complaint_hit_rate", INSP, "", "投诉核查发现隐患率", "Complaint inspections finding hazards",
-       False, "share", ".1%"),
+    _k("complaint_hit_rate", INSP, "", "投诉核查发现隐患率",
+       "Complaint inspections finding hazards", False, "share", ".1%"),
     _k("campaign_inspections", INSP, "", "专项整治检查", "Campaign inspections", None, "count",
        ",.0f"),
     _k("investigations", INSP, "", "事故调查", "Accident investigations", None, "count", ",.0f"),

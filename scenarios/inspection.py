@@ -118,10 +118,25 @@ class InspectorKind(Named):
     equipment_cost_yuan_per_year: NonNegFloat = Field(
         default=0.0,
         description=(
-            "Yearly cost (purchase spread over its life, upkeep) of one post's basic detection "
-            "kit; paid for the equipped share of the headcount."
+            "Yearly cost (purchase spread over its life, upkeep) of one basic detection kit; "
+            "paid for the equipped share of the kits."
         ),
     )
+    equipment_per: Literal["post", "township"] = Field(
+        default="post",
+        description=(
+            "Who holds a kit: each post, or each township (its posts share it; township-scope "
+            "kinds only): the report counts townships without equipment."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _kits_by_township_for_township_staff(self) -> InspectorKind:
+        if self.equipment_per == "township" and self.scope != "township":
+            raise ValueError(
+                f'equipment_per = "township" needs scope = "township" (scope is {self.scope!r})'
+            )
+        return self
 
     @model_validator(mode="after")
     def _equipment_helps(self) -> InspectorKind:

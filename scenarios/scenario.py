@@ -195,6 +195,21 @@ def _same_columns(
         yield loc, f"missing {what}(s) {missing} (every entry of {of} needs a column)"
 
 
+def equipment_kits(s: Scenario) -> dict[str, dict[str, float]]:
+    """Expected equipped kits of each kind in each district: headcount × ``equipped_share``, or
+    townships × ``equipped_share`` for kinds whose kits are held by townships (where the
+    district has staff of the kind)."""
+    out: dict[str, dict[str, float]] = {}
+    for a, row in s.staff.items():
+        towns = s.districts[a].townships
+        out[a] = {}
+        for k, n in row.items():
+            kind = s.inspector_kinds[k]
+            held = towns if kind.equipment_per == "township" and n > 0 and towns > 0 else n
+            out[a][k] = held * kind.equipped_share
+    return out
+
+
 def _check_departments(s: Scenario) -> Iterable[tuple[Loc, str]]:
     """Departments: every category and non-township kind names a defined one (when any are
     defined), a category sits at a level its department acts at, and a department that owns

@@ -410,6 +410,8 @@ class InspectionModel:
         self.inspectors: list[Inspector] = []
         shift_start = s.inspection.shift_start_h * MIN_PER_HOUR
         key_post = purpose_key(self.cfg.seed, self.cfg.replication, "post")
+        key_kit = purpose_key(self.cfg.seed, self.cfg.replication, "township-kit")
+        towns = [s.districts[a].townships for a in self.districts]
         self.key_post = key_post
         mix_fte: list[list[float]] = [[] for _ in self.pools]
         mix_p: list[list[float]] = [[] for _ in self.pools]
@@ -440,7 +442,13 @@ class InspectionModel:
                     # each post draws its equipment and first leaving time from its own
                     # numbers, and later hiring and leaving times from a stream of its own
                     post = (di * 100 + ki) * 1_000_000 + j
-                    equipped = site_uniform(key_post, post, 0) < kind.equipped_share
+                    if kind.equipment_per == "township" and towns[di] > 0:
+                        # the posts of a township share its kit: whether the township has
+                        # one is the township's own number
+                        u_kit = site_uniform(key_kit, di * 100_000 + j % towns[di], 0)
+                    else:
+                        u_kit = site_uniform(key_post, post, 0)
+                    equipped = u_kit < kind.equipped_share
                     rate = _leave_rate(kind.attrition_per_year)
                     u_leave = site_uniform(key_post, post, 1)
                     first_leave = -math.log1p(-u_leave) / rate if rate > 0 else INF

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from anjian.scenarios.scenario import Scenario
+from anjian.scenarios.scenario import Scenario, equipment_kits
 from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 
 from .dispatch import CAMPAIGN, COMPLAINT, INVESTIGATION, MAJOR, REINSPECTION, ROUTINE
@@ -196,8 +196,9 @@ def collect(m: InspectionRecord) -> InspectionResult:
                                                                               strict=True)]
          for a in m.districts]
     )  # fmt: skip
+    kits = equipment_kits(m.scenario)
     kit = np.array(
-        [[m.scenario.staff[a][k] * spec.equipped_share * spec.equipment_cost_yuan_per_year
+        [[kits[a][k] * spec.equipment_cost_yuan_per_year
           for k, spec in zip(m.kinds, kinds_spec, strict=True)]
          for a in m.districts]
     )  # fmt: skip

@@ -592,3 +592,32 @@ def test_repeat_offenders_are_listed_and_inspected_more_often() -> None:
     on = _city_kpis(toy.with_({"inspection.blacklist.days": 365.0}))
     assert off["blacklisted"] == 0 and on["blacklisted"] > 0
     assert on["routine_done"] > off["routine_done"]
+
+
+def test_kits_held_by_townships_are_shared_and_costed_per_township() -> None:
+    """``equipment_per = "township"``: a district's township posts j and j + T (T townships)
+    share one kit; the yearly kit cost is townships × equipped share × cost per kit."""
+    from anjian.costs import equipment_cost_yuan_per_year
+
+    toy = load_scenario("toy").with_({
+        "inspector_kinds.township.scope": "township",
+        "inspector_kinds.township.equipment_per": "township",
+        "inspector_kinds.township.equipped_share": 0.5,
+        **{f"staff.{a}.township": 20 for a in ("900001", "900002", "900003")},
+        "inspector_kinds.township.equipment_cost_yuan_per_year": 6000.0,
+        "inspector_kinds.township.inspection_time_share": 1.0,
+        "inspector_kinds.district_certified.equipment_cost_yuan_per_year": 0.0,
+    })  # fmt: skip
+    m = InspectionModel(toy, InspectionConfig(years=0.1, seed=2))
+    ki = m.kinds.index("township")
+    for di, a in enumerate(m.districts):
+        towns = toy.districts[a].townships
+        posts = [ins for ins in m.inspectors if ins.kind == ki and ins.district == di]
+        assert len(posts) > towns
+        for j in range(len(posts) - towns):
+            assert posts[j].p_detect == posts[j + towns].p_detect
+    staffed = [a for a in toy.districts if toy.staff[a]["township"] > 0]
+    expected = sum(toy.districts[a].townships for a in staffed) * 0.5 * 6000
+    assert equipment_cost_yuan_per_year(toy) == pytest.approx(expected)
+    with pytest.raises(ScenarioError, match="equipment_per"):
+        toy.with_({"inspector_kinds.district_certified.equipment_per": "township"})
