@@ -183,6 +183,8 @@ CATALOGUE: tuple[Kpi, ...] = (
        ",.0f"),
     _k("referral_penalties", INSP, "", "移交后处罚", "Penalties after referral", None, "count",
        ",.0f", False),
+    _k("referral_cases", INSP, "", "区县办理移交案件", "Referred cases for district staff", None,
+       "count", ",.0f"),
     _k("findings_penalised_share", INSP, "", "查处率", "Findings penalised", False, "share",
        ".1%"),
     _k("days_to_penalty", INSP, "days", "发现至处罚", "Finding to penalty", True, "time", ",.1f"),

@@ -174,6 +174,14 @@ class Referral(Strict):
     overturned_share: Probability = Field(
         default=0.1, description="Of the referrals acted on, penalties that do not stand."
     )
+    case_hours: NonNegFloat = Field(
+        default=0.0,
+        description=(
+            "District staff time to process a referred case (0: none). The case reaches the "
+            "site's department's district staff ``days`` after the finding and the penalty "
+            "lands when they have processed it: referrals then compete for their time."
+        ),
+    )
 
 
 class Campaign(Named):

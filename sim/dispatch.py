@@ -41,11 +41,12 @@ COMPLAINT, REINSPECTION, MAJOR, ROUTINE = 0, 1, 2, 3
 SPOT = 4  # kind code for spot checks (flood-season township checks)
 CAMPAIGN = 5  # kind code for campaign inspections (专项整治)
 INVESTIGATION = 6  # kind code for accident investigations (事故调查)
+REFERRAL = 7  # kind code for referred cases processed by district staff (office work)
 JOB_NAMES = {COMPLAINT: "complaint", REINSPECTION: "reinspection", MAJOR: "major_hazard",
              ROUTINE: "routine", SPOT: "spot_check", CAMPAIGN: "campaign",
-             INVESTIGATION: "investigation"}  # fmt: skip
+             INVESTIGATION: "investigation", REFERRAL: "referral_case"}  # fmt: skip
 SHARED_FROM = 3  # classes >= 3 share one priority level: earliest due first
-N_CLASSES = 7
+N_CLASSES = 8
 Entry = tuple[float, int, float, int, int, int]  # due, seq, release, site, kind, version
 Event = tuple[float, int, Callable[[Any, Any], None], Any, Any]
 

@@ -88,6 +88,7 @@ from .dispatch import (
     JOB_NAMES,
     MAJOR,
     N_CLASSES,
+    REFERRAL,
     REINSPECTION,
     ROUTINE,
     SPOT,
@@ -258,6 +259,8 @@ class InspectionModel:
         self.referral_min = ref.days * MIN_PER_DAY
         self.referral_acted = 1.0 - ref.dropped_share
         self.referral_stands = self.referral_acted * (1.0 - ref.overturned_share)
+        self.case_min = ref.case_hours * MIN_PER_HOUR
+        self.cases: dict[int, tuple[float, bool]] = {}  # open referred cases: found at, stands
         self.acc_ctr = _ints(np.zeros(n))
         self.detect_ctr = _ints(np.zeros(n))
         self.comply_ctr = _ints(np.zeros(n))
@@ -336,6 +339,7 @@ class InspectionModel:
         self.deterred = dc()  # hazards avoided by deterrence after a penalty
         self.blacklisted = dc()  # sites listed as repeat offenders
         self.complaint_hits = dc()  # complaint inspections that found a hazard
+        self.referral_cases = dc()  # referred cases queued with district staff
         self.done = [[[0.0] * N_CLASSES for _ in range(nc)] for _ in range(nd)]
         self.wait_sum = [[0.0] * N_CLASSES for _ in range(nd)]
         self.wait_n = [[0.0] * N_CLASSES for _ in range(nd)]
@@ -468,6 +472,11 @@ class InspectionModel:
                 can_penalise=np.asarray(c, dtype=bool),
             )
             for f, p, c in zip(mix_fte, mix_p, mix_pen, strict=True)
+        ]
+        # referred cases of a pool's sites go to their department's district staff; where
+        # there are none, the penalty follows after ``days`` without staff time
+        self.dept_staffed = [
+            [len(self.pool_kinds[index[id(q)]].share) > 0 for q in row] for row in self.queues
         ]
         self.hiring = [s.inspector_kinds[k].hiring_time for k in self.kinds]
         self.competence = [s.inspector_kinds[k].time_to_competence for k in self.kinds]
@@ -812,7 +821,12 @@ class InspectionModel:
                 self.referrals[d][c] += 1
                 ctr = self.referral_ctr[i]
                 self.referral_ctr[i] = ctr + 1
-                if self.u_referral(i, ctr) < self.referral_stands:
+                u = self.u_referral(i, ctr)
+                if self.case_min > 0 and self.dept_staffed[d][self.cat_dept[c]]:
+                    # the case is district work: queue it with them
+                    if u < self.referral_acted:
+                        self._refer_case(i, t, u < self.referral_stands)
+                elif u < self.referral_stands:
                     ins.queue.at(t + self.referral_min, self._referral_penalty, i, t)
             if not self.reinsp_pending[i]:
                 self.reinsp_pending[i] = True
@@ -820,12 +834,31 @@ class InspectionModel:
                 self._add(REINSPECTION, deadline, deadline, i, REINSPECTION)
         return k
 
-    def _referral_penalty(self, i: int, found_at: float) -> None:
+    def _refer_case(self, i: int, t: float, stands: bool) -> None:
+        """A finding of site ``i`` at ``t`` referred to its department's district staff: a case
+        they process (``case_hours``) from ``days`` later."""
+        pool = self.queues[self.site_dist[i]][self.cat_dept[self.site_cat[i]]]
+        seq = next(self.seq)
+        self.cases[seq] = (t, stands)
+        self.referral_cases[self.site_dist[i]][self.site_cat[i]] += 1
+        release = t + self.referral_min
+        release -= release % MIN_PER_DAY
+        pool.push(REFERRAL, (release + 30 * MIN_PER_DAY, seq, release, i, REFERRAL, -1))
+
+    def close_case(self, i: int, ins: Inspector, t: float, entry: Any) -> None:
+        """District staff have processed a referred case: its penalty lands unless overturned
+        (and only if the order is still open)."""
+        found_at, stands = self.cases.pop(entry[1])
+        if stands:
+            self._referral_penalty(i, found_at, t)
+
+    def _referral_penalty(self, i: int, found_at: float, now: float | None = None) -> None:
         """The district's penalty on a referred finding lands (if the order is still open)."""
         if self.ordered[i] <= 0:
             return
         d, c = self.site_dist[i], self.site_cat[i]
-        now = self.pools[self.site_pool[i]].now
+        if now is None:
+            now = self.pools[self.site_pool[i]].now
         self.order_penaliser[i] = True
         if self.deter_share:
             self._deter(i, now)
@@ -919,12 +952,15 @@ class InspectionModel:
         sd = self.site_dist[i]
         travel = ins.round_trip[sd]
         if kind == INVESTIGATION:
-            work = self.inv_durations[sd].next()
+            work = self.inv_durations[sd].next() + travel
+        elif kind == REFERRAL:  # office work: no travel
+            work = self.case_min
+            travel = 0.0
         else:
             work = self.durations[sd][self.site_cat[i]].next()
             if kind == REINSPECTION:
                 work *= self.reinsp_duration
-        work += travel
+            work += travel
         start, end = ins.calendar.span(now, work)
         self.wait_sum[sd][kind] += start - entry[2]
         self.wait_n[sd][kind] += 1

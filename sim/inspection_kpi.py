@@ -25,7 +25,8 @@ LARGER_MIN, LARGER_MAX = 3, 9  # 较大事故: 3–9 deaths
 COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rectified",
             "latent_min", "open_min", "orders", "reinspections", "closures", "done", "wait_sum",
             "wait_n", "penalties", "referrals", "referral_penalties", "penalised_findings",
-            "penalty_delay_min", "deterred", "blacklisted", "complaint_hits")  # fmt: skip
+            "penalty_delay_min", "deterred", "blacklisted", "complaint_hits",
+            "referral_cases")  # fmt: skip
 
 
 @dataclass
@@ -159,6 +160,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
             "orders": float(C["orders"][sel_d, sel_c].sum()),
             "referrals": float(C["referrals"][sel_d, sel_c].sum()),
             "referral_penalties": float(C["referral_penalties"][sel_d, sel_c].sum()),
+            "referral_cases": float(C["referral_cases"][sel_d, sel_c].sum()),
             "findings_penalised_share": _ratio(
                 float(C["penalised_findings"][sel_d, sel_c].sum()),
                 float(C["orders"][sel_d, sel_c].sum()),

@@ -25,6 +25,7 @@ from .dispatch import (
     INF,
     INVESTIGATION,
     MAJOR,
+    REFERRAL,
     REINSPECTION,
     ROUTINE,
     Inspector,
@@ -68,11 +69,13 @@ class PoolHost(Protocol):
     bl_factor: float
     site_major: Any
     complaint_hits: Any
+    case_min: float
     seq: Any
     pools: list[JobPool]
 
     def detect(self, i: int, ins: Inspector, t: float, factor: float = 1.0) -> int: ...
     def reinspect(self, i: int, ins: Inspector, t: float) -> None: ...
+    def close_case(self, i: int, ins: Inspector, t: float, entry: Any) -> None: ...
     def in_flood(self, t: float) -> bool: ...
     def start_job(self, ins: Inspector, cls: int, entry: Any) -> None: ...
 
@@ -103,6 +106,7 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
     inv_durations = m.inv_durations
     listed_until, bl_factor, site_major = m.listed_until, m.bl_factor, m.site_major
     complaint_hits = m.complaint_hits
+    close_case, case_min = m.close_case, m.case_min
     seq = m.seq
     heaps, release_times, idle, take = pool.heaps, pool.release_times, pool.idle, pool.take
 
@@ -115,54 +119,57 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
         if callback is finish_cb:
             # -- the outcome of the visit (the oracle in tests/test_inspection_model.py) --
             due, _, _, i, kind, ver = entry
-            p = ptr[i]  # InspectionModel._catch_up, written out
-            if p < ptr_end[i] and h_times[p] <= t:
-                q = bisect_right(h_times, t, p, ptr_end[i])
-                if gone_ahead[i]:  # arrivals avoided by deterrence are not brought in
-                    g = sum(h_gone[p:q])
-                    gone_ahead[i] -= g
-                    latent[i] -= g
-                latent[i] += q - p
-                ptr[i] = q
-            d = site_dist[i]
-            c = site_cat[i]
-            done[d][c][kind] += 1
-            ins.inspections += 1
-            if kind == REINSPECTION:
-                reinspect(i, ins, t)
-                found = detect(i, ins, t, reinsp_detect) if latent[i] else 0
+            if kind == REFERRAL:  # a referred case closed: office work, no visit
+                close_case(i, ins, t, entry)
             else:
-                found = detect(i, ins, t) if latent[i] else 0
-                if found and kind == COMPLAINT:
-                    complaint_hits[d][c] += 1
-            if trace is not None:
-                trace.append((t, "finish", ins.name, i, names.get(kind, "spot_check"), found))
-            if ver >= 0 and ver == version[i]:  # a routine job, not superseded
-                if t <= due:
-                    on_time[d][c] += 1
+                p = ptr[i]  # InspectionModel._catch_up, written out
+                if p < ptr_end[i] and h_times[p] <= t:
+                    q = bisect_right(h_times, t, p, ptr_end[i])
+                    if gone_ahead[i]:  # arrivals avoided by deterrence are not brought in
+                        g = sum(h_gone[p:q])
+                        gone_ahead[i] -= g
+                        latent[i] -= g
+                    latent[i] += q - p
+                    ptr[i] = q
+                d = site_dist[i]
+                c = site_cat[i]
+                done[d][c][kind] += 1
+                ins.inspections += 1
+                if kind == REINSPECTION:
+                    reinspect(i, ins, t)
+                    found = detect(i, ins, t, reinsp_detect) if latent[i] else 0
                 else:
-                    overdue_min[d][c] += t - due
-                step = flood_interval[i] if site_flood[i] and in_flood(t) else interval_of[i]
-                if listed_until[i] > t:  # a repeat offender: more often, first
-                    step *= bl_factor
-                    kind = MAJOR
-                elif kind == MAJOR and not site_major[i]:
-                    kind = ROUTINE  # no longer listed
-                new_due = (t if t > due else due) + step
-                ver += 1
-                version[i] = ver
-                next_due[i] = new_due
-                release = new_due - release_min
-                release = 0.0 if release < 0 else release - release % MIN_PER_DAY
-                job = (new_due, next(seq), release, i, kind, ver)
-                if release <= t:
-                    pool.push(kind, job)
-                else:  # JobPool.push, written out for the common case
-                    bucket = pool.pending.get(release)
-                    if bucket is None:
-                        pool.push(kind, job)
+                    found = detect(i, ins, t) if latent[i] else 0
+                    if found and kind == COMPLAINT:
+                        complaint_hits[d][c] += 1
+                if trace is not None:
+                    trace.append((t, "finish", ins.name, i, names.get(kind, "spot_check"), found))
+                if ver >= 0 and ver == version[i]:  # a routine job, not superseded
+                    if t <= due:
+                        on_time[d][c] += 1
                     else:
-                        bucket[kind].append(job)
+                        overdue_min[d][c] += t - due
+                    step = flood_interval[i] if site_flood[i] and in_flood(t) else interval_of[i]
+                    if listed_until[i] > t:  # a repeat offender: more often, first
+                        step *= bl_factor
+                        kind = MAJOR
+                    elif kind == MAJOR and not site_major[i]:
+                        kind = ROUTINE  # no longer listed
+                    new_due = (t if t > due else due) + step
+                    ver += 1
+                    version[i] = ver
+                    next_due[i] = new_due
+                    release = new_due - release_min
+                    release = 0.0 if release < 0 else release - release % MIN_PER_DAY
+                    job = (new_due, next(seq), release, i, kind, ver)
+                    if release <= t:
+                        pool.push(kind, job)
+                    else:  # JobPool.push, written out for the common case
+                        bucket = pool.pending.get(release)
+                        if bucket is None:
+                            pool.push(kind, job)
+                        else:
+                            bucket[kind].append(job)
             worker = ins  # the inspector is free: its next job, or idle
         elif callback is timer_cb:
             if t >= pool.wake_at:
@@ -194,13 +201,16 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
                 sd = site_dist[i]
                 travel = ins.round_trip[sd]
                 kind = job[4]
-                if kind == INVESTIGATION:
-                    work = inv_durations[sd].next()
-                else:
+                if kind < INVESTIGATION:  # a visit: travel and inspect
                     work = durations[sd][site_cat[i]].next()
                     if kind == REINSPECTION:
                         work *= reinsp_duration
-                work += travel
+                    work += travel
+                elif kind == INVESTIGATION:
+                    work = inv_durations[sd].next() + travel
+                else:  # a referred case: office work
+                    work = case_min
+                    travel = 0.0
                 begin, end = ins.calendar.span(t, work)
                 wait_sum[sd][kind] += begin - job[2]
                 wait_n[sd][kind] += 1
