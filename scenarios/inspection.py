@@ -32,6 +32,13 @@ class RiskTier(Named):
     """A risk tier (e.g. major / high / general) and how it scales hazard arrival."""
 
     hazard_rate_multiplier: NonNegFloat = 1.0
+    self_fix_days: PosFloat | None = Field(
+        default=None,
+        description=(
+            "Mean time in which a firm of this tier finds and fixes an undetected hazard itself "
+            "(exponential); none: hazards stay until an inspector finds them."
+        ),
+    )
 
 
 class SiteCategory(Named):
@@ -153,14 +160,16 @@ class FloodSeasonRegime(Strict):
     """The flood/natural-disaster season patrol regime (村居日巡查、乡镇周抽查、区县月检查)."""
 
     months: Annotated[list[Annotated[int, Field(ge=1, le=12)]], Field(max_length=12)]
-    village_patrol_every_days: PosFloat = 1.0
     township_spot_check_every_days: PosFloat = 7.0
     district_inspection_every_days: PosFloat = 30.0
     township_spot_check_share: Probability = Field(
         default=0.25, description="Share of flood-patrol sites checked in each spot-check round."
     )
     village_patrol_catch_share: Probability = Field(
-        default=0.5, description="Share of arising hazards the village daily patrol removes."
+        default=0.5,
+        description=(
+            "Share of arising hazards the village daily patrol (村居日巡查) removes as they arise."
+        ),
     )
 
 

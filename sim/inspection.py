@@ -310,6 +310,15 @@ class InspectionModel:
         self.bl_factor = bl.interval_factor
         self.listed_until = _doubles(np.full(n, -INF))  # repeat offenders listed until then
         self.complaint_weight = self.s.inspection.complaint_open_hazard_weight
+        # firms fix undetected hazards themselves at a rate by tier (0: never)
+        tiers = [self.s.risk_tiers[t] for t in self.s.risk_tiers]
+        sf = np.array([1.0 / (t.self_fix_days * MIN_PER_DAY) if t.self_fix_days else 0.0
+                       for t in tiers])  # fmt: skip
+        self.sf_rate = _doubles(sf[self.sites.tier] if len(sf) else np.zeros(n))
+        self.self_fixing = bool(np.any(sf > 0))
+        self.last_catch = _doubles(np.zeros(n))  # when the site's latent count was last updated
+        self.sf_ctr = _ints(np.zeros(n))
+        self.key_sf = purpose_key(self.cfg.seed, self.cfg.replication, "self-fix")
         self.gone_ahead = _ints(np.zeros(n))  # deterred arrivals not yet brought in
         self.site_major = _ints(self.sites.major)
         self.accident_rows: list[tuple[float, int, int, int]] = []
@@ -340,6 +349,7 @@ class InspectionModel:
         self.blacklisted = dc()  # sites listed as repeat offenders
         self.complaint_hits = dc()  # complaint inspections that found a hazard
         self.referral_cases = dc()  # referred cases queued with district staff
+        self.self_fixed = dc()  # undetected hazards the firms fixed themselves
         self.done = [[[0.0] * N_CLASSES for _ in range(nc)] for _ in range(nd)]
         self.wait_sum = [[0.0] * N_CLASSES for _ in range(nd)]
         self.wait_n = [[0.0] * N_CLASSES for _ in range(nd)]
@@ -682,6 +692,9 @@ class InspectionModel:
     # -- hazards and accidents at a site ---------------------------------------------------
     def _catch_up(self, i: int, t: float) -> None:
         """Count site ``i``'s hazards that have arisen by ``t`` as latent (before a visit)."""
+        if self.sf_rate[i] > 0:
+            self._catch_up_self_fixing(i, t)
+            return
         p = self.ptr[i]
         end = self.ptr_end[i]
         if p < end and self.h_times[p] <= t:
@@ -692,6 +705,115 @@ class InspectionModel:
                 self.gone_ahead[i] -= gone
             self.latent[i] += q - p - gone
             self.ptr[i] = q
+
+    def _catch_up_self_fixing(self, i: int, t: float) -> None:
+        """:meth:`_catch_up` at a site whose firm fixes undetected hazards itself at rate μ:
+        each hazard latent at the last update ``s`` (and each arriving since) is still there at
+        ``t`` with probability e^{−μ (t − s)} (e^{−μ (t − a)}); the others were fixed at a time
+        drawn from the truncated exponential — the same uniform decides both, so the update is
+        exact in distribution whenever it is made. Fixes leave the exposure and the accident
+        intensity like rectifications do."""
+        s = self.last_catch[i]
+        if t <= s:
+            return
+        self.last_catch[i] = t
+        rate = self.sf_rate[i]
+        key, ctr = self.key_sf, self.sf_ctr[i]
+        fixes: list[float] = []
+        left = 0
+        for _ in range(self.latent[i]):
+            v = site_uniform(key, i, ctr)
+            ctr += 1
+            f = s - math.log1p(-v) / rate
+            if f < t:
+                fixes.append(f)
+            else:
+                left += 1
+        p, end = self.ptr[i], self.ptr_end[i]
+        if p < end and self.h_times[p] <= t:
+            q = bisect_right(self.h_times, t, p, end)
+            gone, times = self.h_gone, self.h_times
+            for a in range(p, q):
+                if gone[a]:
+                    self.gone_ahead[i] -= 1
+                    continue
+                v = site_uniform(key, i, ctr)
+                ctr += 1
+                f = times[a] - math.log1p(-v) / rate
+                if f < t:
+                    fixes.append(f)
+                else:
+                    left += 1
+            self.ptr[i] = q
+        self.sf_ctr[i] = ctr
+        self.latent[i] = left
+        if fixes:
+            d, c = self.site_dist[i], self.site_cat[i]
+            back = len(fixes) * self.horizon - sum(fixes)
+            self.latent_min[d][c] -= back
+            self.open_min[d][c] -= back
+            self.self_fixed[d][c] += len(fixes)
+            self.fix_t.extend(fixes)
+            self.fix_site.extend([i] * len(fixes))
+            self.fix_n.extend([1] * len(fixes))
+
+    def _catch_up_all(self, t: float) -> None:
+        """Bring every self-fixing site up to ``t`` (before accidents are drawn): vectorised
+        :meth:`_catch_up_self_fixing`, the same numbers."""
+        sites = np.flatnonzero((_view(self.sf_rate) > 0) & (_view(self.last_catch) < t))
+        if not len(sites):
+            return
+        n = len(self.sites)
+        rate = _view(self.sf_rate)
+        last = _view(self.last_catch)
+        ctr = _view(self.sf_ctr)
+        latent = _view(self.latent)
+        ptr = _view(self.ptr)
+        times = np.frombuffer(self.h_times, dtype=np.float64)
+        gone = np.frombuffer(self.h_gone, dtype=np.uint8).astype(bool)
+        # the hazards to decide, site by site in the scalar order: latent ones, then arrivals
+        old_n = latent[sites]
+        first = ptr[sites]
+        # arrivals ≤ t of each site (its segment is sorted) not yet brought in
+        below = times <= t
+        cnt_below = np.bincount(self.h_owner[below], minlength=n)[sites]
+        upto = np.maximum(self.h_first[sites] + cnt_below, first)
+        new_n = upto - first
+        seg = np.repeat(np.arange(len(sites)), new_n)
+        offs = np.arange(int(new_n.sum())) - np.repeat(np.cumsum(new_n) - new_n, new_n)
+        arr_idx = np.repeat(first, new_n) + offs
+        arr_gone = gone[arr_idx]
+        np.subtract.at(_view(self.gone_ahead), sites[seg[arr_gone]], 1)
+        keep = ~arr_gone
+        arr_idx, seg_new = arr_idx[keep], seg[keep]
+        live_new = np.bincount(seg_new, minlength=len(sites))
+        # uniform counters: the old latent first, then the live arrivals
+        total = old_n + live_new
+        who = np.repeat(np.arange(len(sites)), total)
+        k = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
+        u = site_uniform_at(self.key_sf, sites[who].astype(np.uint64), ctr[sites][who] + k)
+        is_old = k < old_n[who]
+        start = np.where(is_old, last[sites][who], 0.0)
+        # arrival times of the new ones, in the order of arr_idx within each site
+        start[~is_old] = times[arr_idx]
+        f = start - np.log1p(-u) / rate[sites][who]
+        fixed = f < t
+        left = np.bincount(who[~fixed], minlength=len(sites))
+        latent[sites] = left
+        ctr[sites] += total
+        ptr[sites] = upto
+        last[sites] = np.maximum(last[sites], t)
+        if fixed.any():
+            fi = sites[who[fixed]]
+            ft = f[fixed]
+            cell = self.sites.district[fi] * len(self.cats) + self.sites.category[fi]
+            back = self.horizon - ft
+            self._add_cells(self.latent_min, cell, -back)
+            self._add_cells(self.open_min, cell, -back)
+            self._add_cells(self.self_fixed, cell, np.ones(len(fi)))
+            self.fix_t.extend(ft.tolist())
+            self.fix_site.extend(fi.tolist())
+            self.fix_n.extend([1] * len(fi))
 
     def _close_period(self, t1: float, year_end: bool) -> None:
         """Draw the accidents of ``[t0, t1)``, ``t0`` the last close. At the end of a hazard year
@@ -705,6 +827,8 @@ class InspectionModel:
         time-change method), found with numpy for all sites at once, and the few sites that
         do are walked through their changes one by one for the exact accident times.
         """
+        if self.self_fixing:
+            self._catch_up_all(t1)
         n = len(self.sites)
         t0 = self.year_start
         first = self.h_first
@@ -1128,6 +1252,7 @@ class InspectionModel:
             village,
             flood_minutes_before(fs.months),
             self.reinsp_detect,
+            _view(self.sf_rate) if self.self_fixing else None,
         )
         _view(self.latent)[:] = hs.latent
         _view(self.ordered)[:] = hs.ordered

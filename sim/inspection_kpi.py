@@ -26,7 +26,7 @@ COUNTERS = ("routine_on_time", "routine_overdue_min", "detected", "arisen", "rec
             "latent_min", "open_min", "orders", "reinspections", "closures", "done", "wait_sum",
             "wait_n", "penalties", "referrals", "referral_penalties", "penalised_findings",
             "penalty_delay_min", "deterred", "blacklisted", "complaint_hits",
-            "referral_cases")  # fmt: skip
+            "referral_cases", "self_fixed")  # fmt: skip
 
 
 @dataclass
@@ -152,6 +152,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
             ),
             "hazards_arisen": float(C["arisen"][sel_d, sel_c].sum()),
             "hazards_deterred": float(C["deterred"][sel_d, sel_c].sum()),
+            "hazards_self_fixed": float(C["self_fixed"][sel_d, sel_c].sum()),
             "blacklisted": float(C["blacklisted"][sel_d, sel_c].sum()),
             "hazards_detected": float(C["detected"][sel_d, sel_c].sum()),
             "hazards_rectified": float(C["rectified"][sel_d, sel_c].sum()),

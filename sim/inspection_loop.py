@@ -70,12 +70,14 @@ class PoolHost(Protocol):
     site_major: Any
     complaint_hits: Any
     case_min: float
+    sf_rate: Any
     seq: Any
     pools: list[JobPool]
 
     def detect(self, i: int, ins: Inspector, t: float, factor: float = 1.0) -> int: ...
     def reinspect(self, i: int, ins: Inspector, t: float) -> None: ...
     def close_case(self, i: int, ins: Inspector, t: float, entry: Any) -> None: ...
+    def _catch_up(self, i: int, t: float) -> None: ...
     def in_flood(self, t: float) -> bool: ...
     def start_job(self, ins: Inspector, cls: int, entry: Any) -> None: ...
 
@@ -107,6 +109,7 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
     listed_until, bl_factor, site_major = m.listed_until, m.bl_factor, m.site_major
     complaint_hits = m.complaint_hits
     close_case, case_min = m.close_case, m.case_min
+    sf_rate, catch_up = m.sf_rate, m._catch_up
     seq = m.seq
     heaps, release_times, idle, take = pool.heaps, pool.release_times, pool.idle, pool.take
 
@@ -123,7 +126,9 @@ def advance_pool(m: PoolHost, pool: JobPool, until: float, inclusive: bool = Tru
                 close_case(i, ins, t, entry)
             else:
                 p = ptr[i]  # InspectionModel._catch_up, written out
-                if p < ptr_end[i] and h_times[p] <= t:
+                if sf_rate[i]:  # the firm fixes undetected hazards itself: the method
+                    catch_up(i, t)
+                elif p < ptr_end[i] and h_times[p] <= t:
                     q = bisect_right(h_times, t, p, ptr_end[i])
                     if gone_ahead[i]:  # arrivals avoided by deterrence are not brought in
                         g = sum(h_gone[p:q])

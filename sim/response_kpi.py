@@ -100,6 +100,32 @@ def _group_kpis(df: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def _relief_standard_rows(m: ResponseRecord) -> list[tuple[str, str, str, float]]:
+    """Stocks against ``standards.relief_items_per_1000_population``: each district's stock on
+    hand at the end (its district and township warehouses) over the standard, the lowest over
+    the standard's items (``relief_standard_coverage``), and the share of districts at or above
+    the standard in every item (city ``relief_standard_met_share``)."""
+    std = m.s.standards.relief_items_per_1000_population
+    items = [c for c in std if c in m.commodities and std[c] > 0]
+    if not items:
+        return []
+    wh = m.s.warehouses
+    rows: list[tuple[str, str, str, float]] = []
+    met = 0
+    for a in m.districts:
+        need = m.s.districts[a].population / 1000.0
+        mine = [w for w, wid in enumerate(m.wh_ids) if wh[wid].adcode == a
+                and wh[wid].level != "city"]  # fmt: skip
+        cover = min(
+            float(sum(m.stock[w, m.commodities.index(c)] for w in mine)) / (std[c] * need)
+            for c in items
+        )
+        met += cover >= 1.0
+        rows.append(("district", a, "relief_standard_coverage", cover))
+    rows.append(("city", "all", "relief_standard_met_share", met / len(m.districts)))
+    return rows
+
+
 def collect(m: ResponseRecord) -> ResponseResult:
     """Aggregate a finished run's records into the result tables."""
     s, inc, rep = m.s, m.inc, m.replication
@@ -173,6 +199,7 @@ def collect(m: ResponseRecord) -> ResponseResult:
     rows.append(("city", "all", "rented_cost_yuan", rented_cost))
     rows.append(("city", "all", "stockouts", float(m.stockouts.sum())))
     rows.append(("city", "all", "unserved_roles", float(len(m.unserved_roles))))
+    rows.extend(_relief_standard_rows(m))
     kpis = pd.DataFrame(rows, columns=["level", "key", "kpi", "value"])
     kpis.insert(0, "rep", rep)
     stock_rows = []

@@ -83,6 +83,7 @@ def presimulate(
     village_share: np.ndarray,
     flood_minutes: Callable[[np.ndarray], np.ndarray],
     reinspection_detection_factor: float = 1.0,
+    self_fix_rate_per_min: np.ndarray | None = None,
 ) -> HazardStart:
     """Run every site's own rules over its last :data:`CYCLES` routine cycles before time 0
     (see the module docstring) and return the state they end in.
@@ -125,9 +126,23 @@ def presimulate(
             a = active[patrol]
             flood = flood_minutes(until[patrol]) - flood_minutes(t0[patrol])
             span[patrol] -= village_share[a] * flood
-        mean = rate_per_min[active] * np.maximum(span, 0.0)
+        span = np.maximum(span, 0.0)
+        if self_fix_rate_per_min is not None:
+            # firms fix undetected hazards at rate μ: each latent one is still there after
+            # the step with e^{−μ Δ}; arrivals still there form a Poisson count of mean
+            # λ (1 − e^{−μ Δ}) / μ (λ Δ as μ → 0)
+            mu = self_fix_rate_per_min[active]
+            dt = until - t0
+            stay = np.exp(-mu * dt)
+            latent[active] = binomial_from_uniforms(
+                latent[active], stay, site_uniform_at(key, active, 5 * events[active] + 4)
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                frac = np.where(mu > 0, (1.0 - stay) / (mu * np.maximum(dt, 1e-300)), 1.0)
+            span = span * np.where(dt > 0, frac, 1.0)
+        mean = rate_per_min[active] * span
         latent[active] += poisson_from_uniform(
-            mean, site_uniform_at(key, active, 4 * events[active])
+            mean, site_uniform_at(key, active, 5 * events[active])
         )
         now[active] = until
         go = t_next < 0.0
@@ -135,7 +150,7 @@ def presimulate(
         if not len(sites):
             break
         u_kind, u_find, u_fix = (
-            site_uniform_at(key, sites, 4 * events[sites] + j) for j in (1, 2, 3)
+            site_uniform_at(key, sites, 5 * events[sites] + j) for j in (1, 2, 3)
         )
         t = t_next[go]
         events[sites] += 1

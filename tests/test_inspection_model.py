@@ -653,3 +653,95 @@ def test_referred_cases_take_district_time_and_wait_for_it() -> None:
 def _kind_util(s: Any, kind: str) -> float:
     r = simulate_inspections(s, InspectionConfig(years=1.0, seed=5))
     return float(r.kpis.set_index(["level", "key", "kpi"])["value"]["kind", kind, "utilisation"])
+
+
+def _self_fixing_toy(days: float = 60.0) -> Any:
+    toy = load_scenario("toy")
+    return toy.with_({f"risk_tiers.{t}.self_fix_days": days for t in toy.risk_tiers})
+
+
+def test_self_fixing_is_exact_and_lowers_latent_hazards() -> None:
+    """Firms fix undetected hazards themselves: hazards arisen = detected + self-fixed +
+    still latent at the end (+ those latent at the start), the written-out loop equals the
+    plain methods, and latent hazard-days fall against firms that never fix."""
+    toy = load_scenario("toy")
+    fixing = _self_fixing_toy()
+    cfg = InspectionConfig(years=2, seed=6, initial_state="empty")
+    m = InspectionModel(fixing, cfg)
+    r = m.run()
+    k = r.kpis[r.kpis["level"] == "city"].set_index("kpi")["value"]
+    end_latent = int(np.frombuffer(m.latent, dtype=np.int64).sum())
+    assert k["hazards_self_fixed"] > 0
+    assert k["hazards_arisen"] == k["hazards_detected"] + k["hazards_self_fixed"] + end_latent
+    base = _city_kpis(toy, years=2.0, initial_state="empty", seed=6)
+    assert k["latent_hazard_days"] < 0.8 * base["latent_hazard_days"]
+    # the oracle: plain pool methods give the same numbers
+    plain = InspectionModel(fixing, cfg)
+    plain.finish_cb = partial(reference_finish, plain)
+    plain.advance_pool = lambda pool, t, inclusive=True: pool.advance(t, inclusive)
+    pd.testing.assert_frame_equal(r.kpis, plain.run().kpis)
+
+
+def test_self_fixing_without_inspections_matches_the_closed_form() -> None:
+    """No inspectors: each hazard lives an exponential time of mean D, so latent hazard-days
+    in a year from an empty start are λ ∫₀ᵀ (1 − e^{−(T−a)/D}) D da per site (T = 365 days),
+    i.e. λ D (T − D (1 − e^{−T/D})); with about 20,000 hazards the simulated total is within
+    4% (about 3.5 standard errors)."""
+    fixing = _self_fixing_toy(30.0)
+    nobody = fixing.with_(staff={a: dict.fromkeys(r, 0) for a, r in fixing.staff.items()})
+    cats = nobody.site_categories
+    nobody = nobody.with_({"inspection.flood_season.village_patrol_catch_share": 0.0,
+                           **{f"site_categories.{c}.hazard_monthly_factor": [1.0] * 12
+                              for c in cats},
+                           **{f"site_categories.{c}.hazards_per_site_year":
+                              100 * v.hazards_per_site_year for c, v in cats.items()}})  # fmt: skip
+    r = simulate_inspections(nobody, InspectionConfig(years=1, seed=3, initial_state="empty"))
+    from anjian.sim.sites import build_sites
+
+    lam_days = float(build_sites(nobody).hazard_rate_min.sum()) * 1440.0  # hazards per day
+    T, D = 365.0, 30.0
+    expected = lam_days * D * (T - D * (1 - math.exp(-T / D)))
+    k = r.kpis[r.kpis["level"] == "city"].set_index("kpi")["value"]
+    assert k["latent_hazard_days"] == pytest.approx(expected, rel=0.04)
+
+
+def test_field_evidence_one_inspection_cuts_accidents_as_cal_osha_found() -> None:
+    """Levine, Toffel & Johnson (Science 2012): randomised Cal/OSHA inspections cut injuries
+    by 9.4% (95% CI −17.7% to −2.1%) over four years. The built-in Chongqing's share of risk
+    that inspection reaches was calibrated to it (industry and trade, the closest match):
+    one inspection of an otherwise uninspected site changes its expected accidents over four
+    years by −9.4% there, and within the CI for construction and hazardous chemicals."""
+    from anjian.sim.field_evidence import randomised_inspection_effect
+
+    s = load_scenario("chongqing")
+    assert randomised_inspection_effect(s, "industry_trade") == pytest.approx(-0.094, abs=0.01)
+    for cat in ("construction_site", "hazchem", "noncoal_mine"):
+        assert -0.177 <= randomised_inspection_effect(s, cat) <= -0.021, cat
+
+
+def test_field_evidence_closed_form_by_hand() -> None:
+    """No deterrence, compliance 1 (every order fixed at its first re-inspection R), one tier:
+    the change is −a1 p λD (D(1 − e^{−T/D}) − R) / (a0 T + a1 λ D T)."""
+    from anjian.sim.field_evidence import randomised_inspection_effect
+
+    toy = load_scenario("toy")
+    tiers = list(toy.risk_tiers)
+    s = toy.with_({
+        **{f"risk_tiers.{t}.self_fix_days": 365.0 for t in tiers},
+        "site_categories.factory.tier_shares": {t: float(i == 0) for i, t in enumerate(tiers)},
+        "inspection.compliance_with_penalty": 1.0,
+        "inspection.compliance_without_penalty": 1.0,
+        "inspection.deterrence.hazard_reduction": 0.0,
+        **{f"staff.{a}.township": 0 for a in toy.districts},
+    })  # fmt: skip
+    cat = s.site_categories["factory"]
+    kind = s.inspector_kinds["district_certified"]
+    p = (kind.equipped_share * kind.detection_probability
+         + (1 - kind.equipped_share) * kind.detection_probability_without_equipment)  # fmt: skip
+    lam = cat.hazards_per_site_year * s.risk_tiers[tiers[0]].hazard_rate_multiplier
+    lam *= 1 - cat.self_check_catch_share
+    d, big_t, r = 1.0, 4.0, cat.rectification_days / 365.0
+    a0, a1 = cat.accidents_per_site_year, cat.accidents_per_open_hazard_year
+    expected = -a1 * p * lam * d * (d * (1 - math.exp(-big_t / d)) - r) / (
+        a0 * big_t + a1 * lam * d * big_t)  # fmt: skip
+    assert randomised_inspection_effect(s, "factory") == pytest.approx(expected, rel=1e-9)
