@@ -29,6 +29,16 @@ whose
   with ``compliance_with_penalty`` if the order came from someone who can penalise, else
   ``compliance_without_penalty``. Unfixed hazards are penalised (if the re-inspector can) and
   the loop repeats (三部曲). Ordered hazards count as open (risky) until fixed.
+* **Departments** own categories at a level (分级属地): one job pool per department and
+  district, a township pool (township staff serve every department's township-level premises),
+  a city pool per department with city staff.
+* **Beyond routine work**: special campaigns (bursts of inspections on categories in given
+  months), accident investigations (queued at the end of the accident's month), referred cases
+  (township findings processed by the department's district staff), complaints drawn towards
+  sites with open hazards, repeat offenders listed and inspected more often (黑名单).
+* **Firms and hazards behave**: firms fix undetected hazards themselves (by tier, exact at any
+  update); a penalty deters (a share of the site's arising hazards avoided for a while);
+  re-inspections take a share of an inspection's time and notice fewer other hazards.
 * **Turnover**: each post is left after an exponential time (``attrition_per_year``); it stays
   vacant for ``hiring_time``; the new hire is a novice for ``time_to_competence``.
 * **Accidents** at a site arrive with intensity ``accidents_per_site_year +

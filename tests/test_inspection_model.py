@@ -745,3 +745,54 @@ def test_field_evidence_closed_form_by_hand() -> None:
     expected = -a1 * p * lam * d * (d * (1 - math.exp(-big_t / d)) - r) / (
         a0 * big_t + a1 * lam * d * big_t)  # fmt: skip
     assert randomised_inspection_effect(s, "factory") == pytest.approx(expected, rel=1e-9)
+
+
+def _with_departments(**extra: Any) -> Any:
+    toy = load_scenario("toy")
+    depts = {"safety": {"name_zh": "应急", "name_en": "Safety"},
+             "land": {"name_zh": "自然资源", "name_en": "Land", "levels": ["township", "district"]}}
+    over = {"site_categories.factory.department": "safety",
+            "site_categories.geohazard_point.department": "land",
+            "inspector_kinds.district_certified.department": "safety",
+            "inspector_kinds.township.department": "land", **extra}  # fmt: skip
+    return toy.with_(over, departments=depts)
+
+
+def test_departments_send_each_department_to_its_own_staff() -> None:
+    """Two departments in the toy city: the safety department's staff inspect factories only;
+    the land department's (the toy township kind, at district scope) geological-hazard points
+    only; KPIs come by department and by job pool."""
+    s = _with_departments()
+    m = InspectionModel(s, InspectionConfig(years=0.5, seed=3, trace=True))
+    r = m.run()
+    seen: dict[str, set[str]] = {}
+    for e in r.trace:
+        if e[1] == "start":
+            seen.setdefault(e[2].split("/")[1], set()).add(m.cats[m.site_cat[e[3]]])
+    assert seen["district_certified"] == {"factory"}
+    assert seen["township"] == {"geohazard_point"}
+    k = r.kpis
+    assert set(k[k["level"] == "department"]["key"]) == {"safety", "land"}
+    pools = set(k[k["level"] == "pool"]["key"])
+    assert {"safety/900001", "land/900001"} <= pools
+    req = k[(k["level"] == "pool") & (k["kpi"] == "required_fte")]["value"]
+    assert (req >= 0).all() and np.isfinite(req).all()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"site_categories.factory.department": "police"}, r"unknown department 'police'"),
+        ({"site_categories.factory.department": None}, r"'factory' needs a department"),
+        ({"inspector_kinds.district_certified.department": None},
+         r"'district_certified' \(district staff\) needs a department"),
+        ({"site_categories.factory.department": "land",
+          "site_categories.factory.inspected_by": "city"},
+         r"department 'land' does not act at the city level"),
+        ({**{f"staff.{a}.township": 0 for a in ("900001", "900002", "900003")}},
+         r"'geohazard_point' is owned by department 'land', which has no staff"),
+    ],
+)  # fmt: skip
+def test_bad_departments_are_errors_naming_the_field(extra: dict, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        _with_departments(**extra)
