@@ -119,6 +119,31 @@ def _third_party_posts(s: Scenario, inspections: float) -> dict[str, Any]:
     return out
 
 
+def joint_team_overrides(s: Scenario) -> dict[str, Any]:
+    """The joint district–township teams reform (联合执法): township-level premises are
+    inspected by their department's certified district staff with the township's staff along
+    (who have time to spare, so the certified staff's time is what binds): the visit has the
+    certified staff's detection and penalty powers. Categories whose department has no
+    district staff, or does not act at the district level, stay with the townships."""
+    out: dict[str, Any] = {}
+    for key, cat in s.site_categories.items():
+        if cat.inspected_by != "township":
+            continue
+        dept = s.departments.get(cat.department) if cat.department else None
+        if dept is not None and "district" not in dept.levels:
+            continue
+        staff = sum(
+            row.get(k, 0)
+            for row in s.staff.values()
+            for k, v in s.inspector_kinds.items()
+            if v.scope == "district" and v.can_penalise
+            and (cat.department is None or v.department == cat.department)
+        )  # fmt: skip
+        if staff > 0:
+            out[f"site_categories.{key}.inspected_by"] = "district"
+    return out
+
+
 def inspection_levers(s: Scenario) -> dict[str, dict[str, Any]]:
     """The inspection levers of the model docs' lever table, as overrides on ``s``:
 
@@ -127,6 +152,8 @@ def inspection_levers(s: Scenario) -> dict[str, dict[str, Any]]:
     * ``township_plus_10pct``: 10% more township staff in every district (rounded);
     * ``township_penalty_powers``: townships may penalise (the reform the report discusses);
     * ``township_full_equipment``: every township inspector has basic detection equipment;
+    * ``joint_teams``: township-level premises inspected by joint district–township teams
+      (:func:`joint_team_overrides`);
     * ``third_party_plus_1000``: contracted third-party posts for about 1,000 more inspections
       a year (in the most populous districts);
     * ``attrition_halved``: every kind leaves half as often.
@@ -144,6 +171,7 @@ def inspection_levers(s: Scenario) -> dict[str, dict[str, Any]]:
         "township_plus_10pct": staff_overrides(s, dict.fromkeys(township, 1.1)),
         "township_penalty_powers": fields("can_penalise", True),
         "township_full_equipment": fields("equipped_share", 1.0),
+        "joint_teams": joint_team_overrides(s),
         "third_party_plus_1000": _third_party_posts(s, 1000.0),
         "attrition_halved": {
             f"inspector_kinds.{k}.attrition_per_year": v.attrition_per_year / 2

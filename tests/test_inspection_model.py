@@ -749,8 +749,10 @@ def test_field_evidence_closed_form_by_hand() -> None:
 
 def _with_departments(**extra: Any) -> Any:
     toy = load_scenario("toy")
-    depts = {"safety": {"name_zh": "应急", "name_en": "Safety"},
-             "land": {"name_zh": "自然资源", "name_en": "Land", "levels": ["township", "district"]}}
+    depts = {
+        "safety": {"name_zh": "应急", "name_en": "Safety"},
+        "land": {"name_zh": "自然资源", "name_en": "Land", "levels": ["township", "district"]},
+    }
     over = {"site_categories.factory.department": "safety",
             "site_categories.geohazard_point.department": "land",
             "inspector_kinds.district_certified.department": "safety",
@@ -796,3 +798,17 @@ def test_departments_send_each_department_to_its_own_staff() -> None:
 def test_bad_departments_are_errors_naming_the_field(extra: dict, message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         _with_departments(**extra)
+
+
+def test_joint_teams_move_township_premises_to_certified_staff_where_there_are_any() -> None:
+    """The joint-teams reform on Chongqing: fireworks retail points (应急) and small premises
+    (消防) go to their departments' certified district staff; geological-hazard points stay
+    with the townships (规划自然资源 has no district inspectors in the scenario)."""
+    from anjian.levers import joint_team_overrides
+
+    s = load_scenario("chongqing")
+    over = joint_team_overrides(s)
+    assert over == {"site_categories.fireworks_retail.inspected_by": "district",
+                    "site_categories.small_premises.inspected_by": "district"}  # fmt: skip
+    assert s.site_categories["geohazard_point"].inspected_by == "township"
+    s.with_(over)  # a valid scenario

@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=4)
     ap.add_argument("--years", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--levers", nargs="*", help="only these levers (default: all)")
     args = ap.parse_args(argv)
     s = anjian.load_scenario(args.scenario)
     cfg = anjian.InspectionConfig(years=args.years, seed=args.seed)
@@ -38,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     row = " | ".join(kpi(k, "inspection").format(city.loc[k, "mean"]) for k in KPIS)
     print(f"| today (level) | {row} |")
     for name, change in inspection_levers(s).items():
+        if args.levers and name not in args.levers:
+            continue
         v = s.with_(change)
         runs = anjian.replicate_inspections(v, cfg, args.reps)
         d = anjian.paired_difference(base.kpis, runs.kpis)
