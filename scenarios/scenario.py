@@ -298,11 +298,11 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         yield from _same_columns((name,), [set(row) for row in table.values()], columns, what, of)
     yield from _check_departments(s)
     for key, camp in s.inspection.campaigns.items():
-        for j, cat in enumerate(camp.categories):
-            if cat not in s.site_categories:
+        for j, name in enumerate(camp.categories):
+            if name not in s.site_categories:
                 yield (
                     ("inspection", "campaigns", key, "categories", j),
-                    f"unknown site category {cat!r}; defined: {sorted(s.site_categories)}",
+                    f"unknown site category {name!r}; defined: {sorted(s.site_categories)}",
                 )
     # references by id
     for key, cat in s.site_categories.items():

@@ -1214,7 +1214,7 @@ class InspectionModel:
             self._advance_pools(env.now)
             sites = members[q]
             if len(sites):
-                u = site_uniform_at(keys[q], sites, done[q])
+                u = site_uniform_at(keys[q], sites, np.full(len(sites), done[q], dtype=np.int64))
                 chosen = sites[u < camps[q][1].site_share]
                 self._add_many(CAMPAIGN, start, end, chosen)
             done[q] += 1

@@ -117,7 +117,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
     overdue_end = np.array(m.overdue_end, dtype=float)
     city_backlog = m.city_backlog
 
-    def add(level: str, key: str, sel_d: slice | int, sel_c: slice | int) -> None:
+    def add(level: str, key: str, sel_d: slice | int, sel_c: slice | int | list[int]) -> None:
         done = float(C["done"][sel_d, sel_c].sum())
         rdone = float(routine_done[sel_d, sel_c].sum())
         req = float(required[sel_d, sel_c].sum())
@@ -208,7 +208,7 @@ def collect(m: InspectionRecord) -> InspectionResult:
     fee = np.array([spec.cost_yuan_per_inspection for spec in kinds_spec])
     fees = done_by * fee[None, :] / years
 
-    def add_staff(level: str, key: str, sd: slice | int, sk: slice | int) -> None:
+    def add_staff(level: str, key: str, sd: slice | int, sk: slice | int | list[int]) -> None:
         b, a = float(busy[sd, sk].sum()), float(avail[sd, sk].sum())
         posts = sum(
             1
