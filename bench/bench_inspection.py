@@ -79,7 +79,11 @@ def chongqing_phases() -> dict[str, float]:
         (si, "advance_pool", "job pools' event loops: the inspections"),
         (si.InspectionModel, "_schedule_all", "first routine job of every site"),
         (si.InspectionModel, "_load_hazard_year", "hazard arrivals: draw, exposure"),
-        (si.InspectionModel, "_close_year", "year end: arrivals in, accidents"),
+        (
+            si.InspectionModel,
+            "_close_period",
+            "accident closes: arrivals in, self-fixes, accidents",
+        ),
         (kpi, "collect", "KPI tables"),
     ]
     saved = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]

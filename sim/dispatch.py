@@ -46,7 +46,9 @@ JOB_NAMES = {COMPLAINT: "complaint", REINSPECTION: "reinspection", MAJOR: "major
              ROUTINE: "routine", SPOT: "spot_check", CAMPAIGN: "campaign",
              INVESTIGATION: "investigation", REFERRAL: "referral_case"}  # fmt: skip
 SHARED_FROM = 3  # classes >= 3 share one priority level: earliest due first
-N_CLASSES = 8
+PLANNED = 4  # the queue class of spot checks, campaigns, investigations and referred cases
+N_CLASSES = 5  # queue classes: complaint, re-inspection, major, routine, other planned work
+N_KINDS = 8  # job kinds (the entry's kind: what the job is, for its duration and counters)
 Entry = tuple[float, int, float, int, int, int]  # due, seq, release, site, kind, version
 Event = tuple[float, int, Callable[[Any, Any], None], Any, Any]
 

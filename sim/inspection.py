@@ -98,6 +98,8 @@ from .dispatch import (
     JOB_NAMES,
     MAJOR,
     N_CLASSES,
+    N_KINDS,
+    PLANNED,
     REFERRAL,
     REINSPECTION,
     ROUTINE,
@@ -360,9 +362,9 @@ class InspectionModel:
         self.complaint_hits = dc()  # complaint inspections that found a hazard
         self.referral_cases = dc()  # referred cases queued with district staff
         self.self_fixed = dc()  # undetected hazards the firms fixed themselves
-        self.done = [[[0.0] * N_CLASSES for _ in range(nc)] for _ in range(nd)]
-        self.wait_sum = [[0.0] * N_CLASSES for _ in range(nd)]
-        self.wait_n = [[0.0] * N_CLASSES for _ in range(nd)]
+        self.done = [[[0.0] * N_KINDS for _ in range(nc)] for _ in range(nd)]
+        self.wait_sum = [[0.0] * N_KINDS for _ in range(nd)]
+        self.wait_n = [[0.0] * N_KINDS for _ in range(nd)]
         self.penalties = [[0.0] * nk for _ in range(nd)]
         self.complaints_without_site = 0
         self.backlog_rows: list[tuple[float, int, int]] = []
@@ -604,7 +606,7 @@ class InspectionModel:
             pool = self.queues[self.site_dist[i]][dept]
             if deaths >= self.inv_city_deaths and self.city_queues[dept] is not None:
                 pool = self.city_queues[dept]
-            pool.push(INVESTIGATION, (t + self.inv_due_min, next(self.seq), release, i,
+            pool.push(PLANNED, (t + self.inv_due_min, next(self.seq), release, i,
                                       INVESTIGATION, -1))  # fmt: skip
 
     def _snapshot_year(self, t: float) -> None:
@@ -669,13 +671,14 @@ class InspectionModel:
         self._queue_for(site).push(kind, (due, next(self.seq), release, site, kind, version))
 
     def _add_many(self, cls: int, release: float, due: float, sites: np.ndarray) -> None:
-        """:meth:`_add` of one non-routine job ``cls`` at each of ``sites``, pool by pool."""
+        """One planned job of kind ``cls`` (queued in class ``PLANNED``) at each of ``sites``,
+        pool by pool."""
         release -= release % MIN_PER_DAY
         pool_of = _view(self.site_pool)[sites]
         for p in np.unique(pool_of).tolist():
             picked = sites[pool_of == p].tolist()
             seq = itertools.islice(self.seq, len(picked))
-            self.pools[p].extend(cls, [(due, q, release, i, cls, -1)
+            self.pools[p].extend(PLANNED, [(due, q, release, i, cls, -1)
                                        for q, i in zip(seq, picked, strict=True)])  # fmt: skip
 
     def _schedule_all(self, due: np.ndarray) -> None:
@@ -977,7 +980,7 @@ class InspectionModel:
         self.referral_cases[self.site_dist[i]][self.site_cat[i]] += 1
         release = t + self.referral_min
         release -= release % MIN_PER_DAY
-        pool.push(REFERRAL, (release + 30 * MIN_PER_DAY, seq, release, i, REFERRAL, -1))
+        pool.push(PLANNED, (release + 30 * MIN_PER_DAY, seq, release, i, REFERRAL, -1))
 
     def close_case(self, i: int, ins: Inspector, t: float, entry: Any) -> None:
         """District staff have processed a referred case: its penalty lands unless overturned
