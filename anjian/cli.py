@@ -15,7 +15,12 @@ from typer.core import TyperGroup
 
 from anjian.scenarios import ScenarioError, load_scenario
 from anjian.scenarios.bundle import new_scenario
-from anjian.scenarios.summary import category_table, district_table, staff_table
+from anjian.scenarios.summary import (
+    category_table,
+    department_table,
+    district_table,
+    staff_table,
+)
 
 from .cli_optimize import locate_cmd, optimize_app
 from .cli_runs import runs_app, sweep_cmd
@@ -150,6 +155,12 @@ def show(ref: str = typer.Argument(..., help=REF_HELP)) -> None:
         f"{t['vehicles']:,} vehicles in {t['depots']} depots · {t['warehouses']} warehouses",
         highlight=False,
     )
+    if s.departments:
+        out.print(
+            _rich_table(
+                "Departments 监管部门", department_table(s), {"sites": ",.0f", "staff": ",.0f"}
+            )
+        )
     out.print(_rich_table("Site categories 监管对象", category_table(s), {"sites": ",.0f"}))
     out.print(
         _rich_table(
