@@ -137,6 +137,10 @@ class JobPool:
         heapq.heapify(heap)
         if self.idle and heap and self.now < self.wake_at:
             self.wake(self.now)
+        elif self.idle and self.next_release() < self.wake_at:
+            # idle inspectors are woken at the earliest release, as by push (then whether a
+            # release time already had jobs never matters; sim/kernel.py relies on it)
+            self.wake(self.next_release())
 
     def _release(self) -> None:
         """Move every bucket released by now into the class heaps (superseded jobs included:

@@ -82,6 +82,7 @@ from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 from anjian.scenarios.travel import geometric_minutes
 
+from . import kernel
 from .calendar import MONTH_START_DAY, WorkCalendar, flood_minutes_before, flood_windows
 from .crn import (
     SiteDraws,
@@ -107,6 +108,7 @@ from .dispatch import (
     Inspector,
     JobPool,
 )
+from .engine import ComplaintDraws, Engine
 from .gcthreshold import fewer_collections
 from .inspection_kpi import COUNTERS, InspectionRecord, InspectionResult, collect
 from .inspection_loop import advance_pool
@@ -131,6 +133,9 @@ class InspectionConfig:
     initial_state: Literal["steady", "empty"] = "steady"
     snapshot_days: float = 30.0
     trace: bool = False
+    #: ``compiled``: the job pools run compiled (:mod:`sim.kernel`); ``python``: the same
+    #: rules in CPython (:mod:`sim.inspection_loop`; the reference, and used for traces).
+    engine: Literal["compiled", "python"] = "compiled"
 
     def __post_init__(self) -> None:
         if not self.years > 0:
@@ -141,6 +146,8 @@ class InspectionConfig:
             )
         if not self.snapshot_days > 0:
             raise ValueError(f"snapshot_days must be > 0, got {self.snapshot_days}")
+        if self.engine not in ("compiled", "python"):
+            raise ValueError(f"engine must be 'compiled' or 'python', got {self.engine!r}")
 
 
 def _doubles(values: Any) -> array:
@@ -220,13 +227,16 @@ class InspectionModel:
         self.flood = flood_windows(fs.months, self.horizon)
         self.flood_starts = [a for a, _ in self.flood]
         self.trace: list[tuple[Any, ...]] = []
-        self.seq = itertools.count(1)  # tie-breaker of jobs and pool events
+        self.seq: Any = itertools.count(1)  # tie-breaker of jobs and pool events
         self.job_names = JOB_NAMES
         self.tracing = config.trace
         # the pool events that end a visit; the written-out loop (sim/inspection_loop.py) does
         # the visit's outcome itself and recognises them by this callable, never calling it
         self.finish_cb: Callable[[Inspector, Any], None] = _visit_outcome_in_loop
         self.advance_pool: Callable[..., None] = partial(advance_pool, self)
+        # the compiled pools (sim/kernel.py); the Python ones for traces and as the reference
+        self.compiled = config.engine == "compiled" and not config.trace
+        self.engine: Engine | None = Engine(self) if self.compiled else None
         self._init_site_state()
         self._init_counters()
         self._load_hazard_year(0)
@@ -337,35 +347,24 @@ class InspectionModel:
         self.year_totals: list[dict[str, float]] = []  # city totals at each year's end
 
     def _init_counters(self) -> None:
-        """Counters as nested Python lists (much faster to bump than numpy scalars)."""
+        """Counters as numpy arrays (the compiled pools write them in place). The district ×
+        category ones are rows of one array (``ct``, in the order of ``kernel.CT_NAMES``):
+        hazards arisen, detected, rectified, deterred (avoided after a penalty), self-fixed;
+        latent and open hazard-minutes; orders, re-inspections, closures; referrals (findings
+        handed to the district), referral penalties that stand, findings penalised and their
+        summed delay; blacklisted sites, complaint visits that found a hazard, referred cases
+        queued with district staff; routine visits on time and minutes overdue."""
         nd, nc, nk = len(self.districts), len(self.cats), len(self.kinds)
-
-        def dc() -> list[list[float]]:
-            return [[0.0] * nc for _ in range(nd)]
-
-        self.routine_on_time = dc()
-        self.routine_overdue_min = dc()
-        self.detected = dc()
-        self.arisen = dc()
-        self.rectified = dc()
-        self.latent_min = dc()
-        self.open_min = dc()
-        self.orders = dc()
-        self.reinspections = dc()
-        self.closures = dc()
-        self.referrals = dc()  # findings handed to the district (the finder could not penalise)
-        self.referral_penalties = dc()  # referrals that ended in a penalty that stands
-        self.penalised_findings = dc()  # findings penalised (at the visit or by referral)
-        self.penalty_delay_min = dc()  # their summed time from finding to penalty
-        self.deterred = dc()  # hazards avoided by deterrence after a penalty
-        self.blacklisted = dc()  # sites listed as repeat offenders
-        self.complaint_hits = dc()  # complaint inspections that found a hazard
-        self.referral_cases = dc()  # referred cases queued with district staff
-        self.self_fixed = dc()  # undetected hazards the firms fixed themselves
-        self.done = [[[0.0] * N_KINDS for _ in range(nc)] for _ in range(nd)]
-        self.wait_sum = [[0.0] * N_KINDS for _ in range(nd)]
-        self.wait_n = [[0.0] * N_KINDS for _ in range(nd)]
-        self.penalties = [[0.0] * nk for _ in range(nd)]
+        self.ct = ct = np.zeros((len(kernel.CT_NAMES), nd, nc))
+        (self.routine_on_time, self.routine_overdue_min, self.detected, self.arisen,
+         self.rectified, self.latent_min, self.open_min, self.orders, self.reinspections,
+         self.closures, self.referrals, self.referral_penalties, self.penalised_findings,
+         self.penalty_delay_min, self.deterred, self.blacklisted, self.complaint_hits,
+         self.referral_cases, self.self_fixed) = ct  # fmt: skip
+        self.done = np.zeros((nd, nc, N_KINDS))
+        self.wait_sum = np.zeros((nd, N_KINDS))
+        self.wait_n = np.zeros((nd, N_KINDS))
+        self.penalties = np.zeros((nd, nk))
         self.complaints_without_site = 0
         self.backlog_rows: list[tuple[float, int, int]] = []
 
@@ -377,7 +376,9 @@ class InspectionModel:
         # every department's township-level premises); each department with city staff one
         # city pool. A level without staff in a district falls to the department's district
         # pool. A scenario without departments has one implicit department.
-        def new_pool() -> JobPool:
+        def new_pool() -> Any:
+            if self.engine is not None:
+                return self.engine.new_pool()
             return JobPool(self.version, self.start_job, self.seq)
 
         depts: list[str | None] = list(s.departments) or [None]
@@ -502,6 +503,13 @@ class InspectionModel:
         ]
         self.hiring = [s.inspector_kinds[k].hiring_time for k in self.kinds]
         self.competence = [s.inspector_kinds[k].time_to_competence for k in self.kinds]
+        self.leave_rates = [
+            _leave_rate(s.inspector_kinds[k].attrition_per_year) for k in self.kinds
+        ]
+        if self.engine is not None:
+            self.engine.build()
+            self.seq = self.engine.seq
+            self.advance_pool = self.engine.advance
 
     def _queue_of_kind(self, scope: str, district: int, dept: int) -> JobPool:
         """The pool a kind's posts in ``district`` serve: by the kind's scope and department."""
@@ -563,14 +571,15 @@ class InspectionModel:
         self._add_cells(self.latent_min, cell, self.horizon - times)
         self._add_cells(self.open_min, cell, self.horizon - times)
         self._add_cells(self.arisen, cell, np.ones(len(times)))
+        if self.engine is not None:
+            self.engine.bind_year()
 
-    def _add_cells(self, table: list[list[float]], cell: np.ndarray, values: np.ndarray) -> None:
+    def _add_cells(self, table: np.ndarray, cell: np.ndarray, values: np.ndarray) -> None:
         """Add ``values`` into a district × category table at flat indices ``cell``."""
         nc = len(self.cats)
-        sums = np.bincount(cell, weights=values, minlength=len(self.districts) * nc)
-        for d, row in enumerate(sums.reshape(-1, nc).tolist()):
-            for c, x in enumerate(row):
-                table[d][c] += x
+        table += np.bincount(cell, weights=values, minlength=len(self.districts) * nc).reshape(
+            -1, nc
+        )
 
     def _years(self) -> Generator[simpy.Event, Any, None]:
         """At each year boundary, bring every site up to it, then draw the new year. When
@@ -617,7 +626,7 @@ class InspectionModel:
         latent = int(_view(self.latent).sum())
         open_ = latent + int(_view(self.ordered).sum())
 
-        def total(table: list[list[float]]) -> float:
+        def total(table: np.ndarray) -> float:
             return float(sum(sum(row) for row in table))
 
         self.year_totals.append(
@@ -644,6 +653,9 @@ class InspectionModel:
 
     def _advance_pools(self, t: float) -> None:
         """Bring every pool's own event list up to ``t`` (before touching pools from outside)."""
+        if self.engine is not None:
+            self.engine.advance_all(t)
+            return
         for pool in self.pools:
             self.advance_pool(pool, t)
 
@@ -690,7 +702,10 @@ class InspectionModel:
         release = np.maximum(due - self.release_min, 0.0)
         release -= release % MIN_PER_DAY
         kind = np.where(self.sites.major, MAJOR, ROUTINE)
-        seq = np.fromiter(itertools.islice(self.seq, n), dtype=np.int64, count=n)
+        if self.engine is not None:
+            seq = self.engine.seq.take(n)
+        else:
+            seq = np.fromiter(itertools.islice(self.seq, n), dtype=np.int64, count=n)
         # one run of jobs per pool and class, sorted by release time within it
         site_pool = _view(self.site_pool)
         order = np.lexsort((release, kind, site_pool))
@@ -840,6 +855,8 @@ class InspectionModel:
         time-change method), found with numpy for all sites at once, and the few sites that
         do are walked through their changes one by one for the exact accident times.
         """
+        if self.engine is not None:  # the fixes the compiled pools recorded, in their order
+            self.engine.drain_fixes(self.fix_t, self.fix_site, self.fix_n)
         if self.self_fixing:
             self._catch_up_all(t1)
         n = len(self.sites)
@@ -1138,12 +1155,17 @@ class InspectionModel:
         env = self.env
         sites = self.sites.by_district[d]
         rng = self.streams(f"complaints/{self.districts[d]}")
+        draws = ComplaintDraws(rng)
+        site_ids = np.asarray(sites, dtype=np.int64)
         for t, u in zip(times.tolist(), picks.tolist(), strict=True):
             yield env.timeout(t - env.now)
             if len(sites) == 0:
                 self.complaints_without_site += 1
                 continue
             i = int(sites[int(u * len(sites))])
+            if self.engine is not None:  # the same steps, compiled
+                self.engine.complaint(site_ids, i, t, self.complaint_weight, draws)
+                continue
             if self.complaint_weight > 0:
                 i = self._informative_site(sites, i, t, rng)
             self.advance_pool(self._queue_for(i), t)
@@ -1177,9 +1199,19 @@ class InspectionModel:
             yield env.timeout(start - env.now)
             self._advance_pools(env.now)
             phase = rng.uniform(0.0, every, len(flood_sites))
-            for i, ph in zip(flood_sites.tolist(), phase.tolist(), strict=True):
-                if self.next_due[i] > start + every:
-                    self._schedule_routine(i, start + ph, now=start)
+            if self.engine is not None:  # the same calls, compiled: ver -2 = _schedule_routine
+                late = _view(self.next_due)[flood_sites] > start + every
+                picked = flood_sites[late]
+                k = len(picked)
+                self.engine.push_many(
+                    np.zeros(k, dtype=np.int64), np.zeros(k, dtype=np.int64),
+                    start + phase[late], np.full(k, start), picked.astype(np.int64),
+                    np.zeros(k, dtype=np.int64), np.full(k, -2, dtype=np.int64),
+                )  # fmt: skip
+            else:
+                for i, ph in zip(flood_sites.tolist(), phase.tolist(), strict=True):
+                    if self.next_due[i] > start + every:
+                        self._schedule_routine(i, start + ph, now=start)
             t = start
             while t < end:
                 chosen = flood_sites[rng.random(len(flood_sites)) < fs.township_spot_check_share]
@@ -1235,13 +1267,17 @@ class InspectionModel:
         """Free the run's working state now (the job pools' queues and events, the SimPy
         environment) rather than at some later garbage collection: it is held in reference
         cycles (pools ↔ model, SimPy processes ↔ model). The model cannot be inspected after."""
-        for pool in self.pools:
-            pool.events.clear()
-            for heap in pool.heaps:
-                heap.clear()
-            pool.pending.clear()
-            pool.release_times.clear()
-            pool.idle.clear()
+        if self.engine is not None:
+            self.engine.st = None
+            self.engine.m = None
+        else:
+            for pool in self.pools:
+                pool.events.clear()
+                for heap in pool.heaps:
+                    heap.clear()
+                pool.pending.clear()
+                pool.release_times.clear()
+                pool.idle.clear()
         self.env = simpy.Environment()
 
     # -- the steady state to start from (sim/steady_state.py) --------------------------------
@@ -1275,7 +1311,18 @@ class InspectionModel:
         self._add_cells(self.latent_min, cell, hs.latent * self.horizon)
         self._add_cells(self.open_min, cell, self.open0 * self.horizon)
         pending = _view(self.reinsp_pending)
-        for i in np.flatnonzero(hs.ordered).tolist():
+        ordered = np.flatnonzero(hs.ordered)
+        if self.engine is not None:  # the same pushes, compiled
+            pending[ordered] = 1
+            at = hs.reinspect_at[ordered].astype(np.float64)
+            k = len(ordered)
+            self.engine.push_many(
+                _view(self.site_pool)[ordered].copy(), np.full(k, REINSPECTION, dtype=np.int64),
+                at, at - at % MIN_PER_DAY, ordered.astype(np.int64),
+                np.full(k, REINSPECTION, dtype=np.int64), np.full(k, -1, dtype=np.int64),
+            )  # fmt: skip
+            return
+        for i in ordered.tolist():
             pending[i] = 1
             t = float(hs.reinspect_at[i])
             self._add(REINSPECTION, t, t, i, REINSPECTION)
@@ -1325,11 +1372,15 @@ class InspectionModel:
         for ins in self.inspectors:
             if self.cfg.initial_state == "empty" or not self._start_post_steady(ins):
                 ins.queue.idle.append(ins)
+        if self.engine is not None:
+            self.engine.load_posts()
         for pool in self.pools:
             pool.assign()
         env.run(until=self.horizon)
         for pool in self.pools:
             self.advance_pool(pool, self.horizon, inclusive=False)
+        if self.engine is not None:
+            self.engine.store_posts()
         self._close_period(self.horizon, True)
         self._snapshot_year(self.horizon)
         if self.cfg.trace:  # pools ran one after another, accidents at year ends: time order

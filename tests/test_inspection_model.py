@@ -248,8 +248,8 @@ def test_written_out_loop_equals_the_pool_methods(name: str, years: float) -> No
     """sim.inspection_loop.advance_pool is JobPool.advance with the model's callbacks,
     written out for speed: both give the same KPIs, accidents and backlog series."""
     s = load_scenario(name)
-    fast = InspectionModel(s, InspectionConfig(years=years, seed=5)).run()
-    plain = InspectionModel(s, InspectionConfig(years=years, seed=5))
+    fast = InspectionModel(s, InspectionConfig(years=years, seed=5, engine="python")).run()
+    plain = InspectionModel(s, InspectionConfig(years=years, seed=5, engine="python"))
     plain.finish_cb = partial(reference_finish, plain)
     plain.advance_pool = lambda pool, t, inclusive=True: pool.advance(t, inclusive)
     slow = plain.run()
@@ -257,6 +257,53 @@ def test_written_out_loop_equals_the_pool_methods(name: str, years: float) -> No
     pd.testing.assert_frame_equal(fast.accidents, slow.accidents)
     pd.testing.assert_frame_equal(fast.series, slow.series)
     assert fast.kpis.set_index("kpi")["value"]["inspections_done"].iloc[0] > 0
+
+
+def _busy_toy() -> Any:
+    """The toy city with every rule switched on: high turnover (vacancies and hiring while
+    jobs wait), referred cases, investigations, deterrence, blacklists, informative
+    complaints, self-fixing firms, campaigns."""
+    toy = load_scenario("toy")
+    return toy.with_({
+        **{f"inspector_kinds.{k}.attrition_per_year": 0.9 for k in toy.inspector_kinds},
+        **{f"risk_tiers.{t}.self_fix_days": 200.0 for t in toy.risk_tiers},
+        "site_categories.factory.accidents_per_site_year": 0.2,
+        "inspection.investigation.duration": {"kind": "fixed", "value_h": 8},
+        "inspection.compliance_with_penalty": 0.4,
+        "inspection.compliance_without_penalty": 0.2,
+        "inspection.blacklist.days": 365.0,
+        "inspection.deterrence.hazard_reduction": 0.4,
+        "inspection.complaint_open_hazard_weight": 5.0,
+        "inspection.complaints_per_100k_population_year": 200,
+        "inspection.referral.case_hours": 3.0,
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "years", "seed", "state"),
+    [("toy", 2.0, 5, "steady"), ("busy", 3.0, 7, "steady"), ("busy", 1.0, 8, "empty"),
+     ("chongqing", 0.1, 5, "steady")],
+)  # fmt: skip
+def test_compiled_pools_equal_the_python_model(
+    name: str, years: float, seed: int, state: str
+) -> None:
+    """sim/kernel.py runs the pools compiled: every KPI, accident, backlog and per-year figure
+    is the Python model's, to the last bit, with every rule in play (vacancies during queues,
+    referred cases, investigations, deterrence, blacklists, informative complaints,
+    self-fixing)."""
+    s = _busy_toy() if name == "busy" else load_scenario(name)
+    cfg = InspectionConfig(years=years, seed=seed, initial_state=state)  # type: ignore[arg-type]
+    fast = simulate_inspections(s, cfg)
+    slow = simulate_inspections(s, replace(cfg, engine="python"))
+    for table in ("kpis", "accidents", "series", "years"):
+        pd.testing.assert_frame_equal(getattr(fast, table), getattr(slow, table), check_exact=True)
+    k = fast.kpis[fast.kpis["level"] == "city"].set_index("kpi")["value"]
+    assert k["inspections_done"] > 0
+    if name == "busy":  # the rules did happen
+        for kpi in ("referral_cases", "investigations", "blacklisted", "hazards_deterred",
+                    "hazards_self_fixed"):  # fmt: skip
+            assert k[kpi] > 0, kpi
+        assert k["vacancies_mean"] > 1
 
 
 def test_trace_is_in_time_order_with_accidents_and_several_pools() -> None:
@@ -676,7 +723,7 @@ def test_self_fixing_is_exact_and_lowers_latent_hazards() -> None:
     base = _city_kpis(toy, years=2.0, initial_state="empty", seed=6)
     assert k["latent_hazard_days"] < 0.8 * base["latent_hazard_days"]
     # the oracle: plain pool methods give the same numbers
-    plain = InspectionModel(fixing, cfg)
+    plain = InspectionModel(fixing, replace(cfg, engine="python"))
     plain.finish_cb = partial(reference_finish, plain)
     plain.advance_pool = lambda pool, t, inclusive=True: pool.advance(t, inclusive)
     pd.testing.assert_frame_equal(r.kpis, plain.run().kpis)
