@@ -38,15 +38,21 @@ def flood_windows(months: list[int], horizon_min: float) -> list[tuple[float, fl
     return [(a, min(b, horizon_min)) for a, b in windows if a < horizon_min]
 
 
-def flood_minutes_before(months: list[int]) -> Callable[[np.ndarray], np.ndarray]:
-    """``F(t)``: the flood-season minutes in ``[0, t)`` of the repeating 365-day calendar, for
-    any real ``t`` (negative ``t``: before the run, ``F`` negative), as a vectorised function."""
+def flood_table(months: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Edges of the flood-season windows in one 365-day year (minutes, from 0 to a year) and
+    the flood-season minutes before each edge: ``F`` is their linear interpolation."""
     year = flood_windows(months, MIN_PER_YEAR)
     edges = np.array([0.0, *[x for w in year for x in w], MIN_PER_YEAR])
     inside = np.zeros(len(edges))
     for k, (a, b) in enumerate(year):
         inside[2 * k + 2] = b - a  # the window ending at edges[2k + 2] adds its length
-    cum = np.cumsum(inside)
+    return edges, np.cumsum(inside)
+
+
+def flood_minutes_before(months: list[int]) -> Callable[[np.ndarray], np.ndarray]:
+    """``F(t)``: the flood-season minutes in ``[0, t)`` of the repeating 365-day calendar, for
+    any real ``t`` (negative ``t``: before the run, ``F`` negative), as a vectorised function."""
+    edges, cum = flood_table(months)
     per_year = float(cum[-1])
 
     def minutes(t: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ import numpy as np
 from . import kernel as K
 from .dispatch import INF, N_CLASSES, Entry, Inspector
 
-_CHUNK = 1024  # durations drawn per refill of a cell
+_CHUNK = 512  # durations drawn per refill of a cell
 _POST_DRAWS = 6  # a post's pre-drawn hiring, competence and leaving numbers
 
 
@@ -89,14 +89,8 @@ class CompiledPool:
     def extend(self, cls: int, entries: list[Entry]) -> None:
         if not entries:
             return
-        e = self.engine
-        e.reserve_jobs(len(entries))
-        e.check()
         cols = list(zip(*entries, strict=True))
-        K.extend(e.st, self.q, cls, np.asarray(cols[0], dtype=np.float64),
-                 np.asarray(cols[1], dtype=np.int64), np.asarray(cols[2], dtype=np.float64),
-                 np.asarray(cols[3], dtype=np.int64), np.asarray(cols[4], dtype=np.int64),
-                 np.asarray(cols[5], dtype=np.int64))  # fmt: skip
+        self.engine.extend_arrays(self.q, cls, *cols)
 
     def at(self, t: float, callback: Callable[..., None], a: Any, b: Any) -> None:
         """A hiring (``InspectionModel._hired``) at ``t``: the only event the model schedules
@@ -475,6 +469,17 @@ class Engine:
         draws.pos = int(self.S[K.S_C_UPOS])
         self.settle()
         return i
+
+    def extend_arrays(self, q: int, cls: int, due: Any, seq: Any, rel: Any, site: Any,
+                      kind: Any, ver: Any) -> None:  # fmt: skip
+        """JobPool.extend of pool ``q`` with jobs given as columns."""
+        self.reserve_jobs(len(due))
+        self.check()
+        K.extend(self.st, q, cls, np.asarray(due, dtype=np.float64),
+                 np.asarray(seq, dtype=np.int64), np.asarray(rel, dtype=np.float64),
+                 np.asarray(site, dtype=np.int64), np.asarray(kind, dtype=np.int64),
+                 np.asarray(ver, dtype=np.int64))  # fmt: skip
+        self.settle()
 
     def push_many(self, pools: np.ndarray, cls: np.ndarray, due: np.ndarray,
                   rel: np.ndarray, site: np.ndarray, kind: np.ndarray,

@@ -83,7 +83,13 @@ from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, 
 from anjian.scenarios.travel import geometric_minutes
 
 from . import kernel
-from .calendar import MONTH_START_DAY, WorkCalendar, flood_minutes_before, flood_windows
+from .calendar import (
+    MONTH_START_DAY,
+    WorkCalendar,
+    flood_minutes_before,
+    flood_table,
+    flood_windows,
+)
 from .crn import (
     SiteDraws,
     binomial_from_uniform,
@@ -709,10 +715,18 @@ class InspectionModel:
         # one run of jobs per pool and class, sorted by release time within it
         site_pool = _view(self.site_pool)
         order = np.lexsort((release, kind, site_pool))
-        cols = (due, seq, release, np.arange(n), kind, version)
-        jobs = list(zip(*(col[order].tolist() for col in cols), strict=True))
         group = (site_pool * N_CLASSES + kind)[order]
         cuts = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), n]
+        if self.engine is not None:  # the same runs, as arrays
+            sorted_cols = [np.ascontiguousarray(c[order]) for c in
+                           (due, seq, release, np.arange(n), kind, version)]  # fmt: skip
+            for a, b in itertools.pairwise(cuts):
+                first = int(order[a])
+                self.engine.extend_arrays(int(site_pool[first]), int(kind[first]),
+                                          *(c[a:b] for c in sorted_cols))  # fmt: skip
+            return
+        cols = (due, seq, release, np.arange(n), kind, version)
+        jobs = list(zip(*(col[order].tolist() for col in cols), strict=True))
         for a, b in itertools.pairwise(cuts):
             first = int(order[a])
             self.pools[int(site_pool[first])].extend(int(kind[first]), jobs[a:b])
@@ -1302,6 +1316,7 @@ class InspectionModel:
             flood_minutes_before(fs.months),
             self.reinsp_detect,
             _view(self.sf_rate) if self.self_fixing else None,
+            flood_table=flood_table(fs.months) if self.compiled else None,
         )
         _view(self.latent)[:] = hs.latent
         _view(self.ordered)[:] = hs.ordered

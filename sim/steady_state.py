@@ -84,13 +84,16 @@ def presimulate(
     flood_minutes: Callable[[np.ndarray], np.ndarray],
     reinspection_detection_factor: float = 1.0,
     self_fix_rate_per_min: np.ndarray | None = None,
+    flood_table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> HazardStart:
     """Run every site's own rules over its last :data:`CYCLES` routine cycles before time 0
     (see the module docstring) and return the state they end in.
 
     ``village_share`` is the share of arising hazards the village patrol removes at each site
     in the flood season (0 elsewhere); ``flood_minutes(t)`` the flood-season minutes in
-    ``[0, t)`` of the calendar (any real ``t``, negative before the run)."""
+    ``[0, t)`` of the calendar (any real ``t``, negative before the run); ``flood_table``, its
+    edges and values (:func:`sim.calendar.flood_table`), runs the compiled version
+    (:mod:`sim.steady_kernel`) instead of this numpy one."""
     n = len(rate_per_min)
     key = purpose_key(seed, replication, "steady-state")
     staffed = np.array([len(pk.share) > 0 for pk in pools])[pool_of_site]
@@ -106,6 +109,22 @@ def presimulate(
             cum[q, m - 1] = 1.0 + 1e-12  # shares sum to 1 up to rounding
         kind_p[q, :m] = pk.p_detect
         kind_pen[q, :m] = pk.can_penalise
+    if flood_table is not None:
+        from .steady_kernel import presimulate_sites
+
+        sf = self_fix_rate_per_min if self_fix_rate_per_min is not None else np.zeros(0)
+        latent, ordered, penalised, next_re = presimulate_sites(
+            np.uint64(key), staffed, np.ascontiguousarray(rate_per_min, dtype=np.float64),
+            np.ascontiguousarray(interval_min, dtype=np.float64),
+            np.ascontiguousarray(first_due_min, dtype=np.float64), float(release_min),
+            np.ascontiguousarray(rectification_min, dtype=np.float64), cum, kind_p, kind_pen,
+            np.ascontiguousarray(pool_of_site, dtype=np.int64), compliance_with_penalty,
+            compliance_without_penalty, np.ascontiguousarray(village_share, dtype=np.float64),
+            flood_table[0], flood_table[1], float(reinspection_detection_factor),
+            np.ascontiguousarray(sf, dtype=np.float64), CYCLES,
+        )  # fmt: skip
+        reinspect_at = np.where(ordered > 0, np.maximum(next_re, 0.0), np.inf)
+        return HazardStart(latent, ordered, penalised & (ordered > 0), reinspect_at)
     latent = np.zeros(n, dtype=np.int64)
     ordered = np.zeros(n, dtype=np.int64)
     penalised = np.zeros(n, dtype=bool)

@@ -306,6 +306,35 @@ def test_compiled_pools_equal_the_python_model(
         assert k["vacancies_mean"] > 1
 
 
+@pytest.mark.parametrize("name", ["chongqing", "busy"])
+def test_compiled_steady_state_equals_the_numpy_one(name: str) -> None:
+    """sim/steady_kernel.py runs the steady-state pre-run site by site, compiled: every site
+    starts with the hazards, orders, penalty state and re-inspection time of the numpy
+    version."""
+    import anjian.sim.inspection as si
+
+    s = _busy_toy() if name == "busy" else load_scenario(name)
+    got = {}
+    real = si.presimulate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        got[kwargs.get("flood_table") is not None] = out = real(*args, **kwargs)
+        return out
+
+    for engine in ("compiled", "python"):
+        m = InspectionModel(s, InspectionConfig(years=0.01, seed=3, engine=engine))  # type: ignore[arg-type]
+        first = np.random.default_rng(1).random(len(m.sites)) * m.sites.interval_min
+        try:
+            si.presimulate = spy
+            m._start_hazards_steady(first)
+        finally:
+            si.presimulate = real
+    fast, slow = got[True], got[False]
+    assert slow.latent.sum() > 0 and slow.ordered.sum() > 0
+    for field in ("latent", "ordered", "penalised", "reinspect_at"):
+        np.testing.assert_array_equal(getattr(fast, field), getattr(slow, field), err_msg=field)
+
+
 def test_trace_is_in_time_order_with_accidents_and_several_pools() -> None:
     """Pools run one after another and accidents are drawn at year ends; the trace is still
     one time-ordered sequence, and its accidents are those of the accident table."""
