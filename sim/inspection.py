@@ -694,6 +694,14 @@ class InspectionModel:
         release -= release % MIN_PER_DAY
         pool_of = _view(self.site_pool)[sites]
         for p in np.unique(pool_of).tolist():
+            if self.engine is not None:  # the same jobs, as arrays
+                chosen = np.ascontiguousarray(sites[pool_of == p], dtype=np.int64)
+                k = len(chosen)
+                self.engine.extend_arrays(
+                    p, PLANNED, np.full(k, due), self.engine.seq.take(k), np.full(k, release),
+                    chosen, np.full(k, cls, dtype=np.int64), np.full(k, -1, dtype=np.int64),
+                )  # fmt: skip
+                continue
             picked = sites[pool_of == p].tolist()
             seq = itertools.islice(self.seq, len(picked))
             self.pools[p].extend(PLANNED, [(due, q, release, i, cls, -1)

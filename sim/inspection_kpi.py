@@ -208,16 +208,13 @@ def collect(m: InspectionRecord) -> InspectionResult:
     fee = np.array([spec.cost_yuan_per_inspection for spec in kinds_spec])
     fees = done_by * fee[None, :] / years
 
+    post_count = np.zeros((nd, nk), dtype=np.int64)  # posts by district × kind
+    for ins in m.inspectors:
+        post_count[ins.district, ins.kind] += 1
+
     def add_staff(level: str, key: str, sd: slice | int, sk: slice | int | list[int]) -> None:
         b, a = float(busy[sd, sk].sum()), float(avail[sd, sk].sum())
-        posts = sum(
-            1
-            for ins in m.inspectors
-            if (isinstance(sd, slice) or ins.district == sd)
-            and (
-                isinstance(sk, slice) or ins.kind == sk or (isinstance(sk, list) and ins.kind in sk)
-            )
-        )
+        posts = int(post_count[sd, sk].sum())
         kp = {
             "utilisation": _ratio(b, a),
             "travel_share": _ratio(float(travel[sd, sk].sum()), b),
