@@ -171,6 +171,14 @@ class FloodSeasonRegime(Strict):
             "Share of arising hazards the village daily patrol (村居日巡查) removes as they arise."
         ),
     )
+    township_duty_share: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        default=0.0,
+        description=(
+            "Share of township staff's inspection time that flood-season duty (防汛值守, "
+            "patrols of geohazard points and reservoirs on the duty roster) takes in the "
+            "flood-season months: their daily inspection shift is that much shorter then."
+        ),
+    )
 
 
 class Referral(Strict):

@@ -78,25 +78,51 @@ def hour_of(t_min: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """A daily shift ``[shift_start_min, shift_start_min + shift_min)``."""
+    """A daily shift ``[shift_start_min, shift_start_min + shift_min)``; on days in the
+    ``flood`` windows (day-aligned ``[start, end)`` minutes) the shift lasts
+    ``flood_shift_min`` instead (flood-season duty takes the rest; negative: no change)."""
 
     shift_start_min: float
     shift_min: float
+    flood: tuple[tuple[float, float], ...] = ()
+    flood_shift_min: float = -1.0
 
     def __post_init__(self) -> None:
         if not 0 < self.shift_min <= MIN_PER_DAY:
             raise ValueError(f"shift_min must be in (0, 1440], got {self.shift_min}")
         if self.shift_min < MIN_PER_DAY and not 0 <= self.shift_start_min < MIN_PER_DAY:
             raise ValueError(f"shift_start_min must be in [0, 1440), got {self.shift_start_min}")
+        if self.dutied and not 0 < self.flood_shift_min <= self.shift_min:
+            raise ValueError(
+                f"flood_shift_min must be in (0, shift_min], got {self.flood_shift_min}"
+            )
 
     @property
     def continuous(self) -> bool:
         return self.shift_min >= MIN_PER_DAY
 
+    @property
+    def dutied(self) -> bool:
+        """Whether flood-season days have a shorter shift."""
+        return bool(self.flood) and self.flood_shift_min >= 0 and not self.continuous
+
+    def _length(self, start: float) -> float:
+        """The length of the shift starting at ``start``."""
+        for a, b in self.flood:
+            if a <= start < b:
+                return self.flood_shift_min
+        return self.shift_min
+
     def _shift_bounds(self, t: float) -> tuple[float, float]:
         """Start and end of the shift that contains ``t`` or, if none does, the next one."""
         day = math.floor((t - self.shift_start_min) / MIN_PER_DAY)
         start = day * MIN_PER_DAY + self.shift_start_min
+        if self.dutied:
+            end = start + self._length(start)
+            while t >= end:
+                start += MIN_PER_DAY
+                end = start + self._length(start)
+            return start, end
         end = start + self.shift_min
         if t >= end:
             start += MIN_PER_DAY
@@ -110,10 +136,14 @@ class WorkCalendar:
         start, end = self._shift_bounds(t)
         now = max(t, start)
         left = work_min
+        dutied = self.dutied
         while left > end - now:
             left -= end - now
             start += MIN_PER_DAY
-            end += MIN_PER_DAY
+            if dutied:
+                end = start + self._length(start)
+            else:
+                end += MIN_PER_DAY
             now = start
         return now + left
 
@@ -122,13 +152,16 @@ class WorkCalendar:
         shift = self.shift_min
         if shift >= MIN_PER_DAY:
             return t, t + work_min
-        # the shift containing t, or the next one (inlined _shift_bounds: this is the hot path)
-        s0 = self.shift_start_min
-        start = math.floor((t - s0) / MIN_PER_DAY) * MIN_PER_DAY + s0
-        end = start + shift
-        if t >= end:
-            start += MIN_PER_DAY
-            end += MIN_PER_DAY
+        if self.dutied:
+            start, end = self._shift_bounds(t)
+        else:
+            # the shift containing t, or the next one (inlined _shift_bounds: the hot path)
+            s0 = self.shift_start_min
+            start = math.floor((t - s0) / MIN_PER_DAY) * MIN_PER_DAY + s0
+            end = start + shift
+            if t >= end:
+                start += MIN_PER_DAY
+                end += MIN_PER_DAY
         begin = t if t > start else start
         if work_min <= end - begin:
             return begin, begin + work_min
@@ -142,10 +175,22 @@ class WorkCalendar:
             return t1 - t0
         days0 = (t0 - self.shift_start_min) / MIN_PER_DAY
         days1 = (t1 - self.shift_start_min) / MIN_PER_DAY
+        dutied = self.dutied
+        cut = self.shift_min - self.flood_shift_min
 
         def worked_before(days: float) -> float:
             whole = math.floor(days)
             frac = (days - whole) * MIN_PER_DAY
-            return whole * self.shift_min + min(frac, self.shift_min)
+            if not dutied:
+                return whole * self.shift_min + min(frac, self.shift_min)
+            # shifts of days d < whole, less what duty takes on flood days (a shift starting
+            # on day d is in a window [a, b) when a <= d × 1440 + s0 < b, i.e. a/1440 <= d <
+            # b/1440: windows are day-aligned)
+            flood_days = sum(
+                min(max(whole, a / MIN_PER_DAY), b / MIN_PER_DAY) - a / MIN_PER_DAY
+                for a, b in self.flood
+            )
+            today = self._length(whole * MIN_PER_DAY + self.shift_start_min)
+            return whole * self.shift_min - cut * flood_days + min(frac, today)
 
         return worked_before(days1) - worked_before(days0)

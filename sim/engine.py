@@ -162,8 +162,8 @@ class Engine:
         inv_cap = margin + 2 + _CHUNK if m.inv_durations else 1
         inv = np.zeros((nd, inv_cap))
         # inspectors
-        f = np.zeros((10, n_ins))
-        (p, nov, comp, leave, busy, travel, vwork, vsince, s0, shift) = f
+        f = np.zeros((11, n_ins))
+        (p, nov, comp, leave, busy, travel, vwork, vsince, s0, shift, fshift) = f
         for k, ins in enumerate(inspectors):
             p[k], nov[k], comp[k], leave[k] = (
                 ins.p_detect,
@@ -174,6 +174,10 @@ class Engine:
             busy[k], travel[k] = ins.busy_min, ins.travel_min
             vwork[k], vsince[k] = ins.vacant_work, ins.vacant_since
             s0[k], shift[k] = ins.calendar.shift_start_min, ins.calendar.shift_min
+            # flood-season duty days (the kernel reads the model's flood windows)
+            fshift[k] = ins.calendar.flood_shift_min if ins.calendar.dutied else -1.0
+            if ins.calendar.dutied and list(ins.calendar.flood) != list(m.flood):
+                raise ValueError("a post's duty windows must be the model's flood windows")
         kind_rate = np.asarray(m.leave_rates, dtype=np.float64)  # leaving rate per minute
         rt = np.asarray(
             [[2.0 * (m.inter[a][b] + m.intra[b]) for b in range(nd)] for a in range(nd)],
@@ -242,7 +246,7 @@ class Engine:
             i_pool=ints[0], i_kind=ints[1], i_dist=ints[2], i_canpen=ints[3],
             i_p=p, i_nov=nov, i_comp=comp, i_leave=leave, i_busy=busy, i_travel=travel,
             i_vwork=vwork, i_vsince=vsince, i_insp=ints[4], i_pens=ints[5], i_s0=s0,
-            i_shift=shift, i_cur=ints[6], i_next=ints[7], rt=rt,
+            i_shift=shift, i_fshift=fshift, i_cur=ints[6], i_next=ints[7], rt=rt,
             pd=np.zeros((n_ins, _POST_DRAWS)), pd_pos=np.zeros(n_ins, dtype=np.int64),
             pd_end=np.zeros(n_ins, dtype=np.int64), kind_rate=kind_rate,
             q_now=np.zeros(self.n_pools), q_wake=np.full(self.n_pools, INF),

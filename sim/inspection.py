@@ -470,7 +470,13 @@ class InspectionModel:
                 shift = (
                     kind.hours_per_day * MIN_PER_HOUR * kind.days_per_year / DAYS_PER_YEAR * fte / n
                 )
-                cal = WorkCalendar(shift_start, min(shift, MIN_PER_DAY))
+                duty = s.inspection.flood_season.township_duty_share
+                if kind.scope == "township" and duty > 0 and self.flood:
+                    # flood-season duty (防汛值守) takes this share of the inspection time
+                    cal = WorkCalendar(shift_start, min(shift, MIN_PER_DAY), tuple(self.flood),
+                                       min(shift, MIN_PER_DAY) * (1.0 - duty))  # fmt: skip
+                else:
+                    cal = WorkCalendar(shift_start, min(shift, MIN_PER_DAY))
                 for j in range(n):
                     # each post draws its equipment and first leaving time from its own
                     # numbers, and later hiring and leaving times from a stream of its own

@@ -151,6 +151,7 @@ SPEC = [
     ("i_pens", _I1),
     ("i_s0", _F1),
     ("i_shift", _F1),
+    ("i_fshift", _F1),
     ("i_cur", _I1),
     ("i_next", _I1),
     ("rt", _F2),
@@ -274,33 +275,34 @@ def new_state(a: Any) -> Any:
     st.i_pens = a[64]
     st.i_s0 = a[65]
     st.i_shift = a[66]
-    st.i_cur = a[67]
-    st.i_next = a[68]
-    st.rt = a[69]
-    st.pd = a[70]
-    st.pd_pos = a[71]
-    st.pd_end = a[72]
-    st.kind_rate = a[73]
-    st.q_now = a[74]
-    st.q_wake = a[75]
-    st.q_ev = a[76]
-    st.q_pend = a[77]
-    st.q_root = a[78]
-    st.q_ihead = a[79]
-    st.q_itail = a[80]
-    st.q_in = a[81]
-    st.jf = a[82]
-    st.ji = a[83]
-    st.jfree = a[84]
-    st.ef = a[85]
-    st.ei = a[86]
-    st.efree = a[87]
-    st.flood_a = a[88]
-    st.flood_b = a[89]
-    st.P = a[90]
-    st.K = a[91]
-    st.S = a[92]
-    st.defer = a[93]
+    st.i_fshift = a[67]
+    st.i_cur = a[68]
+    st.i_next = a[69]
+    st.rt = a[70]
+    st.pd = a[71]
+    st.pd_pos = a[72]
+    st.pd_end = a[73]
+    st.kind_rate = a[74]
+    st.q_now = a[75]
+    st.q_wake = a[76]
+    st.q_ev = a[77]
+    st.q_pend = a[78]
+    st.q_root = a[79]
+    st.q_ihead = a[80]
+    st.q_itail = a[81]
+    st.q_in = a[82]
+    st.jf = a[83]
+    st.ji = a[84]
+    st.jfree = a[85]
+    st.ef = a[86]
+    st.ei = a[87]
+    st.efree = a[88]
+    st.flood_a = a[89]
+    st.flood_b = a[90]
+    st.P = a[91]
+    st.K = a[92]
+    st.S = a[93]
+    st.defer = a[94]
     return st
 
 
@@ -359,55 +361,93 @@ def binomial(n: int, p: float, u: float) -> int:
 
 # -- the calendar (sim.calendar.WorkCalendar) --------------------------------------------------
 @njit(cache=True)
-def cal_finish(s0: float, shift: float, t: float, work: float) -> float:
-    if shift >= DAY:
-        return t + work
+def _length(shift: float, fshift: float, fa: Any, fb: Any, start: float) -> float:
+    """The length of the shift starting at ``start`` (shorter on flood-season duty days)."""
+    if fshift >= 0:
+        for k in range(len(fa)):
+            if fa[k] <= start < fb[k]:
+                return fshift
+    return shift
+
+
+@njit(cache=True)
+def _bounds(s0: float, shift: float, fshift: float, fa: Any, fb: Any,
+            t: float) -> tuple[float, float]:  # fmt: skip
     start = math.floor((t - s0) / DAY) * DAY + s0
+    if fshift >= 0 and len(fa):
+        end = start + _length(shift, fshift, fa, fb, start)
+        while t >= end:
+            start += DAY
+            end = start + _length(shift, fshift, fa, fb, start)
+        return start, end
     end = start + shift
     if t >= end:
         start += DAY
         end += DAY
+    return start, end
+
+
+@njit(cache=True)
+def cal_finish(s0: float, shift: float, fshift: float, fa: Any, fb: Any, t: float,
+               work: float) -> float:  # fmt: skip
+    if shift >= DAY:
+        return t + work
+    start, end = _bounds(s0, shift, fshift, fa, fb, t)
+    dutied = fshift >= 0 and len(fa) > 0
     now = t if t >= start else start
     left = work
     while left > end - now:
         left -= end - now
         start += DAY
-        end += DAY
+        if dutied:
+            end = start + _length(shift, fshift, fa, fb, start)
+        else:
+            end += DAY
         now = start
     return now + left
 
 
 @njit(cache=True, inline="always")
-def cal_span(s0: float, shift: float, t: float, work: float) -> tuple[float, float]:
+def cal_span(s0: float, shift: float, fshift: float, fa: Any, fb: Any, t: float,
+             work: float) -> tuple[float, float]:  # fmt: skip
     if shift >= DAY:
         return t, t + work
-    start = math.floor((t - s0) / DAY) * DAY + s0
-    end = start + shift
-    if t >= end:
-        start += DAY
-        end += DAY
+    start, end = _bounds(s0, shift, fshift, fa, fb, t)
     begin = t if t > start else start
     if work <= end - begin:
         return begin, begin + work
-    return begin, cal_finish(s0, shift, begin, work)
+    return begin, cal_finish(s0, shift, fshift, fa, fb, begin, work)
 
 
 @njit(cache=True)
-def _worked_before(s0: float, shift: float, days: float) -> float:
+def _worked_before(s0: float, shift: float, fshift: float, fa: Any, fb: Any,
+                   days: float) -> float:  # fmt: skip
     whole = math.floor(days)
     frac = (days - whole) * DAY
-    return whole * shift + (frac if frac < shift else shift)
+    if not (fshift >= 0 and len(fa) > 0):
+        return whole * shift + (frac if frac < shift else shift)
+    flood_days = 0.0
+    for k in range(len(fa)):
+        lo = fa[k] / DAY
+        hi = fb[k] / DAY
+        w = whole if whole > lo else lo
+        flood_days += (w if w < hi else hi) - lo
+    today = _length(shift, fshift, fa, fb, whole * DAY + s0)
+    return whole * shift - (shift - fshift) * flood_days + (frac if frac < today else today)
 
 
 @njit(cache=True)
-def cal_work_between(s0: float, shift: float, t0: float, t1: float) -> float:
+def cal_work_between(s0: float, shift: float, fshift: float, fa: Any, fb: Any, t0: float,
+                     t1: float) -> float:  # fmt: skip
     if t1 <= t0:
         return 0.0
     if shift >= DAY:
         return t1 - t0
     d0 = (t0 - s0) / DAY
     d1 = (t1 - s0) / DAY
-    return _worked_before(s0, shift, d1) - _worked_before(s0, shift, d0)
+    return _worked_before(s0, shift, fshift, fa, fb, d1) - _worked_before(
+        s0, shift, fshift, fa, fb, d0
+    )
 
 
 # -- skew heaps over the stores ----------------------------------------------------------------
@@ -672,7 +712,8 @@ def start(st: Any, q: int, ins: int, j: int, now: float) -> None:
     else:  # a referred case: office work
         work = st.P[P_CASE]
         travel = 0.0
-    begin, end = cal_span(st.i_s0[ins], st.i_shift[ins], now, work)
+    begin, end = cal_span(st.i_s0[ins], st.i_shift[ins], st.i_fshift[ins], st.flood_a, st.flood_b,
+                          now, work)  # fmt: skip
     st.wait_sum[sd, kind] += begin - st.jf[j, JF_REL]
     st.wait_n[sd, kind] += 1
     st.i_busy[ins] += work
@@ -754,7 +795,8 @@ def hired(st: Any, q: int, ins: int, t0: float) -> None:
     end = st.q_now[q]
     st.i_vsince[ins] = INF
     horizon = st.P[P_HORIZON]
-    st.i_vwork[ins] += cal_work_between(st.i_s0[ins], st.i_shift[ins], t0,
+    st.i_vwork[ins] += cal_work_between(st.i_s0[ins], st.i_shift[ins], st.i_fshift[ins],
+                                        st.flood_a, st.flood_b, t0,
                                         end if end < horizon else horizon)  # fmt: skip
     st.i_comp[ins] = end + _post_draw(st, ins)
     if st.kind_rate[st.i_kind[ins]] > 0:

@@ -335,6 +335,57 @@ def test_compiled_steady_state_equals_the_numpy_one(name: str) -> None:
         np.testing.assert_array_equal(getattr(fast, field), getattr(slow, field), err_msg=field)
 
 
+def _duty_toy(share: float) -> Any:
+    """The toy city with township-scope township staff (premises of township level:
+    warehouses) and flood-season duty taking ``share`` of their inspection time."""
+    toy = load_scenario("toy")
+    return toy.with_({
+        "inspector_kinds.township.scope": "township",
+        "site_categories.geohazard_point.inspected_by": "township",
+        "inspection.flood_season.township_duty_share": share,
+    })  # fmt: skip
+
+
+def test_flood_duty_takes_township_time_in_the_flood_months() -> None:
+    """``township_duty_share``: township posts work a shorter shift on flood-season days, so a
+    year's inspection time is shift × (365 − share × 122 flood days) exactly; their
+    utilisation rises and fewer of their routine visits are on time; district staff keep
+    their hours; the compiled pools equal the Python model."""
+    from anjian.sim.calendar import WorkCalendar
+
+    duty = _duty_toy(0.5)
+    cfg = InspectionConfig(years=1, seed=3)
+    m = InspectionModel(duty, cfg)
+    ki = m.kinds.index("township")
+    town = [ins for ins in m.inspectors if ins.kind == ki]
+    assert town and all(ins.calendar.dutied for ins in town)
+    flood_days = sum(b - a for a, b in m.flood) / 1440
+    assert flood_days == 30 + 31 + 31 + 30
+    cal = town[0].calendar
+    year = 365 * 1440.0
+    assert cal.work_between(0.0, year) == pytest.approx(cal.shift_min * (365 - 0.5 * flood_days))
+    assert all(not ins.calendar.dutied for ins in m.inspectors if ins.kind != ki)
+    # a job of one full shift begun an hour before the end of 31 May's shift: an hour on
+    # 31 May, a half shift on 1 June, the rest on 2 June
+    w, f, s0 = cal.shift_min, cal.flood_shift_min, cal.shift_start_min
+    assert f == pytest.approx(w / 2) and w - 60.0 > f
+    start = 150 * 1440.0 + s0 + w - 60.0
+    assert cal.finish(start, w) == pytest.approx(152 * 1440.0 + s0 + (w - 60.0 - f))
+    plain = WorkCalendar(s0, w)
+    assert cal.finish(start, 30.0) == plain.finish(start, 30.0)  # within May: unchanged
+    with_duty = simulate_inspections(duty, cfg)
+    none = simulate_inspections(_duty_toy(0.0), cfg)
+
+    def town_kpi(r: Any, kpi: str) -> float:
+        k = r.kpis[(r.kpis["level"] == "kind") & (r.kpis["key"] == "township")]
+        return float(k.set_index("kpi")["value"][kpi])
+
+    assert town_kpi(with_duty, "utilisation") > town_kpi(none, "utilisation")
+    slow = simulate_inspections(duty, replace(cfg, engine="python"))
+    pd.testing.assert_frame_equal(with_duty.kpis, slow.kpis, check_exact=True)
+    pd.testing.assert_frame_equal(with_duty.accidents, slow.accidents, check_exact=True)
+
+
 def test_trace_is_in_time_order_with_accidents_and_several_pools() -> None:
     """Pools run one after another and accidents are drawn at year ends; the trace is still
     one time-ordered sequence, and its accidents are those of the accident table."""

@@ -51,6 +51,10 @@ def _scaled(s: Scenario, f: float) -> dict[str, Callable[[], dict[str, Any]]]:
             "inspection.deterrence.hazard_reduction":
             min(1.0, s.inspection.deterrence.hazard_reduction * f)
         },
+        "flood-season duty": lambda: {
+            "inspection.flood_season.township_duty_share":
+            min(0.95, s.inspection.flood_season.township_duty_share * f)
+        },
     }  # fmt: skip
 
 
