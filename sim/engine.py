@@ -10,6 +10,7 @@ pools, jobs, events and posts live in arrays of their own, copied back to the mo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -203,6 +204,12 @@ class Engine:
         P[K.P_NDEP] = len(m.depts)
         P[K.P_BLOCK] = m.u_detect.block
         keys = np.array([m.key_detect, m.key_comply, m.key_referral, m.key_sf], dtype=np.uint64)
+        # day buckets of jobs not yet released: to the horizon and the longest lead beyond it
+        # (a later release goes to the pool's overflow heap)
+        lead = max(float(np.max(_np(m.site_interval), initial=0.0)),
+                   float(np.max(_np(m.site_flood_interval), initial=0.0)),
+                   max(m.rect_min, default=0.0), m.referral_min) + 2 * 1440.0  # fmt: skip
+        n_days = int(math.ceil((m.horizon + min(lead, 20 * 365 * 1440.0)) / 1440.0)) + 2
         n_jobs = 3 * n + 65_536
         n_ev = 4 * n_ins + 4 * margin + 4_096
         jf = np.zeros((n_jobs, 3))
@@ -252,6 +259,10 @@ class Engine:
             q_now=np.zeros(self.n_pools), q_wake=np.full(self.n_pools, INF),
             q_ev=np.full(self.n_pools, -1, dtype=np.int64),
             q_pend=np.full(self.n_pools, -1, dtype=np.int64),
+            q_nbkt=np.zeros(self.n_pools, dtype=np.int64),
+            q_nday=np.full(self.n_pools, n_days, dtype=np.int64),
+            b_head=np.full((self.n_pools, n_days), -1, dtype=np.int64),
+            b_tail=np.full((self.n_pools, n_days), -1, dtype=np.int64),
             q_root=np.full((self.n_pools, N_CLASSES), -1, dtype=np.int64),
             q_ihead=np.full(self.n_pools, -1, dtype=np.int64),
             q_itail=np.full(self.n_pools, -1, dtype=np.int64),

@@ -164,6 +164,10 @@ SPEC = [
     ("q_wake", _F1),
     ("q_ev", _I1),
     ("q_pend", _I1),
+    ("q_nbkt", _I1),
+    ("q_nday", _I1),
+    ("b_head", _I2),
+    ("b_tail", _I2),
     ("q_root", _I2),
     ("q_ihead", _I1),
     ("q_itail", _I1),
@@ -287,22 +291,26 @@ def new_state(a: Any) -> Any:
     st.q_wake = a[76]
     st.q_ev = a[77]
     st.q_pend = a[78]
-    st.q_root = a[79]
-    st.q_ihead = a[80]
-    st.q_itail = a[81]
-    st.q_in = a[82]
-    st.jf = a[83]
-    st.ji = a[84]
-    st.jfree = a[85]
-    st.ef = a[86]
-    st.ei = a[87]
-    st.efree = a[88]
-    st.flood_a = a[89]
-    st.flood_b = a[90]
-    st.P = a[91]
-    st.K = a[92]
-    st.S = a[93]
-    st.defer = a[94]
+    st.q_nbkt = a[79]
+    st.q_nday = a[80]
+    st.b_head = a[81]
+    st.b_tail = a[82]
+    st.q_root = a[83]
+    st.q_ihead = a[84]
+    st.q_itail = a[85]
+    st.q_in = a[86]
+    st.jf = a[87]
+    st.ji = a[88]
+    st.jfree = a[89]
+    st.ef = a[90]
+    st.ei = a[91]
+    st.efree = a[92]
+    st.flood_a = a[93]
+    st.flood_b = a[94]
+    st.P = a[95]
+    st.K = a[96]
+    st.S = a[97]
+    st.defer = a[98]
     return st
 
 
@@ -577,9 +585,41 @@ def wake(st: Any, q: int, t: float) -> None:
 
 
 @njit(cache=True)
+def pend_insert(st: Any, q: int, j: int) -> None:
+    """A job not yet released: into its release day's bucket (planned work is released at day
+    starts), or the pool's overflow heap for a release off the day grid or past the buckets."""
+    rel = st.jf[j, JF_REL]
+    d = int(rel // DAY)
+    st.ji[j, JI_L] = -1
+    st.ji[j, JI_R] = -1
+    if 0 <= d < st.b_head.shape[1] and d * DAY == rel:
+        tail = st.b_tail[q, d]
+        if tail < 0:
+            st.b_head[q, d] = j
+        else:
+            st.ji[tail, JI_R] = j
+        st.b_tail[q, d] = j
+        st.q_nbkt[q] += 1
+        if d < st.q_nday[q]:
+            st.q_nday[q] = d
+        return
+    st.q_pend[q] = j_meld(st.jf, st.ji, st.q_pend[q], j, JF_REL)
+
+
+@njit(cache=True)
 def next_release(st: Any, q: int) -> float:
+    """The earliest release time of a job not yet released (INF if none)."""
+    r = INF
+    if st.q_nbkt[q] > 0:
+        d = st.q_nday[q]
+        while st.b_head[q, d] < 0:  # empty days before the first bucket in use
+            d += 1
+        st.q_nday[q] = d
+        r = d * DAY
     p = st.q_pend[q]
-    return st.jf[p, JF_REL] if p >= 0 else INF
+    if p >= 0 and st.jf[p, JF_REL] < r:
+        r = st.jf[p, JF_REL]
+    return r
 
 
 @njit(cache=True)
@@ -587,6 +627,21 @@ def release(st: Any, q: int) -> None:
     """Move every job released by now into its class heap."""
     now = st.q_now[q]
     jf, ji = st.jf, st.ji
+    while st.q_nbkt[q] > 0:
+        next_release(st, q)  # q_nday: the first day whose bucket is in use
+        d = st.q_nday[q]
+        if d * DAY > now:
+            break
+        j = st.b_head[q, d]
+        st.b_head[q, d] = -1
+        st.b_tail[q, d] = -1
+        while j >= 0:
+            nxt = ji[j, JI_R]
+            ji[j, JI_R] = -1
+            cls = ji[j, JI_CLS]
+            st.q_root[q, cls] = j_meld(jf, ji, st.q_root[q, cls], j, JF_DUE)
+            st.q_nbkt[q] -= 1
+            j = nxt
     while True:
         p = st.q_pend[q]
         if p < 0 or jf[p, JF_REL] > now:
@@ -607,8 +662,7 @@ def _live(st: Any, j: int) -> bool:
 @njit(cache=True)
 def take(st: Any, q: int) -> int:
     """The best released job's slot, removed from the pool (-1 if none)."""
-    p = st.q_pend[q]
-    if p >= 0 and st.jf[p, JF_REL] <= st.q_now[q]:
+    if next_release(st, q) <= st.q_now[q]:
         release(st, q)
     for cls in range(SHARED_FROM):
         while st.q_root[q, cls] >= 0:
@@ -639,8 +693,7 @@ def _any_released(st: Any, q: int, t: float) -> bool:
     for cls in range(N_CLASSES):
         if st.q_root[q, cls] >= 0:
             return True
-    p = st.q_pend[q]
-    return p >= 0 and st.jf[p, JF_REL] <= t
+    return next_release(st, q) <= t
 
 
 @njit(cache=True)
@@ -679,9 +732,7 @@ def push(st: Any, q: int, j: int) -> None:
         if st.q_in[q] > 0:
             assign(st, q)
         return
-    st.ji[j, JI_L] = -1
-    st.ji[j, JI_R] = -1
-    st.q_pend[q] = j_meld(st.jf, st.ji, st.q_pend[q], j, JF_REL)
+    pend_insert(st, q, j)
     if st.q_in[q] > 0 and rel < st.q_wake[q]:
         wake(st, q, rel)
 
@@ -1220,7 +1271,7 @@ def extend(st: Any, q: int, cls: int, due: Any, seq: Any, rel: Any, site: Any, k
         if rel[k] <= now:
             st.q_root[q, cls] = j_meld(st.jf, st.ji, st.q_root[q, cls], j, JF_DUE)
         else:
-            st.q_pend[q] = j_meld(st.jf, st.ji, st.q_pend[q], j, JF_REL)
+            pend_insert(st, q, j)
     if st.q_in[q] > 0 and st.q_root[q, cls] >= 0 and now < st.q_wake[q]:
         wake(st, q, now)
     elif st.q_in[q] > 0:
