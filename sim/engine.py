@@ -209,7 +209,7 @@ class Engine:
         lead = max(float(np.max(_np(m.site_interval), initial=0.0)),
                    float(np.max(_np(m.site_flood_interval), initial=0.0)),
                    max(m.rect_min, default=0.0), m.referral_min) + 2 * 1440.0  # fmt: skip
-        n_days = int(math.ceil((m.horizon + min(lead, 20 * 365 * 1440.0)) / 1440.0)) + 2
+        n_days = math.ceil((m.horizon + min(lead, 20 * 365 * 1440.0)) / 1440.0) + 2
         n_jobs = 3 * n + 65_536
         n_ev = 4 * n_ins + 4 * margin + 4_096
         jf = np.zeros((n_jobs, 3))
