@@ -361,26 +361,12 @@ class Engine:
         self.S[K.S_FLAG] = 0
 
     def _refill_durations(self, cells: np.ndarray) -> None:
-        st = self.a
-        for cell in cells.tolist():
-            pos, end = int(st.dur_pos[cell]), int(st.dur_end[cell])
-            left = end - pos
-            cap = st.dur.shape[1]
-            st.dur[cell, :left] = st.dur[cell, pos:end]
-            st.dur[cell, left:] = np.fromiter(self.dur_iters[cell], np.float64, cap - left)
-            st.dur_pos[cell] = 0
-            st.dur_end[cell] = cap
+        a = self.a
+        _refill_rows(a.dur, a.dur_pos, a.dur_end, self.dur_iters, cells)
 
     def _refill_investigations(self, districts: np.ndarray) -> None:
-        st = self.a
-        for d in districts.tolist():
-            pos, end = int(st.inv_pos[d]), int(st.inv_end[d])
-            left = end - pos
-            cap = st.inv.shape[1]
-            st.inv[d, :left] = st.inv[d, pos:end]
-            st.inv[d, left:] = np.fromiter(self.inv_iters[d], np.float64, cap - left)
-            st.inv_pos[d] = 0
-            st.inv_end[d] = cap
+        a = self.a
+        _refill_rows(a.inv, a.inv_pos, a.inv_end, self.inv_iters, districts)
 
     def _refill_posts(self) -> None:
         """Posts that can still fall vacant (or are vacant) keep a full cycle of numbers
@@ -536,6 +522,20 @@ class ComplaintDraws:
             self.u = np.concatenate([self.u[self.pos :], self.rng.random(max(n, 4096))])
             self.pos = 0
         return self.u
+
+
+def _refill_rows(buf: np.ndarray, pos: np.ndarray, end: np.ndarray, draws: list[Iterator[float]],
+                 rows: np.ndarray) -> None:  # fmt: skip
+    """Refill rows ``rows`` of a block of pre-drawn numbers: what is left moves to the front,
+    the rest of the row is the row's stream's next numbers."""
+    cap = buf.shape[1]
+    for r in rows.tolist():
+        p, e = int(pos[r]), int(end[r])
+        left = e - p
+        buf[r, :left] = buf[r, p:e]
+        buf[r, left:] = np.fromiter(draws[r], np.float64, cap - left)
+        pos[r] = 0
+        end[r] = cap
 
 
 def _grown(a: np.ndarray, cap: int) -> np.ndarray:
