@@ -122,6 +122,13 @@ class CompiledPool:
 class Engine:
     """The compiled state of one run's pools (see the module docstring)."""
 
+    #: first sizes of the job, event and fix stores (they grow between events as needed)
+    JOB_SLOTS_PER_SITE = 3
+    JOB_SLOTS = 65_536
+    EVENT_SLOTS_PER_POST = 4
+    EVENT_SLOTS = 4_096
+    FIX_SLOTS = 65_536
+
     def __init__(self, m: Any) -> None:
         self.m = m
         self.n_pools = 0
@@ -210,8 +217,8 @@ class Engine:
                    float(np.max(_np(m.site_flood_interval), initial=0.0)),
                    max(m.rect_min, default=0.0), m.referral_min) + 2 * 1440.0  # fmt: skip
         n_days = math.ceil((m.horizon + min(lead, 20 * 365 * 1440.0)) / 1440.0) + 2
-        n_jobs = 3 * n + 65_536
-        n_ev = 4 * n_ins + 4 * margin + 4_096
+        n_jobs = self.JOB_SLOTS_PER_SITE * n + self.JOB_SLOTS
+        n_ev = self.EVENT_SLOTS_PER_POST * n_ins + 4 * margin + self.EVENT_SLOTS
         jf = np.zeros((n_jobs, 3))
         ji = np.full((n_jobs, 8), -1, dtype=np.int64)
         ef = np.zeros((n_ev, 2))
@@ -248,8 +255,8 @@ class Engine:
             dur_end=np.zeros(nd * nc, dtype=np.int64), dur_low=self.dur_low,
             inv=inv, inv_pos=np.zeros(nd, dtype=np.int64), inv_end=np.zeros(nd, dtype=np.int64),
             ct=m.ct, done=m.done, wait_sum=m.wait_sum, wait_n=m.wait_n, pen=m.penalties,
-            fix_t=np.zeros(65_536), fix_site=np.zeros(65_536, dtype=np.int64),
-            fix_n=np.zeros(65_536, dtype=np.int64),
+            fix_t=np.zeros(self.FIX_SLOTS), fix_site=np.zeros(self.FIX_SLOTS, dtype=np.int64),
+            fix_n=np.zeros(self.FIX_SLOTS, dtype=np.int64),
             i_pool=ints[0], i_kind=ints[1], i_dist=ints[2], i_canpen=ints[3],
             i_p=p, i_nov=nov, i_comp=comp, i_leave=leave, i_busy=busy, i_travel=travel,
             i_vwork=vwork, i_vsince=vsince, i_insp=ints[4], i_pens=ints[5], i_s0=s0,
@@ -410,36 +417,20 @@ class Engine:
 
     def reserve_jobs(self, extra: int) -> None:
         """Room for ``extra`` more jobs above the low-water mark."""
-        st = self.a
         free = int(self.S[K.S_JTOP])
         need = extra + 8 * int(self.S[K.S_JLOW])
-        if free >= need:
-            return
-        old = len(st.jf)
-        cap = max(2 * old, old + need)
-        jf = np.zeros((cap, 3))
-        jf[:old] = st.jf
-        ji = np.full((cap, 8), -1, dtype=np.int64)
-        ji[:old] = st.ji
-        jfree = np.zeros(cap, dtype=np.int64)
-        jfree[:free] = st.jfree[:free]
-        jfree[free : free + cap - old] = np.arange(cap - 1, old - 1, -1)
-        self.S[K.S_JTOP] = free + cap - old
-        self._replace(jf=jf, ji=ji, jfree=jfree)
+        if free < need:
+            old = len(self.a.jf)
+            jf, ji, jfree, top = _grown_store(self.a.jf, self.a.ji, self.a.jfree, free,
+                                              max(2 * old, old + need))  # fmt: skip
+            self.S[K.S_JTOP] = top
+            self._replace(jf=jf, ji=ji, jfree=jfree)
 
     def _grow_events(self) -> None:
-        st = self.a
         free = int(self.S[K.S_ETOP])
-        old = len(st.ef)
-        cap = 2 * old
-        ef = np.zeros((cap, 2))
-        ef[:old] = st.ef
-        ei = np.full((cap, 6), -1, dtype=np.int64)
-        ei[:old] = st.ei
-        efree = np.zeros(cap, dtype=np.int64)
-        efree[:free] = st.efree[:free]
-        efree[free : free + cap - old] = np.arange(cap - 1, old - 1, -1)
-        self.S[K.S_ETOP] = free + cap - old
+        ef, ei, efree, top = _grown_store(self.a.ef, self.a.ei, self.a.efree, free,
+                                          2 * len(self.a.ef))  # fmt: skip
+        self.S[K.S_ETOP] = top
         self._replace(ef=ef, ei=ei, efree=efree)
 
     # -- running ---------------------------------------------------------------------------
@@ -536,6 +527,21 @@ def _refill_rows(buf: np.ndarray, pos: np.ndarray, end: np.ndarray, draws: list[
         buf[r, left:] = np.fromiter(draws[r], np.float64, cap - left)
         pos[r] = 0
         end[r] = cap
+
+
+def _grown_store(f: np.ndarray, i: np.ndarray, free_slots: np.ndarray, free: int,
+                 cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:  # fmt: skip
+    """A store (float and int columns, a stack of ``free`` free slots) grown to ``cap`` slots:
+    the new slots join the free stack. Returns the arrays and the new stack height."""
+    old = len(f)
+    f2 = np.zeros((cap, f.shape[1]))
+    f2[:old] = f
+    i2 = np.full((cap, i.shape[1]), -1, dtype=np.int64)
+    i2[:old] = i
+    stack = np.zeros(cap, dtype=np.int64)
+    stack[:free] = free_slots[:free]
+    stack[free : free + cap - old] = np.arange(cap - 1, old - 1, -1)
+    return f2, i2, stack, free + cap - old
 
 
 def _grown(a: np.ndarray, cap: int) -> np.ndarray:

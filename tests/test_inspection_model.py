@@ -306,6 +306,31 @@ def test_compiled_pools_equal_the_python_model(
         assert k["vacancies_mean"] > 1
 
 
+def test_compiled_stores_grow_without_changing_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled pools' job, event and fix stores start tiny here and grow between events
+    many times over a run: the numbers are still the Python model's."""
+    from anjian.sim.engine import Engine
+
+    for name, value in (("JOB_SLOTS_PER_SITE", 0), ("JOB_SLOTS", 64), ("EVENT_SLOTS_PER_POST", 0),
+                        ("EVENT_SLOTS", 1), ("FIX_SLOTS", 8)):  # fmt: skip
+        monkeypatch.setattr(Engine, name, value)
+    grown = []
+    real = Engine._replace
+
+    def spy(self: Engine, **arrays: Any) -> None:
+        grown.extend(k for k in arrays if k in ("jf", "ef", "fix_t"))
+        real(self, **arrays)
+
+    monkeypatch.setattr(Engine, "_replace", spy)
+    s = _busy_toy()
+    cfg = InspectionConfig(years=1.0, seed=9)
+    fast = simulate_inspections(s, cfg)
+    assert {"jf", "ef", "fix_t"} <= set(grown), grown
+    slow = simulate_inspections(s, replace(cfg, engine="python"))
+    for table in ("kpis", "accidents", "series", "years"):
+        pd.testing.assert_frame_equal(getattr(fast, table), getattr(slow, table), check_exact=True)
+
+
 @pytest.mark.parametrize("name", ["chongqing", "busy"])
 def test_compiled_steady_state_equals_the_numpy_one(name: str) -> None:
     """sim/steady_kernel.py runs the steady-state pre-run site by site, compiled: every site
