@@ -165,9 +165,9 @@ class Engine:
         self.dur_low = self.dur_low.astype(np.int64)
         self.dur_iters = [iter(m.durations[d][c].next, None) for d in range(nd)
                           for c in range(nc)]  # fmt: skip
-        dur = np.zeros((nd * nc, int(self.dur_low.max()) + _CHUNK))
+        dur = np.zeros((nd * nc, 2 * int(self.dur_low.max()) + _CHUNK))
         self.inv_iters = [iter(b.next, None) for b in m.inv_durations]
-        inv_cap = margin + 2 + _CHUNK if m.inv_durations else 1
+        inv_cap = 2 * (margin + 2) + _CHUNK if m.inv_durations else 1
         inv = np.zeros((nd, inv_cap))
         # inspectors
         f = np.zeros((11, n_ins))

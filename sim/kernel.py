@@ -1316,6 +1316,8 @@ def complaint_site(st: Any, sites: Any, w: float, t: float, u: Any) -> int:
     again after a refill."""
     top = 1.0 + w * 10.0
     while st.S[S_C_ITER] < 1000:
+        if st.S[S_FLAG]:  # a buffer ran low (each candidate's update may record fixes)
+            return -1
         i = st.S[S_C_I]
         if advance(st, st.spool[i], t, True):
             return -1
