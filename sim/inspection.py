@@ -834,6 +834,13 @@ class InspectionModel:
         below = times <= t
         cnt_below = np.bincount(self.h_owner[below], minlength=n)[sites]
         upto = np.maximum(self.h_first[sites] + cnt_below, first)
+        # most sites have nothing to decide (no latent hazard, no new arrival): only the time
+        # of their update moves (exactly what the per-site update does for them)
+        busy = (old_n > 0) | (upto > first)
+        last[sites[~busy]] = t
+        sites, old_n, first, upto = sites[busy], old_n[busy], first[busy], upto[busy]
+        if not len(sites):
+            return
         new_n = upto - first
         seg = np.repeat(np.arange(len(sites)), new_n)
         offs = np.arange(int(new_n.sum())) - np.repeat(np.cumsum(new_n) - new_n, new_n)
