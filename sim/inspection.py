@@ -53,10 +53,12 @@ hazard exposure is counted forward to the horizon when a hazard arises and taken
 detected (latent) or fixed (open); accidents change nothing at the site, so each year's are drawn
 at the year's (or month's) end from its arrivals and rectifications
 (:meth:`InspectionModel._close_period`).
-Each job pool runs its own event list (:mod:`anjian.sim.dispatch`,
-:mod:`anjian.sim.inspection_loop`); SimPy
-runs the rest (complaints, the flood season, snapshots, year ends) and brings a pool up to the
-present before touching it.
+Each job pool runs its own event list; SimPy runs the rest (complaints, the flood season,
+snapshots, year ends) and brings a pool up to the present before touching it. By default the
+pools run compiled (:mod:`anjian.sim.kernel`, fed by :mod:`anjian.sim.engine`); with
+``InspectionConfig(engine="python")`` they run in CPython (:mod:`anjian.sim.dispatch`,
+:mod:`anjian.sim.inspection_loop`) — the same rules and the same draws, bit-identical results
+(the reference, and the engine that records traces).
 
 Assumptions worth knowing (docs/model-inspection.md has the full list): sites are located at
 district level; working days are spread evenly over the year; an inspector finishes the job in
