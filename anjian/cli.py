@@ -283,7 +283,8 @@ def simulate_response_cmd(
         30.0,
         "--mutual-aid-threshold-min",
         min=0.0,
-        help="district_first: call other districts beyond this ETA.",
+        help="district_first: call another district when its unit would arrive this many "
+        "minutes sooner than the own district's best.",
     ),
     out: Path = typer.Option(Path("results/response"), "--out", help="Folder for the tables."),
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),

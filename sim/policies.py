@@ -37,15 +37,23 @@ class NearestAvailable:
 
 @dataclass(frozen=True)
 class DistrictFirst:
-    """The incident's own district first; mutual aid from other districts only when no own
-    unit can arrive within ``mutual_aid_threshold_min`` (then the nearest of all)."""
+    """The incident's own district first; mutual aid (the nearest of all) only when a unit of
+    another district is expected more than ``mutual_aid_threshold_min`` sooner than the own
+    district's best free unit, or the district has none free.
+
+    The threshold compares expected arrivals with each other, not with a clock: a rented
+    vehicle's 90-minute mobilisation is no reason to call a district whose rented vehicles
+    need as long, but a dedicated vehicle next door that would arrive an hour sooner is."""
 
     mutual_aid_threshold_min: float = 30.0
 
     def rank(self, fleet: Fleet, point: int, district: int, candidates: list[int]) -> list[int]:
         ordered = sorted(candidates, key=lambda u: fleet.eta_min[u, point])
         own = [u for u in ordered if fleet.unit_district[u] == district]
-        if own and fleet.eta_min[own[0], point] <= self.mutual_aid_threshold_min:
+        if own and (
+            fleet.eta_min[own[0], point]
+            <= fleet.eta_min[ordered[0], point] + self.mutual_aid_threshold_min
+        ):
             return own + [u for u in ordered if fleet.unit_district[u] != district]
         return ordered
 

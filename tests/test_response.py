@@ -118,13 +118,53 @@ def test_same_seed_same_result_and_crn_across_fleets() -> None:
 
 
 def test_district_first_keeps_own_units_within_threshold() -> None:
+    """Mutual aid only when another district's unit is expected more than the threshold
+    sooner: the own unit (ETA 100) is kept against one at 80 with a 30-minute threshold, not
+    with a 15-minute one; a district with no free unit gets the nearest."""
+
     class Fleet:
         unit_district = np.array([0, 1, 1])
-        eta_min = np.array([[25.0], [10.0], [40.0]])
+        eta_min = np.array([[100.0], [80.0], [120.0]])
 
-    assert DistrictFirst(30).rank(Fleet, 0, 0, [0, 1, 2]) == [0, 1, 2]  # own unit in 25 min
-    assert DistrictFirst(20).rank(Fleet, 0, 0, [0, 1, 2]) == [1, 0, 2]  # too slow: nearest
+    assert DistrictFirst(30).rank(Fleet, 0, 0, [0, 1, 2]) == [0, 1, 2]  # 20 min slower: kept
+    assert DistrictFirst(15).rank(Fleet, 0, 0, [0, 1, 2]) == [1, 0, 2]  # too slow: nearest
+    assert DistrictFirst(30).rank(Fleet, 0, 0, [2, 1]) == [1, 2]  # no own unit free
     assert NearestAvailable().rank(Fleet, 0, 0, [2, 0]) == [0, 2]
+
+
+def test_district_first_on_chongqing_follows_its_rule() -> None:
+    """On the built-in Chongqing (every vehicle rented, 90 minutes to mobilise) the rule is not
+    inert as it was with a threshold on the whole arrival (below any rented vehicle's): every
+    ranking of the model's own fleet keeps the own district's units first unless another's are
+    expected more than 30 minutes sooner, and mutual aid is no more frequent than under
+    ``nearest``."""
+    from anjian.sim.response import ResponseModel
+
+    s = load_scenario("chongqing")
+    m = ResponseModel(s, ResponseConfig(years=0.01, seed=1))
+    rule = DistrictFirst(30.0)
+    units = list(range(len(m.unit_district)))
+    kept = 0
+    for p, adcode in enumerate(m.points.adcode):
+        d = m.districts.index(adcode)
+        ranked = rule.rank(m, p, d, units)
+        nearest = sorted(units, key=lambda u: m.eta_min[u, p])
+        own = [u for u in nearest if m.unit_district[u] == d]
+        if own and m.eta_min[own[0], p] <= m.eta_min[nearest[0], p] + 30.0:
+            assert m.unit_district[ranked[0]] == d and ranked[0] == own[0]
+            kept += 1
+        else:
+            assert ranked == nearest
+    assert kept > 0
+    cfg = ResponseConfig(years=0.5, seed=2)
+
+    def city(r: object) -> pd.Series:
+        k = r.kpis  # type: ignore[attr-defined]
+        return k[k["level"] == "city"].set_index("kpi")["value"]
+
+    first = city(simulate_response(s, cfg))
+    nearest_k = city(simulate_response(s, replace(cfg, policy="nearest")))
+    assert first["mutual_aid_share"] <= nearest_k["mutual_aid_share"]
 
 
 def test_inspection_accidents_become_incidents() -> None:
