@@ -460,59 +460,49 @@ def cal_work_between(s0: float, shift: float, fshift: float, fa: Any, fb: Any, t
 
 # -- skew heaps over the stores ----------------------------------------------------------------
 @njit(cache=True, inline="always")
-def _j_less(jf: Any, ji: Any, a: int, b: int, col: int) -> bool:
-    ka = jf[a, col]
-    kb = jf[b, col]
-    return ka < kb or (ka == kb and ji[a, JI_SEQ] < ji[b, JI_SEQ])
+def _less(f: Any, i: Any, a: int, b: int, col: int) -> bool:
+    """Slot ``a`` before slot ``b``: by ``f[:, col]``, then by seq (column 0 of ``i``)."""
+    ka = f[a, col]
+    kb = f[b, col]
+    return ka < kb or (ka == kb and i[a, 0] < i[b, 0])
 
 
 @njit(cache=True)
+def meld(f: Any, i: Any, a: int, b: int, col: int, lc: int, rc: int) -> int:
+    """Meld two skew heaps of a store (float columns ``f``, int columns ``i`` with the seq in
+    column 0 and the children in ``lc``, ``rc``), keyed by ``(f[:, col], seq)``; returns the
+    root (top-down, without recursion)."""
+    if a < 0:
+        return b
+    if b < 0:
+        return a
+    if _less(f, i, b, a, col):
+        a, b = b, a
+    root = a
+    parent = a
+    while True:
+        r = i[parent, rc]
+        i[parent, rc] = i[parent, lc]
+        if r < 0:
+            i[parent, lc] = b
+            break
+        if _less(f, i, b, r, col):
+            r, b = b, r
+        i[parent, lc] = r
+        parent = r
+    return root
+
+
+@njit(cache=True, inline="always")
 def j_meld(jf: Any, ji: Any, a: int, b: int, col: int) -> int:
-    """Meld two job heaps keyed by ``(jf[:, col], seq)``; returns the root."""
-    if a < 0:
-        return b
-    if b < 0:
-        return a
-    if _j_less(jf, ji, b, a, col):
-        a, b = b, a
-    root = a
-    parent = a
-    while True:
-        r = ji[parent, JI_R]
-        ji[parent, JI_R] = ji[parent, JI_L]
-        if r < 0:
-            ji[parent, JI_L] = b
-            break
-        if _j_less(jf, ji, b, r, col):
-            r, b = b, r
-        ji[parent, JI_L] = r
-        parent = r
-    return root
+    """Meld two job heaps keyed by ``(jf[:, col], seq)``."""
+    return meld(jf, ji, a, b, col, JI_L, JI_R)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def e_meld(ef: Any, ei: Any, a: int, b: int) -> int:
-    if a < 0:
-        return b
-    if b < 0:
-        return a
-    if ef[b, EF_T] < ef[a, EF_T] or (ef[b, EF_T] == ef[a, EF_T] and ei[b, EI_SEQ] < ei[a, EI_SEQ]):
-        a, b = b, a
-    root = a
-    parent = a
-    while True:
-        r = ei[parent, EI_R]
-        ei[parent, EI_R] = ei[parent, EI_L]
-        if r < 0:
-            ei[parent, EI_L] = b
-            break
-        if ef[b, EF_T] < ef[r, EF_T] or (
-            ef[b, EF_T] == ef[r, EF_T] and ei[b, EI_SEQ] < ei[r, EI_SEQ]
-        ):
-            r, b = b, r
-        ei[parent, EI_L] = r
-        parent = r
-    return root
+    """Meld two event heaps keyed by ``(time, seq)``."""
+    return meld(ef, ei, a, b, EF_T, EI_L, EI_R)
 
 
 @njit(cache=True)
