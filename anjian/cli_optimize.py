@@ -109,11 +109,15 @@ def vehicles_cmd(
         None, "--standard-min", help="One response standard (min) instead of the region targets."
     ),
     budget: float | None = typer.Option(
-        None, "--budget", help="Yearly budget for the vehicles, yuan."
+        None,
+        "--budget",
+        help="Yearly budget for the vehicles' fixed cost, yuan (per-use fees reported beside).",
     ),
     time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds."),
     resolution: str | None = typer.Option(
-        None, "--resolution", help="Demand points: district or grid (~1,000 cells)."
+        None,
+        "--resolution",
+        help="Demand points: district, township (1,031 points) or grid (~1,000 cells).",
     ),
     role: str = typer.Option("rescue", "--role", help="Vehicle role to place."),
     kinds: str | None = typer.Option(None, "--kinds", help="Comma-separated vehicle kinds."),
@@ -161,7 +165,11 @@ def vehicles_cmd(
     except OptimizeError as exc:
         _error(exc, "No plan")
         return
-    extra: dict[str, Any] = {"scenario": scenario, "spend_yuan_per_year": result.spend_yuan}
+    extra: dict[str, Any] = {
+        "scenario": scenario,
+        "spend_yuan_per_year": result.spend_yuan,
+        "fixed_cost_yuan_per_year": result.fixed_yuan,
+    }
     if result.verification is not None:
         extra["verification"] = result.verification.table().round(4).to_dict(orient="index")
     if out is not None:

@@ -2,28 +2,25 @@
 exports.
 
 Today this counts what the scenario prices: the yearly ownership or contract cost of the
-vehicles standing in its depots, the salaries of the inspection staff and their detection
-kits. What depends on the work done is a simulated KPI: per-use costs of rented vehicles
-(``rented_cost_yuan``) and the fees of contracted inspections
+vehicles standing in its depots (:mod:`anjian.scenarios.costs` defines a vehicle's cost once:
+fixed per vehicle-year plus a fee per use), the salaries of the inspection staff and their
+detection kits. What depends on the work done is a simulated KPI: the vehicles' per-use costs
+(``vehicle_use_cost_yuan_per_year``; total ``vehicle_cost_yuan_per_year``) and the fees of
+contracted inspections
 (``inspection_fees_yuan_per_year``; the inspection model reports
 ``inspection_cost_yuan_per_year`` = salaries + kits + fees). Relief stocks are not priced yet.
 """
 
 from __future__ import annotations
 
+from anjian.scenarios.costs import fleet_fixed_cost_yuan_per_year
 from anjian.scenarios.scenario import Scenario, equipment_kits
 
 
 def fleet_cost_yuan_per_year(s: Scenario) -> float:
-    """Yearly cost of the vehicles standing in the scenario's depots (yuan): each vehicle kind's
-    ``cost_yuan_per_year`` × its vehicles."""
-    return float(
-        sum(
-            s.vehicle_kinds[k].cost_yuan_per_year * n
-            for d in s.depots.values()
-            for k, n in d.vehicles.items()
-        )
-    )
+    """Yearly fixed cost of the vehicles standing in the scenario's depots (yuan): each vehicle
+    kind's ``cost_yuan_per_year`` × its vehicles (per-use fees come from a simulation)."""
+    return fleet_fixed_cost_yuan_per_year(s)
 
 
 def staff_cost_yuan_per_year(s: Scenario) -> float:

@@ -15,6 +15,7 @@ KPI a model produces has an entry here.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -213,20 +214,70 @@ CATALOGUE: tuple[Kpi, ...] = (
     _k("utilisation", R, "", "车辆利用率", "Vehicle utilisation", None, "share", ".2%"),
     _k("units", R, "", "车辆数", "Vehicles", None, "count", ",.0f", False),
     _k("uses", R, "", "出车次数", "Vehicle uses", None, "count", ",.0f", False),
-    _k("cost_yuan", R, "yuan", "按次费用", "Per-use cost", True, "money", ",.0f", False),
+    _k("cost_yuan_per_year", R, "yuan", "车辆费用（年）", "Vehicle cost a year", True, "money",
+       ",.0f", False),
+    _k("vehicle_fixed_cost_yuan_per_year", R, "yuan", "车辆固定费用（年）",
+       "Vehicle fixed cost a year", True, "money", ",.0f", False),
+    _k("vehicle_use_cost_yuan_per_year", R, "yuan", "车辆按次费用（年）",
+       "Vehicle per-use cost a year", True, "money", ",.0f", False),
+    _k("vehicle_cost_yuan_per_year", R, "yuan", "车辆总费用（年）", "Vehicle cost a year (total)",
+       True, "money", ",.0f"),
     _k("rented_uses", R, "", "租用车辆次数", "Rented-vehicle uses", None, "count", ",.0f"),
     _k("rented_cost_yuan", R, "yuan", "租车费用", "Rental cost", True, "money", ",.0f"),
+    _k("delay_deaths_per_year", R, "per_year", "响应延误致死（相对参考时间）",
+       "Deaths from response delay (vs the reference time)", True, "rate", ",.1f"),
+    _k("relief_incidents", R, "", "需救灾物资的事件", "Incidents needing relief", None, "count",
+       ",.0f", False),
+    _k("relief_unserved_incidents", R, "", "未获任何物资的事件", "Incidents given no relief",
+       True, "count", ",.0f"),
     _k("relief_demanded_units", R, "units", "物资需求", "Relief demanded", None, "count", ",.0f"),
     _k("relief_fill_rate", R, "", "物资满足率", "Relief fill rate", False, "share", ".1%"),
     _k("relief_unmet_units", R, "units", "物资缺口", "Relief unmet", True, "count", ",.0f"),
     _k("time_to_first_relief_mean_min", R, "min", "首批物资平均到达时间",
        "Mean time to first relief", True, "time", ",.1f"),
-    _k("stockouts", R, "", "断货次数", "Stockouts", True, "count", ",.0f"),
+    _k("time_to_first_relief_p90_min", R, "min", "首批物资到达时间90%分位",
+       "90th-percentile time to first relief", True, "time", ",.1f", False),
+    _k("time_to_full_relief_mean_min", R, "min", "物资全部送达平均时间", "Mean time to full relief",
+       True, "time", ",.1f"),
+    _k("people_without_relief_12h", R, "", "12小时未获救助人数", "People without relief after 12 h",
+       True, "count", ",.0f"),
+    _k("people_without_relief_24h", R, "", "24小时未获救助人数", "People without relief after 24 h",
+       True, "count", ",.0f", False),
+    _k("people_without_relief_48h", R, "", "48小时未获救助人数", "People without relief after 48 h",
+       True, "count", ",.0f", False),
+    _k("stockouts", R, "", "断货（未足额满足的物资请求）",
+       "Stock-outs (requests not filled in full)", True, "count", ",.0f"),
+    _k("people_affected", R, "", "受灾人数", "People affected", None, "count", ",.0f", False),
+    _k("people_evacuated", R, "", "紧急转移人数", "People evacuated", None, "count", ",.0f", False),
+    _k("people_at_home", R, "", "留居家中人数", "People staying at home", None, "count", ",.0f",
+       False),
+    _k("people_with_relatives", R, "", "投亲靠友人数", "Sheltered with relatives or friends",
+       None, "count", ",.0f", False),
+    _k("people_collective", R, "", "集中安置人数", "In collective shelters", None, "count", ",.0f",
+       False),
+    _k("items_per_person_at_home", R, "units", "人均物资（居家）", "Items per person (at home)",
+       None, "count", ",.2f", False),
+    _k("items_per_person_with_relatives", R, "units", "人均物资（投亲靠友）",
+       "Items per person (with relatives)", None, "count", ",.2f", False),
+    _k("items_per_person_collective", R, "units", "人均物资（集中安置）",
+       "Items per person (collective shelter)", None, "count", ",.2f", False),
     _k("unserved_roles", R, "", "无车可派的车辆类型", "Roles with no vehicle", True, "count",
        ",.0f", False),
 )  # fmt: skip
 
 _BY_KEY = {(k.model, k.name): k for k in CATALOGUE}
+_WITHOUT_RELIEF = re.compile(r"people_without_relief_(\d+(?:\.\d+)?)h")
+
+
+def _generated(name: str, model: Model | None) -> Kpi | None:
+    """KPIs named by a scenario's settings (``people_without_relief_<H>h`` for the hours in
+    ``relief_logistics.people_without_relief_hours``)."""
+    m = _WITHOUT_RELIEF.fullmatch(name)
+    if m is None or model not in (None, "response"):
+        return None
+    h = m.group(1)
+    return _k(name, R, "", f"{h}小时未获救助人数", f"People without relief after {h} h", True,
+              "count", ",.0f", False)  # fmt: skip
 
 
 def model_of(name: str) -> Model:
@@ -257,8 +308,14 @@ def kpi(name: str, model: Model | None = None) -> Kpi:
         try:
             return _BY_KEY[(model, name)]
         except KeyError:
+            made = _generated(name, model)
+            if made is not None:
+                return made
             raise KeyError(f"no KPI {name!r} in the {model} model") from None
     found = [k for k in CATALOGUE if k.name == name]
+    made = _generated(name, model)
+    if not found and made is not None:
+        return made
     if len(found) != 1:
         raise KeyError(
             f"KPI {name!r} is " + ("unknown" if not found else "in both models: name the model")
@@ -268,7 +325,9 @@ def kpi(name: str, model: Model | None = None) -> Kpi:
 
 def known(name: str, model: Model | None = None) -> bool:
     """Whether the catalogue has ``name`` (in ``model``)."""
-    return any(k.name == name and (model is None or k.model == model) for k in CATALOGUE)
+    return _generated(name, model) is not None or any(
+        k.name == name and (model is None or k.model == model) for k in CATALOGUE
+    )
 
 
 def label(name: str, lang: str, model: Model | None = None) -> str:
@@ -291,7 +350,7 @@ def with_labels(table: pd.DataFrame, model: Model) -> pd.DataFrame:
     if "kpi" not in out.columns:
         return out
     pos = list(out.columns).index("kpi") + 1
-    entries = [_BY_KEY.get((model, str(n))) for n in out["kpi"]]
+    entries = [_BY_KEY.get((model, str(n))) or _generated(str(n), model) for n in out["kpi"]]
     out.insert(pos, "label_zh", [k.label_zh if k else "" for k in entries])
     out.insert(pos + 1, "label_en", [k.label_en if k else "" for k in entries])
     out.insert(pos + 2, "unit", [k.unit if k else "" for k in entries])

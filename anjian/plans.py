@@ -89,6 +89,7 @@ class VehiclePlanResult:
     scenario: Scenario
     spend_yuan: float
     verification: Verification | None = None
+    fixed_yuan: float = 0.0
 
 
 def apply_vehicle_plan(scenario: Scenario, vi: VehicleInstance, plan: LocationPlan) -> Scenario:
@@ -143,7 +144,9 @@ def optimize_vehicles(
         ver = verify_vehicle_plan(
             sol.scenario, sol.vehicles, sol.plan, years=verify_years, reps=verify_reps
         )
-    return VehiclePlanResult(sol.plan, sol.vehicles, sol.scenario, sol.spend_yuan, ver)
+    return VehiclePlanResult(
+        sol.plan, sol.vehicles, sol.scenario, sol.spend_yuan, ver, fixed_yuan=sol.fixed_yuan
+    )
 
 
 def placed_vehicles(result: VehiclePlanResult) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from anjian.scenarios.costs import vehicle_cost_yuan
 from anjian.scenarios.loader import load_scenario
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_YEAR
@@ -37,12 +38,15 @@ LOCATE_MODELS = ("mclp", "pmedian", "pcenter", "lscp", "mexclp", "cflp")
 @dataclass(frozen=True)
 class VehicleSolution:
     """A vehicle plan with the instance it solved, the scenario it was solved on and the
-    yearly cost of the vehicles it places (yuan)."""
+    yearly cost of the vehicles it places (yuan): ``spend_yuan`` fixed cost plus expected
+    per-use fees (:func:`plan_spend_yuan`), ``fixed_yuan`` the fixed part, which is what
+    ``budget_yuan`` bounds."""
 
     plan: LocationPlan
     vehicles: VehicleInstance
     scenario: Scenario
     spend_yuan: float
+    fixed_yuan: float = 0.0
 
 
 def service_minutes(s: Scenario, vi: VehicleInstance) -> float:
@@ -118,8 +122,10 @@ def optimize_vehicles(
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if resolution is not None:
-        if resolution not in ("district", "grid"):
-            raise InstanceError(f"resolution must be 'district' or 'grid', got {resolution!r}")
+        if resolution not in ("district", "township", "grid"):
+            raise InstanceError(
+                f"resolution must be 'district', 'township' or 'grid', got {resolution!r}"
+            )
         s = s.with_({"demand.resolution": resolution})
     if vehicles is not None and vehicles < 1:
         raise InstanceError(f"vehicles must be ≥ 1, got {vehicles}")
@@ -156,13 +162,32 @@ def optimize_vehicles(
         busy_fraction=q,
         service_min=service,
     )
-    spend = float(
+    fixed = plan_spend_yuan(s, vi, plan, fees=False)
+    return VehicleSolution(plan, vi, s, plan_spend_yuan(s, vi, plan), fixed)
+
+
+def plan_spend_yuan(
+    s: Scenario, vi: VehicleInstance, plan: LocationPlan, *, fees: bool = True
+) -> float:
+    """Yearly cost of a plan's vehicles (yuan), by the one definition of
+    :func:`anjian.scenarios.costs.vehicle_cost_yuan`: fixed cost per vehicle plus the per-use
+    fee of the calls each site would answer, every demand point's expected incidents going to
+    its nearest opened site (shared by the site's vehicles). ``fees=False``: the fixed part
+    only (what a budget bounds)."""
+    sites = list(plan.counts)
+    if not sites:
+        return 0.0
+    col = [vi.instance.site_ids.index(site) for site in sites]
+    nearest = np.argmin(vi.instance.cost[:, col], axis=1)
+    uses = np.bincount(nearest, weights=vi.instance.weight, minlength=len(col))
+    return float(
         sum(
-            s.vehicle_kinds[site.split("@")[0]].cost_yuan_per_year * n
-            for site, n in plan.counts.items()
+            vehicle_cost_yuan(
+                s.vehicle_kinds[site.split("@")[0]], n, 1.0, float(uses[j]) if fees else 0.0
+            )
+            for j, (site, n) in enumerate(plan.counts.items())
         )
     )
-    return VehicleSolution(plan, vi, s, spend)
 
 
 def locate(

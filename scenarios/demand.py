@@ -1,9 +1,12 @@
 """Demand points: where population (and so incidents and relief demand) sits.
 
-Two resolutions:
+Three resolutions:
 
 * ``district``: one point per district at its polygon's centroid (or a point inside the polygon
   when the centroid falls outside), carrying the district's whole population;
+* ``township``: one point per township of the ``townships`` table, carrying its share of the
+  district's population; the area it stands for is its Voronoi cell among the district's
+  township points, clipped to the district polygon (computed in a local kilometre plane);
 * ``grid``: square cells laid over the city and clipped to the district polygons, so a cell
   on a border becomes one piece per district. The cell size is tuned so that about
   ``grid_cells_target`` pieces result (default 1,000, the scale of Chongqing's 1,030 townships).
@@ -28,7 +31,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 if TYPE_CHECKING:
-    from .geography import DemandSpec, District
+    from .geography import DemandSpec, District, Township
 
 KM_PER_DEG_LAT = 110.574  # at the equator; used only to size grid cells
 KM_PER_DEG_LON_EQUATOR = 111.320
@@ -165,11 +168,75 @@ def _grid_points(districts: Mapping[str, District], target: int) -> DemandPoints
     )
 
 
+def voronoi_areas(geom: BaseGeometry, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Area in km² of each point's Voronoi cell among ``(lon, lat)``, clipped to ``geom``.
+
+    The diagram is drawn in a kilometre plane at the polygon's mean latitude, so bisectors are
+    true perpendiculars; points at the same place share their cell equally. The areas add up
+    to the polygon's area in that plane."""
+    n = len(lon)
+    lat0 = float(np.mean(geom.bounds[1::2]))
+    kx, ky = km_per_degree(lat0)
+    plane = shapely.transform(geom, lambda c: c * np.array([kx, ky]))
+    if n == 1:
+        return np.array([float(plane.area)])
+    xy = np.column_stack([np.asarray(lon) * kx, np.asarray(lat) * ky])
+    uniq, inverse = np.unique(np.round(xy, 6), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    if len(uniq) == 1:
+        return np.full(n, float(plane.area) / n)
+    cells = shapely.voronoi_polygons(shapely.multipoints(uniq), extend_to=plane, ordered=True).geoms
+    cell_area = np.array([float(shapely.intersection(c, plane).area) for c in cells])
+    share = np.bincount(inverse, minlength=len(uniq))
+    return cell_area[inverse] / share[inverse]
+
+
+def _township_points(
+    districts: Mapping[str, District], townships: Mapping[str, Township]
+) -> DemandPoints:
+    ids, adcodes, lons, lats, pops, areas, groups = [], [], [], [], [], [], []
+    by_district: dict[str, list[tuple[str, Township]]] = {}
+    for code, t in townships.items():
+        by_district.setdefault(t.adcode, []).append((code, t))
+    for adcode, d in districts.items():
+        mine = by_district.get(adcode, [])
+        lon = np.array([t.lon for _, t in mine])
+        lat = np.array([t.lat for _, t in mine])
+        pop = np.array([t.population for _, t in mine], dtype=float)
+        cell = voronoi_areas(d.geometry, lon, lat)
+        pop_share = pop / pop.sum() if pop.sum() > 0 else np.full(len(mine), 1.0 / len(mine))
+        for k, (code, _) in enumerate(mine):
+            ids.append(code)
+            adcodes.append(adcode)
+            lons.append(float(lon[k]))
+            lats.append(float(lat[k]))
+            pops.append(d.population * float(pop_share[k]))  # scaled to the census total
+            areas.append(d.area_km2 * float(cell[k] / cell.sum()))
+            groups.append(d.region_group)
+    return DemandPoints(
+        ids=tuple(ids),
+        adcode=np.array(adcodes),
+        lon=np.array(lons),
+        lat=np.array(lats),
+        population=np.array(pops),
+        area_km2=np.array(areas),
+        region_group=np.array(groups),
+    )
+
+
 def build_demand_points(
-    districts: Mapping[str, District], spec: DemandSpec, resolution: str | None = None
+    districts: Mapping[str, District],
+    spec: DemandSpec,
+    resolution: str | None = None,
+    townships: Mapping[str, Township] | None = None,
 ) -> DemandPoints:
     """Demand points of ``districts`` as ``spec`` says, at ``resolution`` if given (else at
-    ``spec.resolution``): ``district`` or ``grid``."""
-    if (resolution or spec.resolution) == "district":
+    ``spec.resolution``): ``district``, ``township`` (needs ``townships``) or ``grid``."""
+    res = resolution or spec.resolution
+    if res == "district":
         return _district_points(districts)
+    if res == "township":
+        if not townships:
+            raise ValueError("township resolution needs the scenario's townships table")
+        return _township_points(districts, townships)
     return _grid_points(districts, spec.grid_cells_target)

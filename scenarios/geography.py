@@ -86,10 +86,24 @@ class District(Named):
     geometry: Geometry
 
 
-class DemandSpec(Strict):
-    """Where demand is located: one point per district, or a grid of cells clipped to districts."""
+class Township(Strict):
+    """One township-level unit (乡镇街道): its district, kind, a representative point and the
+    people living there (the demand points at ``township`` resolution)."""
 
-    resolution: Literal["district", "grid"] = "district"
+    adcode: Adcode
+    name_zh: Name
+    kind: Literal["subdistrict", "town", "township"]  # 街道, 镇, 乡
+    lon: Annotated[float, Field(ge=-180.0, le=180.0)]
+    lat: Annotated[float, Field(ge=-90.0, le=90.0)]
+    population: NonNegInt
+    point_source: str = ""
+
+
+class DemandSpec(Strict):
+    """Where demand is located: one point per district, one per township (the ``townships``
+    table), or a grid of cells clipped to districts."""
+
+    resolution: Literal["district", "township", "grid"] = "district"
     grid_cells_target: Annotated[int, Field(ge=38, le=20000)] = 1000
 
 
@@ -140,6 +154,7 @@ __all__ = [
     "Geometry",
     "Name",
     "RegionGroup",
+    "Township",
     "TravelMatrix",
     "TravelSpec",
 ]

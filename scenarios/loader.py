@@ -43,6 +43,7 @@ MODEL_SECTIONS = (
     "standards",
     "budget",
     "surges",
+    "relief_logistics",
 )
 TABLES_REQUIRED = (
     "districts",
@@ -54,7 +55,7 @@ TABLES_REQUIRED = (
     "warehouses",
     "stocks",
 )
-TABLES_OPTIONAL = ("travel_matrix",)
+TABLES_OPTIONAL = ("travel_matrix", "townships")
 TOP_LEVEL = ("schema_version", "scenario", "tables", "overrides", *MODEL_SECTIONS)
 DISTRICT_COLUMNS = (
     "adcode",
@@ -67,6 +68,16 @@ DISTRICT_COLUMNS = (
     "townships",
 )
 PLACE_COLUMNS = ("name_zh", "name_en", "adcode", "lon", "lat")
+TOWNSHIP_COLUMNS = (
+    "township_code",
+    "adcode",
+    "name_zh",
+    "kind",
+    "lon",
+    "lat",
+    "population",
+    "point_source",
+)
 STOCK_COLUMNS = (
     "warehouse_id",
     "commodity",
@@ -156,6 +167,8 @@ def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, A
     for group, members in groups.items():
         if base_ref is None or any(m in tables for m in members):
             LOADERS[group](raw, prov, file_tables, tables if base_ref else None)
+    if "townships" in file_tables and (base_ref is None or "townships" in tables):
+        _load_townships(raw, prov, file_tables["townships"])
     if "travel_matrix" in file_tables and isinstance(raw.get("travel", {}), dict):
         travel = dict(raw.get("travel", {}))
         travel["matrix"] = read_matrix(file_tables["travel_matrix"])
@@ -191,6 +204,17 @@ def _load_districts(
             f"{files['districts']} does not list"
         )
     raw["districts"] = districts
+
+
+def _load_townships(raw: dict[str, Any], prov: Provenance, path: Path) -> None:
+    table = read_csv(path, required=TOWNSHIP_COLUMNS[:-1])
+    prov.drop_under(("townships",))
+    prov.add(("townships",), path)
+    rows: dict[str, Any] = {}
+    for code, (line, row) in keyed_rows(table, "township_code").items():
+        rows[code] = {k: v for k, v in row.items() if k != "township_code" and v is not None}
+        prov.add(("townships", code), f"{path} line {line} (township {code}), column")
+    raw["townships"] = rows
 
 
 def _load_wide(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .common import (
     Adcode,
@@ -19,6 +19,7 @@ from .common import (
     Named,
     NonNegFloat,
     NonNegInt,
+    PosFloat,
     Probability,
     Strict,
 )
@@ -35,6 +36,33 @@ class ReliefNeed(Strict):
     items_per_person: dict[Ident, NonNegFloat]
 
 
+class Harm(Strict):
+    """How an incident type's harm depends on the response time ``r`` (first unit on scene)::
+
+        deaths(r) = deaths_at_reference · exp(log_increase_per_min · (min(r, saturation_min)
+                                                                     − reference_min))
+
+    ``log_increase_per_min`` is the relative increase of the expected deaths per minute of
+    delay (Sánchez-Mangas et al. 2010: a 10-minute faster response cuts the probability of
+    death in road accidents by a third, ``ln(3/2)/10 ≈ 0.041``); beyond ``saturation_min``
+    (the range of the evidence) a later arrival adds nothing, so harm stays finite for
+    incidents nobody reaches."""
+
+    deaths_at_reference: NonNegFloat
+    reference_min: PosFloat
+    log_increase_per_min: Annotated[float, Field(ge=0.0, le=1.0)]
+    saturation_min: PosFloat
+
+    @model_validator(mode="after")
+    def _saturation_after_reference(self) -> Harm:
+        if self.saturation_min < self.reference_min:
+            raise ValueError(
+                f"saturation_min ({self.saturation_min}) must be at least reference_min "
+                f"({self.reference_min})"
+            )
+        return self
+
+
 class IncidentType(Named):
     """A type of incident with its seasonality, on-scene time and the units it needs."""
 
@@ -45,11 +73,45 @@ class IncidentType(Named):
     on_scene: Duration
     units_needed: dict[Ident, Annotated[int, Field(ge=1)]]
     relief: ReliefNeed | None = None
+    harm: Harm | None = None
+
+
+class Shelter(Strict):
+    """Where a surge's people go: the share evacuated (紧急转移), how the evacuated are
+    sheltered — with relatives or friends (投亲靠友) or in collective shelters (集中安置) — and
+    what each needs (items per person by shelter type). People not evacuated stay at home and
+    need ``items_per_person.at_home`` (often nothing)."""
+
+    evacuated_share: Probability
+    shares: dict[Literal["with_relatives", "collective"], Probability]
+    items_per_person: dict[
+        Literal["at_home", "with_relatives", "collective"], dict[Ident, NonNegFloat]
+    ] = Field(default_factory=dict)
+
+    def items_for(self, where: str) -> dict[str, float]:
+        """Items per person of shelter type ``where`` (none if the scenario lists none)."""
+        for key, items in self.items_per_person.items():
+            if key == where:
+                return dict(items)
+        return {}
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> Shelter:
+        total = sum(self.shares.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(
+                f"shelter shares of the evacuated must add up to 1 over with_relatives and "
+                f"collective, got {total:g}"
+            )
+        return self
 
 
 class Surge(Named):
     """A disaster of a given scale: extra incidents of one type in a window of days, spread
-    over the named districts in proportion to population (e.g. the August-2020 flood)."""
+    over the named districts in proportion to population (e.g. the August-2020 flood).
+
+    With ``shelter``, the surge's relief demand is its people by shelter type × the items per
+    person of that type (instead of the incident type's ``items_per_person``)."""
 
     incident_type: Ident
     start_day: Annotated[float, Field(ge=0.0, lt=365.0)]
@@ -57,6 +119,7 @@ class Surge(Named):
     districts: Annotated[list[Adcode], Field(min_length=1)]
     incidents: Annotated[int, Field(ge=1)]
     people_affected_total: NonNegInt = 0
+    shelter: Shelter | None = None
 
 
 class VehicleKind(Named):
@@ -80,9 +143,23 @@ class Depot(Named):
 
 
 class Commodity(Named):
-    """A relief commodity (tent, quilt, folding bed, …)."""
+    """A relief commodity (tent, quilt, folding bed, …) and how many fit on one truck."""
 
     unit_cost_yuan: NonNegFloat
+    units_per_truckload: PosFloat | None = None
+
+
+class ReliefLogistics(Strict):
+    """How relief gets from a warehouse to people (调拨): the release is approved (a delay by
+    the warehouse's level), then each truckload waits for a truck of ``truck_role`` (from the
+    depots, like any vehicle: mobilisation, drive to the warehouse), is loaded and driven to the
+    incident. Without a ``truck_role`` a shipment needs no truck (approval + loading + travel).
+    """
+
+    truck_role: Ident | None = None
+    approval: dict[Literal["city", "district", "township"], Duration] = Field(default_factory=dict)
+    loading: Duration | None = None
+    people_without_relief_hours: tuple[PosFloat, ...] = (12.0, 24.0, 48.0)
 
 
 class StockPolicy(Strict):

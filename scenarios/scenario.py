@@ -18,10 +18,18 @@ from shapely.geometry import Point
 from .common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
 from .demand import DemandPoints, build_demand_points
 from .errors import CrossReferenceError, Loc, ScenarioError
-from .geography import DemandSpec, District, RegionGroup, TravelSpec
+from .geography import DemandSpec, District, RegionGroup, Township, TravelSpec
 from .inspection import Department, InspectionPolicy, InspectorKind, RiskTier, SiteCategory
 from .overrides import Provenance, apply_overrides, format_validation_error
-from .response import Commodity, Depot, IncidentType, Surge, VehicleKind, Warehouse
+from .response import (
+    Commodity,
+    Depot,
+    IncidentType,
+    ReliefLogistics,
+    Surge,
+    VehicleKind,
+    Warehouse,
+)
 from .timebase import MIN_PER_DAY
 
 #: How far (km) a depot or warehouse may lie outside its district polygon (digitising slack).
@@ -103,6 +111,8 @@ class Scenario(Strict):
     standards: Standards
     budget: Budget
     surges: dict[Ident, Surge] = Field(default_factory=dict)
+    townships: dict[str, Township] = Field(default_factory=dict)
+    relief_logistics: ReliefLogistics = ReliefLogistics()
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
@@ -115,7 +125,7 @@ class Scenario(Strict):
     @cached_property
     def demand_points(self) -> DemandPoints:
         """Demand points at the scenario's resolution (computed once, then cached)."""
-        return build_demand_points(self.districts, self.demand)
+        return build_demand_points(self.districts, self.demand, townships=self.townships)
 
     def with_(self, overrides: Mapping[str, Any] | None = None, **fields: Any) -> Scenario:
         """A validated variant — the one door every derived scenario goes through.
@@ -271,6 +281,78 @@ def _check_departments(s: Scenario) -> Iterable[tuple[Loc, str]]:
             )
 
 
+#: How far a district's townships' population may be from the district's (share of it).
+TOWNSHIP_POPULATION_TOLERANCE = 0.01
+
+
+def _check_townships(s: Scenario) -> Iterable[tuple[Loc, str]]:
+    """Townships: needed at ``township`` resolution, one or more per district, as many as the
+    district's ``townships`` count, and their population adding up to the district's."""
+    if s.demand.resolution == "township" and not s.townships:
+        yield (
+            ("demand", "resolution"),
+            "resolution 'township' needs a townships table: add townships = \"townships.csv\" to "
+            "[tables] (columns township_code, adcode, name_zh, kind, lon, lat, population), "
+            'or set resolution = "district"',
+        )
+        return
+    if not s.townships:
+        return
+    count: dict[str, int] = {}
+    pop: dict[str, int] = {}
+    for t in s.townships.values():
+        count[t.adcode] = count.get(t.adcode, 0) + 1
+        pop[t.adcode] = pop.get(t.adcode, 0) + t.population
+    for a, d in s.districts.items():
+        n = count.get(a, 0)
+        if n == 0:
+            yield (("townships",), f"district {a} ({d.name_zh}) has no township; add its rows")
+            continue
+        if n != d.townships:
+            yield (
+                ("districts", a, "townships"),
+                f"district {a} ({d.name_zh}) counts {d.townships} townships but the townships "
+                f"table lists {n}; make the two agree",
+            )
+        if abs(pop[a] - d.population) > TOWNSHIP_POPULATION_TOLERANCE * max(d.population, 1):
+            yield (
+                ("townships",),
+                f"the townships of district {a} ({d.name_zh}) hold {pop[a]:,} people but the "
+                f"district {d.population:,}; they must agree within "
+                f"{TOWNSHIP_POPULATION_TOLERANCE:.0%}",
+            )
+
+
+def _check_relief(s: Scenario) -> Iterable[tuple[Loc, str]]:
+    """Relief logistics and surge shelters name roles and commodities that exist; with trucks,
+    every commodity says how many fit on one."""
+    role = s.relief_logistics.truck_role
+    if role is not None:
+        roles = sorted({v.role for v in s.vehicle_kinds.values()})
+        if role not in roles:
+            yield (
+                ("relief_logistics", "truck_role"),
+                f"no vehicle kind has role {role!r}; roles in [vehicle_kinds]: {roles}",
+            )
+        for key, c in s.commodities.items():
+            if c.units_per_truckload is None:
+                yield (
+                    ("commodities", key, "units_per_truckload"),
+                    f"relief goes by truck (truck_role = {role!r}): say how many units of "
+                    f"{key!r} fit on one truck",
+                )
+    for key, surge in s.surges.items():
+        if surge.shelter is None:
+            continue
+        for where, items in surge.shelter.items_per_person.items():
+            for item in items:
+                if item not in s.commodities:
+                    yield (
+                        ("surges", key, "shelter", "items_per_person", str(where), item),
+                        f"unknown commodity {item!r}; defined: {sorted(s.commodities)}",
+                    )
+
+
 def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
     adcodes = set(s.districts)
     for key, d in s.districts.items():
@@ -393,9 +475,10 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
                         (f"unknown commodity {c!r}; defined: {sorted(s.commodities)}"),
                     )
     # places: in a known district and inside (or within slack of) its polygon
-    places: list[tuple[str, str, Depot | Warehouse]] = [
+    places: list[tuple[str, str, Depot | Warehouse | Township]] = [
         *(("depots", k, d) for k, d in s.depots.items()),
         *(("warehouses", k, w) for k, w in s.warehouses.items()),
+        *(("townships", k, t) for k, t in s.townships.items()),
     ]
     for table_name, key, place in places:
         if place.adcode not in adcodes:
@@ -447,9 +530,13 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         for adcode in surge.districts:
             if adcode not in adcodes:
                 yield ("surges", key, "districts"), f"unknown district {adcode!r}"
+    yield from _check_townships(s)
+    yield from _check_relief(s)
     if s.travel.matrix is not None:
         if s.demand.resolution == "district":
             point_ids: list[str] = list(s.districts)
+        elif s.demand.resolution == "township":
+            point_ids = list(s.townships)
         else:
             point_ids = list(build_demand_points(s.districts, s.demand).ids)
         yield from _same_keys(

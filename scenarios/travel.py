@@ -5,11 +5,22 @@ region-group road speed and half at the destination's::
 
     t_ij = 60 · d_ij · circuity · (1/v_i + 1/v_j) / 2        [min; d in km, v in km/h]
 
-Matrix model: the user's matrix between demand points, used as given.
+A trip to a demand point ends somewhere in the area the point stands for, not at the point:
+the mean distance from the centre of a disc of the point's area ``A`` to a uniformly random
+place in it, ``(2/3)·√(A/π)``, is driven at the destination's speed with the same circuity::
+
+    t_ij += 60 · (2/3)·√(A_j/π) · circuity / v_j                  [min]
+
+so travel inside a district is not zero at ``district`` resolution, and the same term applies at
+``township`` and ``grid`` resolution (smaller areas, shorter terms).
+
+Matrix model: the user's matrix between demand points, used as given (it is taken to include
+the travel inside each area).
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,6 +62,16 @@ def geometric_minutes(
     return result
 
 
+def intra_area_minutes(s: Scenario) -> np.ndarray:
+    """Minutes from each demand point to a random place in the area it stands for: the mean
+    distance in a disc of its area, ``(2/3)·√(A/π)`` km, × circuity ÷ its road speed."""
+    pts = s.demand_points
+    speed = np.array([s.region_groups[g].road_speed_kmh for g in pts.region_group], dtype=float)
+    km = (2.0 / 3.0) * np.sqrt(np.asarray(pts.area_km2, dtype=float) / math.pi)
+    out: np.ndarray = MIN_PER_HOUR * km * s.travel.circuity_factor / speed
+    return out
+
+
 def demand_matrix_minutes(s: Scenario) -> np.ndarray:
     """Square matrix of travel minutes between the scenario's demand points."""
     pts = s.demand_points
@@ -60,9 +81,11 @@ def demand_matrix_minutes(s: Scenario) -> np.ndarray:
         full = np.asarray(s.travel.matrix.minutes, dtype=float)
         out: np.ndarray = full[np.ix_(order, order)]
         return out
-    return geometric_minutes(
+    between = geometric_minutes(
         s, pts.lon, pts.lat, pts.region_group, pts.lon, pts.lat, pts.region_group
     )
+    result: np.ndarray = between + intra_area_minutes(s)[None, :]
+    return result
 
 
 def minutes_from_places(
@@ -71,7 +94,8 @@ def minutes_from_places(
     """Minutes from places (depots, warehouses, candidate sites) to every demand point.
 
     Under the matrix model with district resolution a place travels like its district's point;
-    otherwise the geometric model applies.
+    otherwise the geometric model applies, with the travel inside the destination's area
+    (:func:`intra_area_minutes`) added.
     """
     pts = s.demand_points
     if s.travel.model == "matrix" and s.travel.matrix is not None:
@@ -81,4 +105,6 @@ def minutes_from_places(
             cols = [index[p] for p in pts.ids]
             return np.array([m[index[a], cols] for a in adcodes]).reshape(len(adcodes), len(cols))
     groups = np.array([s.districts[a].region_group for a in adcodes])
-    return geometric_minutes(s, lon, lat, groups, pts.lon, pts.lat, pts.region_group)
+    between = geometric_minutes(s, lon, lat, groups, pts.lon, pts.lat, pts.region_group)
+    result: np.ndarray = between + intra_area_minutes(s)[None, :]
+    return result

@@ -89,3 +89,36 @@ def randomised_inspection_effect(s: Scenario, category: str, years: float = 4.0)
     if control_w <= 0:
         return float("nan")
     return -saved_w / control_w
+
+
+def uninspected_accidents_per_year(s: Scenario) -> dict[str, dict[str, float]]:
+    """Expected accidents a year at the scenario's sites with nobody inspecting, by district and
+    incident type, in closed form: each tier's sites at their steady state (λ D latent hazards,
+    λ net of the firms' own checks, D the self-fix time), accidents at ``a0 + a1 × latent``.
+
+    The coupled run nets the response model's background rates by these (see
+    :func:`anjian.sim.replicate.net_of_inspection_accidents`): they do not depend on the
+    inspection plan, so a plan that prevents accidents lowers the coupled total. Tiers without
+    self-fixing count their baseline rate only."""
+    out: dict[str, dict[str, float]] = {a: {} for a in s.districts}
+    per_site: dict[str, float] = {}
+    for key, cat in s.site_categories.items():
+        if cat.incident_type is None:
+            continue
+        a0, a1 = cat.accidents_per_site_year, cat.accidents_per_open_hazard_year
+        rate = 0.0
+        for tier_key, share in cat.tier_shares.items():
+            tier = s.risk_tiers[tier_key]
+            latent = 0.0
+            if tier.self_fix_days:
+                lam = cat.hazards_per_site_year * tier.hazard_rate_multiplier
+                latent = lam * (1 - cat.self_check_catch_share) * tier.self_fix_days / DAYS_PER_YEAR
+            rate += share * (a0 + a1 * latent)
+        per_site[key] = rate
+    for a, row in s.sites.items():
+        for key, n in row.items():
+            cat = s.site_categories[key]
+            if key in per_site and cat.incident_type is not None and n:
+                t = cat.incident_type
+                out[a][t] = out[a].get(t, 0.0) + n * per_site[key]
+    return out

@@ -30,6 +30,7 @@ class IncidentTable:
     kind: np.ndarray  # incident-type index
     on_scene: np.ndarray  # minutes, shared by every unit at the incident
     people: np.ndarray  # people needing relief (0 if the type has no relief)
+    surge: np.ndarray  # index of the scenario's surge the incident belongs to, -1 for none
 
     def __len__(self) -> int:
         return len(self.time)
@@ -89,6 +90,7 @@ def draw_incidents(
     order = np.argsort(time, kind="stable")
     time, point, kind, surge_id = time[order], point[order], kind[order], surge_id[order]
     table = _with_details(s, time, point, kind, rng)
+    table.surge = surge_id.astype(int)
     _spread_surge_people(s, table, surge_id, rng)
     return table
 
@@ -119,7 +121,7 @@ def _with_details(
         on_scene[mask] = it.on_scene.sampler(rng)(n)
         if it.relief is not None:
             people[mask] = np.maximum(0.0, np.round(it.relief.people_affected.sampler(rng)(n)))
-    return IncidentTable(time, point, kind, on_scene, people)
+    return IncidentTable(time, point, kind, on_scene, people, np.full(len(time), -1))
 
 
 def merge_incidents(
@@ -140,4 +142,5 @@ def merge_incidents(
         np.concatenate([base.kind, more.kind])[order],
         np.concatenate([base.on_scene, more.on_scene])[order],
         np.concatenate([base.people, more.people])[order],
+        np.concatenate([base.surge, more.surge])[order],
     )

@@ -15,6 +15,7 @@ import pandas as pd
 
 from anjian.scenarios.scenario import Scenario
 
+from .field_evidence import uninspected_accidents_per_year
 from .inspection import InspectionConfig, InspectionResult, simulate_inspections
 from .response import ResponseConfig, ResponseResult, simulate_response
 from .stats import summarize
@@ -66,16 +67,20 @@ def replicate_inspections(
     )
 
 
-def without_work_safety_background(scenario: Scenario) -> Scenario:
-    """The scenario with zero background rates for ``work_safety`` incident types.
+def net_of_inspection_accidents(scenario: Scenario) -> Scenario:
+    """The scenario with each background incident rate net of the accidents the inspection
+    model produces of that type in that district, so the coupled run counts each event once.
 
-    When the models are coupled, work-safety accidents come from the inspection model, so the
-    scenario's own rates for those types would count them twice. Other types (traffic, fire,
-    natural disasters) keep their background rates: the accidents at inspected sites of those
-    types add to them (an overlap to calibrate, see docs/model-response.md).
+    The inspection model's share is its closed-form expectation with nobody inspecting
+    (:func:`anjian.sim.field_evidence.uninspected_accidents_per_year`): it does not depend on
+    the plan being run, so a plan that prevents accidents lowers the coupled total, and it is
+    an upper bound (inspections prevent some), so the coupled total sits slightly below the
+    background alone. A rate never goes below zero: where the inspection model produces more
+    of a type than the background holds (Chongqing's freight against its traffic incidents),
+    the type comes from the inspection model only.
     """
-    ws = {k for k, t in scenario.incident_types.items() if t.family == "work_safety"}
-    rates = {a: {k: (0.0 if k in ws else v) for k, v in row.items()}
+    produced = uninspected_accidents_per_year(scenario)
+    rates = {a: {k: max(0.0, v - produced.get(a, {}).get(k, 0.0)) for k, v in row.items()}
              for a, row in scenario.incident_rates.items()}  # fmt: skip
     return scenario.with_(incident_rates=rates)
 
@@ -111,7 +116,7 @@ def replicate_response(
     if reps < 1:
         raise ValueError(f"reps must be >= 1, got {reps}")
     if inspections is not None:
-        scenario = without_work_safety_background(scenario)
+        scenario = net_of_inspection_accidents(scenario)
     results: list[ResponseResult] = []
     for rep in range(reps):
         extra = None

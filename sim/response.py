@@ -13,10 +13,17 @@ Time base: minutes from day 0, 00:00 (365-day years).
   need waits in a queue by priority then call time (``overflow="queue"``) and the next unit of
   that role to return takes it; or it is handed to an unlimited ad-hoc rented pool of the role
   (``overflow="rent"``: the loss variant).
-* **Relief**: a disaster draws each commodity from the warehouses in order of travel time;
-  shipments arrive after the travel time; what no warehouse holds is unmet. Each warehouse
-  reorders up to ``order_up_to_units`` when stock plus stock on order falls to the reorder
-  point; the order arrives after ``lead_time_days``.
+* **Relief** (``[relief_logistics]``): a disaster's demand (people × items per person, or by
+  shelter type for a surge with ``shelter``) is drawn from the warehouses level by level: the
+  incident's own district (its township reserves, then the district's), then the city, then
+  other districts, each tier in order of travel time; what no warehouse holds is unmet. Each
+  warehouse's release waits for approval (调拨, a delay by its level), then goes in
+  truckloads (``units_per_truckload`` of each commodity; a load mixes commodities): each load
+  takes the first free truck of ``truck_role`` (mobilisation, drive from its depot to the
+  warehouse), is loaded and driven to the incident, and the truck drives back to its depot; a
+  load finding no truck waits for the next one. Without a truck role a load goes at once.
+  Each warehouse reorders up to ``order_up_to_units`` when stock plus stock on order falls to
+  the reorder point; the order arrives after ``lead_time_days``.
 
 The response time of an incident is the first unit's arrival minus the call time.
 Per-unit events are SimPy timeouts with callbacks (one per dispatch and one per relief
@@ -26,6 +33,8 @@ shipment), not processes — the same batching as the inspection model's job poo
 from __future__ import annotations
 
 import heapq
+import math
+from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
@@ -36,11 +45,11 @@ import simpy
 
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_YEAR
-from anjian.scenarios.travel import minutes_from_places
+from anjian.scenarios.travel import geometric_minutes, minutes_from_places
 
 from .incidents import IncidentTable, draw_incidents, merge_incidents
 from .policies import POLICIES, DispatchPolicy, make_policy
-from .response_kpi import ResponseRecord, ResponseResult, collect
+from .response_kpi import ResponseRecord, ResponseResult, collect, shelter_people
 from .streams import Buffer, Streams
 
 INF = float("inf")
@@ -91,6 +100,7 @@ class ResponseModel:
         if config.extra_incidents is not None and len(config.extra_incidents):
             inc = self._merge_extra(inc, config.extra_incidents)
         self.inc: IncidentTable = inc
+        self.surges = list(s.surges.values())
         self.policy: DispatchPolicy
         if isinstance(config.policy, str):
             self.policy = make_policy(config.policy, config.mutual_aid_threshold_min)
@@ -126,6 +136,7 @@ class ResponseModel:
             else np.zeros((0, len(self.points)))
         )
         mob_mean = np.array([kinds[k].mobilisation.mean for k in kind_l])
+        self.mob_mean = mob_mean
         self.eta_min = self.travel + (mob_mean[:, None] if kind_l else 0.0)
         self.availability = [kinds[k].availability for k in kind_l]
         self.mobilise = [
@@ -137,6 +148,9 @@ class ResponseModel:
             kinds[k].role: k for k in range(len(kinds)) if kinds[k].mode == "rented"
         }
         needed = {r for key in self.types for r in self.s.incident_types[key].units_needed}
+        truck_role = s.relief_logistics.truck_role
+        if truck_role is not None:
+            needed.add(truck_role)
         self.unserved_roles = sorted(needed - roles)  # roles no depot holds: recorded, not a crash
         self.busy = [False] * len(kind_l)
         self.busy_min = np.zeros(len(kind_l))
@@ -173,12 +187,50 @@ class ResponseModel:
                     self.order_up_to[i, c] = pol.order_up_to_units
                     self.lead_min[i, c] = pol.lead_time_days * MIN_PER_DAY
         self.initial = self.stock.copy()
+        self.wh_level = [x.level for x in w]
+        self.wh_district = np.array([self.districts.index(x.adcode) for x in w], dtype=int)
+        self.wh_city = np.array([x.level == "city" for x in w], dtype=bool)
+        self.wh_township = np.array([x.level == "township" for x in w], dtype=bool)
+        cap = [s.commodities[c].units_per_truckload for c in self.commodities]
+        self.per_truck = np.array([1.0 / c if c else 0.0 for c in cap])  # truck share of a unit
+        logi = s.relief_logistics
+        self.approval = {
+            level: Buffer(d.sampler(self.streams(f"approval/{level}")))
+            for level, d in logi.approval.items()
+        }
+        self.loading = (
+            Buffer(logi.loading.sampler(self.streams("loading")))
+            if logi.loading is not None
+            else None
+        )
+        self.truck_role = logi.truck_role
+        self.relief_hours = tuple(logi.people_without_relief_hours)
+        self._wh_order: dict[int, np.ndarray] = {}
         self.on_order = np.zeros((nw, nc))
         self.received = np.zeros((nw, nc))
         self.issued = np.zeros((nw, nc))
         self.delivered = np.zeros((nw, nc))
         self.in_transit = np.zeros((nw, nc))
-        self.stockouts = np.zeros((nw, nc))
+        self.emptied = np.zeros((nw, nc))
+        self.load_queue: deque[tuple[int, int, int, np.ndarray, float]] = deque()
+        self.shipments: list[tuple[int, int, float, float, float, float, float, float, int]] = []
+        truck_units = self.role_units.get(self.truck_role or "", [])
+        if truck_units and w:
+            self.truck_to_wh = np.zeros((len(self.unit_kind), nw))
+            lon = np.array([s.depots[self.unit_depot[u]].lon for u in truck_units])
+            lat = np.array([s.depots[self.unit_depot[u]].lat for u in truck_units])
+            groups = np.array([s.districts[s.depots[self.unit_depot[u]].adcode].region_group
+                               for u in truck_units])  # fmt: skip
+            wg = np.array([s.districts[x.adcode].region_group for x in w])
+            self.truck_to_wh[truck_units] = geometric_minutes(
+                s, lon, lat, groups, np.array([x.lon for x in w]), np.array([x.lat for x in w]), wg
+            )
+            mob = self.mob_mean[truck_units]
+            self.truck_eta_wh = np.full((len(self.unit_kind), nw), INF)
+            self.truck_eta_wh[truck_units] = self.truck_to_wh[truck_units] + mob[:, None]
+        else:
+            self.truck_to_wh = np.zeros((len(self.unit_kind), nw))
+            self.truck_eta_wh = self.truck_to_wh
 
     def _merge_extra(self, inc: IncidentTable, extra: pd.DataFrame) -> IncidentTable:
         missing = {"time_min", "adcode", "incident_type"} - set(extra.columns)
@@ -222,6 +274,9 @@ class ResponseModel:
 
     def _free(self, u: int) -> None:
         self.busy[u] = False
+        if self.load_queue and self.unit_role[u] == self.truck_role:
+            self._truck_go(u, *self.load_queue.popleft())
+            return
         queue = self.queues.get(self.unit_role[u])
         if queue:
             _, _, _, i = heapq.heappop(queue)
@@ -261,17 +316,56 @@ class ResponseModel:
                 elif role in self.queues:
                     self._seq += 1
                     heapq.heappush(self.queues[role], (it.priority, self.env.now, self._seq, i))
-        if self.inc.people[i] > 0 and it.relief is not None:
-            self._relief(i, p, it.relief.items_per_person)
+        if self.inc.people[i] > 0:
+            need = self._relief_need(i, it)
+            if need:
+                self._relief(i, p, need)
+
+    def _relief_need(self, i: int, it: Any) -> dict[str, float]:
+        """Units of each commodity incident ``i`` needs: people × items per person, or for a
+        surge with a shelter model, its people by shelter type × that type's items."""
+        people = float(self.inc.people[i])
+        sid = int(self.inc.surge[i])
+        shelter = self.surges[sid].shelter if sid >= 0 else None
+        need: dict[str, float] = {}
+        if shelter is not None:
+            for where, n in shelter_people(people, shelter).items():
+                for c, per in shelter.items_for(where).items():
+                    need[c] = need.get(c, 0.0) + n * per
+        elif it.relief is not None:
+            need = {c: people * per for c, per in it.relief.items_per_person.items()}
+        return need
 
     # -- relief ----------------------------------------------------------------------------
-    def _relief(self, i: int, p: int, per_person: dict[str, float]) -> None:
-        order = np.argsort(self.wh_travel[:, p], kind="stable")
-        first = INF
-        for key, per in per_person.items():
+    def _order_for(self, p: int) -> np.ndarray:
+        """Warehouses in the order a disaster at point ``p`` draws on them: its own district's
+        (township reserves first), then the city's, then other districts', each tier by travel
+        time to ``p``."""
+        order = self._wh_order.get(p)
+        if order is None:
+            d = int(self.district_of_point[p])
+            own = self.wh_district == d
+            tier = np.where(
+                own & self.wh_township,
+                0,
+                np.where(own & ~self.wh_city, 1, np.where(self.wh_city, 2, 3)),
+            )
+            order = np.lexsort((self.wh_travel[:, p], tier))  # fmt: skip
+            self._wh_order[p] = order
+        return order
+
+    def _relief(self, i: int, p: int, need_by_commodity: dict[str, float]) -> None:
+        """Allocate a disaster's relief over the warehouses and start one shipment per
+        warehouse drawn on (see the module docstring)."""
+        alloc: dict[int, np.ndarray] = {}
+        order = self._order_for(p)
+        for key, want in need_by_commodity.items():
             c = self.commodities.index(key)
-            need = float(np.ceil(self.inc.people[i] * per))
+            need = float(math.ceil(want - 1e-9))
+            if need <= 0:
+                continue
             self.demanded[i] += need
+            self.requests[i] += 1
             for w in order:
                 if need <= 0:
                     break
@@ -282,19 +376,85 @@ class ResponseModel:
                 self.stock[w, c] -= take
                 self.issued[w, c] += take
                 self.in_transit[w, c] += take
-                travel = float(self.wh_travel[w, p])
-                first = min(first, travel)
-                arrive = self.env.timeout(travel)
-                arrive.callbacks.append(partial(self._deliver, w, c, take))
+                alloc.setdefault(int(w), np.zeros(len(self.commodities)))[c] += take
                 if self.stock[w, c] <= 0:
-                    self.stockouts[w, c] += 1
+                    self.emptied[w, c] += 1
                 self._maybe_reorder(w, c)
-            self.unmet[i] += need
-        self.first_relief_min[i] = first
+            if need > 0:
+                self.unmet[i] += need
+                self.short_requests[i] += 1
+        for w, qty in alloc.items():
+            level = self.wh_level[w]
+            delay = self.approval[level].next() if level in self.approval else 0.0
+            ev = self.env.timeout(delay)
+            ev.callbacks.append(partial(self._released, i, w, p, qty))
 
-    def _deliver(self, w: int, c: int, qty: float, _event: simpy.Event | None = None) -> None:
-        self.in_transit[w, c] -= qty
-        self.delivered[w, c] += qty
+    def _released(
+        self, i: int, w: int, p: int, qty: np.ndarray, _event: simpy.Event | None = None
+    ) -> None:
+        """Approval given: the release leaves in truckloads."""
+        share = float(qty @ self.per_truck)
+        loads = max(1, math.ceil(share - 1e-9)) if self.truck_role is not None else 1
+        now = self.env.now
+        base, extra = np.divmod(qty, loads)  # whole units: the first loads take the remainder
+        for k in range(loads):
+            self._load(i, w, p, base + (k < extra), now)
+
+    def _load(self, i: int, w: int, p: int, qty: np.ndarray, released: float) -> None:
+        role = self.truck_role
+        if role is None:
+            self._haul(-1, i, w, p, qty, released, 0.0, 0.0)
+            return
+        free = [u for u in self.role_units.get(role, ()) if not self.busy[u]]
+        free.sort(key=lambda u: self.truck_eta_wh[u, w])
+        for u in free:
+            if self.availability[u] >= 1.0 or self.u_avail.next() < self.availability[u]:
+                self._truck_go(u, i, w, p, qty, released)
+                return
+        k = self.rented_for_role.get(role)
+        if self.cfg.overflow == "rent" and k is not None:
+            self._haul(-1, i, w, p, qty, released, self.mobilise[k].next(), 0.0)
+            return
+        self.load_queue.append((i, w, p, qty, released))
+
+    def _truck_go(self, u: int, i: int, w: int, p: int, qty: np.ndarray, released: float) -> None:
+        mob = self.mobilise[self.unit_kind[u]].next()
+        self._haul(u, i, w, p, qty, released, mob, float(self.truck_to_wh[u, w]))
+
+    def _haul(self, u: int, i: int, w: int, p: int, qty: np.ndarray, released: float,
+              mob: float, to_wh: float) -> None:  # fmt: skip
+        """A truck (``u``, or none: -1) fetches a load at warehouse ``w`` and drives it to the
+        incident at point ``p``."""
+        now = self.env.now
+        loading = self.loading.next() if self.loading is not None else 0.0
+        drive = float(self.wh_travel[w, p])
+        arrive = now + mob + to_wh + loading + drive
+        self.shipments.append(
+            (i, w, float(self.inc.time[i]), released, now, loading, drive, arrive, u)
+        )
+        ev = self.env.timeout(arrive - now)
+        ev.callbacks.append(lambda _e: self._deliver(i, w, qty))
+        if u >= 0:
+            back = arrive + float(self.travel[u, p])
+            self.busy[u] = True
+            self.busy_min[u] += back - now
+            self.uses[u] += 1
+            done = self.env.timeout(back - now)
+            done.callbacks.append(lambda _e: self._free(u))
+
+    def _deliver(self, i: int, w: int, qty: np.ndarray) -> None:
+        now = self.env.now
+        self.in_transit[w] -= qty
+        self.delivered[w] += qty
+        total = float(qty.sum())
+        self.received_units[i] += total
+        since = now - float(self.inc.time[i])
+        if since < self.first_relief_min[i] or np.isnan(self.first_relief_min[i]):
+            self.first_relief_min[i] = since
+        self.last_relief_min[i] = np.fmax(self.last_relief_min[i], since)
+        for k, h in enumerate(self.relief_hours):
+            if since <= h * 60.0:
+                self.relief_by[i, k] += total
 
     def _maybe_reorder(self, w: int, c: int) -> None:
         position = self.stock[w, c] + self.on_order[w, c]
@@ -326,6 +486,11 @@ class ResponseModel:
         self.demanded = np.zeros(n)
         self.unmet = np.zeros(n)
         self.first_relief_min = np.full(n, np.nan)
+        self.last_relief_min = np.full(n, np.nan)
+        self.received_units = np.zeros(n)
+        self.requests = np.zeros(n)
+        self.short_requests = np.zeros(n)
+        self.relief_by = np.zeros((n, len(self.relief_hours)))
         self._seq = 0
         self.env.process(self._arrivals())
         self.env.run(until=self.horizon)
@@ -360,7 +525,14 @@ class ResponseModel:
             rented_for_role=self.rented_for_role,
             s=self.s,
             stock=self.stock,
-            stockouts=self.stockouts,
+            emptied=self.emptied,
+            last_relief_min=self.last_relief_min,
+            received_units=self.received_units,
+            relief_by=self.relief_by,
+            relief_hours=self.relief_hours,
+            requests=self.requests,
+            short_requests=self.short_requests,
+            shipments=self.shipments,
             types=self.types,
             unit_district=self.unit_district,
             unit_kind=self.unit_kind,

@@ -21,7 +21,7 @@ from anjian.optimize.median import p_median
 from anjian.optimize.orlib import read_cost_csv
 from anjian.optimize.vehicles import apply_plan, vehicle_instance
 from anjian.plans import optimize_vehicles
-from anjian.scenarios import load_scenario
+from anjian.scenarios import Scenario, load_scenario
 from anjian.sim.hypercube import hypercube_exact
 
 runner = CliRunner()
@@ -193,23 +193,38 @@ def test_plan_verified_in_simulation() -> None:
     res = optimize_vehicles(
         "chongqing", model="mclp", vehicles=40, verify_reps=3, verify_years=0.25
     )
-    assert res.plan.objective == pytest.approx(res.vehicles.instance.weight.sum())
+    total = res.vehicles.instance.weight.sum()
+    # 40 vehicles reach about 93% of the townships' incidents within standard (expected
+    # mobilisation + travel, including the travel inside each township)
+    assert 0.9 * total < res.plan.objective < total
     t = res.verification.table()  # type: ignore[union-attr]
-    assert t.loc["within_standard_share", "baseline"] < 0.3
-    assert t.loc["within_standard_share", "plan"] > 0.85
+    assert t.loc["within_standard_share", "baseline"] < 0.1
+    # the plan promises ≈ 93% at expected arrival times; simulated, mobilisation varies, some
+    # vehicles are busy and district_first keeps own-district units up to 30 minutes slower
+    assert t.loc["within_standard_share", "plan"] > 0.65
     assert (
         t.loc["within_standard_share", "difference"] - t.loc["within_standard_share", "half_width"]
         > 0.5
     )
 
 
+def _cq_districts() -> Scenario:
+    """Chongqing at district resolution: the location models' behaviour tests run on its 38
+    points (at the built-in township scale a p-median or p-center takes minutes; making those
+    fast is the township-scale location work)."""
+    return load_scenario("chongqing").with_({"demand.resolution": "district"})
+
+
 def test_budget_trades_kinds() -> None:
     """A budget below 20 dedicated vehicles forces cheaper contracted ones into the plan."""
-    s = load_scenario("chongqing")
+    s = _cq_districts()
     full = optimize_vehicles(s, model="pmedian", vehicles=20)
     assert {site.split("@")[0] for site in full.plan.open_sites} == {"dedicated_rescue"}
     cheap = optimize_vehicles(s, model="pmedian", vehicles=20, budget_yuan=2_000_000)
-    assert cheap.spend_yuan <= 2_000_000
+    assert cheap.fixed_yuan <= 2_000_000  # the budget bounds the fixed cost
+    # spend = fixed + each kind's per-use fee × the calls its sites answer (one definition)
+    assert cheap.spend_yuan > cheap.fixed_yuan
+    assert full.spend_yuan == pytest.approx(full.fixed_yuan)  # dedicated: no per-use fee
     assert "contracted_rescue" in {site.split("@")[0] for site in cheap.plan.open_sites}
     assert cheap.plan.objective >= full.plan.objective
 
@@ -254,10 +269,13 @@ def test_orlib_format_mixups_are_named() -> None:
 
 
 def test_equity_per_district_is_enforced_in_every_model() -> None:
+    s = _cq_districts()
     for model in ("pmedian", "pcenter", "mclp"):
-        res = optimize_vehicles("chongqing", model=model, vehicles=40, min_coverage=0.5)
+        # one 60-minute standard: at district resolution the travel inside 渝北 alone (33 min)
+        # exceeds its 30-minute core standard, so no plan could reach half of it
+        res = optimize_vehicles(s, model=model, vehicles=40, min_coverage=0.5, standard_min=60)
         inst = res.vehicles.instance
         rules = Rules(min_coverage={g: 0.5 for g in set(inst.group.tolist())})
         assert check_plan(inst, res.plan, rules, p=40).ok, model
     with pytest.raises(InfeasiblePlan, match="min coverage 50% in each of 38 groups"):
-        optimize_vehicles("chongqing", model="pmedian", vehicles=15, min_coverage=0.5)
+        optimize_vehicles(s, model="pmedian", vehicles=15, min_coverage=0.5, standard_min=60)

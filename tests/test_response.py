@@ -100,6 +100,7 @@ def test_stock_is_conserved_and_replenished() -> None:
     lhs = st["delivered"] + st["in_transit"] + st["on_hand"]
     assert np.allclose(lhs, st["initial"] + st["received"])
     assert (st["issued"] >= st["delivered"]).all()
+    assert (st["delivered"] == np.round(st["delivered"])).all()  # loads carry whole units
     assert st["received"].sum() > 0  # reorders arrived
     assert (st["on_hand"] >= 0).all()
 
@@ -199,24 +200,35 @@ def test_chongqing_year_runs_with_rented_fleet() -> None:
 
 
 def test_flood_surge_scenario_reproduces_the_2020_scale() -> None:
+    """The August-2020 flood: its 200 incidents in its window and districts, the published
+    263,200 people affected, the evacuation and shelter split by hand, the surge-window KPIs."""
     s = load_scenario("chongqing_flood2020")
     surge = s.surges["aug2020"]
-    model = ResponseModel(s, ResponseConfig(years=1, seed=2))
-    result = model.run()
+    result = ResponseModel(s, ResponseConfig(years=1, seed=2)).run()
     inc = result.incidents
-    window = inc["time_min"].between(227 * 1440, 232 * 1440) & (inc["incident_type"] == "flood")
-    base = simulate_response(load_scenario("chongqing"), ResponseConfig(years=1, seed=2)).incidents
-    base_window = base["time_min"].between(227 * 1440, 232 * 1440) & (
-        base["incident_type"] == "flood"
-    )
-    assert window.sum() - base_window.sum() >= surge.incidents - 5  # ~200 extra flood incidents
-    assert set(inc.loc[window, "adcode"]) <= set(surge.districts) | set(
-        base.loc[base_window, "adcode"]
-    )
-    assert inc.loc[window, "people_affected"].sum() >= 250_000
+    mine = inc[inc["surge"] == "aug2020"]
+    assert len(mine) == surge.incidents == 200
+    start, end = surge.start_day * 1440, (surge.start_day + surge.duration_days) * 1440
+    assert mine["time_min"].between(start, end).all()
+    assert set(mine["adcode"]) <= set(surge.districts)
+    assert mine["people_affected"].sum() == 263_200
     k = result.kpis.set_index(["level", "key", "kpi"])["value"].sort_index()
-    assert k["city", "all", "relief_fill_rate"] < 1.0  # the reserves cannot shelter everyone
-    assert k["city", "all", "stockouts"] > 0
+    evacuated = 263_200 * 0.9536  # 251,000 evacuated of 263,200 affected
+    assert k["surge", "aug2020", "people_evacuated"] == pytest.approx(evacuated)
+    assert k["surge", "aug2020", "people_collective"] == pytest.approx(evacuated * 0.071)
+    assert k["surge", "aug2020", "people_with_relatives"] == pytest.approx(evacuated * 0.929)
+    assert k["surge", "aug2020", "people_at_home"] == pytest.approx(263_200 - evacuated)
+    # relief demand: people by shelter type × their items (each incident rounds up per item)
+    need = evacuated * (0.071 * 2.15 + 0.929 * 0.2) + (263_200 - evacuated) * 0.2
+    demanded = mine["relief_demanded"].sum()
+    assert need <= demanded <= need + 200 * 5
+    # the surge-window KPIs cover every incident of the window in the surge's districts
+    window = inc["time_min"].between(start, end, inclusive="left") & inc["adcode"].isin(
+        surge.districts
+    )
+    assert k["surge", "aug2020", "incidents"] == window.sum() >= 200
+    assert k["surge", "aug2020", "response_mean_min"] > k["city", "all", "response_mean_min"]
+    assert k["surge", "aug2020", "queue_delay_mean_min"] > 0  # the surge queues for vehicles
 
 
 def test_surge_with_unknown_district_is_rejected(tmp_path: Path) -> None:
@@ -246,17 +258,54 @@ def test_role_with_no_vehicle_at_any_depot_is_recorded_as_unserved() -> None:
     assert r.incidents["response_min"].isna().all()
 
 
-def test_coupling_does_not_count_work_safety_accidents_twice() -> None:
+def test_uninspected_accidents_by_hand() -> None:
+    """One category alone: 重大危险源 hazchem sites (major tier): λ = 12 × 2 hazards a year, 60%
+    caught by the firm's own checks, fixed by the firm in 180 days → 9.6 × 180/365 = 4.734
+    latent; accidents 0.018524 + 0.0021169 × 4.734 = 0.028546 a site a year."""
+    from anjian.sim.field_evidence import uninspected_accidents_per_year
+
+    cq = load_scenario("chongqing")
+    sites = {a: {c: (10 if (a, c) == ("500101", "hazchem_major") else 0) for c in row}
+             for a, row in cq.sites.items()}  # fmt: skip
+    u = uninspected_accidents_per_year(cq.with_(sites=sites))
+    latent = 12 * 2.0 * (1 - 0.6) * 180 / 365
+    assert u["500101"]["hazchem_release"] == pytest.approx(10 * (0.018524 + 0.0021169 * latent))
+    assert sum(v for row in u.values() for v in row.values()) == pytest.approx(
+        u["500101"]["hazchem_release"]
+    )
+
+
+def test_coupled_run_counts_each_event_once() -> None:
+    """Coupled, the background rates are net of what the inspection model produces (never
+    below zero) and every incident is either a background draw of the netted scenario or one
+    of the inspection model's accidents — each event once."""
+    from anjian.sim.field_evidence import uninspected_accidents_per_year
     from anjian.sim.inspection import InspectionConfig
-    from anjian.sim.replicate import replicate_inspections, replicate_response
+    from anjian.sim.replicate import (
+        net_of_inspection_accidents,
+        replicate_inspections,
+        replicate_response,
+    )
 
     toy = load_scenario("toy")
+    produced = uninspected_accidents_per_year(toy)
+    net = net_of_inspection_accidents(toy)
+    for a, row in toy.incident_rates.items():
+        for t, v in row.items():
+            assert net.incident_rates[a][t] == pytest.approx(max(0.0, v - produced[a].get(t, 0)))
+    assert any(produced[a] for a in produced)
     insp = replicate_inspections(toy, InspectionConfig(years=1, seed=3), 2)
     coupled = replicate_response(toy, ResponseConfig(years=1, seed=3), 2, inspections=insp)
-    inc = coupled.incidents
-    ws = inc[inc["incident_type"] == "ws_accident"]
-    acc = insp.accidents[insp.accidents["incident_type"] == "ws_accident"]
-    assert len(ws) == len(acc)  # only the inspection model's accidents, no background
+    alone = replicate_response(net, ResponseConfig(years=1, seed=3), 2)
+    for rep in (0, 1):
+        got = coupled.incidents[coupled.incidents["rep"] == rep]
+        background = alone.incidents[alone.incidents["rep"] == rep]
+        accidents = insp.accidents[insp.accidents["rep"] == rep]
+        count = got.groupby("incident_type").size()
+        want = (background.groupby("incident_type").size()
+                .add(accidents.groupby("incident_type").size(), fill_value=0))  # fmt: skip
+        pd.testing.assert_series_equal(count.sort_index(), want.astype(int).sort_index(),
+                                       check_names=False)  # fmt: skip
 
 
 def test_a_registered_policy_is_built_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,3 +327,133 @@ def test_a_registered_policy_is_built_from_the_registry(monkeypatch: pytest.Monk
     assert built == [12.0]
     same = simulate_response(toy, ResponseConfig(years=0.2, seed=1, policy="nearest"))
     pd.testing.assert_frame_equal(model.run().kpis, same.kpis)
+
+
+# -- relief logistics ------------------------------------------------------------------------
+def _trucked_toy(trucks: int = 1, tent_stock: int | None = None) -> object:
+    """The toy with relief by truck: fixed approval (city 30, district 15 min), loading 20 min,
+    trucks that mobilise in 10 min, 10 tents or 100 quilts a truckload, 200 people per landslide
+    (50 tents, 200 quilts: 7 truckloads); no background incidents (tests add their own)."""
+    from anjian.scenarios.distributions import Distribution
+    from anjian.scenarios.response import ReliefLogistics, VehicleKind
+
+    s = load_scenario("toy")
+    fixed = lambda m: Distribution.model_validate({"kind": "fixed", "value_min": m})  # noqa: E731
+    kinds = dict(s.vehicle_kinds)
+    kinds["truck"] = VehicleKind(
+        name_zh="货车", name_en="Truck", mode="rented", role="truck", mobilisation=fixed(10),
+        availability=1.0, cost_yuan_per_year=0, cost_yuan_per_use=500,
+    )  # fmt: skip
+    depots = {
+        k: d.model_copy(update={"vehicles": {**d.vehicles, "truck": trucks * (k == "d_core")}})
+        for k, d in s.depots.items()
+    }
+    logistics = ReliefLogistics(
+        truck_role="truck", approval={"city": fixed(30), "district": fixed(15)}, loading=fixed(20)
+    )
+    overrides: dict[str, object] = {
+        "incident_types.landslide.relief.people_affected": {"kind": "fixed", "value": 200},
+        "commodities.tent.units_per_truckload": 10,
+        "commodities.quilt.units_per_truckload": 100,
+    }  # fmt: skip
+    if tent_stock is not None:
+        overrides["warehouses.w_city.stocks.tent.stock_units"] = tent_stock
+        overrides["warehouses.w_mountain.stocks.tent.stock_units"] = 0
+    rates = {a: {k: 0.0 for k in row} for a, row in s.incident_rates.items()}
+    return s.with_(
+        overrides, vehicle_kinds=kinds, depots=depots, incident_rates=rates,
+        relief_logistics=logistics,
+    )  # fmt: skip
+
+
+def _landslides(times_min: list[float], adcode: str = "900003") -> pd.DataFrame:
+    return pd.DataFrame({"time_min": times_min, "adcode": adcode,
+                         "incident_type": "landslide"})  # fmt: skip
+
+
+def test_relief_waits_for_approval_a_truck_and_loading_by_hand() -> None:
+    s = _trucked_toy(trucks=1)
+    m = ResponseModel(s, ResponseConfig(years=0.1, seed=4, extra_incidents=_landslides([600.0])))
+    r = m.run()
+    sh = r.shipments
+    assert len(sh) == 7  # the mountain district's 50 tents and 200 quilts: 5 + 2 truckloads
+    wh = {w: i for i, w in enumerate(m.wh_ids)}
+    p = int(m.inc.point[0])
+    u = int(sh["truck"].iloc[0])
+    assert u >= 0 and m.unit_role[u] == "truck"
+    approval = {"city": 30.0, "district": 15.0}
+    for row in sh.itertuples():
+        w = wh[row.warehouse]
+        level = s.warehouses[row.warehouse].level
+        # never sooner than approval + loading + the drive from the warehouse
+        assert row.arrive_min - row.call_min >= approval[level] + 20 + row.drive_min - 1e-9
+        assert row.drive_min == pytest.approx(m.wh_travel[w, p])
+    # the first load, with the truck free: call + approval + mobilisation + depot→warehouse
+    # + loading + warehouse→incident, exactly
+    first = sh.sort_values("arrive_min").iloc[0]
+    w = wh[first.warehouse]
+    lvl = s.warehouses[first.warehouse].level
+    expect = 600 + approval[lvl] + 10 + m.truck_to_wh[u, w] + 20 + m.wh_travel[w, p]
+    assert first.arrive_min == pytest.approx(expect)
+    # one truck: each later load waits for it to come back to its depot
+    later = sh.sort_values("truck_assigned_min").iloc[1]
+    assert later.truck_assigned_min >= first.arrive_min + m.travel[u, p] - 1e-9
+    # the incident's relief times follow from its shipments
+    inc = r.incidents.iloc[0]
+    assert inc.first_relief_min == pytest.approx(sh["arrive_min"].min() - 600)
+    assert inc.full_relief_min == pytest.approx(sh["arrive_min"].max() - 600)
+    # whole units in every load, and the ledger holds with loads on the road
+    st = r.stock
+    lhs = st["delivered"] + st["in_transit"] + st["on_hand"]
+    assert np.allclose(lhs, st["initial"] + st["received"])
+
+
+def test_more_trucks_relieve_sooner_on_the_same_incidents() -> None:
+    ex = _landslides([600.0, 700.0, 800.0, 20_000.0])
+    one = simulate_response(_trucked_toy(1), ResponseConfig(years=0.1, seed=4, extra_incidents=ex))
+    four = simulate_response(_trucked_toy(4), ResponseConfig(years=0.1, seed=4, extra_incidents=ex))
+    pd.testing.assert_series_equal(one.incidents["relief_demanded"],
+                                   four.incidents["relief_demanded"])  # fmt: skip
+    assert four.incidents["full_relief_min"].sum() < one.incidents["full_relief_min"].sum()
+    assert (four.incidents["first_relief_min"] <= one.incidents["first_relief_min"] + 1e-9).all()
+
+
+def test_stockouts_agree_with_the_fill_rate_and_nothing_is_infinite() -> None:
+    """With 3 tents in the whole city the first landslide's tents run short: a stock-out, a fill
+    rate below 1 and unmet units; an incident that gets nothing counts as unserved relief."""
+    ex = _landslides([600.0, 900.0, 1200.0])
+    r = simulate_response(_trucked_toy(2, tent_stock=3),
+                          ResponseConfig(years=0.1, seed=4, extra_incidents=ex))  # fmt: skip
+    k = r.kpis.set_index(["level", "key", "kpi"])["value"]
+    assert np.isfinite(r.kpis["value"]).all()
+    assert k["city", "all", "stockouts"] > 0
+    assert k["city", "all", "relief_fill_rate"] < 1
+    assert k["city", "all", "relief_unmet_units"] == r.incidents["relief_unmet"].sum() > 0
+    short = (r.incidents["relief_short_requests"] > 0).sum()
+    assert k["city", "all", "stockouts"] >= short > 0
+    ok = simulate_response(_trucked_toy(2), ResponseConfig(years=0.1, seed=4, extra_incidents=ex))
+    kk = ok.kpis.set_index(["level", "key", "kpi"])["value"]
+    assert kk["city", "all", "stockouts"] == 0 and kk["city", "all", "relief_fill_rate"] == 1.0
+    # an incident with no stock anywhere: unserved in its own KPI, never inf, never dropped
+    empty = {
+        f"warehouses.{w}.stocks.{c}.stock_units": 0
+        for w in ("w_city", "w_mountain")
+        for c in ("tent", "quilt")
+    }
+    none = _trucked_toy(2).with_(empty)
+    z = simulate_response(none, ResponseConfig(years=0.1, seed=4, extra_incidents=ex))
+    kz = z.kpis.set_index(["level", "key", "kpi"])["value"]
+    assert kz["city", "all", "relief_unserved_incidents"] == 3
+    assert kz["city", "all", "relief_fill_rate"] == 0.0
+    assert ("city", "all", "time_to_first_relief_mean_min") not in kz.index  # undefined: absent
+    assert np.isfinite(z.kpis["value"]).all()
+    assert (z.incidents["people_without_relief_48h"] == z.incidents["people_affected"]).all()
+
+
+@pytest.mark.parametrize("name", ["chongqing", "chongqing_flood2020", "toy"])
+def test_no_kpi_of_a_builtin_scenario_is_inf_or_nan(name: str) -> None:
+    r = simulate_response(load_scenario(name), ResponseConfig(years=1, seed=11))
+    assert np.isfinite(r.kpis["value"].to_numpy(float)).all()
+    k = r.kpis.set_index(["level", "key", "kpi"])["value"]
+    fill = k["city", "all", "relief_fill_rate"]
+    assert (k["city", "all", "stockouts"] == 0) == (fill == 1.0)

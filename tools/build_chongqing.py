@@ -5,7 +5,10 @@ Sources (copied into ``data/chongqing/`` with their provenance):
 * ``chongqing_districts.csv``: 2020 census population, area, townships, GDP, region groups and
   five districts' geological-hazard point counts;
 * the report (``report_2020_renda_safety_supervision.txt``): city-wide counts of sites and staff;
-* ``scenarios/chongqing/districts.geojson``: the district polygons (MIT, © Clarmy).
+* ``scenarios/chongqing/districts.geojson``: the district polygons (MIT, © Clarmy);
+* ``townships/chongqing_townships.csv``: the 1,031 townships with 890 points (WTFPL codes, CC BY
+  4.0 points from Vonng/adcode) and ``district_seats.csv``: the 38 district seats (CC BY 4.0,
+  Vonng/adcode).
 
 Each city-wide count is spread over districts with
 :func:`anjian.scenarios.apportion.largest_remainder`
@@ -21,20 +24,27 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import statistics
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from shapely.geometry import shape
+import numpy as np
+import shapely
+import shapely.affinity
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
 
 from anjian.scenarios.apportion import largest_remainder
-from anjian.scenarios.demand import inside_point as _inside
-from anjian.scenarios.loader import DISTRICT_COLUMNS, STOCK_COLUMNS
+from anjian.scenarios.demand import km_per_degree
+from anjian.scenarios.loader import DISTRICT_COLUMNS, STOCK_COLUMNS, TOWNSHIP_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 
 SOURCE = ROOT / "data" / "chongqing" / "chongqing_districts.csv"
+TOWNSHIPS = ROOT / "data" / "chongqing" / "townships" / "chongqing_townships.csv"
+SEATS = ROOT / "data" / "chongqing" / "district_seats.csv"
 OUT = ROOT / "scenarios" / "chongqing"
 
 REGION_IDS = {
@@ -47,6 +57,18 @@ REGION_IDS = {
 URBAN_WEIGHT = {"core": 3.0, "new_core": 1.0, "northeast": 0.7, "southeast": 0.7}
 #: Terrain weight for geological-hazard points per km² (ASSUMPTION A5).
 TERRAIN_WEIGHT = {"core": 0.5, "new_core": 1.0, "northeast": 2.0, "southeast": 2.0}
+
+#: Township population weights by kind and by distance to the district seat (ASSUMPTION A28):
+#: w = KIND_WEIGHT[kind] × (1 + SEAT_BOOST × exp(−d / SEAT_KM)), d = km to the seat.
+KIND_WEIGHT = {"街道": 2.0, "镇": 1.0, "乡": 0.5}
+KIND_ID = {"街道": "subdistrict", "镇": "town", "乡": "township"}
+SEAT_BOOST = 2.0
+SEAT_KM = 10.0
+#: Samples per district for placing the townships that have no point (ASSUMPTION A29).
+FALLBACK_SAMPLES = 3000
+FALLBACK_ITERATIONS = 30
+#: A missing 街道 is placed within this distance of the district seat (ASSUMPTION A29).
+URBAN_RADIUS_KM = 8.0
 
 Row = dict[str, str | float | int]
 Rule = Callable[[list[Row]], dict[str, float]]
@@ -201,10 +223,104 @@ def geohazard_weights(rows: list[Row], total: int) -> dict[str, int]:
     return {a: known.get(a, rest[a]) for a in rest}
 
 
-def inside_point(geom: object) -> tuple[float, float]:
-    """A point inside the polygon (centroid when it lies inside), rounded to 4 decimals."""
-    x, y = _inside(geom)  # type: ignore[arg-type]
-    return round(x, 4), round(y, 4)
+def load_seats() -> dict[str, tuple[float, float]]:
+    """District adcode → (lon, lat) of its government seat (GCJ-02)."""
+    with SEATS.open(encoding="utf-8") as f:
+        return {
+            r["adcode"]: (float(r["lon_gcj02"]), float(r["lat_gcj02"])) for r in csv.DictReader(f)
+        }
+
+
+def _km_xy(lon: np.ndarray, lat: np.ndarray, lat0: float) -> np.ndarray:
+    kx, ky = km_per_degree(lat0)
+    return np.column_stack([lon * kx, lat * ky])
+
+
+def fallback_points(
+    geom: BaseGeometry, known: np.ndarray, missing: int
+) -> list[tuple[float, float]]:
+    """Points for ``missing`` townships of a district (ASSUMPTION A29): a centroidal Voronoi
+    (Lloyd) placement over the district polygon with the known points held fixed, so the new
+    points fill the parts of the district no known township covers. Deterministic: samples on a
+    regular grid, new points started by farthest-point insertion."""
+    if missing == 0:
+        return []
+    x0, y0, x1, y1 = geom.bounds
+    lat0 = (y0 + y1) / 2
+    side = math.sqrt((x1 - x0) * (y1 - y0) / FALLBACK_SAMPLES)
+    gx, gy = np.meshgrid(np.arange(x0 + side / 2, x1, side), np.arange(y0 + side / 2, y1, side))
+    gx, gy = gx.ravel(), gy.ravel()
+    inside = shapely.contains_xy(geom, gx, gy)
+    samples = np.column_stack([gx[inside], gy[inside]])
+    xy = _km_xy(samples[:, 0], samples[:, 1], lat0)
+    fixed = _km_xy(known[:, 0], known[:, 1], lat0) if len(known) else np.zeros((0, 2))
+    centres = list(fixed)
+    new_idx: list[int] = []
+    for _ in range(missing):
+        if centres:
+            d = np.min(((xy[:, None, :] - np.array(centres)[None, :, :]) ** 2).sum(-1), axis=1)
+            k = int(np.argmax(d))
+        else:
+            k = int(np.argmin(((xy - xy.mean(0)) ** 2).sum(-1)))
+        new_idx.append(k)
+        centres.append(xy[k])
+    free = np.array([xy[k] for k in new_idx])
+    for _ in range(FALLBACK_ITERATIONS):
+        allc = np.vstack([fixed, free]) if len(fixed) else free
+        owner = np.argmin(((xy[:, None, :] - allc[None, :, :]) ** 2).sum(-1), axis=1)
+        for j in range(len(free)):
+            mine = owner == len(fixed) + j
+            if mine.any():
+                free[j] = xy[mine].mean(0)
+    out = []
+    for j in range(len(free)):  # the sample nearest the centroid: always inside the polygon
+        k = int(np.argmin(((xy - free[j]) ** 2).sum(-1)))
+        out.append((round(float(samples[k, 0]), 6), round(float(samples[k, 1]), 6)))
+    return out
+
+
+def township_rows(
+    rows: list[Row], shapes: dict[str, BaseGeometry], seats: dict[str, tuple[float, float]]
+) -> list[list[object]]:
+    """The townships table: the source points, fallback points where the source has none
+    (A29), and each district's census population shared by kind and distance to the seat
+    (A28) so that the townships add up to the district exactly."""
+    with TOWNSHIPS.open(encoding="utf-8") as f:
+        src = list(csv.DictReader(f))
+    out: list[list[object]] = []
+    for r in rows:
+        a = str(r["adcode"])
+        mine = [t for t in src if t["adcode"] == a]
+        sx, sy = seats[a]
+        kx, ky = km_per_degree(sy)
+        pts: dict[str, tuple[float, float, str]] = {
+            t["township_code"]: (float(t["lon_gcj02"]), float(t["lat_gcj02"]), t["point_source"])
+            for t in mine
+            if t["lon_gcj02"]
+        }
+        urban = shapely.affinity.scale(
+            Point(sx, sy).buffer(URBAN_RADIUS_KM / ky), xfact=ky / kx, yfact=1.0
+        ).intersection(shapes[a])
+        for kinds, area in ((("街道",), urban), (("镇", "乡"), shapes[a])):
+            todo = [t for t in mine if not t["lon_gcj02"] and t["kind"] in kinds]
+            if area.is_empty or area.area < 1e-9:
+                area = shapes[a]
+            known = np.array([(x, y) for x, y, _ in pts.values()]).reshape(-1, 2)
+            for t, (x, y) in zip(todo, fallback_points(area, known, len(todo)), strict=True):
+                pts[t["township_code"]] = (x, y, "fallback-lloyd")
+        weights = {
+            code: KIND_WEIGHT[t["kind"]]
+            * (1 + SEAT_BOOST * math.exp(-math.hypot((pts[code][0] - sx) * kx,
+                                                     (pts[code][1] - sy) * ky) / SEAT_KM))
+            for t in mine
+            for code in [t["township_code"]]
+        }  # fmt: skip
+        pop = largest_remainder(int(r["population"]), weights)
+        for t in mine:
+            code = t["township_code"]
+            x, y, source = pts[code]
+            out.append([code, a, t["name"], KIND_ID[t["kind"]], x, y, pop[code], source])
+    return out
 
 
 def _csv(header: list[str], rows: list[list[object]]) -> str:
@@ -268,12 +384,14 @@ def build() -> dict[str, str]:
     )
     geo = json.loads((OUT / "districts.geojson").read_text(encoding="utf-8"))
     shapes = {f["properties"]["adcode"]: shape(f["geometry"]) for f in geo["features"]}
+    seats = load_seats()
+    out["townships.csv"] = _csv(list(TOWNSHIP_COLUMNS), township_rows(rows, shapes, seats))
     depot_rows: list[list[object]] = []
     wh_rows: list[list[object]] = []
     stock_rows: list[list[object]] = []
     for r in rows:
         a = str(r["adcode"])
-        x, y = inside_point(shapes[a])
+        x, y = seats[a]  # depots and warehouses at the district seat (A8, A10)
         rented = 2 + int(r["townships"]) // 15  # ASSUMPTION A8
         depot_rows.append(
             [
@@ -287,6 +405,7 @@ def build() -> dict[str, str]:
                 0,
                 rented,
                 0,
+                TRUCKS_PER_DISTRICT,
             ]
         )
         wh_rows.append(
@@ -304,7 +423,7 @@ def build() -> dict[str, str]:
         for commodity, per_k, lead in DISTRICT_STOCK:  # ASSUMPTION A10
             s = round(per_k * pop_k)
             stock_rows.append([f"w{a}", commodity, s, s // 2, s, lead])
-    cx, cy = inside_point(shapes["500112"])
+    cx, cy = seats["500112"]  # the city's team and reserves at 渝北's seat (A8, A11)
     depot_rows.append(
         [
             "d_city",
@@ -317,6 +436,7 @@ def build() -> dict[str, str]:
             2,
             0,
             0,
+            TRUCKS_CITY,
         ]
     )
     wh_rows.append(
@@ -348,6 +468,7 @@ def build() -> dict[str, str]:
             "dedicated_hazmat",
             "rented_rescue",
             "contracted_rescue",
+            "rented_truck",
         ],
         depot_rows,
     )
@@ -358,6 +479,9 @@ def build() -> dict[str, str]:
     return out
 
 
+#: rented trucks for relief transport at each district's depot and at the city's (ASSUMPTION A30)
+TRUCKS_PER_DISTRICT = 3
+TRUCKS_CITY = 8
 #: district warehouse stock per 1,000 residents and lead time in days (ASSUMPTION A10)
 DISTRICT_STOCK = [
     ("tent", 0.5, 14),

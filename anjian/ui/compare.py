@@ -42,7 +42,15 @@ def render() -> None:
     if a == b:
         return
     hashes = runs.groupby("case_name")["scenario_hash"].first()
-    costs = {c: fleet_cost_yuan_per_year(store.scenario(hashes[c])) for c in (a, b)}
+    # one cost definition (anjian.scenarios.costs): the simulated fixed + per-use cost when the
+    # runs are of the response model, else the fleet's fixed cost
+    simulated = label("vehicle_cost_yuan_per_year", lang, model)
+    costs = {
+        c: float(city_all.loc[simulated, c])
+        if simulated in city_all.index
+        else fleet_cost_yuan_per_year(store.scenario(hashes[c]))
+        for c in (a, b)
+    }
     m = st.columns(2)
     m[0].metric(f"{t('fleet_cost', lang)} A", f"{costs[a]:,.0f}")
     m[1].metric(

@@ -129,7 +129,10 @@ LABELS: dict[str, dict[str, str]] = {
     "export_csv": {"zh": "导出CSV", "en": "Export CSV"},
     "export_xlsx": {"zh": "导出Excel", "en": "Export Excel"},
     "export_html": {"zh": "导出HTML报告", "en": "Export HTML report"},
-    "fleet_cost": {"zh": "车队年费用（元）", "en": "Fleet cost per year (yuan)"},
+    "fleet_cost": {
+        "zh": "车辆年费用（元，固定+按次）",
+        "en": "Vehicle cost per year (yuan, fixed + per use)",
+    },
 }
 
 
