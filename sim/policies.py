@@ -27,12 +27,21 @@ class DispatchPolicy(Protocol):
         ...
 
 
+def _eta_of(fleet: Fleet, point: int) -> Callable[[int], float]:
+    """Expected arrival at ``point`` by unit: the model's per-point lists when it has them (the
+    fast path), else the ``eta_min`` matrix."""
+    rows = getattr(fleet, "eta_rows", None)
+    if rows is not None:
+        return rows[point].__getitem__
+    return lambda u: float(fleet.eta_min[u, point])
+
+
 @dataclass(frozen=True)
 class NearestAvailable:
     """The unit with the earliest expected arrival (mobilisation + travel)."""
 
     def rank(self, fleet: Fleet, point: int, district: int, candidates: list[int]) -> list[int]:
-        return sorted(candidates, key=lambda u: fleet.eta_min[u, point])
+        return sorted(candidates, key=_eta_of(fleet, point))
 
 
 @dataclass(frozen=True)
@@ -48,13 +57,12 @@ class DistrictFirst:
     mutual_aid_threshold_min: float = 30.0
 
     def rank(self, fleet: Fleet, point: int, district: int, candidates: list[int]) -> list[int]:
-        ordered = sorted(candidates, key=lambda u: fleet.eta_min[u, point])
-        own = [u for u in ordered if fleet.unit_district[u] == district]
-        if own and (
-            fleet.eta_min[own[0], point]
-            <= fleet.eta_min[ordered[0], point] + self.mutual_aid_threshold_min
-        ):
-            return own + [u for u in ordered if fleet.unit_district[u] != district]
+        eta = _eta_of(fleet, point)
+        ordered = sorted(candidates, key=eta)
+        where = fleet.unit_district
+        own = [u for u in ordered if where[u] == district]
+        if own and eta(own[0]) <= eta(ordered[0]) + self.mutual_aid_threshold_min:
+            return own + [u for u in ordered if where[u] != district]
         return ordered
 
 

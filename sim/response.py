@@ -153,8 +153,6 @@ class ResponseModel:
             needed.add(truck_role)
         self.unserved_roles = sorted(needed - roles)  # roles no depot holds: recorded, not a crash
         self.busy = [False] * len(kind_l)
-        self.busy_min = np.zeros(len(kind_l))
-        self.uses = np.zeros(len(kind_l))
         self.queues: dict[str, list[tuple[int, float, int, int]]] = {r: [] for r in needed}
         self.u_avail = Buffer(self.streams("availability").random)
         self.role_units = {r: [u for u, ur in enumerate(self.unit_role) if ur == r] for r in needed}
@@ -256,23 +254,20 @@ class ResponseModel:
     # -- dispatch --------------------------------------------------------------------------
     def _dispatch(self, u: int, i: int) -> None:
         now = self.env.now
-        p = int(self.inc.point[i])
-        mob = self.mobilise[self.unit_kind[u]].next()
-        drive = float(self.travel[u, p])
-        arrive = now + mob + drive
-        back = arrive + float(self.inc.on_scene[i]) + drive
+        drive = self._travel_rows[u][self._pt[i]]
+        arrive = now + self._mob_next[self._ukind[u]]() + drive
+        back = arrive + self._scene[i] + drive
         self.busy[u] = True
-        self.busy_min[u] += back - now
-        self.uses[u] += 1
-        if arrive < self.first_arrival[i]:
-            self.first_arrival[i] = arrive
-            self.first_unit[i] = u
-        if self.assigned_at[i] == INF:
-            self.assigned_at[i] = now
-        done = self.env.timeout(back - now)
-        done.callbacks.append(lambda _e: self._free(u))
+        self._busy_min[u] += back - now
+        self._uses[u] += 1
+        if arrive < self._first_arrival[i]:
+            self._first_arrival[i] = arrive
+            self._first_unit[i] = u
+        if self._assigned_at[i] == INF:
+            self._assigned_at[i] = now
+        self.env.timeout(back - now).callbacks.append(partial(self._free, u))
 
-    def _free(self, u: int) -> None:
+    def _free(self, u: int, _event: simpy.Event | None = None) -> None:
         self.busy[u] = False
         if self.load_queue and self.unit_role[u] == self.truck_role:
             self._truck_go(u, *self.load_queue.popleft())
@@ -289,35 +284,34 @@ class ResponseModel:
         mob = self.mobilise[k].next() if k is not None else 0.0
         arrive = now + mob
         self.handed_over[i] += 1
-        if arrive < self.first_arrival[i]:
-            self.first_arrival[i] = arrive
-            self.first_unit[i] = -1
-        if self.assigned_at[i] == INF:
-            self.assigned_at[i] = now
+        if arrive < self._first_arrival[i]:
+            self._first_arrival[i] = arrive
+            self._first_unit[i] = -1
+        if self._assigned_at[i] == INF:
+            self._assigned_at[i] = now
 
     def _serve(self, i: int) -> None:
-        p = int(self.inc.point[i])
-        d = int(self.district_of_point[p])
-        it = self.s.incident_types[self.types[self.inc.kind[i]]]
-        for role, count in it.units_needed.items():
-            for _ in range(count):
-                busy = self.busy
-                free = [u for u in self.role_units.get(role, ()) if not busy[u]]
-                chosen = -1
-                for u in self.policy.rank(self, p, d, free):
-                    if self.availability[u] >= 1.0 or self.u_avail.next() < self.availability[u]:
-                        chosen = u
-                        break
-                    self.declined[i] += 1
-                if chosen >= 0:
-                    self._dispatch(chosen, i)
-                elif self.cfg.overflow == "rent":
-                    self._rent(role, i)
-                elif role in self.queues:
-                    self._seq += 1
-                    heapq.heappush(self.queues[role], (it.priority, self.env.now, self._seq, i))
-        if self.inc.people[i] > 0:
-            need = self._relief_need(i, it)
+        p = self._pt[i]
+        d = self._dop[p]
+        k = self._kind[i]
+        busy, avail, rank = self.busy, self.availability, self.policy.rank
+        for role, priority in self._needs[k]:
+            free = [u for u in self.role_units.get(role, ()) if not busy[u]]
+            chosen = -1
+            for u in rank(self, p, d, free) if len(free) > 1 else free:
+                if avail[u] >= 1.0 or self.u_avail.next() < avail[u]:
+                    chosen = u
+                    break
+                self.declined[i] += 1
+            if chosen >= 0:
+                self._dispatch(chosen, i)
+            elif self.cfg.overflow == "rent":
+                self._rent(role, i)
+            elif role in self.queues:
+                self._seq += 1
+                heapq.heappush(self.queues[role], (priority, self.env.now, self._seq, i))
+        if self._people[i] > 0:
+            need = self._relief_need(i, self.s.incident_types[self.types[k]])
             if need:
                 self._relief(i, p, need)
 
@@ -435,10 +429,10 @@ class ResponseModel:
         ev = self.env.timeout(arrive - now)
         ev.callbacks.append(lambda _e: self._deliver(i, w, qty))
         if u >= 0:
-            back = arrive + float(self.travel[u, p])
+            back = arrive + self._travel_rows[u][p]
             self.busy[u] = True
-            self.busy_min[u] += back - now
-            self.uses[u] += 1
+            self._busy_min[u] += back - now
+            self._uses[u] += 1
             done = self.env.timeout(back - now)
             done.callbacks.append(lambda _e: self._free(u))
 
@@ -470,17 +464,41 @@ class ResponseModel:
         self.received[w, c] += qty
 
     # -- run -------------------------------------------------------------------------------
-    def _arrivals(self) -> Any:
-        env = self.env
-        for i, t in enumerate(self.inc.time.tolist()):
-            yield env.timeout(t - env.now)
-            self._serve(i)
+    def _arrive(self, i: int, _event: simpy.Event | None = None) -> None:
+        """Serve incident ``i`` and schedule the next arrival (a chain of timeouts, one per
+        incident, in time order)."""
+        self._serve(i)
+        j = i + 1
+        if j < len(self._time):
+            self.env.timeout(self._time[j] - self.env.now).callbacks.append(
+                partial(self._arrive, j)
+            )
 
     def run(self) -> ResponseResult:
         n = len(self.inc)
-        self.first_arrival = np.full(n, INF)
-        self.first_unit = np.full(n, -2)
-        self.assigned_at = np.full(n, INF)
+        inc = self.inc
+        # plain lists on the hot path (numpy scalar indexing costs more than the work)
+        self._time = inc.time.tolist()
+        self._pt = inc.point.tolist()
+        self._kind = inc.kind.tolist()
+        self._scene = inc.on_scene.tolist()
+        self._people = inc.people.tolist()
+        self._dop = self.district_of_point.tolist()
+        self._travel_rows = self.travel.tolist()
+        self.eta_rows = self.eta_min.T.tolist()  # points × units, for the policies
+        self._ukind = self.unit_kind.tolist()
+        self._mob_next = [b.next for b in self.mobilise]
+        self._needs = []
+        for key in self.types:
+            it = self.s.incident_types[key]
+            self._needs.append(
+                [(role, it.priority) for role, c in it.units_needed.items() for _ in range(c)]
+            )
+        self._first_arrival = [INF] * n
+        self._first_unit = [-2] * n
+        self._assigned_at = [INF] * n
+        self._busy_min = [0.0] * len(self.unit_kind)
+        self._uses = [0] * len(self.unit_kind)
         self.handed_over = np.zeros(n)
         self.declined = np.zeros(n)
         self.demanded = np.zeros(n)
@@ -492,8 +510,14 @@ class ResponseModel:
         self.short_requests = np.zeros(n)
         self.relief_by = np.zeros((n, len(self.relief_hours)))
         self._seq = 0
-        self.env.process(self._arrivals())
+        if n:
+            self.env.timeout(self._time[0]).callbacks.append(partial(self._arrive, 0))
         self.env.run(until=self.horizon)
+        self.first_arrival = np.array(self._first_arrival, dtype=float)
+        self.first_unit = np.array(self._first_unit, dtype=int)
+        self.assigned_at = np.array(self._assigned_at, dtype=float)
+        self.busy_min = np.array(self._busy_min, dtype=float)
+        self.uses = np.array(self._uses, dtype=float)
         return collect(self.record())
 
     def record(self) -> ResponseRecord:
