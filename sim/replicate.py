@@ -9,7 +9,7 @@ numbers: compare them with :func:`anjian.sim.stats.paired_difference`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -93,11 +93,12 @@ class ResponseReplications:
     incidents: pd.DataFrame
     stock: pd.DataFrame
     summary: pd.DataFrame
+    shipments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, for writing out."""
         return {"kpis": self.kpis, "summary": self.summary, "incidents": self.incidents,
-                "stock": self.stock}  # fmt: skip
+                "stock": self.stock, "shipments": self.shipments}  # fmt: skip
 
 
 def replicate_response(
@@ -133,4 +134,5 @@ def replicate_response(
         incidents=pd.concat([r.incidents for r in results], ignore_index=True),
         stock=pd.concat([r.stock for r in results], ignore_index=True),
         summary=summarize(kpis),
+        shipments=pd.concat([r.shipments for r in results], ignore_index=True),
     )
