@@ -68,6 +68,39 @@ def with_matrix(content: str) -> Edit:
     return edit
 
 
+def with_townships(change: Callable[[list[list[object]]], None] | None = None) -> Edit:
+    """A valid townships table for the toy (6, 5 and 8 townships on each square's middle line,
+    population shared equally), changed by ``change``, at township resolution."""
+
+    def edit(d: Path) -> None:
+        rows: list[list[object]] = []
+        for adcode, x0, n, pop in (("900001", 106.4, 6, 300_000), ("900002", 106.6, 5, 150_000),
+                                   ("900003", 106.8, 8, 50_000)):  # fmt: skip
+            share = [pop // n + (k < pop % n) for k in range(n)]
+            for k in range(n):
+                code = f"{adcode}{k:03d}"
+                x = round(x0 + 0.2 * (k + 0.5) / n, 5)
+                rows.append([code, adcode, f"镇{k}", "town", x, 29.6, share[k]])
+        if change is not None:
+            change(rows)
+        head = "township_code,adcode,name_zh,kind,lon,lat,population\n"
+        body = "".join(",".join(str(v) for v in r) + "\n" for r in rows)
+        (d / "townships.csv").write_text(head + body, encoding="utf-8")
+        replace(
+            TOML, 'stocks = "stocks.csv"', 'stocks = "stocks.csv"\ntownships = "townships.csv"'
+        )(d)
+        replace(TOML, 'resolution = "district"', 'resolution = "township"')(d)
+
+    return edit
+
+
+def _set(row: int, col: int, value: object) -> Callable[[list[list[object]]], None]:
+    def change(rows: list[list[object]]) -> None:
+        rows[row][col] = value
+
+    return change
+
+
 TOML = "scenario.toml"
 CASES: list[tuple[str, Edit, list[str]]] = [
     ("toml_syntax", append(TOML, "\n[broken\n"), ["scenario.toml", "TOML syntax error", "line"]),
@@ -342,6 +375,62 @@ CASES: list[tuple[str, Edit, list[str]]] = [
         ["warehouses.csv line 3 (warehouse w_mountain)", "level", "county"],
     ),
     (
+        "township_resolution_without_table",
+        replace(TOML, 'resolution = "district"', 'resolution = "township"'),
+        ["[demand]: resolution", "needs a townships table", 'townships = "townships.csv"'],
+    ),
+    (
+        "township_outside_its_district",
+        with_townships(_set(0, 4, 106.95)),
+        ["townships.csv line 2 (township 900001000)", "outside district 900001"],
+    ),
+    (
+        "township_population_off",
+        with_townships(_set(0, 6, 90_000)),
+        ["townships", "900001", "hold 340,000 people but the district 300,000"],
+    ),
+    (
+        "township_count_off",
+        with_townships(lambda rows: rows.pop(0)),
+        ["900001", "counts 6 townships but the townships table lists 5"],
+    ),
+    (
+        "township_kind_unknown",
+        with_townships(_set(2, 3, "village")),
+        ["townships.csv line 4 (township 900001002)", "kind", "subdistrict"],
+    ),
+    (
+        "truck_role_unknown",
+        append(TOML, '\n[relief_logistics]\ntruck_role = "lorry"\n'),
+        ["relief_logistics", "truck_role", "no vehicle kind has role 'lorry'"],
+    ),
+    (
+        "truckload_missing",
+        append(TOML, '\n[relief_logistics]\ntruck_role = "rescue"\n'),
+        ["commodities", "tent", "units_per_truckload", "how many units"],
+    ),
+    (
+        "shelter_shares_off",
+        append(
+            TOML,
+            '\n[surges.big]\nname_zh = "洪"\nname_en = "Flood"\nincident_type = "landslide"\n'
+            'start_day = 200\nduration_days = 3\ndistricts = ["900003"]\nincidents = 10\n'
+            "people_affected_total = 1000\n[surges.big.shelter]\nevacuated_share = 0.5\n"
+            "shares = { with_relatives = 0.5, collective = 0.2 }\n",
+        ),
+        ["surges", "big", "shelter", "must add up to 1"],
+    ),
+    (
+        "harm_saturation_before_reference",
+        replace(
+            TOML,
+            "units_needed = { rescue = 1 }",
+            "units_needed = { rescue = 1 }\nharm = { deaths_at_reference = 0.1, "
+            "reference_min = 30, log_increase_per_min = 0.02, saturation_min = 10 }",
+        ),
+        ["ws_accident", "harm", "saturation_min (10.0) must be at least reference_min"],
+    ),
+    (
         "latitude_out_of_range",
         replace("warehouses.csv", "106.52,29.58", "106.52,129.58"),
         ["warehouses.csv line 2", "lat", "less than or equal to 90"],
@@ -392,3 +481,20 @@ def test_matrix_of_only_commas_is_reported(toy_dir: Path) -> None:
     with_matrix(",,,\n,,\n")(toy_dir)
     with pytest.raises(ScenarioError, match=r"travel\.csv: the matrix has no rows"):
         load_scenario(toy_dir)
+
+
+def test_a_valid_townships_table_loads_and_runs(toy_dir: Path) -> None:
+    """The same toy townships, unbroken: 19 demand points; evenly spaced on each square's middle
+    line, their Voronoi cells are equal strips, so each stands for the district's area ÷ n."""
+    from anjian.sim.response import ResponseConfig, simulate_response
+
+    with_townships()(toy_dir)
+    s = load_scenario(toy_dir)
+    pts = s.demand_points
+    assert len(pts) == 19
+    for adcode, n in (("900001", 6), ("900002", 5), ("900003", 8)):
+        mine = pts.adcode == adcode
+        assert pts.area_km2[mine] == pytest.approx([428.1 / n] * n, rel=1e-3)  # x rounded
+        assert pts.population[mine].sum() == s.districts[adcode].population
+    r = simulate_response(s, ResponseConfig(years=0.2, seed=1))
+    assert set(r.incidents["township"]) <= set(pts.ids)
