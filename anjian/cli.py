@@ -24,7 +24,7 @@ from anjian.scenarios.summary import (
 
 from .cli_optimize import locate_cmd, optimize_app
 from .cli_runs import runs_app, sweep_cmd
-from .kpis import Model, of_model
+from .kpis import Model, kpi, of_model
 
 app = typer.Typer(
     help="anjian (安监): plan inspectors, emergency vehicles and relief stocks.",
@@ -250,15 +250,28 @@ def simulate_inspections_cmd(
     _report(console, out, fmt, result.tables())
 
 
-def _print_summary(console: Console, summary: Any, model: Model, title: str) -> None:
-    """The model's headline city KPIs (from the KPI catalogue) with their 95% CIs."""
-    city = summary[summary["level"] == "city"].set_index("kpi")
+SURGE_KPIS = ("people_affected", "people_evacuated", "people_at_home", "people_with_relatives",
+              "people_collective")  # fmt: skip
+
+
+def _print_summary(
+    console: Console,
+    summary: Any,
+    model: Model,
+    title: str,
+    level: str = "city",
+    key: str = "all",
+    extra: tuple[str, ...] = (),
+) -> None:
+    """The model's headline KPIs of one group (the city by default; from the KPI catalogue)
+    with their 95% CIs, then ``extra`` KPIs."""
+    city = summary[(summary["level"] == level) & (summary["key"] == key)].set_index("kpi")
     table = Table(title=f"{title} (均值 ± 95% 置信区间半宽 / mean ± 95% CI half-width)")
     table.add_column("指标 / KPI")
     table.add_column("代码 / name")
     table.add_column("均值 / mean", justify="right")
     table.add_column("± 95% CI", justify="right")
-    for k in of_model(model, headline_only=True):
+    for k in [*of_model(model, headline_only=True), *(kpi(n, model) for n in extra)]:
         if k.name in city.index:
             row = city.loc[k.name]
             half = "" if row["half_width"] != row["half_width"] else k.format(row["half_width"])
@@ -306,6 +319,9 @@ def simulate_response_cmd(
         result = replicate_response(s, cfg, reps, tick)
     head = f"{s.meta.name}: response, {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, result.summary, "response", head)
+    for sid, surge in s.surges.items():
+        title = f"{surge.name_zh} / {surge.name_en} ({sid}): 窗口期与受灾区县 / window and districts"
+        _print_summary(console, result.summary, "response", title, "surge", sid, SURGE_KPIS)
     _report(console, out, fmt, result.tables())
 
 
