@@ -320,7 +320,8 @@ def simulate_response_cmd(
     head = f"{s.meta.name}: response, {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, result.summary, "response", head)
     for sid, surge in s.surges.items():
-        title = f"{surge.name_zh} / {surge.name_en} ({sid}): 窗口期与受灾区县 / window and districts"
+        where = "窗口期与受灾区县 / window and districts"
+        title = f"{surge.name_zh} / {surge.name_en} ({sid}): {where}"
         _print_summary(console, result.summary, "response", title, "surge", sid, SURGE_KPIS)
     _report(console, out, fmt, result.tables())
 
