@@ -250,8 +250,8 @@ def simulate_inspections_cmd(
     _report(console, out, fmt, result.tables())
 
 
-SURGE_KPIS = ("people_affected", "people_evacuated", "people_at_home", "people_with_relatives",
-              "people_collective")  # fmt: skip
+SURGE_KPIS = ("delay_deaths", "people_affected", "people_evacuated", "people_at_home",
+              "people_with_relatives", "people_collective")  # fmt: skip
 
 
 def _print_summary(

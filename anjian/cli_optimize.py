@@ -43,6 +43,18 @@ def _error(exc: Exception, what: str) -> None:
     raise typer.Exit(code=1)
 
 
+#: Bilingual labels and units of the lines printed after a plan.
+EXTRA_LABELS = {
+    "scenario": ("情景 / scenario", ""),
+    "spend_yuan_per_year": ("年度费用（固定+按次） / yearly cost (fixed + per use)", "元 yuan"),
+    "fixed_cost_yuan_per_year": ("其中固定费用 / of which fixed", "元 yuan"),
+    "use_fees_yuan_per_year": (
+        "其中按次费用（预计） / of which per-use fees (expected)",
+        "元 yuan",
+    ),
+}
+
+
 def _print_plan(plan: LocationPlan, as_json: bool, extra: dict[str, Any] | None = None) -> None:
     data = plan.to_dict()
     if extra:
@@ -54,7 +66,8 @@ def _print_plan(plan: LocationPlan, as_json: bool, extra: dict[str, Any] | None 
     gap = plan.gap
     c.print(f"[bold]{plan.model}[/bold]: {plan.status}", highlight=False)
     c.print(
-        f"  objective {plan.objective:,.6g}   bound {plan.bound:,.6g}   gap {gap:.4%}"
+        f"  目标值 / objective {plan.objective:,.6g}   界 / bound {plan.bound:,.6g}   "
+        f"差距 / gap {gap:.4%}"
         if math.isfinite(gap)
         else "",
         highlight=False,
@@ -72,7 +85,9 @@ def _print_plan(plan: LocationPlan, as_json: bool, extra: dict[str, Any] | None 
         for k, v in extra.items():
             if k == "verification":
                 continue
-            c.print(f"  {k}: {v}", highlight=False)
+            zh_en, unit = EXTRA_LABELS.get(k, (k, ""))
+            text = f"{v:,.0f} {unit}" if isinstance(v, float) else str(v)
+            c.print(f"  {zh_en}: {text}", highlight=False)
         ver = extra.get("verification")
         if ver:
             t = Table(
@@ -169,6 +184,7 @@ def vehicles_cmd(
         "scenario": scenario,
         "spend_yuan_per_year": result.spend_yuan,
         "fixed_cost_yuan_per_year": result.fixed_yuan,
+        "use_fees_yuan_per_year": result.spend_yuan - result.fixed_yuan,
     }
     if result.verification is not None:
         extra["verification"] = result.verification.table().round(4).to_dict(orient="index")

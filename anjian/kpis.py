@@ -226,6 +226,8 @@ CATALOGUE: tuple[Kpi, ...] = (
     _k("rented_cost_yuan", R, "yuan", "租车费用", "Rental cost", True, "money", ",.0f"),
     _k("delay_deaths_per_year", R, "per_year", "响应延误致死（相对参考时间）",
        "Deaths from response delay (vs the reference time)", True, "rate", ",.1f"),
+    _k("delay_deaths", R, "", "响应延误致死（窗口期内）",
+       "Deaths from response delay (in the window)", True, "count", ",.1f", False),
     _k("relief_incidents", R, "", "需救灾物资的事件", "Incidents needing relief", None, "count",
        ",.0f", False),
     _k("relief_unserved_incidents", R, "", "未获任何物资的事件", "Incidents given no relief",

@@ -31,6 +31,7 @@ class IncidentTable:
     on_scene: np.ndarray  # minutes, shared by every unit at the incident
     people: np.ndarray  # people needing relief (0 if the type has no relief)
     surge: np.ndarray  # index of the scenario's surge the incident belongs to, -1 for none
+    external: np.ndarray  # True for incidents produced elsewhere (the inspection model's)
 
     def __len__(self) -> int:
         return len(self.time)
@@ -121,7 +122,9 @@ def _with_details(
         on_scene[mask] = it.on_scene.sampler(rng)(n)
         if it.relief is not None:
             people[mask] = np.maximum(0.0, np.round(it.relief.people_affected.sampler(rng)(n)))
-    return IncidentTable(time, point, kind, on_scene, people, np.full(len(time), -1))
+    return IncidentTable(
+        time, point, kind, on_scene, people, np.full(len(time), -1), np.zeros(len(time), bool)
+    )
 
 
 def merge_incidents(
@@ -143,4 +146,5 @@ def merge_incidents(
         np.concatenate([base.on_scene, more.on_scene])[order],
         np.concatenate([base.people, more.people])[order],
         np.concatenate([base.surge, more.surge])[order],
+        np.concatenate([base.external, np.ones(len(more.time), bool)])[order],
     )

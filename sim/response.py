@@ -211,7 +211,7 @@ class ResponseModel:
         self.in_transit = np.zeros((nw, nc))
         self.emptied = np.zeros((nw, nc))
         self.load_queue: deque[tuple[int, int, int, np.ndarray, float]] = deque()
-        self.shipments: list[tuple[int, int, float, float, float, float, float, float, int]] = []
+        self.shipments: list[tuple[Any, ...]] = []
         truck_units = self.role_units.get(self.truck_role or "", [])
         if truck_units and w:
             self.truck_to_wh = np.zeros((len(self.unit_kind), nw))
@@ -424,7 +424,7 @@ class ResponseModel:
         drive = float(self.wh_travel[w, p])
         arrive = now + mob + to_wh + loading + drive
         self.shipments.append(
-            (i, w, float(self.inc.time[i]), released, now, loading, drive, arrive, u)
+            (i, w, float(self.inc.time[i]), released, now, mob, to_wh, loading, drive, arrive, u)
         )
         ev = self.env.timeout(arrive - now)
         ev.callbacks.append(lambda _e: self._deliver(i, w, qty))

@@ -76,7 +76,7 @@ class ResponseRecord:
     relief_hours: tuple[float, ...]
     requests: np.ndarray
     short_requests: np.ndarray
-    shipments: list[tuple[int, int, float, float, float, float, float, float, int]]
+    shipments: list[tuple[Any, ...]]
     types: list[str]
     unit_district: np.ndarray
     unit_kind: np.ndarray
@@ -173,8 +173,9 @@ def _surge_rows(
             continue
         window = (t >= start) & (t < end) & incidents["adcode"].isin(surge.districts).to_numpy()
         part = incidents[window]
-        rows.extend(("surge", key, k, v) for k, v in
-                    _group_kpis(part, years, m.relief_hours).items())  # fmt: skip
+        group = _group_kpis(part, years, m.relief_hours)
+        group["delay_deaths"] = group.pop("delay_deaths_per_year") * years  # over the window
+        rows.extend(("surge", key, k, v) for k, v in group.items())
         people = float(m.inc.people[m.inc.surge == sid].sum())
         rows.append(("surge", key, "people_affected", people))
         if surge.shelter is not None:
@@ -244,6 +245,7 @@ def collect(m: ResponseRecord) -> ResponseResult:
         "handed_over": m.handed_over,
         "declined": m.declined,
         "delay_deaths": _harm(s, m.types, inc.kind, response),
+        "from_inspection": inc.external,
         "people_affected": inc.people,
         "relief_demanded": demanded,
         "relief_unmet": m.unmet,
@@ -327,7 +329,8 @@ def collect(m: ResponseRecord) -> ResponseResult:
     shipments = pd.DataFrame(
         m.shipments,
         columns=["incident", "warehouse", "call_min", "approved_min", "truck_assigned_min",
-                 "loading_min", "drive_min", "arrive_min", "truck"],
+                 "mobilisation_min", "to_warehouse_min", "loading_min", "drive_min", "arrive_min",
+                 "truck"],
     )  # fmt: skip
     shipments.insert(0, "rep", rep)
     if len(shipments):

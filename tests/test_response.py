@@ -306,6 +306,8 @@ def test_coupled_run_counts_each_event_once() -> None:
                 .add(accidents.groupby("incident_type").size(), fill_value=0))  # fmt: skip
         pd.testing.assert_series_equal(count.sort_index(), want.astype(int).sort_index(),
                                        check_names=False)  # fmt: skip
+        assert got["from_inspection"].sum() == len(accidents)  # marked as such
+        assert not background["from_inspection"].any()
 
 
 def test_a_registered_policy_is_built_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -395,6 +397,9 @@ def test_relief_waits_for_approval_a_truck_and_loading_by_hand() -> None:
     lvl = s.warehouses[first.warehouse].level
     expect = 600 + approval[lvl] + 10 + m.truck_to_wh[u, w] + 20 + m.wh_travel[w, p]
     assert first.arrive_min == pytest.approx(expect)
+    # the table adds up: assigned + mobilisation + to the warehouse + loading + drive = arrival
+    total = sh["truck_assigned_min"] + sh["mobilisation_min"] + sh["to_warehouse_min"]
+    assert np.allclose(total + sh["loading_min"] + sh["drive_min"], sh["arrive_min"])
     # one truck: each later load waits for it to come back to its depot
     later = sh.sort_values("truck_assigned_min").iloc[1]
     assert later.truck_assigned_min >= first.arrive_min + m.travel[u, p] - 1e-9
