@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {name} | {res} | {row} |")
             if name == "chongqing_flood2020" and res == "township":
                 sg = _city(runs.summary, "surge", "aug2020")
-                row = " | ".join(_cell(sg, k) for k in KPIS)
+                # over the surge window: delay deaths are a count (``delay_deaths``), not a rate
+                row = " | ".join(
+                    _cell(sg, "delay_deaths" if k == "delay_deaths_per_year" else k) for k in KPIS
+                )
                 print(f"| {name}, surge window and districts | {res} | {row} |")
             if name == "chongqing" and res == "township":
                 base = runs
