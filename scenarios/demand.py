@@ -53,6 +53,22 @@ class DemandPoints:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @classmethod
+    def from_rows(
+        cls, rows: list[tuple[str, str, float, float, float, float, str]]
+    ) -> DemandPoints:
+        """Points from rows of (id, adcode, lon, lat, population, area_km2, region group)."""
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 7
+        return cls(
+            ids=tuple(str(v) for v in cols[0]),
+            adcode=np.array(cols[1], dtype=str),
+            lon=np.array(cols[2], dtype=float),
+            lat=np.array(cols[3], dtype=float),
+            population=np.array(cols[4], dtype=float),
+            area_km2=np.array(cols[5], dtype=float),
+            region_group=np.array(cols[6], dtype=str),
+        )
+
 
 def km_per_degree(lat_deg: float) -> tuple[float, float]:
     """Length in km of one degree of longitude and of latitude at ``lat_deg`` (WGS-84)."""
@@ -143,29 +159,16 @@ def _grid_points(districts: Mapping[str, District], target: int) -> DemandPoints
             break
         side_km *= math.sqrt(count / target)
         pieces = _pieces(districts, side_km / KM_PER_DEG_LAT)
-    ids, adcodes, lons, lats, pops, areas, groups = [], [], [], [], [], [], []
+    rows: list[tuple[str, str, float, float, float, float, str]] = []
     for adcode, geoms in pieces:
         d = districts[adcode]
         piece_areas = np.array([area_km2(g) for g in geoms])
         share = piece_areas / piece_areas.sum()
         for k, (g, sh) in enumerate(zip(geoms, share, strict=True)):
             x, y = inside_point(g)
-            ids.append(f"{adcode}-{k:04d}")
-            adcodes.append(adcode)
-            lons.append(x)
-            lats.append(y)
-            pops.append(d.population * sh)
-            areas.append(d.area_km2 * sh)
-            groups.append(d.region_group)
-    return DemandPoints(
-        ids=tuple(ids),
-        adcode=np.array(adcodes),
-        lon=np.array(lons),
-        lat=np.array(lats),
-        population=np.array(pops),
-        area_km2=np.array(areas),
-        region_group=np.array(groups),
-    )
+            rows.append((f"{adcode}-{k:04d}", adcode, x, y, d.population * sh,
+                         d.area_km2 * sh, d.region_group))  # fmt: skip
+    return DemandPoints.from_rows(rows)
 
 
 def voronoi_areas(geom: BaseGeometry, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -194,7 +197,7 @@ def voronoi_areas(geom: BaseGeometry, lon: np.ndarray, lat: np.ndarray) -> np.nd
 def _township_points(
     districts: Mapping[str, District], townships: Mapping[str, Township]
 ) -> DemandPoints:
-    ids, adcodes, lons, lats, pops, areas, groups = [], [], [], [], [], [], []
+    rows: list[tuple[str, str, float, float, float, float, str]] = []
     by_district: dict[str, list[tuple[str, Township]]] = {}
     for code, t in townships.items():
         by_district.setdefault(t.adcode, []).append((code, t))
@@ -206,22 +209,10 @@ def _township_points(
         cell = voronoi_areas(d.geometry, lon, lat)
         pop_share = pop / pop.sum() if pop.sum() > 0 else np.full(len(mine), 1.0 / len(mine))
         for k, (code, _) in enumerate(mine):
-            ids.append(code)
-            adcodes.append(adcode)
-            lons.append(float(lon[k]))
-            lats.append(float(lat[k]))
-            pops.append(d.population * float(pop_share[k]))  # scaled to the census total
-            areas.append(d.area_km2 * float(cell[k] / cell.sum()))
-            groups.append(d.region_group)
-    return DemandPoints(
-        ids=tuple(ids),
-        adcode=np.array(adcodes),
-        lon=np.array(lons),
-        lat=np.array(lats),
-        population=np.array(pops),
-        area_km2=np.array(areas),
-        region_group=np.array(groups),
-    )
+            rows.append((code, adcode, float(lon[k]), float(lat[k]),
+                         d.population * float(pop_share[k]),  # scaled to the census total
+                         d.area_km2 * float(cell[k] / cell.sum()), d.region_group))  # fmt: skip
+    return DemandPoints.from_rows(rows)
 
 
 def build_demand_points(
