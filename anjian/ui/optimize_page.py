@@ -75,9 +75,12 @@ def render() -> None:
     )
     budget = c2.number_input(t("budget", lang), 0.0, 1e10, 0.0, 100_000.0, key="opt_budget")
     standard = c2.number_input(t("standard", lang), 0.0, 600.0, 0.0, 5.0, key="opt_standard")
+    # the scenario's own demand points first (the built-in Chongqing: its 1,031 townships)
+    options = (["township"] if s.townships else []) + ["district", "grid"]
+    options.sort(key=lambda r: r != s.demand.resolution)
     resolution = c3.radio(
         t("resolution", lang),
-        ["district", "grid"],
+        options,
         key="opt_resolution",
         format_func=lambda r: t(f"res_{r}", lang),
     )

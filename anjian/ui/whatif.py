@@ -45,7 +45,11 @@ KPIS = {
         "response_p90_min",
         "within_standard_share",
         "mutual_aid_share",
+        "delay_deaths_per_year",
+        "time_to_first_relief_mean_min",
+        "people_without_relief_12h",
         "relief_fill_rate",
+        "vehicle_cost_yuan_per_year",
     ],
     "inspections": ["on_time_rate", "utilisation", "accidents_per_year", "deaths_per_year"],
 }
