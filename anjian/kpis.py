@@ -193,6 +193,10 @@ CATALOGUE: tuple[Kpi, ...] = (
     _k("days_to_penalty", INSP, "days", "发现至处罚", "Finding to penalty", True, "time", ",.1f"),
     _k("accidents_per_year", INSP, "per_year", "生产安全事故", "Accidents", True, "rate", ",.1f"),
     _k("deaths_per_year", INSP, "per_year", "死亡人数", "Deaths", True, "rate", ",.1f"),
+    _k("expected_deaths_per_year", INSP, "per_year", "预期死亡人数（按隐患暴露）",
+       "Expected deaths (from hazard exposure)", True, "rate", ",.1f"),
+    _k("expected_accidents_per_year", INSP, "per_year", "预期事故数（按隐患暴露）",
+       "Expected accidents (from hazard exposure)", True, "rate", ",.1f", False),
     _k("larger_accidents_per_year", INSP, "per_year", "较大事故", "Larger accidents (3–9 deaths)",
        True, "rate", ",.2f"),
     # -- response ---------------------------------------------------------------------------

@@ -116,6 +116,16 @@ def collect(m: InspectionRecord) -> InspectionResult:
     end_backlog = np.array(m.backlog_end, dtype=float)
     overdue_end = np.array(m.overdue_end, dtype=float)
     city_backlog = m.city_backlog
+    # expected accidents and deaths given the simulated hazard path: the accident intensity
+    # a0 + a1 × open hazards integrated over the horizon (its conditional expectation, an
+    # unbiased estimator of the accidents with far less noise than the drawn ones)
+    cats_spec = [m.scenario.site_categories[c] for c in m.cats]
+    n_sites = np.zeros((nd, len(m.cats)))
+    np.add.at(n_sites, (m.sites.district, m.sites.category), 1.0)
+    a0 = np.array([c.accidents_per_site_year for c in cats_spec])
+    a1 = np.array([c.accidents_per_open_hazard_year for c in cats_spec])
+    per_accident = np.array([c.deaths_per_accident.mean for c in cats_spec])
+    exp_acc = a0[None, :] * n_sites * years + a1[None, :] * C["open_min"] / MIN_PER_YEAR
 
     def add(level: str, key: str, sel_d: slice | int, sel_c: slice | int | list[int]) -> None:
         done = float(C["done"][sel_d, sel_c].sum())
@@ -172,6 +182,9 @@ def collect(m: InspectionRecord) -> InspectionResult:
             ),
             "accidents_per_year": float(mask.sum()) / years,
             "deaths_per_year": float(acc_deaths[mask].sum()) / years,
+            "expected_accidents_per_year": float(exp_acc[sel_d, sel_c].sum()) / years,
+            "expected_deaths_per_year": float((exp_acc * per_accident[None, :])[sel_d, sel_c].sum())
+            / years,
             "larger_accidents_per_year": float((larger & mask).sum()) / years,
         }
         rows.extend((level, key, k, v) for k, v in kp.items())

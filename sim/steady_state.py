@@ -43,6 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from anjian.scenarios.timebase import MIN_PER_YEAR
+
 from .crn import binomial_from_uniforms, poisson_from_uniform, purpose_key, site_uniform_at
 
 
@@ -124,6 +126,8 @@ def presimulate(
             np.ascontiguousarray(sf, dtype=np.float64), CYCLES,
         )  # fmt: skip
         reinspect_at = np.where(ordered > 0, np.maximum(next_re, 0.0), np.inf)
+        _unstaffed_steady(latent, staffed, rate_per_min, village_share, flood_minutes,
+                          self_fix_rate_per_min, seed, replication)  # fmt: skip
         return HazardStart(latent, ordered, penalised & (ordered > 0), reinspect_at)
     latent = np.zeros(n, dtype=np.int64)
     ordered = np.zeros(n, dtype=np.int64)
@@ -202,7 +206,36 @@ def presimulate(
         next_re[fresh] = t[hit][~np.isfinite(next_re[h_sites])] + rectification_min[fresh]
         active = active[now[active] < 0.0]
     reinspect_at = np.where(ordered > 0, np.maximum(next_re, 0.0), np.inf)
+    _unstaffed_steady(latent, staffed, rate_per_min, village_share, flood_minutes,
+                      self_fix_rate_per_min, seed, replication)  # fmt: skip
     return HazardStart(latent, ordered, penalised & (ordered > 0), reinspect_at)
+
+
+def _unstaffed_steady(
+    latent: np.ndarray,
+    staffed: np.ndarray,
+    rate_per_min: np.ndarray,
+    village_share: np.ndarray,
+    flood_minutes: Callable[[np.ndarray], np.ndarray],
+    self_fix_rate_per_min: np.ndarray | None,
+    seed: int,
+    replication: int,
+) -> None:
+    """Sites nobody inspects start at the firms' own steady state (in place): hazards arise at
+    λ (less the village patrol's share in the flood season, averaged over the year) and are
+    fixed by the firm at rate 1/D, so the count is Poisson(λ_year · D) — an M/M/∞ queue. Sites
+    whose firms never fix hazards themselves have no steady state and start empty."""
+    if self_fix_rate_per_min is None or not len(self_fix_rate_per_min):
+        return
+    idle = np.flatnonzero(~staffed & (self_fix_rate_per_min > 0))
+    if not len(idle):
+        return
+    year = float(MIN_PER_YEAR)
+    flood_share = float(flood_minutes(np.array([year]))[0] - flood_minutes(np.array([0.0]))[0])
+    flood_share /= year
+    lam = rate_per_min[idle] * (1.0 - village_share[idle] * flood_share)
+    rng = np.random.default_rng(purpose_key(seed, replication, "steady-state/unstaffed"))
+    latent[idle] = rng.poisson(lam / self_fix_rate_per_min[idle])
 
 
 def vacancy_probability(leave_rate_per_min: float, mean_hiring_min: float) -> float:

@@ -964,3 +964,31 @@ def test_joint_teams_move_township_premises_to_certified_staff_where_there_are_a
                     "site_categories.small_premises.inspected_by": "district"}  # fmt: skip
     assert s.site_categories["geohazard_point"].inspected_by == "township"
     s.with_(over)  # a valid scenario
+
+
+def test_expected_accidents_follow_the_hazard_path_and_the_closed_form() -> None:
+    """``expected_accidents_per_year`` integrates the accident intensity a0 + a1 × open hazards
+    over the simulated hazard path. With nobody inspecting (and no village patrol) the hazards
+    sit at the firms' own steady state λD (about 1,600 of them here), so it matches the closed
+    form of ``uninspected_accidents_per_year`` (within 2%); the drawn accidents scatter around it (their
+    mean over 12 years within 3 standard errors) while it barely moves between replications."""
+    from anjian.sim.field_evidence import uninspected_accidents_per_year
+
+    fixing = _self_fixing_toy(30.0)
+    nobody = fixing.with_(staff={a: dict.fromkeys(r, 0) for a, r in fixing.staff.items()})
+    cats = nobody.site_categories
+    nobody = nobody.with_({"inspection.flood_season.village_patrol_catch_share": 0.0,
+                           **{f"site_categories.{c}.hazards_per_site_year":  # enough hazards
+                              100 * v.hazards_per_site_year for c, v in cats.items()}})  # fmt: skip
+    runs = replicate_inspections(nobody, InspectionConfig(years=1, seed=5), 12)
+    city = runs.kpis[runs.kpis["level"] == "city"]
+    expected = city[city["kpi"] == "expected_accidents_per_year"]["value"].to_numpy()
+    drawn = city[city["kpi"] == "accidents_per_year"]["value"].to_numpy()
+    closed = sum(v for row in uninspected_accidents_per_year(nobody).values() for v in row.values())
+    assert expected.mean() == pytest.approx(closed, rel=0.02)
+    assert abs(drawn.mean() - expected.mean()) <= 3 * drawn.std(ddof=1) / math.sqrt(12)
+    assert expected.std(ddof=1) < 0.5 * drawn.std(ddof=1)  # far less noise than the draws
+    deaths = city[city["kpi"] == "expected_deaths_per_year"]["value"].to_numpy()
+    per_accident = {c: v.deaths_per_accident.mean for c, v in nobody.site_categories.items()}
+    assert (deaths >= expected * min(per_accident.values()) - 1e-9).all()
+    assert (deaths <= expected * max(per_accident.values()) + 1e-9).all()

@@ -16,8 +16,8 @@ import anjian
 from anjian.kpis import kpi
 from anjian.levers import inspection_levers
 
-KPIS = ("deaths_per_year", "accidents_per_year", "open_hazard_days", "hazards_detected",
-        "on_time_rate", "utilisation")  # fmt: skip
+KPIS = ("deaths_per_year", "expected_deaths_per_year", "accidents_per_year", "open_hazard_days",
+        "hazards_detected", "on_time_rate", "utilisation")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
