@@ -970,8 +970,9 @@ def test_expected_accidents_follow_the_hazard_path_and_the_closed_form() -> None
     """``expected_accidents_per_year`` integrates the accident intensity a0 + a1 × open hazards
     over the simulated hazard path. With nobody inspecting (and no village patrol) the hazards
     sit at the firms' own steady state λD (about 1,600 of them here), so it matches the closed
-    form of ``uninspected_accidents_per_year`` (within 2%); the drawn accidents scatter around it (their
-    mean over 12 years within 3 standard errors) while it barely moves between replications."""
+    form of ``uninspected_accidents_per_year`` (within 2%); the drawn accidents scatter around
+    it (their mean over 12 years within 3 standard errors) while it barely moves between
+    replications."""
     from anjian.sim.field_evidence import uninspected_accidents_per_year
 
     fixing = _self_fixing_toy(30.0)
