@@ -87,7 +87,7 @@ class ConcaveFit:
     residuals: np.ndarray
 
 
-def fit_concave(x: Sequence[float], y: Sequence[float]) -> ConcaveFit:
+def fit_concave(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> ConcaveFit:
     """The concave piecewise-linear function with breakpoints at the distinct ``x`` closest to
     the samples in the sum of absolute deviations (an LP: values ``v_i`` at the breakpoints,
     slopes non-increasing). Repeated ``x`` (replications) are fitted together. The errors say how

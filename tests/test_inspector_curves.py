@@ -1,0 +1,86 @@
+"""District response curves for the inspector allocation (anjian/inspector_curves.py) and the
+one-district cut of a scenario they run on (scenarios/derive.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from anjian.inspector_curves import fit_staff_curves, staff_curves
+from anjian.scenarios import ScenarioError, load_scenario
+from anjian.scenarios.derive import district_subscenario
+from anjian.sim.inspection import InspectionConfig, simulate_inspections
+
+
+def test_every_district_of_chongqing_cuts_out_valid_and_shares_the_city_corps() -> None:
+    cq = load_scenario("chongqing_flood2020")
+    subs = {a: district_subscenario(cq, a) for a in cq.districts}
+    corps = sum(row["city_corps"] for row in cq.staff.values())
+    assert sum(x.staff[a]["city_corps"] for a, x in subs.items()) == pytest.approx(corps, abs=19)
+    yuzhong = subs["500103"]
+    assert list(yuzhong.districts) == ["500103"]
+    assert yuzhong.districts["500103"].population == cq.districts["500103"].population
+    for k, n in cq.staff["500103"].items():  # the district's own staff unchanged
+        if cq.inspector_kinds[k].scope != "city":
+            assert yuzhong.staff["500103"][k] == n
+    # its premises kept where it has any and their department has staff here
+    kept = yuzhong.site_categories
+    assert all(yuzhong.sites["500103"][c] == cq.sites["500103"][c] > 0 for c in kept)
+    assert "reservoir" not in kept  # 渝中's reservoirs: no water staff in 渝中
+    assert len(yuzhong.townships) == cq.districts["500103"].townships
+    # the August-2020 surge restricted to 渝中, scaled by its share of the surge's population
+    sg, full = yuzhong.surges["aug2020"], cq.surges["aug2020"]
+    pop = {a: cq.districts[a].population for a in full.districts}
+    frac = pop["500103"] / sum(pop.values())
+    assert sg.districts == ["500103"] and sg.incidents == round(200 * frac)
+    assert sg.people_affected_total == round(263_200 * frac)
+    assert "aug2020" not in subs["500101"].surges  # 万州 is not in the surge
+    with pytest.raises(ScenarioError, match="unknown district '999999'"):
+        district_subscenario(cq, "999999")
+
+
+def test_curves_are_paired_and_fitted_concave() -> None:
+    toy = load_scenario("toy").with_({  # one head each, visits every 5/10 days: short pools
+        "staff.900001.township": 1, "staff.900001.district_certified": 1,
+        "standards.inspection_interval_days.high": 5, "standards.inspection_interval_days.low": 10,
+    })  # fmt: skip
+    df = staff_curves(toy, factors=(1.0, 2.0, 4.0), reps=2, districts=["900001"],
+                      config=InspectionConfig(years=1.0, seed=3))  # fmt: skip
+    assert len(df) == 2 * 3 * 2  # two kinds × three factors × two replications
+    assert sorted(df["staff"].unique().tolist()) == [1, 2, 4]
+    # the factor-1 points are the district alone, simulated directly (same numbers)
+    sub = district_subscenario(toy, "900001")
+    direct = simulate_inspections(sub, InspectionConfig(years=1.0, seed=3, replication=1))
+    k = direct.kpis[direct.kpis["level"] == "city"].set_index("kpi")["value"]
+    one = df[(df["factor"] == 1.0) & (df["rep"] == 1)]
+    assert (one["expected_deaths_per_year"] == k["expected_deaths_per_year"]).all()
+    # short pools: more staff do more of the routine inspections on time (≈ 0%, 91%, 99.8%),
+    # and more certified staff (who find more) mean fewer expected deaths
+    mean = df.groupby(["kind", "staff"])[["on_time_rate", "expected_deaths_per_year"]].mean()
+    for kind in ("township", "district_certified"):
+        on_time = mean.loc[kind, "on_time_rate"].to_numpy()
+        assert on_time[0] < 0.05 < 0.85 < on_time[1] < on_time[2]
+    deaths = mean.loc["district_certified", "expected_deaths_per_year"].to_numpy()
+    assert deaths[0] > deaths[1] > deaths[2]
+    fits = fit_staff_curves(df, "on_time_rate")
+    assert set(fits) == {("900001", "township"), ("900001", "district_certified")}
+    for fit in fits.values():
+        assert (np.diff(fit.curve.slopes) <= 1e-9).all()  # concave
+        assert fit.curve.slopes[0] > 5 * fit.curve.slopes[1] > 0  # diminishing returns
+        assert fit.mean_abs_error < 0.1 * fit.curve.v.max()  # concave up to replication noise
+    deaths = fit_staff_curves(df)  # deaths averted against the fewest heads
+    for (_district, kind), fit in deaths.items():
+        g = df[df["kind"] == kind]
+        assert fit.curve.x.tolist() == [1.0, 2.0, 4.0]
+        assert fit.residuals.shape == (len(g),)
+
+
+def test_bad_curve_requests_are_named() -> None:
+    toy = load_scenario("toy")
+    with pytest.raises(ValueError, match="factors must be positive"):
+        staff_curves(toy, factors=(0.0, 1.0))
+    with pytest.raises(ValueError, match="unknown inspector kinds"):
+        staff_curves(toy, kinds=["nobody"])
+    assert isinstance(staff_curves(toy, factors=(1.0,), reps=1, districts=["900003"]),
+                      pd.DataFrame)  # fmt: skip
