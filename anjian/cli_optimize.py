@@ -198,6 +198,98 @@ def vehicles_cmd(
     _print_plan(result.plan, as_json, extra)
 
 
+@optimize_app.command("inspectors")
+def inspectors_cmd(
+    scenario: str = typer.Argument(..., help="A built-in scenario name, folder or scenario.toml."),
+    objective: str = typer.Option(
+        "deaths", "--objective", help="deaths (expected deaths averted) or ontime."
+    ),
+    budget: float | None = typer.Option(
+        None, "--budget", help="Yearly cost of the planned staff, yuan (default: today's)."
+    ),
+    max_change: float = typer.Option(
+        0.2, "--max-change", min=0.0, help="Most a unit's headcount may move, share of today."
+    ),
+    districts: str | None = typer.Option(
+        None, "--districts", help="Comma-separated adcodes (default: every district)."
+    ),
+    reps: int = typer.Option(3, "--reps", min=1, help="Replications per curve point."),
+    verify: int = typer.Option(0, "--verify", min=0, help="Simulate the plan: replications."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
+    out: Path | None = typer.Option(None, "--out", help="Write the plan table as CSV here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+) -> None:
+    """Plan inspector headcounts by district and kind from the inspection model's own district
+    curves (first cut: staff only, budget-neutral by default; several minutes for a city)."""
+    from anjian.inspector_plans import optimize_inspectors
+    from anjian.scenarios import load_scenario
+    from anjian.sim.inspection import InspectionConfig
+
+    try:
+        s = load_scenario(scenario)
+        plan = optimize_inspectors(
+            s,
+            objective=objective,  # type: ignore[arg-type]
+            budget_yuan=budget,
+            max_change=max_change,
+            reps=reps,
+            districts=[d.strip() for d in districts.split(",")] if districts else None,
+            verify_reps=verify,
+            config=InspectionConfig(years=1.0, seed=seed),
+        )
+    except ScenarioError as exc:
+        _error(exc, f"Invalid scenario {scenario}")
+        return
+    except (OptimizeError, ValueError) as exc:
+        _error(exc, "No plan")
+        return
+    if out is not None:
+        plan.table.to_csv(out, index=False, encoding="utf-8-sig")
+    if as_json:
+        data = {
+            "objective": plan.objective,
+            "estimate": plan.estimate,
+            "cost_today_yuan": plan.cost_today_yuan,
+            "cost_plan_yuan": plan.cost_plan_yuan,
+            "plan": plan.table.to_dict(orient="records"),
+            "verification": None
+            if plan.verification is None
+            else plan.verification.to_dict(orient="records"),
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
+        return
+    c = Console(width=None if sys.stdout.isatty() else 220)
+    t = Table(title="检查人员配置方案 / inspector plan (区县 × 类别 / district × kind)")
+    for col in ("区县 / district", "人员类别 / kind", "现状 today", "方案 plan", "变化 change"):
+        t.add_column(col, justify="right" if "today" in col or "plan" in col or "change" in col
+                     else "left")  # fmt: skip
+    for r in plan.table.itertuples():
+        if r.change != 0 or len(plan.table) <= 40:
+            name = s.inspector_kinds[str(r.kind)]
+            t.add_row(f"{r.district_zh} {r.district_pinyin}", f"{name.name_zh} / {name.name_en}",
+                      f"{r.today:,}", f"{r.plan:,}", f"{r.change:+,}")  # fmt: skip
+    c.print(t)
+    unit = "人 / deaths a year" if plan.objective == "deaths" else "次 / on-time inspections a year"
+    c.print(f"  优化估计 / optimizer's estimate: {plan.estimate:+,.2f} {unit}", highlight=False)
+    c.print(f"  年度人员费用 / staff cost a year: 现状 today {plan.cost_today_yuan:,.0f} 元 yuan, "
+            f"方案 plan {plan.cost_plan_yuan:,.0f} 元 yuan", highlight=False)  # fmt: skip
+    if plan.verification is not None:
+        v = Table(title="全市仿真验证（配对，95% 置信区间） / simulated on the whole city, paired")
+        for col in ("指标 / KPI", "现状 today", "方案−现状 plan − today",
+                    "比例规则−现状 proportional − today"):  # fmt: skip
+            v.add_column(col)
+        ver = plan.verification.set_index(["case", "kpi"])
+        for name in ver.loc["today"].index:
+            entry = kpi(name, "inspection")
+            cells = [entry.format(ver.loc[("today", name), "difference"])]
+            for case in ("plan", "proportional"):
+                row = ver.loc[(case, name)]
+                cells.append(f"{entry.format(row['difference'], signed=True)} ± "
+                             f"{entry.format(row['half_width'])}")  # fmt: skip
+            v.add_row(entry.bilingual(), *cells)
+        c.print(v)
+
+
 def locate_cmd(
     orlib: Path | None = typer.Option(None, "--orlib", help="OR-Library pmed or cap file."),
     costs: Path | None = typer.Option(

@@ -84,3 +84,47 @@ def test_bad_curve_requests_are_named() -> None:
         staff_curves(toy, kinds=["nobody"])
     assert isinstance(staff_curves(toy, factors=(1.0,), reps=1, districts=["900003"]),
                       pd.DataFrame)  # fmt: skip
+
+
+def test_inspector_plan_end_to_end_on_the_toy() -> None:
+    """Curves → fits → MIP → the plan simulated on the whole city against today and the
+    proportional rule: within today's cost and the change limit, and verified pairwise."""
+    from anjian.inspector_plans import optimize_inspectors, proportional_staff
+
+    toy = load_scenario("toy").with_({"standards.inspection_interval_days.high": 10,
+                                      "standards.inspection_interval_days.low": 20})  # fmt: skip
+    plan = optimize_inspectors(toy, objective="ontime", reps=2, max_change=0.5,
+                               factors=(0.5, 0.75, 1.0, 1.5, 2.0), verify_reps=2,
+                               config=InspectionConfig(years=1.0, seed=2))  # fmt: skip
+    t = plan.table
+    assert len(t) == 6  # 3 districts × 2 kinds
+    assert plan.cost_plan_yuan <= plan.cost_today_yuan + 1e-6
+    assert (t["plan"] >= np.floor(t["today"] * 0.5)).all()
+    assert (t["plan"] <= np.ceil(t["today"] * 1.5)).all()
+    assert (t["change"] == t["plan"] - t["today"]).all()
+    assert plan.estimate >= -1e-6  # never worse than today on its own curves
+    v = plan.verification
+    assert v is not None and set(v["case"]) == {"today", "plan", "proportional"}
+    on_time = v.set_index(["case", "kpi"]).loc[("plan", "on_time_rate"), "difference"]
+    assert on_time >= -0.02  # the plan keeps the on-time share, at a lower cost
+    # the proportional rule keeps each kind's city total
+    prop = proportional_staff(toy, ["township", "district_certified"])
+    for k in ("township", "district_certified"):
+        assert sum(r[k] for r in prop.values()) == sum(r[k] for r in toy.staff.values())
+    with pytest.raises(Exception, match="objective must be"):
+        optimize_inspectors(toy, objective="speed")  # type: ignore[arg-type]
+
+
+def test_inspector_plan_cli(tmp_path: object) -> None:
+    from typer.testing import CliRunner
+
+    from anjian.cli import app
+
+    r = CliRunner().invoke(app, ["optimize", "inspectors", "toy", "--reps", "1", "--objective",
+                                 "ontime", "--districts", "900003"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "检查人员配置方案 / inspector plan" in r.output and "山区县 Shanqu" in r.output
+    bad = CliRunner().invoke(app, ["optimize", "inspectors", "toy", "--objective", "speed"])
+    assert bad.exit_code == 1 and "objective must be" in bad.output
+    bad = CliRunner().invoke(app, ["optimize", "inspectors", "toy", "--districts", "999999"])
+    assert bad.exit_code == 1 and "unknown districts" in bad.output
