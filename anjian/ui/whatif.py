@@ -151,8 +151,11 @@ def show_results(
     city = summary[summary["level"] == "city"]
     dcity = diff[diff["level"] == "city"].set_index("kpi")
     cat = CATALOGUE_MODEL[model]
-    cols = st.columns(len(KPIS[model]))
-    for col, name in zip(cols, KPIS[model], strict=True):
+    names = KPIS[model]
+    per_row = 5  # wider rows truncate the figures
+    cols = [c for i in range(0, len(names), per_row)
+            for c in st.columns(per_row)][: len(names)]  # fmt: skip
+    for col, name in zip(cols, names, strict=True):
         k = kpi(name, cat)
         row = city[(city["case"] == "whatif") & (city["kpi"] == name)]
         if row.empty:
