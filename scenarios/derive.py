@@ -103,3 +103,117 @@ def district_subscenario(s: Scenario, adcode: str) -> Scenario:
         townships={k: t for k, t in s.townships.items() if t.adcode == adcode},
         surges=surges,
     )
+
+
+#: separates a category from its tier in the ids :func:`split_tiers` makes
+TIER_SEP = "__"
+
+
+def interval_days(s: Scenario, category: str) -> dict[str, float]:
+    """Category ``category``'s inspection interval per risk tier (days): its own or the
+    standard's."""
+    cat = s.site_categories[category]
+    return dict(cat.inspection_interval_days or s.standards.inspection_interval_days)
+
+
+def interval_bounds(
+    s: Scenario, category: str, default_factors: tuple[float, float] = (0.5, 2.0)
+) -> dict[str, tuple[float, float, str]]:
+    """The shortest and longest interval a plan may choose per tier (days) and where the bound
+    comes from: the category's own bounds (``"category"``), the standard's for a category on the
+    standard intervals (``"standard"``), else ``default_factors`` × today's interval
+    (``"default"``)."""
+    cat = s.site_categories[category]
+    today = interval_days(s, category)
+    if cat.inspection_interval_bounds_days is not None:
+        return {t: (*cat.inspection_interval_bounds_days[t], "category") for t in today}
+    std = s.standards.inspection_interval_bounds_days
+    if cat.inspection_interval_days is None and std is not None:
+        return {t: (*std[t], "standard") for t in today}
+    lo, hi = default_factors
+    return {t: (today[t] * lo, today[t] * hi, "default") for t in today}
+
+
+def split_tiers(s: Scenario) -> tuple[Scenario, dict[str, tuple[str, str]]]:
+    """``s`` with every category split by risk tier into categories of one tier each
+    (``<category>__<tier>``), validated, and the map from each new id to its (category, tier).
+
+    The sites of each district are split by the same largest-remainder rule the simulator uses
+    (:func:`anjian.sim.sites.build_sites`), so each new category has exactly the sites of its
+    tier; each keeps its tier's interval, bounds and behaviour. Outcomes the simulator reports
+    by category are then reported by category × tier (what a cadence table needs). Campaigns
+    name every part of the categories they named.
+    """
+    from .apportion import largest_remainder
+
+    tiers = list(s.risk_tiers)
+    cats: dict[str, Any] = {}
+    parts: dict[str, tuple[str, str]] = {}
+    of: dict[str, list[str]] = {}
+    for key, cat in s.site_categories.items():
+        today = interval_days(s, key)
+        bounds = cat.inspection_interval_bounds_days
+        for t in tiers:
+            if cat.tier_shares[t] <= 0:
+                continue
+            new = f"{key}{TIER_SEP}{t}"
+            tier = s.risk_tiers[t]
+            cats[new] = cat.model_copy(update={
+                "name_zh": f"{cat.name_zh}（{tier.name_zh}）",
+                "name_en": f"{cat.name_en} ({tier.name_en})",
+                "tier_shares": {u: 1.0 if u == t else 0.0 for u in tiers},
+                "inspection_interval_days": {u: today[t] for u in tiers},
+                "inspection_interval_bounds_days": None if bounds is None
+                else {u: bounds[t] for u in tiers},
+                "inspection_interval_by_district_days": {
+                    a: {u: by[t] for u in tiers}
+                    for a, by in cat.inspection_interval_by_district_days.items() if t in by
+                },
+            })  # fmt: skip
+            parts[new] = (key, t)
+            of.setdefault(key, []).append(new)
+    sites: dict[str, dict[str, int]] = {}
+    for a, row in s.sites.items():
+        out: dict[str, int] = {}
+        for key, cat in s.site_categories.items():
+            n = row.get(key, 0)
+            split = largest_remainder(n, {t: cat.tier_shares[t] for t in tiers}) if n else {}
+            for new in of.get(key, []):
+                out[new] = int(split.get(parts[new][1], 0))
+        sites[a] = out
+    campaigns = {
+        k: c.model_copy(update={"categories": [n for x in c.categories for n in of.get(x, [])]})
+        for k, c in s.inspection.campaigns.items()
+    }
+    inspection = s.inspection.model_copy(update={"campaigns": campaigns})
+    std = s.standards.model_copy(update={"inspection_interval_bounds_days": None})
+    return s.with_(site_categories=cats, sites=sites, inspection=inspection, standards=std), parts
+
+
+def with_intervals(s: Scenario, intervals: Mapping[Any, float]) -> Scenario:
+    """``s`` with the inspection interval (days) of each (category, tier) — or (category, tier,
+    district) for one district's own interval — set; everything else kept, validated."""
+    from .errors import ScenarioError
+
+    unknown = sorted({k[0] for k in intervals} - set(s.site_categories))
+    if unknown:
+        raise ScenarioError(f"unknown site categories {unknown}")
+    cats: dict[str, Any] = {}
+    for key, cat in s.site_categories.items():
+        city = {k[1]: d for k, d in intervals.items() if k[0] == key and len(k) == 2}
+        local = [(k[2], k[1], d) for k, d in intervals.items() if k[0] == key and len(k) == 3]
+        if not city and not local:
+            cats[key] = cat
+            continue
+        bounds = cat.inspection_interval_bounds_days
+        if bounds is None and cat.inspection_interval_days is None:
+            bounds = s.standards.inspection_interval_bounds_days  # keep what bounded it
+        by = {a: dict(v) for a, v in cat.inspection_interval_by_district_days.items()}
+        for a, tier, d in local:
+            by.setdefault(a, {})[tier] = d
+        cats[key] = cat.model_copy(update={
+            "inspection_interval_days": {**interval_days(s, key), **city},
+            "inspection_interval_bounds_days": bounds,
+            "inspection_interval_by_district_days": by,
+        })  # fmt: skip
+    return s.with_(site_categories=cats)

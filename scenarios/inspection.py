@@ -28,6 +28,12 @@ class Department(Named):
     )
 
 
+IntervalBounds = Annotated[
+    tuple[PosFloat, PosFloat],
+    Field(description="[shortest, longest] inspection interval in days (shortest ≤ longest)."),
+]
+
+
 class RiskTier(Named):
     """A risk tier (e.g. major / high / general) and how it scales hazard arrival."""
 
@@ -47,6 +53,23 @@ class SiteCategory(Named):
     tier_shares: dict[Ident, Probability]
     inspection_interval_days: dict[Ident, PosFloat] | None = Field(
         default=None, description="Overrides the standard interval per tier for this category."
+    )
+    inspection_interval_by_district_days: dict[str, dict[Ident, PosFloat]] = Field(
+        default_factory=dict,
+        description=(
+            "Intervals (days) per tier that differ in some districts (a district's own yearly "
+            "inspection plan, 年度监督检查计划): district code → tier → days; tiers not named "
+            "keep the category's interval."
+        ),
+    )
+    inspection_interval_bounds_days: dict[Ident, IntervalBounds] | None = Field(
+        default=None,
+        description=(
+            "Shortest and longest interval per tier a plan may choose for this category "
+            "(days): the statutory minimum frequency sets the longest, a provincial cap on "
+            "inspections a year the shortest. Default: the standard's bounds when the category "
+            "uses the standard intervals."
+        ),
     )
     inspection_duration: Duration
     hazards_per_site_year: NonNegFloat

@@ -19,7 +19,14 @@ from .common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
 from .demand import DemandPoints, build_demand_points
 from .errors import CrossReferenceError, Loc, ScenarioError
 from .geography import DemandSpec, District, RegionGroup, Township, TravelSpec
-from .inspection import Department, InspectionPolicy, InspectorKind, RiskTier, SiteCategory
+from .inspection import (
+    Department,
+    InspectionPolicy,
+    InspectorKind,
+    IntervalBounds,
+    RiskTier,
+    SiteCategory,
+)
 from .overrides import Provenance, apply_overrides, format_validation_error
 from .response import (
     Commodity,
@@ -51,6 +58,14 @@ class Standards(Strict):
 
     response_target_min: dict[Ident, PosFloat]
     inspection_interval_days: dict[Ident, PosFloat]
+    inspection_interval_bounds_days: dict[Ident, IntervalBounds] | None = Field(
+        default=None,
+        description=(
+            "Shortest and longest interval per tier (days) a frequency plan may choose for the "
+            "categories that use the standard intervals (statutory minimum visits, provincial "
+            "caps on visits a year)."
+        ),
+    )
     relief_items_per_1000_population: dict[Ident, NonNegFloat] = Field(default_factory=dict)
 
 
@@ -190,6 +205,20 @@ def _same_keys(
     missing = sorted(want_s - have_s)
     if missing:
         yield loc, f"missing {what}(s) {missing} (every {what} of {of} needs an entry)"
+
+
+def _bounds_ordered(
+    loc: Loc, bounds: Mapping[str, tuple[float, float]]
+) -> Iterable[tuple[Loc, str]]:
+    for tier, (lo, hi) in bounds.items():
+        if lo > hi:
+            yield (
+                (*loc, tier),
+                (
+                    f"shortest interval {lo:g} days is longer than the longest {hi:g}; "
+                    "write [shortest, longest]"
+                ),
+            )
 
 
 def _same_columns(
@@ -417,6 +446,25 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
                 "risk tier",
                 "[risk_tiers]",
             )
+        for a, tiers in cat.inspection_interval_by_district_days.items():
+            loc_d: Loc = (*loc, "inspection_interval_by_district_days", a)
+            if a not in s.districts:
+                yield loc_d, f"unknown district {a!r}; use a code of [districts]"
+            for tier in tiers:
+                if tier not in s.risk_tiers:
+                    yield (*loc_d, tier), (f"unknown risk tier {tier!r}; [risk_tiers] has "
+                                           f"{sorted(s.risk_tiers)}")  # fmt: skip
+        if cat.inspection_interval_bounds_days is not None:
+            yield from _same_keys(
+                (*loc, "inspection_interval_bounds_days"),
+                cat.inspection_interval_bounds_days,
+                s.risk_tiers,
+                "risk tier",
+                "[risk_tiers]",
+            )
+            yield from _bounds_ordered(
+                (*loc, "inspection_interval_bounds_days"), cat.inspection_interval_bounds_days
+            )
         if cat.incident_type not in s.incident_types:
             yield (
                 (*loc, "incident_type"),
@@ -443,6 +491,13 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         "risk tier",
         "[risk_tiers]",
     )
+    if s.standards.inspection_interval_bounds_days is not None:
+        loc_b: Loc = ("standards", "inspection_interval_bounds_days")
+        yield from _same_keys(
+            loc_b, s.standards.inspection_interval_bounds_days, s.risk_tiers, "risk tier",
+            "[risk_tiers]",
+        )  # fmt: skip
+        yield from _bounds_ordered(loc_b, s.standards.inspection_interval_bounds_days)
     yield from _same_keys(
         ("standards", "response_target_min"),
         s.standards.response_target_min,

@@ -202,6 +202,60 @@ def district_travel(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
     return m, intra
 
 
+def pool_keys(s: Scenario) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """The job pool (its KPI key, ``department/adcode``, ``township/adcode`` or
+    ``department/city``) of every district × category with premises, and of every district ×
+    inspector kind with staff — the layout :class:`InspectionModel` builds (分级属地: township
+    premises go to the district's township pool where it has township staff, city premises to
+    the department's city pool where the city has such staff, else to the department's district
+    pool)."""
+    depts: list[str | None] = list(s.departments) or [None]
+
+    def dept_key(dep: str | None) -> str:
+        return dep or (depts[0] or "all")
+
+    def staffed(scope: str, adcodes: list[str], dep: str | None) -> bool:
+        return any(
+            s.staff[a].get(k, 0) > 0
+            for a in adcodes
+            for k, kind in s.inspector_kinds.items()
+            if kind.scope == scope and (dep is None or (kind.department or depts[0]) == dep)
+        )
+
+    def district_key(dep: str | None, a: str) -> str:
+        return f"{dep}/{a}" if dep else a
+
+    town = {a: staffed("township", [a], None) for a in s.districts}
+    city = {d: staffed("city", list(s.districts), d) for d in depts}
+    cells: dict[tuple[str, str], str] = {}
+    for a, row in s.sites.items():
+        for c, n in row.items():
+            if n <= 0:
+                continue
+            cat = s.site_categories[c]
+            dep = cat.department if cat.department in s.departments else depts[0]
+            if cat.inspected_by == "township" and town[a]:
+                cells[(a, c)] = f"township/{a}"
+            elif cat.inspected_by == "city" and city[dep]:
+                cells[(a, c)] = f"{dept_key(dep)}/city"
+            else:
+                cells[(a, c)] = district_key(dep, a)
+    staff: dict[tuple[str, str], str] = {}
+    for a, row in s.staff.items():
+        for k, n in row.items():
+            if n <= 0:
+                continue
+            kind = s.inspector_kinds[k]
+            dep = kind.department if kind.department in s.departments else depts[0]
+            if kind.scope == "township":
+                staff[(a, k)] = f"township/{a}"
+            elif kind.scope == "city":
+                staff[(a, k)] = f"{dept_key(dep)}/city"
+            else:
+                staff[(a, k)] = district_key(dep, a)
+    return cells, staff
+
+
 def _visit_outcome_in_loop(ins: Inspector, entry: Any) -> None:
     raise RuntimeError("a visit's outcome is computed in sim.inspection_loop.advance_pool")
 

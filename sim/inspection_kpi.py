@@ -366,6 +366,9 @@ def _pool_rows(
             "done_vs_required": _ratio(rdone, req),
             "backlog_end": float(m.pool_backlog_end[q]),
             "required_fte": float(fte[q] * util * need) if done > 0 else float("nan"),
+            "available_h_per_year": float(avail[q]) / MIN_PER_HOUR / years,
+            "busy_h_per_year": float(busy[q]) / MIN_PER_HOUR / years,
+            "routine_done": rdone,
         }
         # a pool without sites or without posts has no on-time share or utilisation: no row
         rows += [("pool", key, k, v) for k, v in values.items() if np.isfinite(v)]

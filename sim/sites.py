@@ -84,7 +84,14 @@ def build_sites(s: Scenario) -> SiteTable:
     mean = (months * days_in_month).sum(axis=1, keepdims=True) / days_in_month.sum()
     months = np.where(mean > 0, months / np.where(mean > 0, mean, 1.0), 0.0)
     month_factor = None if np.allclose(months, 1.0) else months
-    site_interval = interval[category, tier]
+    by_district = np.broadcast_to(interval, (len(districts), *interval.shape)).copy()
+    for ci, cat_key in enumerate(cats):  # a district's own intervals (its yearly plan)
+        own = s.site_categories[cat_key].inspection_interval_by_district_days
+        for adcode, by_tier in own.items():
+            for tier_key, own_days in by_tier.items():
+                di, ti = districts.index(adcode), tiers.index(tier_key)
+                by_district[di, ci, ti] = own_days * MIN_PER_DAY
+    site_interval = by_district[district, category, tier]
     return SiteTable(
         district=district,
         category=category,
