@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -216,15 +217,44 @@ def inspectors_cmd(
     reps: int = typer.Option(3, "--reps", min=1, help="Replications per curve point."),
     verify: int = typer.Option(0, "--verify", min=0, help="Simulate the plan: replications."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
-    out: Path | None = typer.Option(None, "--out", help="Write the plan table as CSV here."),
+    frequencies: bool = typer.Option(
+        False, "--frequencies", help="Plan inspection intervals (a cadence table) instead."
+    ),
+    move_staff: bool = typer.Option(
+        False, "--move-staff", help="With --frequencies: move district and township staff too."
+    ),
+    target_utilisation: float = typer.Option(
+        0.85,
+        "--target-utilisation",
+        min=0.05,
+        max=1.0,
+        help="With --frequencies: the busiest a pool may be planned (share of its hours).",
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Processes for the curves (default: one per core)."
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Sample the curves again."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Write the tables here: a folder (CSV files; the staff plan "
+        "alone may also go to a .csv file).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
     """Plan inspector headcounts by district and kind from the inspection model's own district
-    curves (first cut: staff only, budget-neutral by default; several minutes for a city)."""
+    curves (budget-neutral by default), or with --frequencies the inspection interval of every
+    category × risk tier × district; verified by simulation. Minutes for a city; curves are
+    cached by scenario content."""
     from anjian.inspector_plans import optimize_inspectors
     from anjian.scenarios import load_scenario
     from anjian.sim.inspection import InspectionConfig
 
+    if frequencies:
+        _frequencies_cmd(scenario, verify or 3, reps if reps != 3 else 2, seed, move_staff,
+                         max_change, budget, target_utilisation, workers, no_cache, out,
+                         as_json)  # fmt: skip
+        return
     try:
         s = load_scenario(scenario)
         plan = optimize_inspectors(
@@ -244,7 +274,9 @@ def inspectors_cmd(
         _error(exc, "No plan")
         return
     if out is not None:
-        plan.table.to_csv(out, index=False, encoding="utf-8-sig")
+        target = out / "staff_plan.csv" if out.suffix.lower() != ".csv" else out
+        target.parent.mkdir(parents=True, exist_ok=True)
+        plan.table.to_csv(target, index=False, encoding="utf-8-sig")
     if as_json:
         data = {
             "objective": plan.objective,
@@ -283,6 +315,107 @@ def inspectors_cmd(
             entry = kpi(name, "inspection")
             cells = [entry.format(ver.loc[("today", name), "difference"])]
             for case in ("plan", "proportional"):
+                row = ver.loc[(case, name)]
+                cells.append(f"{entry.format(row['difference'], signed=True)} ± "
+                             f"{entry.format(row['half_width'])}")  # fmt: skip
+            v.add_row(entry.bilingual(), *cells)
+        c.print(v)
+
+
+def _frequencies_cmd(
+    scenario: str, verify: int, reps: int, seed: int, move_staff: bool, max_change: float,
+    budget: float | None, target_utilisation: float, workers: int | None, no_cache: bool,
+    out: Path | None, as_json: bool,
+) -> None:  # fmt: skip
+    from anjian.inspector_frequencies import optimize_frequencies
+    from anjian.scenarios import load_scenario
+    from anjian.sim.inspection import InspectionConfig
+
+    err = Console(stderr=True)
+    try:
+        s = load_scenario(scenario)
+        res = optimize_frequencies(
+            s, reps=reps, verify_reps=max(2, verify), target_utilisation=target_utilisation,
+            move_staff=move_staff, max_change=max_change, budget_yuan=budget,
+            config=InspectionConfig(years=1.0, seed=seed), workers=workers,
+            use_cache=not no_cache,
+            progress=None if as_json else (lambda m: err.print(f"… {m}", highlight=False)),
+        )  # fmt: skip
+    except ScenarioError as exc:
+        _error(exc, f"Invalid scenario {scenario}")
+        return
+    except (OptimizeError, ValueError) as exc:
+        _error(exc, "No plan")
+        return
+    tables = {"cadence": res.cadence, "cadence_by_district": res.cadence_by_district,
+              "targeting": res.targeting, "pools": res.pools, "staff": res.staff,
+              "rounds": res.history,
+              "verification": res.verification if res.verification is not None
+              else pd.DataFrame()}  # fmt: skip
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, frame in tables.items():
+            frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
+    if as_json:
+        data = {"rounds": res.rounds, "stable": res.stable, "estimate": res.estimate,
+                "uniform_factor": res.uniform_factor,
+                "uniform_city_factor": res.uniform_city_factor,
+                "curves_cached": res.curves_cached,
+                **{k: v.to_dict(orient="records") for k, v in tables.items()}}  # fmt: skip
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
+        return
+    c = Console(width=None if sys.stdout.isatty() else 220)
+    t = Table(title="检查频次方案 / inspection cadence (类别 × 风险等级 / category × risk tier)")
+    for col in ("类别 / category", "等级 / tier", "场所 sites", "现状间隔 today",
+                "方案间隔 plan", "区县差异 districts differing", "每年次数 visits a year",
+                "允许范围 bounds"):  # fmt: skip
+        t.add_column(col, justify="left" if "/" in col[:6] else "right")
+    for r in res.cadence.itertuples():
+        span = (f"{r.interval_plan_min_days:,.0f}–{r.interval_plan_max_days:,.0f}"
+                if r.districts_other_interval else "")  # fmt: skip
+        t.add_row(f"{r.category_zh} / {r.category_en}", f"{r.tier_zh} / {r.tier_en}",
+                  f"{r.sites:,}", f"{r.interval_today_days:,.0f} 天 days",
+                  f"{r.interval_plan_days:,.1f} 天 days",
+                  f"{r.districts_other_interval} {span}".strip(),
+                  f"{r.visits_per_site_year_today:,.2f} → {r.visits_per_site_year_plan:,.2f}",
+                  f"{r.shortest_days:,.0f}–{r.longest_days:,.0f} ({r.bounds_from})")  # fmt: skip
+    c.print(t)
+    state = "稳定 stable" if res.stable else "未完全稳定 not yet stable"
+    c.print(f"  轮数 / rounds: {res.rounds}（{state}）; "
+            f"优化估计 / optimizer's estimate: {res.estimate:+,.2f} 人/年 deaths a year; "
+            f"统一比例规则 / uniform rules: 间隔 intervals × {res.uniform_factor:.2f} (各池 "
+            f"pools), × {res.uniform_city_factor:.2f} (全市 city)",
+            highlight=False)  # fmt: skip
+    if len(res.staff):
+        moved = res.staff[res.staff["change"] != 0]
+        c.print(
+            f"  人员调整 / staff moved: {len(moved):,} 个单元 units, "
+            f"{moved['change'].abs().sum():,.0f} 人 heads, 年费用变化 cost change "
+            f"{res.staff['cost_change_yuan'].sum():+,.0f} 元/年 yuan a year",
+            highlight=False,
+        )
+    g = Table(title="优先顺序（人手不足时先保） / targeting order (keep these visits first)")
+    for col in ("序 #", "类别 / category", "等级 / tier", "每千工时避免死亡 deaths per 1,000 h"):
+        g.add_column(col)
+    for r in res.targeting.head(10).itertuples():
+        g.add_row(str(r.priority), f"{r.category_zh} / {r.category_en}",
+                  f"{r.tier_zh} / {r.tier_en}",
+                  f"{r.deaths_per_1000_routine_hours:,.3f}")  # fmt: skip
+    c.print(g)
+    if res.verification is not None:
+        v = Table(title="全市仿真验证（配对，95% 置信区间） / simulated on the whole city, paired")
+        cases = [x for x in ("plan", "uniform_pools", "uniform_city")
+                 if x in set(res.verification["case"])]  # fmt: skip
+        head = {"plan": "方案−现状 plan − today",
+                "uniform_pools": "各池统一−现状 uniform (pools) − today",
+                "uniform_city": "全市统一−现状 uniform (city) − today"}  # fmt: skip
+        for col in ("指标 / KPI", "现状 today", *[head[x] for x in cases]):
+            v.add_column(col)
+        ver = res.verification.set_index(["case", "kpi"])
+        for name in ver.loc["today"].index:
+            entry = kpi(name, "inspection")
+            cells = [entry.format(ver.loc[("today", name), "difference"])]
+            for case in cases:
                 row = ver.loc[(case, name)]
                 cells.append(f"{entry.format(row['difference'], signed=True)} ± "
                              f"{entry.format(row['half_width'])}")  # fmt: skip

@@ -1,0 +1,218 @@
+"""Inspection frequencies (issue 16, item 2): the MIP against brute force and the square-root
+law, its checker, the tier split and district intervals it plans with, and the plan end to end
+on the toy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from anjian.inspector_frequencies import (
+    class_sites,
+    class_visit_hours,
+    optimize_frequencies,
+    routine_hours,
+    today_intervals,
+    visits_per_year,
+)
+from anjian.optimize.errors import InstanceError
+from anjian.optimize.frequencies import (
+    FrequencyClass,
+    FrequencyProblem,
+    StaffUnit,
+    brute_force_frequencies,
+    check_frequencies,
+    solve_frequencies,
+    square_root_intervals,
+)
+from anjian.scenarios import ScenarioError, load_scenario
+from anjian.scenarios.derive import interval_bounds, split_tiers, with_intervals
+from anjian.sim.inspection import InspectionConfig, InspectionModel, pool_keys, simulate_inspections
+from anjian.sim.inspection_kpi import pool_key
+from anjian.sim.sites import build_sites
+
+
+def _random_problem(rng: np.random.Generator) -> FrequencyProblem:
+    classes = []
+    for i in range(4):
+        t = np.sort(rng.uniform(10, 400, 3))
+        d = np.sort(rng.uniform(0, 5, 3))  # longer interval, more deaths
+        pools = rng.choice(["a", "b"], size=rng.integers(1, 3), replace=False)
+        classes.append(FrequencyClass(f"c{i}", t, d, {p: rng.uniform(50, 500) / t for p in pools}))
+    loads = [min(sum(float(c.work[p].min()) for c in classes if p in c.work), 1e9)
+             for p in ("a", "b")]  # fmt: skip
+    cap = {p: lo * rng.uniform(1.0, 3.0) + 1e-6 for p, lo in zip(("a", "b"), loads, strict=True)}
+    return FrequencyProblem(tuple(classes), cap)
+
+
+def test_mip_equals_brute_force_on_random_cases() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(25):
+        p = _random_problem(rng)
+        plan = solve_frequencies(p)
+        _, best = brute_force_frequencies(p)
+        assert plan.deaths == pytest.approx(best, abs=1e-6)
+        assert check_frequencies(p, plan.choice) == []
+
+
+def test_square_root_law_on_a_fine_grid() -> None:
+    """Deaths linear in the interval, one pool: the MIP on a 1-day grid reaches the
+    closed form T_c = sqrt(v_c / w_c) · Σ sqrt(v_k w_k) / H within the grid."""
+    w = np.array([0.02, 0.005, 0.001])  # deaths a year per day of interval
+    v = np.array([3_000.0, 8_000.0, 20_000.0])  # hours of a round × days a year
+    hours = 600.0
+    grid = np.arange(5.0, 800.0, 1.0)
+    classes = tuple(
+        FrequencyClass(f"c{i}", grid, 1.0 + w[i] * grid, {"pool": v[i] / grid}) for i in range(3)
+    )
+    plan = solve_frequencies(FrequencyProblem(classes, {"pool": hours}))
+    exact = square_root_intervals(w, v, hours)
+    chosen = grid[plan.choice]
+    assert np.allclose(chosen, exact, rtol=0.03)
+    # the optimum spends the hours: within a grid step of all of them
+    assert plan.load["pool"] == pytest.approx(hours, rel=0.01)
+
+
+def test_checker_names_each_broken_constraint_and_infeasible_is_explained() -> None:
+    c = FrequencyClass(
+        "x", np.array([10.0, 20.0]), np.array([1.0, 2.0]), {"p": np.array([10.0, 5.0])}
+    )
+    p = FrequencyProblem((c,), {"p": 6.0})
+    assert check_frequencies(p, [0]) and "(F2)" in check_frequencies(p, [0])[0]
+    assert check_frequencies(p, [1]) == []
+    assert "(F1)" in check_frequencies(p, [5])[0]
+    with pytest.raises(InstanceError, match="no choice of intervals fits"):
+        solve_frequencies(FrequencyProblem((c,), {"p": 1.0}))
+    with pytest.raises(InstanceError, match="pools without a capacity"):
+        FrequencyProblem((c,), {})
+
+
+def test_staff_buy_visits_and_more_budget_never_worsens() -> None:
+    c = FrequencyClass("x", np.array([10.0, 20.0, 40.0]), np.array([1.0, 2.0, 4.0]),
+                       {"p": np.array([40.0, 20.0, 10.0])})  # fmt: skip
+    unit = StaffUnit("d/k", "p", hours_per_head=10.0, cost=100.0, lo=0, hi=10, today=1)
+    prev = np.inf
+    for budget in (100.0, 200.0, 300.0, 400.0):
+        p = FrequencyProblem((c,), {"p": 10.0}, (unit,), budget)
+        plan = solve_frequencies(p)
+        assert check_frequencies(p, plan.choice, plan.staff) == []
+        assert plan.deaths <= prev + 1e-9
+        prev = plan.deaths
+    assert plan.choice[0] == 0 and plan.staff[0] == 4  # 40 hours need 4 heads
+    p = FrequencyProblem((c,), {"p": 10.0}, (unit,), 150.0)
+    assert any("(F3)" in m for m in check_frequencies(p, [1], [2]))
+
+
+def test_split_tiers_keeps_every_site_and_the_outcomes() -> None:
+    toy = load_scenario("toy")
+    split, parts = split_tiers(toy)
+    assert sum(sum(r.values()) for r in split.sites.values()) == sum(
+        sum(r.values()) for r in toy.sites.values()
+    )
+    sites = class_sites(toy)
+    for a, row in split.sites.items():
+        for new, n in row.items():
+            c, t = parts[new]
+            assert n == sites.get((c, t, a), 0)
+    cfg = InspectionConfig(years=1.0, seed=2)
+    k0 = simulate_inspections(toy, cfg).kpis
+    k1 = simulate_inspections(split, cfg).kpis
+
+    def city(k: object, name: str) -> float:
+        return float(k[(k["level"] == "city") & (k["kpi"] == name)]["value"].iloc[0])  # type: ignore[index]
+
+    assert city(k1, "expected_deaths_per_year") == pytest.approx(
+        city(k0, "expected_deaths_per_year"), rel=0.03
+    )
+
+
+@pytest.mark.parametrize("name", ["toy", "chongqing"])
+def test_pool_layout_is_the_models(name: str) -> None:
+    s = load_scenario(name)
+    m = InspectionModel(s, InspectionConfig(years=0.01, seed=0))
+    cells, staff = pool_keys(s)
+
+    class Rec:
+        pool_district, pool_dept, districts, depts = (
+            m.pool_district,
+            m.pool_dept,
+            m.districts,
+            m.depts,
+        )
+
+    for d, a in enumerate(m.districts):
+        for c, cat in enumerate(m.cats):
+            q = m.cell_pool[d][c]
+            if q >= 0:
+                assert cells[(a, cat)] == pool_key(Rec, q)  # type: ignore[arg-type]
+    for ins in m.inspectors:
+        q = m.pool_index[id(ins.queue)]
+        assert staff[(m.districts[ins.district], m.kinds[ins.kind])] == pool_key(Rec, q)  # type: ignore[arg-type]
+
+
+def test_district_intervals_change_only_that_district() -> None:
+    toy = load_scenario("toy")
+    plan = with_intervals(toy, {("factory", "high", "900002"): 45.0, ("factory", "low"): 200.0})
+    sites = build_sites(plan)
+    base = build_sites(toy)
+    cats = list(toy.site_categories)
+    tiers = list(toy.risk_tiers)
+    fac, hi, lo = cats.index("factory"), tiers.index("high"), tiers.index("low")
+    d2 = list(toy.districts).index("900002")
+    sel = (sites.category == fac) & (sites.tier == hi)
+    assert np.all(sites.interval_min[sel & (sites.district == d2)] == 45 * 1440)
+    assert np.all(
+        sites.interval_min[sel & (sites.district != d2)]
+        == base.interval_min[sel & (base.district != d2)]
+    )
+    assert np.all(sites.interval_min[(sites.category == fac) & (sites.tier == lo)] == 200 * 1440)
+    today = today_intervals(plan)
+    assert today[("factory", "high", "900002")] == 45.0
+    # the routine hours follow the intervals: a round of visits × visits a year (flood-patrol
+    # sites also get the flood-season visits), by hand for one pool of the toy
+    half = {k: d / 2 for k, d in today_intervals(toy).items()}
+    h1 = routine_hours(toy, half)
+    rounds = class_visit_hours(toy)
+    fac_pools = {rounds[k][0] for k in rounds if k[0] == "factory"}
+    for pool in fac_pools:
+        by_hand = sum(h * 365.0 / half[k] for k, (p, h) in rounds.items() if p == pool
+                      and k[0] == "factory")  # fmt: skip
+        others = sum(h * visits_per_year(toy, k[0], half[k]) for k, (p, h) in rounds.items()
+                     if p == pool and k[0] != "factory")  # fmt: skip
+        assert h1[pool] == pytest.approx(by_hand + others, rel=1e-12)
+
+
+def test_bad_bounds_and_district_intervals_are_named(toy_dir) -> None:  # type: ignore[no-untyped-def]
+    toy = load_scenario("toy")
+    with pytest.raises(ScenarioError, match="longer than the longest"):
+        toy.with_({"standards.inspection_interval_bounds_days": {"high": [90, 30], "low": [1, 2]}})
+    with pytest.raises(ScenarioError, match="risk tier"):
+        toy.with_({"standards.inspection_interval_bounds_days": {"high": [9, 30]}})
+    cats = dict(toy.site_categories)
+    cats["factory"] = cats["factory"].model_copy(
+        update={"inspection_interval_by_district_days": {"999": {"high": 9.0}}}
+    )
+    with pytest.raises(ScenarioError, match="unknown district '999'"):
+        toy.with_(site_categories=cats)
+    b = interval_bounds(toy, "geohazard_point")  # own intervals, no bounds: the default range
+    assert b["high"] == (15.0, 60.0, "default")
+
+
+def test_frequency_plan_on_the_toy_is_valid_and_verified() -> None:
+    toy = load_scenario("toy")
+    res = optimize_frequencies(toy, factors=(0.5, 1.0, 2.0), reps=1, verify_reps=2,
+                               max_rounds=2, workers=1, use_cache=False)  # fmt: skip
+    cad = res.cadence
+    assert set(zip(cad["category"], cad["tier"], strict=True)) == {
+        (c, t) for c, t, _ in class_sites(toy)
+    }
+    assert ((cad["interval_plan_days"] >= cad["shortest_days"] - 1e-9)
+            & (cad["interval_plan_days"] <= cad["longest_days"] + 1e-9)).all()  # fmt: skip
+    v = res.verification.set_index(["case", "kpi"])
+    assert ("plan", "expected_deaths_per_year") in v.index
+    assert ("uniform_city", "expected_deaths_per_year") in v.index
+    assert 1 <= res.rounds <= 2 and len(res.history) == res.rounds
+    # the planned scenario carries the cadence
+    planned = today_intervals(res.planned)
+    for r in res.cadence_by_district.itertuples():
+        assert planned[(r.category, r.tier, r.adcode)] == pytest.approx(r.interval_plan_days)
