@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
         fleet_cost_yuan_per_year,
         staff_cost_yuan_per_year,
     )
+    from anjian.inspector_frequencies import FrequencyResult, optimize_frequencies
+    from anjian.inspector_plans import InspectorPlan, optimize_inspectors
     from anjian.kpis import Kpi, kpi
     from anjian.levers import can_contract_rented, whatif_overrides
     from anjian.optimize import (
@@ -92,6 +94,10 @@ _LAZY = {
     "mexclp_hypercube": "anjian.optimize",
     "mser5": "anjian.sim.stats",
     "optimize_vehicles": "anjian.plans",
+    "optimize_frequencies": "anjian.inspector_frequencies",
+    "FrequencyResult": "anjian.inspector_frequencies",
+    "optimize_inspectors": "anjian.inspector_plans",
+    "InspectorPlan": "anjian.inspector_plans",
     "VehiclePlanResult": "anjian.plans",
     "Verification": "anjian.plans",
     "apply_vehicle_plan": "anjian.plans",
@@ -147,8 +153,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "FrequencyResult",
     "InfeasiblePlan",
     "InspectionConfig",
+    "InspectorPlan",
     "InstanceError",
     "Kpi",
     "LocationPlan",
@@ -189,6 +197,8 @@ __all__ = [
     "mmc_mean_wait",
     "mser5",
     "new_scenario",
+    "optimize_frequencies",
+    "optimize_inspectors",
     "optimize_vehicles",
     "p_center",
     "p_median",

@@ -200,3 +200,22 @@ def test_saved_plans_are_compared_side_by_side() -> None:
     assert sorted(cmp.selectbox(key="compare_a").options) == ["mclp-2", "pmedian-2", "today"]
     diff = store.compare(sid, "today", "pmedian-2")
     assert (diff.loc[diff["level"] == "city", "reps"] == 2).all()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_optimize_plans_the_inspection_cadence(lang: str) -> None:
+    at = _page("optimize_page", lang)
+    at.radio(key="opt_target").set_value("frequencies").run()
+    at.number_input(key="freq_reps").set_value(1)
+    at.number_input(key="freq_verify").set_value(2)
+    at.button(key="freq_run").click().run()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric]
+    want = "预期死亡人数（按隐患暴露）" if lang == "zh" else "Expected deaths (from hazard exposure)"
+    assert any(want in x for x in labels), labels
+    table = at.dataframe[0].value  # the cadence table comes first
+    assert len(table) == 4  # the toy's factory and geohazard points, two tiers each
+    days = "天" if lang == "zh" else "days"
+    assert all(days in str(x) for x in table.iloc[:, 4])
+    ver = at.dataframe[-1].value  # the verification last
+    assert ver.shape[1] == 4  # today, plan and the two uniform rules

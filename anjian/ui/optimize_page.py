@@ -57,6 +57,18 @@ def render() -> None:
     if s is None:
         return
     st.header(t("page_optimize", lang))
+    target = st.radio(
+        t("opt_target", lang),
+        ["vehicles", "frequencies"],
+        format_func=lambda x: t(f"target_{x}", lang),
+        horizontal=True,
+        key="opt_target",
+    )
+    if target == "frequencies":
+        from . import inspector_optimize
+
+        inspector_optimize.render(s, lang)
+        return
     c1, c2, c3 = st.columns(3)
     model = c1.selectbox(
         t("opt_model", lang),

@@ -115,6 +115,59 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "已保存方案 {name}（运行批次 {sweep}），可在“方案比较”页比较",
         "en": "Saved plan {name} (run {sweep}); compare it on the Compare page",
     },
+    "opt_target": {"zh": "优化对象", "en": "What to plan"},
+    "target_vehicles": {"zh": "应急车辆布局", "en": "Emergency vehicles"},
+    "target_frequencies": {
+        "zh": "检查频次（按类别、风险等级、区县）",
+        "en": "Inspection cadence (category, risk tier, district)",
+    },
+    "freq_util": {"zh": "计划利用率上限", "en": "Busiest a pool may be planned"},
+    "freq_move_staff": {
+        "zh": "同时调整区县、乡镇人员",
+        "en": "Move district and township staff too",
+    },
+    "freq_max_change": {"zh": "人员变动上限（占现状）", "en": "Most a unit's staff may change"},
+    "freq_reps": {"zh": "曲线每点重复次数", "en": "Replications a curve point"},
+    "freq_note": {
+        "zh": "按检查模型自身行为规划：先仿真各类场所在不同检查间隔下的预期死亡"
+        "（曲线按情景内容缓存），再在各人员池可用工时内求解混合整数规划，最后全市仿真验证。"
+        "单进程运行，全市约需数分钟。",
+        "en": "Planned from the inspection model's own behaviour: expected deaths of every class "
+        "at several intervals are simulated (curves cached by scenario content), a MIP chooses "
+        "intervals within each pool's hours, and the plan is simulated on the whole city. "
+        "One process here: a few minutes for a city.",
+    },
+    "freq_rounds": {"zh": "迭代轮数", "en": "Rounds"},
+    "freq_stable": {"zh": "已稳定", "en": "stable"},
+    "freq_not_stable": {"zh": "未完全稳定", "en": "not yet stable"},
+    "freq_cadence": {"zh": "推荐检查频次表", "en": "Recommended cadence"},
+    "freq_category": {"zh": "场所类别", "en": "Category"},
+    "freq_tier": {"zh": "风险等级", "en": "Risk tier"},
+    "freq_sites": {"zh": "场所数", "en": "Sites"},
+    "freq_visits": {"zh": "每处每年检查次数", "en": "Visits a site a year"},
+    "freq_districts_differ": {"zh": "间隔不同的区县", "en": "Districts with another interval"},
+    "freq_bounds": {"zh": "允许范围", "en": "Bounds"},
+    "freq_map": {"zh": "各区县例行检查次数变化", "en": "Change in routine visits by district"},
+    "freq_map_label": {"zh": "检查次数变化", "en": "Change in visits"},
+    "freq_targeting": {
+        "zh": "人手不足时优先保障的检查",
+        "en": "Visits to keep first when staff fall short",
+    },
+    "freq_worth": {"zh": "每千工时避免死亡（人/年）", "en": "Deaths a year per 1,000 hours"},
+    "freq_case_plan": {"zh": "方案−现状", "en": "Plan − today"},
+    "freq_case_uniform_pools": {"zh": "各池统一比例−现状", "en": "Uniform (every pool) − today"},
+    "freq_case_uniform_city": {"zh": "全市统一比例−现状", "en": "Uniform (city total) − today"},
+    "freq_rules_note": {
+        "zh": "统一比例规则：所有间隔乘同一系数——各人员池均不超工时时为 × {pools:.2f}；"
+        "仅全市总工时不超时为 × {city:.2f}（个别人员池会超负荷）。差值为配对差 ± 95% 置信区间。",
+        "en": "Uniform rules: every interval × one factor — × {pools:.2f} when every pool stays "
+        "within its hours, × {city:.2f} when only the city's total does (some pools are "
+        "overloaded). Differences are paired ± 95% CI.",
+    },
+    "freq_staff_moved": {
+        "zh": "人员调整：{units:,} 个单元，{heads:,} 人，年费用变化 {cost:+,.0f} 元",
+        "en": "Staff moved: {units:,} units, {heads:,} heads, cost change {cost:+,.0f} yuan a year",
+    },
     # compare / runs
     "sweep": {"zh": "运行批次", "en": "Sweep"},
     "case_a": {"zh": "方案A（参照）", "en": "Plan A (reference)"},

@@ -1,0 +1,145 @@
+"""Optimize page, inspection side: the cadence table (how often each kind of premises is
+inspected, by risk tier and district) planned from the inspection model's own behaviour, and
+its simulated verification against today's cadence and two simple rules."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from anjian import (
+    FrequencyResult,
+    InspectionConfig,
+    OptimizeError,
+    Scenario,
+    optimize_frequencies,
+)
+from anjian.kpis import kpi
+
+from .common import cached_variant, district_label, district_map, overrides_json, scenario_ref
+from .text import t
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_frequencies(
+    ref: str, edits_json: str, utilisation: float, move_staff: bool, max_change: float,
+    reps: int, verify: int,
+) -> FrequencyResult:  # fmt: skip
+    """The cadence plan for hashable settings (the interval curves are also cached on disk
+    by scenario content). One process: the app does not start a cluster."""
+    s = cached_variant(ref, edits_json)
+    return optimize_frequencies(
+        s, reps=reps, verify_reps=verify, target_utilisation=utilisation, move_staff=move_staff,
+        max_change=max_change, config=InspectionConfig(years=1.0, seed=0), workers=1,
+    )  # fmt: skip
+
+
+def _days(x: float, lang: str) -> str:
+    return f"{x:,.0f} 天" if lang == "zh" else f"{x:,.0f} days"
+
+
+def render(s: Scenario, lang: str) -> None:
+    c1, c2, c3 = st.columns(3)
+    util = c1.slider(t("freq_util", lang), 0.5, 1.0, 0.85, 0.05, key="freq_util")
+    move = c2.checkbox(t("freq_move_staff", lang), value=False, key="freq_move")
+    change = c2.slider(t("freq_max_change", lang), 0.0, 0.5, 0.2, 0.05, key="freq_change",
+                       disabled=not move)  # fmt: skip
+    reps = c3.number_input(t("freq_reps", lang), 1, 5, 2, 1, key="freq_reps")
+    verify = c3.number_input(t("verify_reps", lang), 2, 10, 3, 1, key="freq_verify")
+    st.caption(t("freq_note", lang))
+    args = (scenario_ref(), overrides_json(), float(util), bool(move), float(change), int(reps),
+            int(verify))  # fmt: skip
+    if st.button(t("optimize", lang), type="primary", key="freq_run"):
+        with st.spinner(t("running", lang)):
+            try:
+                cached_frequencies(*args)
+            except (OptimizeError, ValueError) as err:
+                st.error(f"{t('no_plan', lang)}: {err}")
+                return
+        st.session_state["freq_args"] = json.dumps(args)
+    if st.session_state.get("freq_args") != json.dumps(args):
+        st.info(t("no_run", lang))
+        return
+    res = cached_frequencies(*args)
+    ver = res.verification
+    assert ver is not None
+    v = ver.set_index(["case", "kpi"])
+
+    def delta(case: str, name: str) -> str:
+        entry = kpi(name, "inspection")
+        row = v.loc[(case, name)]
+        return (f"{entry.format(float(row['difference']), signed=True)} ± "
+                f"{entry.format(float(row['half_width']))}")  # fmt: skip
+
+    m = st.columns(4)
+    m[0].metric(kpi("expected_deaths_per_year", "inspection").label(lang),
+                kpi("expected_deaths_per_year", "inspection").format(
+                    float(v.loc[("today", "expected_deaths_per_year"), "difference"])),
+                delta("plan", "expected_deaths_per_year"), delta_color="inverse")  # fmt: skip
+    m[1].metric(kpi("on_time_rate", "inspection").label(lang),
+                kpi("on_time_rate", "inspection").format(
+                    float(v.loc[("today", "on_time_rate"), "difference"])),
+                delta("plan", "on_time_rate"))  # fmt: skip
+    m[2].metric(kpi("routine_done", "inspection").label(lang),
+                kpi("routine_done", "inspection").format(
+                    float(v.loc[("today", "routine_done"), "difference"])),
+                delta("plan", "routine_done"), delta_color="off")  # fmt: skip
+    state = t("freq_stable", lang) if res.stable else t("freq_not_stable", lang)
+    m[3].metric(t("freq_rounds", lang), f"{res.rounds}", state, delta_color="off")
+    st.subheader(t("freq_cadence", lang))
+    cad = res.cadence
+    zh = lang == "zh"
+    table = pd.DataFrame({
+        t("freq_category", lang): cad["category_zh"] if zh else cad["category_en"],
+        t("freq_tier", lang): cad["tier_zh"] if zh else cad["tier_en"],
+        t("freq_sites", lang): [f"{n:,}" for n in cad["sites"]],
+        t("today", lang): [_days(x, lang) for x in cad["interval_today_days"]],
+        t("plan", lang): [_days(x, lang) for x in cad["interval_plan_days"]],
+        t("freq_visits", lang): [f"{a:,.2f} → {b:,.2f}" for a, b in
+                                 zip(cad["visits_per_site_year_today"],
+                                     cad["visits_per_site_year_plan"], strict=True)],
+        t("freq_districts_differ", lang): [
+            f"{n}（{_days(lo, lang)}–{_days(hi, lang)}）" if n else "0"
+            for n, lo, hi in zip(cad["districts_other_interval"], cad["interval_plan_min_days"],
+                                 cad["interval_plan_max_days"], strict=True)],
+        t("freq_bounds", lang): [f"{_days(lo, lang)}–{_days(hi, lang)}" for lo, hi in
+                                 zip(cad["shortest_days"], cad["longest_days"], strict=True)],
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, key="freq_table")
+    st.download_button(t("export_csv", lang), cad.to_csv(index=False).encode("utf-8-sig"),
+                       "cadence.csv", "text/csv", key="freq_csv")  # fmt: skip
+    by = res.cadence_by_district.copy()
+    by["visits_today"] = by["sites"] * 365.0 / by["interval_today_days"]
+    by["visits_plan"] = by["sites"] * 365.0 / by["interval_plan_days"]
+    per = by.groupby("adcode", as_index=False)[["visits_today", "visits_plan"]].sum()
+    per["change"] = per["visits_plan"] / per["visits_today"] - 1.0
+    per["name"] = [district_label(s, a, lang) for a in per["adcode"]]
+    st.subheader(t("freq_map", lang))
+    fig = district_map(s, per, "change", t("freq_map_label", lang), scale="Blues")
+    st.plotly_chart(fig, width="stretch", key="freq_map_chart")
+    st.subheader(t("freq_targeting", lang))
+    tg = res.targeting.head(15)
+    st.dataframe(pd.DataFrame({
+        "#": tg["priority"],
+        t("freq_category", lang): tg["category_zh"] if zh else tg["category_en"],
+        t("freq_tier", lang): tg["tier_zh"] if zh else tg["tier_en"],
+        t("freq_worth", lang): [f"{x:,.3f}" for x in tg["deaths_per_1000_routine_hours"]],
+    }), hide_index=True, key="freq_targeting_table")  # fmt: skip
+    st.subheader(t("verification", lang))
+    cases = [c for c in ("plan", "uniform_pools", "uniform_city") if c in set(ver["case"])]
+    names = list(v.loc["today"].index)
+    rows = {t("today", lang): [kpi(n, "inspection").format(
+        float(v.loc[("today", n), "difference"])) for n in names]}  # fmt: skip
+    for c in cases:
+        rows[t(f"freq_case_{c}", lang)] = [delta(c, n) for n in names]
+    out = pd.DataFrame(rows, index=[kpi(n, "inspection").label(lang) for n in names])
+    st.dataframe(out, key="freq_verification")
+    st.caption(t("freq_rules_note", lang).format(pools=res.uniform_factor,
+                                                 city=res.uniform_city_factor))  # fmt: skip
+    if len(res.staff):
+        moved = res.staff[res.staff["change"] != 0]
+        st.caption(t("freq_staff_moved", lang).format(
+            units=len(moved), heads=int(moved["change"].abs().sum()),
+            cost=float(res.staff["cost_change_yuan"].sum())))  # fmt: skip
