@@ -65,26 +65,26 @@ def render(s: Scenario, lang: str) -> None:
     res = cached_frequencies(*args)
     ver = res.verification
     assert ver is not None
-    v = ver.set_index(["case", "kpi"])
+    v: dict[tuple[str, str], tuple[float, float]] = {
+        (str(r["case"]), str(r["kpi"])): (float(r["difference"]), float(r["half_width"]))
+        for r in ver.to_dict(orient="records")
+    }
+
+    def today(name: str) -> str:
+        return kpi(name, "inspection").format(v[("today", name)][0])
 
     def delta(case: str, name: str) -> str:
         entry = kpi(name, "inspection")
-        row = v.loc[(case, name)]
-        return (f"{entry.format(float(row['difference']), signed=True)} ± "
-                f"{entry.format(float(row['half_width']))}")  # fmt: skip
+        diff, half = v[(case, name)]
+        return f"{entry.format(diff, signed=True)} ± {entry.format(half)}"
 
     m = st.columns(4)
     m[0].metric(kpi("expected_deaths_per_year", "inspection").label(lang),
-                kpi("expected_deaths_per_year", "inspection").format(
-                    float(v.loc[("today", "expected_deaths_per_year"), "difference"])),
-                delta("plan", "expected_deaths_per_year"), delta_color="inverse")  # fmt: skip
-    m[1].metric(kpi("on_time_rate", "inspection").label(lang),
-                kpi("on_time_rate", "inspection").format(
-                    float(v.loc[("today", "on_time_rate"), "difference"])),
+                today("expected_deaths_per_year"), delta("plan", "expected_deaths_per_year"),
+                delta_color="inverse")  # fmt: skip
+    m[1].metric(kpi("on_time_rate", "inspection").label(lang), today("on_time_rate"),
                 delta("plan", "on_time_rate"))  # fmt: skip
-    m[2].metric(kpi("routine_done", "inspection").label(lang),
-                kpi("routine_done", "inspection").format(
-                    float(v.loc[("today", "routine_done"), "difference"])),
+    m[2].metric(kpi("routine_done", "inspection").label(lang), today("routine_done"),
                 delta("plan", "routine_done"), delta_color="off")  # fmt: skip
     state = t("freq_stable", lang) if res.stable else t("freq_not_stable", lang)
     m[3].metric(t("freq_rounds", lang), f"{res.rounds}", state, delta_color="off")
@@ -129,9 +129,8 @@ def render(s: Scenario, lang: str) -> None:
     }), hide_index=True, key="freq_targeting_table")  # fmt: skip
     st.subheader(t("verification", lang))
     cases = [c for c in ("plan", "uniform_pools", "uniform_city") if c in set(ver["case"])]
-    names = list(v.loc["today"].index)
-    rows = {t("today", lang): [kpi(n, "inspection").format(
-        float(v.loc[("today", n), "difference"])) for n in names]}  # fmt: skip
+    names = [k for c, k in v if c == "today"]
+    rows = {t("today", lang): [today(n) for n in names]}
     for c in cases:
         rows[t(f"freq_case_{c}", lang)] = [delta(c, n) for n in names]
     out = pd.DataFrame(rows, index=[kpi(n, "inspection").label(lang) for n in names])
