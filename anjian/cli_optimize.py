@@ -266,6 +266,8 @@ def inspectors_cmd(
             districts=[d.strip() for d in districts.split(",")] if districts else None,
             verify_reps=verify,
             config=InspectionConfig(years=1.0, seed=seed),
+            workers=workers,
+            use_cache=not no_cache,
         )
     except ScenarioError as exc:
         _error(exc, f"Invalid scenario {scenario}")
@@ -307,14 +309,17 @@ def inspectors_cmd(
             f"方案 plan {plan.cost_plan_yuan:,.0f} 元 yuan", highlight=False)  # fmt: skip
     if plan.verification is not None:
         v = Table(title="全市仿真验证（配对，95% 置信区间） / simulated on the whole city, paired")
-        for col in ("指标 / KPI", "现状 today", "方案−现状 plan − today",
-                    "比例规则−现状 proportional − today"):  # fmt: skip
+        rule_cols = {"plan": "方案−现状 plan − today",
+                     "by_sites": "按场所数−现状 by sites − today",
+                     "by_population": "按人口−现状 by population − today",
+                     "by_risk": "按风险−现状 by risk − today"}  # fmt: skip
+        for col in ("指标 / KPI", "现状 today", *rule_cols.values()):
             v.add_column(col)
         ver = plan.verification.set_index(["case", "kpi"])
         for name in ver.loc["today"].index:
             entry = kpi(name, "inspection")
             cells = [entry.format(ver.loc[("today", name), "difference"])]
-            for case in ("plan", "proportional"):
+            for case in rule_cols:
                 row = ver.loc[(case, name)]
                 cells.append(f"{entry.format(row['difference'], signed=True)} ± "
                              f"{entry.format(row['half_width'])}")  # fmt: skip

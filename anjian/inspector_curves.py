@@ -13,9 +13,8 @@ far less noisy than drawn deaths) and the on-time share of routine inspections.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +23,8 @@ from anjian.optimize.allocation import ConcaveFit, fit_concave
 from anjian.scenarios.derive import district_subscenario
 from anjian.scenarios.scenario import Scenario
 from anjian.sim.inspection import InspectionConfig, simulate_inspections
+
+from .parallel import cache_key, cached_frame, collect_now_and_then, map_tasks
 
 KPIS = ("expected_deaths_per_year", "expected_accidents_per_year", "deaths_per_year",
         "on_time_rate", "routine_done", "routine_required")  # fmt: skip
@@ -39,10 +40,14 @@ def staff_curves(
     reps: int = 3,
     config: InspectionConfig | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
 ) -> pd.DataFrame:
     """One row per district × kind × factor × replication: the headcount simulated and the
     district's KPIs (:data:`KPIS`). ``kinds`` default: every district- or township-scope kind
-    with staff in the district; a factor leaves at least one head.
+    with staff in the district; a factor leaves at least one head. Runs on ``workers``
+    processes (default one per core; :func:`anjian.parallel.map_tasks`) and is cached by the
+    scenario's content and the runs asked for (:func:`anjian.parallel.cached_frame`).
 
     Raises
     ------
@@ -59,37 +64,50 @@ def staff_curves(
                          f"{sorted(s.inspector_kinds)}")  # fmt: skip
     cfg = config or InspectionConfig(years=1.0, seed=0)
     chosen = list(districts) if districts is not None else list(s.districts)
-    jobs: list[tuple[str, str, float]] = []
-    subs: dict[str, Scenario] = {}
+    jobs: list[tuple[str, str, float, int, int]] = []
     for a in chosen:
         sub = district_subscenario(s, a)
-        subs[a] = sub
         for k in kinds or sub.inspector_kinds:
             if sub.inspector_kinds[k].scope != "city" and sub.staff[a].get(k, 0) > 0:
-                jobs.extend((a, k, float(f)) for f in factors)
-    rows: list[dict[str, object]] = []
-    total = len(jobs) * reps
-    done = 0
-    for n_job, (a, k, f) in enumerate(jobs):
-        if n_job % 8 == 7:
-            # each run's model is a large graph of reference cycles that outlives the run in
-            # the oldest generation (the runs freeze the heap); without a full collection now
-            # and then, thousands of short runs grow memory by ~14 MB each
-            gc.collect()
-        sub = subs[a]
-        today = sub.staff[a][k]
-        heads = max(1, round(today * f))
-        variant = sub if heads == today else sub.with_({f"staff.{a}.{k}": heads})
-        for rep in range(reps):
-            r = simulate_inspections(variant, replace(cfg, replication=rep))
-            city = r.kpis[r.kpis["level"] == "city"].set_index("kpi")["value"]
-            values = {name: float(city.get(name, np.nan)) for name in KPIS}
-            rows.append({"adcode": a, "kind": k, "factor": f, "today": today, "staff": heads,
-                         "rep": rep, **values})  # fmt: skip
-            done += 1
-            if progress is not None:
-                progress(done, total)
-    return pd.DataFrame(rows)
+                heads_today = sub.staff[a][k]
+                for f in factors:
+                    heads = max(1, round(heads_today * float(f)))
+                    jobs.extend((a, k, float(f), heads, rep) for rep in range(reps))
+    plain = {"years": cfg.years, "seed": cfg.seed, "engine": cfg.engine,
+             "initial_state": cfg.initial_state, "initial_due": cfg.initial_due}  # fmt: skip
+    key = cache_key("staff-curves", s, {"jobs": jobs, **plain})
+
+    def compute() -> pd.DataFrame:
+        rows = map_tasks(_staff_run, (s, plain), jobs, workers=workers, progress=progress)
+        return pd.DataFrame(rows)
+
+    frame, _cached = cached_frame(key, compute, use_cache=use_cache)
+    return frame
+
+
+_subs: dict[tuple[int, str], Scenario] = {}
+
+
+def _staff_run(
+    shared: tuple[Scenario, dict[str, Any]], job: tuple[str, str, float, int, int]
+) -> dict[str, object]:
+    """One district × kind × factor × replication (runs on any worker; each worker cuts each
+    district out once)."""
+    s, plain = shared
+    a, k, f, heads, rep = job
+    collect_now_and_then()
+    sub = _subs.get((id(s), a))
+    if sub is None:
+        if len(_subs) > 64:
+            _subs.clear()
+        sub = _subs[(id(s), a)] = district_subscenario(s, a)
+    today = sub.staff[a][k]
+    variant = sub if heads == today else sub.with_({f"staff.{a}.{k}": heads})
+    r = simulate_inspections(variant, InspectionConfig(**plain, replication=rep))
+    city = r.kpis[r.kpis["level"] == "city"].set_index("kpi")["value"]
+    values = {name: float(city.get(name, np.nan)) for name in KPIS}
+    return {"adcode": a, "kind": k, "factor": f, "today": today, "staff": heads, "rep": rep,
+            **values}  # fmt: skip
 
 
 def fit_staff_curves(

@@ -1,6 +1,7 @@
 """Inspector plans, end to end (issue 16, first cut): district curves from the simulator →
 concave fits → the allocation MIP → the plan simulated on the whole city against today's staff
-and a proportional rule, paired.
+and three simple rules (each kind's city total shared by premises, population or risk),
+paired.
 
 What is optimised: the headcount of every district- and township-scope kind in every district
 (units), within a change limit from today, at no more than today's cost of those staff
@@ -30,6 +31,7 @@ from anjian.optimize.allocation import (
 from anjian.optimize.errors import InstanceError
 from anjian.scenarios.apportion import largest_remainder
 from anjian.scenarios.scenario import Scenario
+from anjian.sim.field_evidence import uninspected_accidents_per_site
 from anjian.sim.inspection import InspectionConfig
 from anjian.sim.replicate import replicate_inspections
 from anjian.sim.stats import paired_difference
@@ -44,7 +46,7 @@ VERIFY_KPIS = ("expected_deaths_per_year", "deaths_per_year", "accidents_per_yea
 class InspectorPlan:
     """The plan (one row per district × kind: today, plan, change, cost), the fitted curves'
     error, the optimizer's own estimate, and (with ``verify``) the paired simulation of today,
-    the plan and the proportional rule."""
+    the plan and the simple rules (cases ``by_sites``, ``by_population``, ``by_risk``)."""
 
     table: pd.DataFrame
     objective: Objective
@@ -57,10 +59,22 @@ class InspectorPlan:
     proportional: Scenario
 
 
-def proportional_staff(s: Scenario, kinds: list[str]) -> dict[str, dict[str, int]]:
-    """Each kind's city-wide headcount shared over districts in proportion to the premises it
-    inspects there (its department's categories at its level; township staff: township-level
-    premises), by largest remainder — the simple rule a plan is compared with."""
+Rule = Literal["sites", "population", "risk"]
+RULES: tuple[Rule, ...] = ("sites", "population", "risk")
+
+
+def proportional_staff(
+    s: Scenario, kinds: list[str], by: Rule = "sites"
+) -> dict[str, dict[str, int]]:
+    """Each kind's city-wide headcount shared over districts by a simple rule, by largest
+    remainder — the rules a plan is compared with: in proportion to the premises it inspects
+    there (``sites``: its department's categories at its level; township staff: township-level
+    premises), to the district's population (``population``), or to the deaths its premises
+    would cause a year with nobody inspecting (``risk``: the closed form of
+    :func:`anjian.sim.field_evidence.uninspected_accidents_per_site` × deaths per accident)."""
+    if by not in RULES:
+        raise InstanceError(f"rule must be one of {list(RULES)}, got {by!r}")
+    per_site = uninspected_accidents_per_site(s)
     staff = {a: dict(row) for a, row in s.staff.items()}
     for k in kinds:
         kind = s.inspector_kinds[k]
@@ -70,7 +84,15 @@ def proportional_staff(s: Scenario, kinds: list[str]) -> dict[str, dict[str, int
             if cat.inspected_by == kind.scope
             and (kind.scope == "township" or cat.department in (None, kind.department))
         ]
-        weight = {a: float(sum(s.sites[a].get(c, 0) for c in cats)) for a in s.districts}
+        if by == "population":
+            weight = {a: float(d.population) if any(s.sites[a].get(c, 0) for c in cats) else 0.0
+                      for a, d in s.districts.items()}  # fmt: skip
+        elif by == "risk":
+            weight = {a: float(sum(s.sites[a].get(c, 0) * per_site.get(c, 0.0)
+                                   * s.site_categories[c].deaths_per_accident.mean for c in cats))
+                      for a in s.districts}  # fmt: skip
+        else:
+            weight = {a: float(sum(s.sites[a].get(c, 0) for c in cats)) for a in s.districts}
         total = sum(row.get(k, 0) for row in s.staff.values())
         if total <= 0 or sum(weight.values()) <= 0:
             continue
@@ -91,6 +113,8 @@ def optimize_inspectors(
     districts: list[str] | None = None,
     verify_reps: int = 0,
     config: InspectionConfig | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
 ) -> InspectorPlan:
     """Plan the headcounts (see the module docstring).
 
@@ -105,7 +129,8 @@ def optimize_inspectors(
     if unknown:
         raise InstanceError(f"unknown districts {unknown}")
     cfg = config or InspectionConfig(years=1.0, seed=0)
-    curves = staff_curves(s, factors=factors, reps=reps, districts=districts, config=cfg)
+    curves = staff_curves(s, factors=factors, reps=reps, districts=districts, config=cfg,
+                          workers=workers, use_cache=use_cache)  # fmt: skip
     fits = fit_staff_curves(curves, KPI_OF[objective])
     units = sorted(fits)
     cost = np.array([s.inspector_kinds[k].cost_yuan_per_year for _, k in units])
@@ -146,13 +171,15 @@ def optimize_inspectors(
         staff[a][k] = int(x)
     planned = s.with_(staff=staff)
     kinds = sorted({k for _, k in units})
-    proportional = s.with_(staff=proportional_staff(s, kinds))
+    rules = {by: s.with_(staff=proportional_staff(s, kinds, by)) for by in RULES}
+    proportional = rules["sites"]
     estimate = plan.objective - problem.value(today)
     verification = None
     if verify_reps > 0:
         base = replicate_inspections(s, replace(cfg, replication=0), verify_reps)
         rows = []
-        for name, variant in (("plan", planned), ("proportional", proportional)):
+        cases = [("plan", planned)] + [(f"by_{by}", v) for by, v in rules.items()]
+        for name, variant in cases:
             runs = replicate_inspections(variant, replace(cfg, replication=0), verify_reps)
             diff = paired_difference(base.kpis, runs.kpis)
             city = diff[(diff["level"] == "city") & diff["kpi"].isin(VERIFY_KPIS)]

@@ -91,16 +91,10 @@ def randomised_inspection_effect(s: Scenario, category: str, years: float = 4.0)
     return -saved_w / control_w
 
 
-def uninspected_accidents_per_year(s: Scenario) -> dict[str, dict[str, float]]:
-    """Expected accidents a year at the scenario's sites with nobody inspecting, by district and
-    incident type, in closed form: each tier's sites at their steady state (λ D latent hazards,
-    λ net of the firms' own checks, D the self-fix time), accidents at ``a0 + a1 × latent``.
-
-    The coupled run nets the response model's background rates by these (see
-    :func:`anjian.sim.replicate.net_of_inspection_accidents`): they do not depend on the
-    inspection plan, so a plan that prevents accidents lowers the coupled total. Tiers without
-    self-fixing count their baseline rate only."""
-    out: dict[str, dict[str, float]] = {a: {} for a in s.districts}
+def uninspected_accidents_per_site(s: Scenario) -> dict[str, float]:
+    """Expected accidents a year at one site of each category with nobody inspecting (its tiers
+    at their steady state: λ D latent hazards, accidents at ``a0 + a1 × latent``; see
+    :func:`uninspected_accidents_per_year`)."""
     per_site: dict[str, float] = {}
     for key, cat in s.site_categories.items():
         if cat.incident_type is None:
@@ -115,6 +109,20 @@ def uninspected_accidents_per_year(s: Scenario) -> dict[str, dict[str, float]]:
                 latent = lam * (1 - cat.self_check_catch_share) * tier.self_fix_days / DAYS_PER_YEAR
             rate += share * (a0 + a1 * latent)
         per_site[key] = rate
+    return per_site
+
+
+def uninspected_accidents_per_year(s: Scenario) -> dict[str, dict[str, float]]:
+    """Expected accidents a year at the scenario's sites with nobody inspecting, by district and
+    incident type, in closed form: each tier's sites at their steady state (λ D latent hazards,
+    λ net of the firms' own checks, D the self-fix time), accidents at ``a0 + a1 × latent``.
+
+    The coupled run nets the response model's background rates by these (see
+    :func:`anjian.sim.replicate.net_of_inspection_accidents`): they do not depend on the
+    inspection plan, so a plan that prevents accidents lowers the coupled total. Tiers without
+    self-fixing count their baseline rate only."""
+    out: dict[str, dict[str, float]] = {a: {} for a in s.districts}
+    per_site = uninspected_accidents_per_site(s)
     for a, row in s.sites.items():
         for key, n in row.items():
             cat = s.site_categories[key]

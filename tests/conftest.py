@@ -16,3 +16,11 @@ def toy_dir(tmp_path: Path) -> Path:
     dest = tmp_path / "toy"
     shutil.copytree(builtin.folder("toy"), dest)
     return dest
+
+
+@pytest.fixture(autouse=True)
+def _private_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs, sweeps and cached curves go to a temporary store, never the user's."""
+    monkeypatch.setenv("ANJIAN_STORE", str(tmp_path_factory.getbasetemp() / "store"))

@@ -211,7 +211,9 @@ def test_optimize_plans_the_inspection_cadence(lang: str) -> None:
     at.button(key="freq_run").click().run()
     assert not at.exception, at.exception
     labels = [m.label for m in at.metric]
-    want = "预期死亡人数（按隐患暴露）" if lang == "zh" else "Expected deaths (from hazard exposure)"
+    want = (
+        "预期死亡人数（按隐患暴露）" if lang == "zh" else "Expected deaths (from hazard exposure)"
+    )
     assert any(want in x for x in labels), labels
     table = at.dataframe[0].value  # the cadence table comes first
     assert len(table) == 4  # the toy's factory and geohazard points, two tiers each

@@ -45,7 +45,7 @@ def test_curves_are_paired_and_fitted_concave() -> None:
         "staff.900001.township": 1, "staff.900001.district_certified": 1,
         "standards.inspection_interval_days.high": 5, "standards.inspection_interval_days.low": 10,
     })  # fmt: skip
-    df = staff_curves(toy, factors=(1.0, 2.0, 4.0), reps=2, districts=["900001"],
+    df = staff_curves(toy, factors=(1.0, 2.0, 4.0), reps=2, districts=["900001"], workers=1,
                       config=InspectionConfig(years=1.0, seed=3))  # fmt: skip
     assert len(df) == 2 * 3 * 2  # two kinds × three factors × two replications
     assert sorted(df["staff"].unique().tolist()) == [1, 2, 4]
@@ -82,7 +82,7 @@ def test_bad_curve_requests_are_named() -> None:
         staff_curves(toy, factors=(0.0, 1.0))
     with pytest.raises(ValueError, match="unknown inspector kinds"):
         staff_curves(toy, kinds=["nobody"])
-    assert isinstance(staff_curves(toy, factors=(1.0,), reps=1, districts=["900003"]),
+    assert isinstance(staff_curves(toy, factors=(1.0,), reps=1, districts=["900003"], workers=1),
                       pd.DataFrame)  # fmt: skip
 
 
@@ -93,7 +93,7 @@ def test_inspector_plan_end_to_end_on_the_toy() -> None:
 
     toy = load_scenario("toy").with_({"standards.inspection_interval_days.high": 10,
                                       "standards.inspection_interval_days.low": 20})  # fmt: skip
-    plan = optimize_inspectors(toy, objective="ontime", reps=2, max_change=0.5,
+    plan = optimize_inspectors(toy, objective="ontime", reps=2, max_change=0.5, workers=1,
                                factors=(0.5, 0.75, 1.0, 1.5, 2.0), verify_reps=2,
                                config=InspectionConfig(years=1.0, seed=2))  # fmt: skip
     t = plan.table
@@ -104,13 +104,33 @@ def test_inspector_plan_end_to_end_on_the_toy() -> None:
     assert (t["change"] == t["plan"] - t["today"]).all()
     assert plan.estimate >= -1e-6  # never worse than today on its own curves
     v = plan.verification
-    assert v is not None and set(v["case"]) == {"today", "plan", "proportional"}
+    assert v is not None and set(v["case"]) == {
+        "today",
+        "plan",
+        "by_sites",
+        "by_population",
+        "by_risk",
+    }
     on_time = v.set_index(["case", "kpi"]).loc[("plan", "on_time_rate"), "difference"]
     assert on_time >= -0.02  # the plan keeps the on-time share, at a lower cost
     # the proportional rule keeps each kind's city total
     prop = proportional_staff(toy, ["township", "district_certified"])
     for k in ("township", "district_certified"):
         assert sum(r[k] for r in prop.values()) == sum(r[k] for r in toy.staff.values())
+    # every rule keeps each kind's city total; the population rule by hand
+    from anjian.inspector_plans import RULES
+    from anjian.scenarios.apportion import largest_remainder
+
+    for by in RULES:
+        rule = proportional_staff(toy, ["township", "district_certified"], by)
+        for k in ("township", "district_certified"):
+            assert sum(r[k] for r in rule.values()) == sum(r[k] for r in toy.staff.values())
+    pop = proportional_staff(toy, ["township"], "population")
+    total = sum(r["township"] for r in toy.staff.values())
+    want = largest_remainder(total, {a: float(d.population) for a, d in toy.districts.items()})
+    assert {a: r["township"] for a, r in pop.items()} == dict(want)
+    with pytest.raises(Exception, match="rule must be one of"):
+        proportional_staff(toy, ["township"], "votes")  # type: ignore[arg-type]
     with pytest.raises(Exception, match="objective must be"):
         optimize_inspectors(toy, objective="speed")  # type: ignore[arg-type]
 
