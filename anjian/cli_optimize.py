@@ -354,7 +354,7 @@ def _frequencies_cmd(
         return
     tables = {"cadence": res.cadence, "cadence_by_district": res.cadence_by_district,
               "targeting": res.targeting, "pools": res.pools, "staff": res.staff,
-              "rounds": res.history,
+              "round_history": res.history,
               "verification": res.verification if res.verification is not None
               else pd.DataFrame()}  # fmt: skip
     if out is not None:

@@ -53,7 +53,8 @@ from anjian.sim.stats import paired_difference
 
 from .parallel import cache_key, cached_frame, collect_now_and_then, map_tasks
 
-DEFAULT_INTERVAL_FACTORS = (0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 2.8)
+#: × today's interval, each kept within its bounds: 0.1 and 10 reach every bound
+DEFAULT_INTERVAL_FACTORS = (0.1, 0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 2.8, 10.0)
 DEFAULT_TARGET_UTILISATION = 0.85
 VERIFY_KPIS = ("expected_deaths_per_year", "expected_accidents_per_year", "deaths_per_year",
                "on_time_rate", "routine_done", "open_hazard_days", "hazards_detected",
@@ -66,25 +67,39 @@ def ample_factor(interval_factor: float) -> float:
     return max(2.0, 2.0 / interval_factor)
 
 
-def _scaled(split: Scenario, factor: float) -> Scenario:
-    cats = {
-        k: c.model_copy(update={
-            "inspection_interval_days": {t: d * factor for t, d in interval_days(split, k).items()},
-            "inspection_interval_by_district_days": {
-                a: {t: d * factor for t, d in by.items()}
-                for a, by in c.inspection_interval_by_district_days.items()},
-        })
-        for k, c in split.site_categories.items()
-    }  # fmt: skip
-    m = ample_factor(factor)
+Clip = dict[str, tuple[float, float]]  # split category → (shortest, longest) days
+
+
+def _clip(d: float, bounds: tuple[float, float]) -> float:
+    return min(max(d, bounds[0]), bounds[1])
+
+
+def _scaled(split: Scenario, factor: float, clip: Clip) -> Scenario:
+    """Every interval × ``factor``, kept within its bounds, with staff ample for the visits."""
+    shortest = 1.0  # the largest cut of an interval, as a factor
+    cats = {}
+    for k, c in split.site_categories.items():
+        own = {t: _clip(d * factor, clip[k]) for t, d in interval_days(split, k).items()}
+        by = {a: {t: _clip(d * factor, clip[k]) for t, d in v.items()}
+              for a, v in c.inspection_interval_by_district_days.items()}  # fmt: skip
+        for t, d in interval_days(split, k).items():
+            shortest = min(shortest, own[t] / d)
+        for a, v in c.inspection_interval_by_district_days.items():
+            shortest = min(shortest, *(by[a][t] / d for t, d in v.items()))
+        cats[k] = c.model_copy(update={"inspection_interval_days": own,
+                                       "inspection_interval_by_district_days": by})  # fmt: skip
+    m = ample_factor(shortest)
     staff = {a: {k: math.ceil(n * m) for k, n in row.items()} for a, row in split.staff.items()}
     return split.with_(site_categories=cats, staff=staff)
 
 
-def _interval_run(split: Scenario, job: tuple[float, int, dict[str, Any]]) -> pd.DataFrame:
+def _interval_run(
+    shared: tuple[Scenario, Clip], job: tuple[float, int, dict[str, Any]]
+) -> pd.DataFrame:
+    split, clip = shared
     factor, rep, cfg = job
     collect_now_and_then()
-    r = simulate_inspections(_scaled(split, factor), InspectionConfig(**cfg, replication=rep))
+    r = simulate_inspections(_scaled(split, factor, clip), InspectionConfig(**cfg, replication=rep))
     k = r.kpis[r.kpis["level"] == "category"]
     wide = k.pivot_table(index="key", columns="kpi", values="value", aggfunc="first")
     out = pd.DataFrame({
@@ -103,15 +118,17 @@ def interval_curves(
     *,
     factors: Sequence[float] = DEFAULT_INTERVAL_FACTORS,
     reps: int = 2,
+    default_bounds: tuple[float, float] = (0.5, 2.0),
     config: InspectionConfig | None = None,
     workers: int | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[pd.DataFrame, bool]:
     """One row per class (category × tier) × factor × replication: the interval simulated
-    and the class's expected deaths and accidents a year with ample staff (see the module
-    docstring); cached by scenario content and settings. Returns the table and whether it came
-    from the cache.
+    (today's × the factor, kept within the class's bounds, so the smallest and largest factors
+    sample the bounds themselves) and the class's expected deaths and accidents a year with
+    ample staff (see the module docstring); cached by scenario content and settings. Returns
+    the table and whether it came from the cache.
 
     Raises
     ------
@@ -126,18 +143,21 @@ def interval_curves(
     plain = {"years": cfg.years, "seed": cfg.seed, "engine": cfg.engine,
              "initial_state": cfg.initial_state, "initial_due": cfg.initial_due}  # fmt: skip
     split, parts = split_tiers(s)
+    clip: Clip = {new: interval_bounds(s, c, default_bounds)[t][:2]
+                  for new, (c, t) in parts.items()}  # fmt: skip
     key = cache_key("interval-curves", s, {"factors": sorted(map(float, factors)), "reps": reps,
-                                           **plain})  # fmt: skip
+                                           "bounds": default_bounds, **plain})  # fmt: skip
 
     def compute() -> pd.DataFrame:
         jobs = [(float(f), rep, plain) for f in factors for rep in range(reps)]
-        frames = map_tasks(_interval_run, split, jobs, workers=workers, progress=progress)
+        frames = map_tasks(_interval_run, (split, clip), jobs, workers=workers,
+                           progress=progress)  # fmt: skip
         out = pd.concat(frames, ignore_index=True)
         out["category"] = [parts[c][0] for c in out["class"]]
         out["tier"] = [parts[c][1] for c in out["class"]]
         today = {c: interval_days(s, cat)[t] for c, (cat, t) in parts.items()}
-        out["interval_days"] = [today[c] * f for c, f in zip(out["class"], out["factor"],
-                                                            strict=True)]  # fmt: skip
+        out["interval_days"] = [_clip(today[c] * f, clip[c]) for c, f in
+                                zip(out["class"], out["factor"], strict=True)]  # fmt: skip
         return out
 
     return cached_frame(key, compute, use_cache=use_cache)
@@ -333,18 +353,15 @@ def _problem(
                                 "the curves on this scenario")  # fmt: skip
         f, d = curve[(c, t)]
         lo, hi, _src = interval_bounds(s, c, default_factors)[t]
-        ts = today[k] * f
-        keep = (ts >= lo - 1e-9) & (ts <= hi + 1e-9)
-        if not keep.any():
-            raise InstanceError(
-                f"category {c!r}, tier {t!r}, district {a}: no sampled interval lies within "
-                f"its bounds [{lo:g}, {hi:g}] days (today {today[k]:g}); sample interval "
-                "factors that reach them (--interval-factors)"
-            )
+        # the intervals sampled for this class (today's × f within the bounds, as the curve
+        # runs kept them); factors that met the same bound are one option
+        sampled = np.round(np.clip(today[k] * f, lo, hi), 9)
+        ts, inverse = np.unique(sampled, return_inverse=True)
+        deaths = np.bincount(inverse, weights=d) / np.bincount(inverse)
         pool, h = per_round[k]
-        visits = np.array([visits_per_year(s, c, float(x)) for x in ts[keep]])
+        visits = np.array([visits_per_year(s, c, float(x)) for x in ts])
         share = sites[k] / total[(c, t)]
-        classes.append(FrequencyClass(f"{c}/{t}/{a}", ts[keep], d[keep] * share,
+        classes.append(FrequencyClass(f"{c}/{t}/{a}", ts, deaths * share,
                                       {pool: h * visits}))  # fmt: skip
         keys.append(k)
     return FrequencyProblem(tuple(classes), capacity, staff_units, budget), keys
@@ -415,6 +432,7 @@ def optimize_frequencies(
     cfg = config or InspectionConfig(years=1.0, seed=0)
     say("interval curves / 间隔曲线")
     curves, cached = interval_curves(s, factors=factors, reps=reps, config=cfg, workers=workers,
+                                     default_bounds=default_bounds,
                                      use_cache=use_cache)  # fmt: skip
     say("today / 现状")
     base = replicate_inspections(s, replace(cfg, replication=0), verify_reps)
@@ -672,13 +690,17 @@ def _targeting(s: Scenario, curves: pd.DataFrame, cadence: pd.DataFrame) -> pd.D
         f = g["factor"].to_numpy(float)
         d = _non_increasing_in_visits(f, g["expected_deaths_per_year"].to_numpy(float))
         today_days = float(r["interval_today_days"])
-        pos = int(np.argmin(np.abs(f - float(r["interval_plan_days"]) / today_days)))
-        nxt = min(pos + 1, len(f) - 1)
-        hours = [sum(h * visits_per_year(s, cat, today_days * float(x))
+        lo, hi = float(r["shortest_days"]), float(r["longest_days"])
+        ts, inverse = np.unique(np.round(np.clip(today_days * f, lo, hi), 9),
+                                return_inverse=True)  # fmt: skip
+        dd = np.bincount(inverse, weights=d) / np.bincount(inverse)
+        pos = int(np.argmin(np.abs(ts - float(r["interval_plan_days"]))))
+        nxt = min(pos + 1, len(ts) - 1)
+        hours = [sum(h * visits_per_year(s, cat, float(x))
                      for k, (_p, h) in per_round.items() if k[:2] == (cat, tier))
-                 for x in (f[pos], f[nxt])]  # fmt: skip
+                 for x in (ts[pos], ts[nxt])]  # fmt: skip
         saved = hours[0] - hours[1]
-        worth = float(d[nxt] - d[pos]) / saved if saved > 0 else 0.0
+        worth = float(dd[nxt] - dd[pos]) / saved if saved > 0 else 0.0
         rows.append({"category": cat, "tier": tier, "category_zh": r["category_zh"],
                      "category_en": r["category_en"], "tier_zh": r["tier_zh"],
                      "tier_en": r["tier_en"],
