@@ -327,6 +327,12 @@ def inspectors_cmd(
         c.print(v)
 
 
+def s_kind_label(res: Any, kind: str) -> str:
+    """An inspector kind as 中文 / English, from the planned scenario."""
+    k = res.planned.inspector_kinds[kind]
+    return f"{k.name_zh} / {k.name_en}"
+
+
 def _frequencies_cmd(
     scenario: str, verify: int, reps: int, seed: int, move_staff: bool, max_change: float,
     budget: float | None, target_utilisation: float, workers: int | None, no_cache: bool,
@@ -354,7 +360,7 @@ def _frequencies_cmd(
         return
     tables = {"cadence": res.cadence, "cadence_by_district": res.cadence_by_district,
               "targeting": res.targeting, "pools": res.pools, "staff": res.staff,
-              "round_history": res.history,
+              "round_history": res.history, "margin": res.margin,
               "verification": res.verification if res.verification is not None
               else pd.DataFrame()}  # fmt: skip
     if out is not None:
@@ -399,6 +405,15 @@ def _frequencies_cmd(
             f"{res.staff['cost_change_yuan'].sum():+,.0f} 元/年 yuan a year",
             highlight=False,
         )
+    mg = Table(title="边际效益：每万元增员避免死亡（人/年） / deaths averted a year per "
+                     "10,000 yuan of one more head, by district")  # fmt: skip
+    for col in ("区县 / district", "人员类别 / kind", "人/年·万元 deaths per 10,000 yuan"):
+        mg.add_column(col)
+    for r in res.margin.head(10).itertuples():
+        kind = s_kind_label(res, str(r.best_kind))
+        mg.add_row(f"{r.district_zh} {r.district_pinyin}", kind,
+                   f"{r.deaths_per_10k_yuan:,.5f}")  # fmt: skip
+    c.print(mg)
     g = Table(title="优先顺序（人手不足时先保） / targeting order (keep these visits first)")
     for col in ("序 #", "类别 / category", "等级 / tier", "每千工时避免死亡 deaths per 1,000 h"):
         g.add_column(col)

@@ -316,6 +316,7 @@ class FrequencyResult:
     uniform_city_factor: float  # the city's hours in total
     curves_cached: bool
     history: pd.DataFrame
+    margin: pd.DataFrame  # deaths averted per 10,000 yuan of one more head, by district
 
 
 def _problem(
@@ -389,6 +390,50 @@ def _staff_units(
         units.append(StaffUnit(f"{a}/{k}", p, target_utilisation * nominal[(a, k)] * ratio,
                                kind.cost_yuan_per_year, int(lo[0]), int(hi[0]), today))  # fmt: skip
     return tuple(units)
+
+
+def marginal_value(
+    s: Scenario,
+    p: FrequencyProblem,
+    choice: np.ndarray,
+    avail: dict[str, float],
+    target_utilisation: float,
+) -> pd.DataFrame:
+    """Deaths averted a year per 10,000 yuan of one more head, by district: for each kind
+    with staff there, its pool's marginal rate (0 while the pool has an hour of slack, else the
+    best next step of its classes: the deaths one shorter interval averts per routine hour it
+    takes — the rate the multiple-choice knapsack's LP relaxation prices the pool's hours at)
+    × the head's planned hours ÷ its cost × 10,000. The best kind of each district is kept."""
+    load = p.load(choice)
+    rate: dict[str, float] = {}
+    for pool, cap in p.capacity.items():
+        best = 0.0
+        if cap - load.get(pool, 0.0) < 1.0:  # binding: less than an hour to spare
+            for c, j in zip(p.classes, choice, strict=True):
+                if pool not in c.work:
+                    continue
+                w = c.work[pool]
+                for i in range(len(c.intervals)):
+                    extra = float(w[i] - w[j])
+                    gain = float(c.deaths[j] - c.deaths[i])
+                    if extra > 1e-9 and gain > 0:
+                        best = max(best, gain / extra)
+        rate[pool] = best
+    units = {u.name: u for u in _staff_units(s, avail, target_utilisation, 0.0)}
+    rows: dict[str, dict[str, Any]] = {}
+    for name, u in units.items():
+        a, k = name.split("/")
+        cost = s.inspector_kinds[k].cost_yuan_per_year
+        if cost <= 0:
+            continue
+        value = rate.get(u.pool, 0.0) * u.hours_per_head / cost * 10_000.0
+        if a not in rows or value > rows[a]["deaths_per_10k_yuan"]:
+            rows[a] = {"adcode": a, "district_zh": s.districts[a].name_zh,
+                       "district_pinyin": s.districts[a].name_pinyin, "best_kind": k,
+                       "kind_zh": s.inspector_kinds[k].name_zh, "pool": u.pool,
+                       "deaths_per_10k_yuan": value}  # fmt: skip
+    out = pd.DataFrame(list(rows.values()))
+    return out.sort_values("deaths_per_10k_yuan", ascending=False).reset_index(drop=True)
 
 
 def _pool_kpis(runs: Any) -> pd.DataFrame:
@@ -489,6 +534,8 @@ def optimize_frequencies(
     by_district = _cadence_by_district(s, problem, keys, plan.choice)
     cadence = _cadence(s, by_district, default_bounds)
     targeting = _targeting(s, curves, cadence)
+    _, avail_last = pool_capacity(s, pd.concat(seen), target_utilisation)
+    margin = marginal_value(s, problem, plan.choice, avail_last, target_utilisation)
     now = routine_hours(s, today_intervals(s))
     pools = pd.DataFrame([{"pool": p, "hours_available_routine": problem.capacity[p],
                            "hours_plan": plan.load.get(p, 0.0), "hours_today": now.get(p, 0.0)}
@@ -500,7 +547,7 @@ def optimize_frequencies(
                            stable,
                            float(estimate), planned, rules["pools"][0], rules["city"][0],
                            cached,
-                           pd.DataFrame(history))  # fmt: skip
+                           pd.DataFrame(history), margin)  # fmt: skip
 
 
 def _staff_cost(s: Scenario) -> float:

@@ -220,4 +220,5 @@ def test_optimize_plans_the_inspection_cadence(lang: str) -> None:
     days = "天" if lang == "zh" else "days"
     assert all(days in str(x) for x in table.iloc[:, 4])
     ver = at.dataframe[-1].value  # the verification last
+    assert len(at.dataframe) == 4  # cadence, targeting, margin by district, verification
     assert ver.shape[1] == 4  # today, plan and the two uniform rules

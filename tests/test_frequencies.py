@@ -212,7 +212,34 @@ def test_frequency_plan_on_the_toy_is_valid_and_verified() -> None:
     assert ("plan", "expected_deaths_per_year") in v.index
     assert ("uniform_city", "expected_deaths_per_year") in v.index
     assert 1 <= res.rounds <= 2 and len(res.history) == res.rounds
+    # deaths per 10,000 yuan of one more head: one row per district, never negative
+    assert set(res.margin["adcode"]) == set(toy.districts)
+    assert (res.margin["deaths_per_10k_yuan"] >= 0).all()
     # the planned scenario carries the cadence
     planned = today_intervals(res.planned)
     for r in res.cadence_by_district.itertuples():
         assert planned[(r.category, r.tier, r.adcode)] == pytest.approx(r.interval_plan_days)
+
+
+def test_marginal_value_of_a_head_by_hand() -> None:
+    """One binding pool of the toy's district 900001: its rate is the best next step of its
+    classes (deaths averted per routine hour), × a head's hours ÷ its cost × 10,000."""
+    from anjian.inspector_frequencies import marginal_value
+
+    toy = load_scenario("toy")
+    _, staff_pool = pool_keys(toy)
+    pool = staff_pool[("900001", "township")]
+    w = np.array([30.0, 10.0])  # hours a year at the two options
+    c = FrequencyClass("x", np.array([30.0, 90.0]), np.array([2.0, 3.0]), {pool: w})
+    caps = {p: 1e9 for p in set(staff_pool.values())} | {pool: 10.0}
+    p = FrequencyProblem((c,), caps)
+    avail = {q: 1000.0 for q in caps}
+    m = marginal_value(toy, p, np.array([1]), avail, 0.85).set_index("adcode")
+    kind = toy.inspector_kinds["township"]
+    heads = sum(toy.staff["900001"][k] for (a, k), q in staff_pool.items()
+                if q == pool and a == "900001")  # fmt: skip
+    nominal = kind.hours_per_day * kind.days_per_year * kind.inspection_time_share
+    hours = 0.85 * nominal * 1000.0 / (heads * nominal)
+    want = (3.0 - 2.0) / (30.0 - 10.0) * hours / kind.cost_yuan_per_year * 10_000
+    assert m.loc["900001", "deaths_per_10k_yuan"] == pytest.approx(want)
+    assert m.loc["900002", "deaths_per_10k_yuan"] == 0.0  # pools with slack: nothing to buy

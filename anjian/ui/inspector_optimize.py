@@ -127,6 +127,14 @@ def render(s: Scenario, lang: str) -> None:
         t("freq_tier", lang): tg["tier_zh"] if zh else tg["tier_en"],
         t("freq_worth", lang): [f"{x:,.3f}" for x in tg["deaths_per_1000_routine_hours"]],
     }), hide_index=True, key="freq_targeting_table")  # fmt: skip
+    st.subheader(t("freq_margin", lang))
+    mg = res.margin.head(10)
+    st.dataframe(pd.DataFrame({
+        t("freq_district", lang): [district_label(s, a, lang) for a in mg["adcode"]],
+        t("freq_kind", lang): [s.inspector_kinds[k].name_zh if zh else s.inspector_kinds[k].name_en
+                          for k in mg["best_kind"]],
+        t("freq_margin_value", lang): [f"{x:,.5f}" for x in mg["deaths_per_10k_yuan"]],
+    }), hide_index=True, key="freq_margin_table")  # fmt: skip
     st.subheader(t("verification", lang))
     cases = [c for c in ("plan", "uniform_pools", "uniform_city") if c in set(ver["case"])]
     names = [k for c, k in v if c == "today"]

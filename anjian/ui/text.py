@@ -154,6 +154,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Visits to keep first when staff fall short",
     },
     "freq_worth": {"zh": "每千工时避免死亡（人/年）", "en": "Deaths a year per 1,000 hours"},
+    "freq_margin": {
+        "zh": "边际效益：每万元增员避免的死亡",
+        "en": "Deaths averted per 10,000 yuan of one more head",
+    },
+    "freq_district": {"zh": "区县", "en": "District"},
+    "freq_kind": {"zh": "人员类别", "en": "Staff kind"},
+    "freq_margin_value": {"zh": "人/年·万元", "en": "Deaths a year per 10,000 yuan"},
     "freq_case_plan": {"zh": "方案−现状", "en": "Plan − today"},
     "freq_case_uniform_pools": {"zh": "各池统一比例−现状", "en": "Uniform (every pool) − today"},
     "freq_case_uniform_city": {"zh": "全市统一比例−现状", "en": "Uniform (city total) − today"},
