@@ -21,7 +21,8 @@ declares, to minimise expected deaths with the staff available — or with staff
    the whole city against today and a uniform rule (every interval × one factor, the most
    frequent the city's routine hours allow in total), paired. The pools' hours are measured
    again on the plan's run (averaged over the rounds so far) and the MIP solved again until the
-   cadence no longer changes (the rounds are reported).
+   cadence no longer changes, or its estimated deaths move by less than ``stable_tol`` (1%) of
+   the deaths it averts (the rounds and classes changed each round are reported).
 """
 
 from __future__ import annotations
@@ -453,6 +454,7 @@ def optimize_frequencies(
     budget_yuan: float | None = None,
     default_bounds: tuple[float, float] = (0.5, 2.0),
     max_rounds: int = 4,
+    stable_tol: float = 0.01,
     config: InspectionConfig | None = None,
     workers: int | None = None,
     use_cache: bool = True,
@@ -490,6 +492,7 @@ def optimize_frequencies(
     rounds = 0
     stable = False
     history: list[dict[str, float]] = []
+    prev_deaths = float("nan")
     runs = base
     cost_today = _staff_cost(s)
     for rounds in range(1, max_rounds + 1):
@@ -508,9 +511,16 @@ def optimize_frequencies(
             len(plan.choice) if choice_prev is None else int((choice_prev != plan.choice).sum())
         )
         history.append({"round": rounds, "classes_changed": changed, "estimate": plan.deaths})
-        if choice_prev is not None and changed == 0:
+        tc = _today_choice(problem, keys, s)
+        gain = problem.deaths(tc) - plan.deaths if tc is not None else 1e-4 * plan.deaths
+        if choice_prev is not None and (
+            changed == 0 or abs(plan.deaths - prev_deaths) <= stable_tol * max(gain, 1e-9)
+        ):
             stable = True
+            if changed:  # settled in value, not in every class: simulate the final cadence
+                runs = replicate_inspections(planned, replace(cfg, replication=0), verify_reps)
             break
+        prev_deaths = plan.deaths
         runs = replicate_inspections(planned, replace(cfg, replication=0), verify_reps)
         seen.append(_pool_kpis(runs))
         choice_prev = plan.choice
