@@ -205,7 +205,7 @@ def test_saved_plans_are_compared_side_by_side() -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_optimize_plans_the_inspection_cadence(lang: str) -> None:
     at = _page("optimize_page", lang)
-    at.radio(key="opt_target").set_value("frequencies").run()
+    at.radio(key=f"opt_target_{lang}").set_value("frequencies").run()
     at.number_input(key="freq_reps").set_value(1)
     at.number_input(key="freq_verify").set_value(2)
     at.button(key="freq_run").click().run()

@@ -5,6 +5,7 @@ its simulated verification against today's cadence and two simple rules."""
 from __future__ import annotations
 
 import json
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -42,10 +43,10 @@ def _days(x: float, lang: str) -> str:
 
 def render(s: Scenario, lang: str) -> None:
     c1, c2, c3 = st.columns(3)
-    util = c1.slider(t("freq_util", lang), 0.5, 1.0, 0.85, 0.05, key="freq_util")
+    util = c1.slider(t("freq_util", lang), 50, 100, 85, 5, format="%d%%", key="freq_util") / 100
     move = c2.checkbox(t("freq_move_staff", lang), value=False, key="freq_move")
-    change = c2.slider(t("freq_max_change", lang), 0.0, 0.5, 0.2, 0.05, key="freq_change",
-                       disabled=not move)  # fmt: skip
+    change = c2.slider(t("freq_max_change", lang), 0, 50, 20, 5, format="%d%%", key="freq_change",
+                       disabled=not move) / 100  # fmt: skip
     reps = c3.number_input(t("freq_reps", lang), 1, 5, 2, 1, key="freq_reps")
     verify = c3.number_input(t("verify_reps", lang), 2, 10, 3, 1, key="freq_verify")
     st.caption(t("freq_note", lang))
@@ -60,9 +61,10 @@ def render(s: Scenario, lang: str) -> None:
                 return
         st.session_state["freq_args"] = json.dumps(args)
     if st.session_state.get("freq_args") != json.dumps(args):
-        st.info(t("no_run", lang))
+        st.info(t("no_opt_run", lang))
         return
     res = cached_frequencies(*args)
+    zh = lang == "zh"
     ver = res.verification
     assert ver is not None
     v: dict[tuple[str, str], tuple[float, float]] = {
@@ -73,48 +75,57 @@ def render(s: Scenario, lang: str) -> None:
     def today(name: str) -> str:
         return kpi(name, "inspection").format(v[("today", name)][0])
 
+    def planned(name: str) -> str:
+        return kpi(name, "inspection").format(v[("today", name)][0] + v[("plan", name)][0])
+
     def delta(case: str, name: str) -> str:
         entry = kpi(name, "inspection")
         diff, half = v[(case, name)]
+        if half == 0 or half != half:  # the same in every replication (or one replication)
+            return entry.format(diff, signed=True)
         return f"{entry.format(diff, signed=True)} ± {entry.format(half)}"
 
+    st.caption(t("freq_metrics_note", lang))
     m = st.columns(4)
-    m[0].metric(kpi("expected_deaths_per_year", "inspection").label(lang),
-                today("expected_deaths_per_year"), delta("plan", "expected_deaths_per_year"),
-                delta_color="inverse")  # fmt: skip
-    m[1].metric(kpi("on_time_rate", "inspection").label(lang), today("on_time_rate"),
-                delta("plan", "on_time_rate"))  # fmt: skip
-    m[2].metric(kpi("routine_done", "inspection").label(lang), today("routine_done"),
-                delta("plan", "routine_done"), delta_color="off")  # fmt: skip
+    colours: list[tuple[Any, str, Literal["inverse", "normal", "off"]]] = [
+        (m[0], "expected_deaths_per_year", "inverse"),
+        (m[1], "on_time_rate", "normal"),
+        (m[2], "routine_done", "off"),
+    ]
+    for col, name, colour in colours:
+        entry = kpi(name, "inspection")
+        col.metric(entry.label(lang), planned(name), delta("plan", name), delta_color=colour,
+                   help=f"{t('today', lang)}: {today(name)}")  # fmt: skip
     state = t("freq_stable", lang) if res.stable else t("freq_not_stable", lang)
-    m[3].metric(t("freq_rounds", lang), f"{res.rounds}", state, delta_color="off")
+    open_, close = ("（", "）") if zh else (" (", ")")
+    m[3].metric(t("freq_rounds", lang), f"{res.rounds}{open_}{state}{close}")
     st.subheader(t("freq_cadence", lang))
     cad = res.cadence
-    zh = lang == "zh"
     table = pd.DataFrame({
         t("freq_category", lang): cad["category_zh"] if zh else cad["category_en"],
         t("freq_tier", lang): cad["tier_zh"] if zh else cad["tier_en"],
         t("freq_sites", lang): [f"{n:,}" for n in cad["sites"]],
         t("today", lang): [_days(x, lang) for x in cad["interval_today_days"]],
-        t("plan", lang): [_days(x, lang) for x in cad["interval_plan_days"]],
+        t("freq_plan_most", lang): [_days(x, lang) for x in cad["interval_plan_days"]],
         t("freq_visits", lang): [f"{a:,.2f} → {b:,.2f}" for a, b in
                                  zip(cad["visits_per_site_year_today"],
                                      cad["visits_per_site_year_plan"], strict=True)],
         t("freq_districts_differ", lang): [
-            f"{n}（{_days(lo, lang)}–{_days(hi, lang)}）" if n else "0"
+            (f"{n}（{_days(lo, lang)}–{_days(hi, lang)}）" if zh
+             else f"{n} ({_days(lo, lang)}–{_days(hi, lang)})") if n else "0"
             for n, lo, hi in zip(cad["districts_other_interval"], cad["interval_plan_min_days"],
                                  cad["interval_plan_max_days"], strict=True)],
         t("freq_bounds", lang): [f"{_days(lo, lang)}–{_days(hi, lang)}" for lo, hi in
                                  zip(cad["shortest_days"], cad["longest_days"], strict=True)],
     })  # fmt: skip
     st.dataframe(table, hide_index=True, key="freq_table")
-    st.download_button(t("export_csv", lang), cad.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(t("export_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                        "cadence.csv", "text/csv", key="freq_csv")  # fmt: skip
     by = res.cadence_by_district.copy()
     by["visits_today"] = by["sites"] * 365.0 / by["interval_today_days"]
     by["visits_plan"] = by["sites"] * 365.0 / by["interval_plan_days"]
     per = by.groupby("adcode", as_index=False)[["visits_today", "visits_plan"]].sum()
-    per["change"] = per["visits_plan"] / per["visits_today"] - 1.0
+    per["change"] = (100.0 * (per["visits_plan"] / per["visits_today"] - 1.0)).round(1)
     per["name"] = [district_label(s, a, lang) for a in per["adcode"]]
     st.subheader(t("freq_map", lang))
     fig = district_map(s, per, "change", t("freq_map_label", lang), scale="Blues")
@@ -133,8 +144,9 @@ def render(s: Scenario, lang: str) -> None:
         t("freq_district", lang): [district_label(s, a, lang) for a in mg["adcode"]],
         t("freq_kind", lang): [s.inspector_kinds[k].name_zh if zh else s.inspector_kinds[k].name_en
                           for k in mg["best_kind"]],
-        t("freq_margin_value", lang): [f"{x:,.5f}" for x in mg["deaths_per_10k_yuan"]],
+        t("freq_margin_value", lang): [f"{x:.2g}" for x in mg["deaths_per_10k_yuan"]],
     }), hide_index=True, key="freq_margin_table")  # fmt: skip
+    st.caption(t("freq_margin_note", lang))
     st.subheader(t("verification", lang))
     cases = [c for c in ("plan", "uniform_pools", "uniform_city") if c in set(ver["case"])]
     names = [k for c, k in v if c == "today"]

@@ -57,13 +57,19 @@ def render() -> None:
     if s is None:
         return
     st.header(t("page_optimize", lang))
+    # one widget per language (its label changes with the language, which would reset a
+    # shared one); the choice itself survives the switch
+    targets = ["vehicles", "frequencies"]
+    saved = st.session_state.get("opt_target_choice", "vehicles")
     target = st.radio(
         t("opt_target", lang),
-        ["vehicles", "frequencies"],
+        targets,
+        index=targets.index(saved) if saved in targets else 0,
         format_func=lambda x: t(f"target_{x}", lang),
         horizontal=True,
-        key="opt_target",
+        key=f"opt_target_{lang}",
     )
+    st.session_state["opt_target_choice"] = target
     if target == "frequencies":
         from . import inspector_optimize
 

@@ -148,28 +148,51 @@ LABELS: dict[str, dict[str, str]] = {
     "freq_districts_differ": {"zh": "间隔不同的区县", "en": "Districts with another interval"},
     "freq_bounds": {"zh": "允许范围", "en": "Bounds"},
     "freq_map": {"zh": "各区县例行检查次数变化", "en": "Change in routine visits by district"},
-    "freq_map_label": {"zh": "检查次数变化", "en": "Change in visits"},
+    "freq_map_label": {"zh": "检查次数变化（%）", "en": "Change in visits (%)"},
     "freq_targeting": {
         "zh": "人手不足时优先保障的检查",
         "en": "Visits to keep first when staff fall short",
     },
-    "freq_worth": {"zh": "每千工时避免死亡（人/年）", "en": "Deaths a year per 1,000 hours"},
+    "freq_worth": {
+        "zh": "每千工时避免死亡（人/年）",
+        "en": "Deaths averted a year per 1,000 hours",
+    },
     "freq_margin": {
         "zh": "边际效益：每万元增员避免的死亡",
         "en": "Deaths averted per 10,000 yuan of one more head",
     },
     "freq_district": {"zh": "区县", "en": "District"},
     "freq_kind": {"zh": "人员类别", "en": "Staff kind"},
-    "freq_margin_value": {"zh": "人/年·万元", "en": "Deaths a year per 10,000 yuan"},
+    "freq_margin_value": {
+        "zh": "每万元避免死亡（人/年）",
+        "en": "Deaths averted a year per 10,000 yuan",
+    },
+    "no_opt_run": {"zh": "设置参数后点击“优化”。", "en": "Set the parameters and press Optimize."},
+    "freq_metrics_note": {
+        "zh": "方案的仿真结果（箭头：与现状的配对差 ± 95% 置信区间；悬停查看现状）",
+        "en": "The plan, simulated (arrows: paired difference from today ± 95% CI; hover for "
+        "today)",
+    },
+    "freq_plan_most": {"zh": "方案（多数场所）", "en": "Plan (most sites)"},
+    "freq_margin_note": {
+        "zh": "0 表示该区县人员池尚有空闲工时：增员买不到更多检查。",
+        "en": "0: the district's pools have hours to spare — more staff there buy no visits.",
+    },
     "freq_case_plan": {"zh": "方案−现状", "en": "Plan − today"},
     "freq_case_uniform_pools": {"zh": "各池统一比例−现状", "en": "Uniform (every pool) − today"},
     "freq_case_uniform_city": {"zh": "全市统一比例−现状", "en": "Uniform (city total) − today"},
     "freq_rules_note": {
-        "zh": "统一比例规则：所有间隔乘同一系数——各人员池均不超工时时为 × {pools:.2f}；"
-        "仅全市总工时不超时为 × {city:.2f}（个别人员池会超负荷）。差值为配对差 ± 95% 置信区间。",
-        "en": "Uniform rules: every interval × one factor — × {pools:.2f} when every pool stays "
-        "within its hours, × {city:.2f} when only the city's total does (some pools are "
-        "overloaded). Differences are paired ± 95% CI.",
+        "zh": "统一比例规则：所有间隔乘同一系数（保持在允许范围内）——"
+        "各人员池均不超计划工时时为 × {pools:.2f}"
+        "（为 1.00 时即现状：已满负荷的人员池不允许任何增加）；"
+        "只要求全市总工时不超时为 × {city:.2f}（即各类均取最短允许间隔）。"
+        "后者使部分人员池超负荷、按期率下降；方案则让每个人员池都在计划利用率以内。"
+        "差值为配对差 ± 95% 置信区间。",
+        "en": "Uniform rules: every interval × one factor (kept within its bounds) — × {pools:.2f} "
+        "when every pool stays within its planned hours (1.00 means today: a full pool allows no "
+        "increase), × {city:.2f} when only the city's total does (every class at its shortest "
+        "allowed interval). The latter overloads some pools and the on-time share falls; the plan "
+        "keeps every pool within the planned utilisation. Differences are paired ± 95% CI.",
     },
     "freq_staff_moved": {
         "zh": "人员调整：{units:,} 个单元，{heads:,} 人，年费用变化 {cost:+,.0f} 元",
