@@ -308,23 +308,30 @@ def inspectors_cmd(
     c.print(f"  年度人员费用 / staff cost a year: 现状 today {plan.cost_today_yuan:,.0f} 元 yuan, "
             f"方案 plan {plan.cost_plan_yuan:,.0f} 元 yuan", highlight=False)  # fmt: skip
     if plan.verification is not None:
-        v = Table(title="全市仿真验证（配对，95% 置信区间） / simulated on the whole city, paired")
         rule_cols = {"plan": "方案−现状 plan − today",
                      "by_sites": "按场所数−现状 by sites − today",
                      "by_population": "按人口−现状 by population − today",
                      "by_risk": "按风险−现状 by risk − today"}  # fmt: skip
-        for col in ("指标 / KPI", "现状 today", *rule_cols.values()):
-            v.add_column(col)
-        ver = plan.verification.set_index(["case", "kpi"])
-        for name in ver.loc["today"].index:
-            entry = kpi(name, "inspection")
-            cells = [entry.format(ver.loc[("today", name), "difference"])]
-            for case in rule_cols:
-                row = ver.loc[(case, name)]
-                cells.append(f"{entry.format(row['difference'], signed=True)} ± "
-                             f"{entry.format(row['half_width'])}")  # fmt: skip
-            v.add_row(entry.bilingual(), *cells)
-        c.print(v)
+        c.print(_paired_table(plan.verification, rule_cols))
+
+
+def _paired_table(ver: pd.DataFrame, columns: dict[str, str]) -> Table:
+    """The verification as a table: today's values, then each case − today ± its paired 95% CI
+    (inspection KPIs, bilingual)."""
+    v = Table(title="全市仿真验证（配对，95% 置信区间） / simulated on the whole city, paired")
+    cases = [case for case in columns if case in set(ver["case"])]
+    for col in ("指标 / KPI", "现状 today", *[columns[case] for case in cases]):
+        v.add_column(col)
+    table = ver.set_index(["case", "kpi"])
+    for name in table.loc["today"].index:
+        entry = kpi(name, "inspection")
+        cells = [entry.format(table.loc[("today", name), "difference"])]
+        for case in cases:
+            row = table.loc[(case, name)]
+            cells.append(f"{entry.format(row['difference'], signed=True)} ± "
+                         f"{entry.format(row['half_width'])}")  # fmt: skip
+        v.add_row(entry.bilingual(), *cells)
+    return v
 
 
 def s_kind_label(res: Any, kind: str) -> str:
@@ -423,24 +430,10 @@ def _frequencies_cmd(
                   f"{r.deaths_per_1000_routine_hours:,.3f}")  # fmt: skip
     c.print(g)
     if res.verification is not None:
-        v = Table(title="全市仿真验证（配对，95% 置信区间） / simulated on the whole city, paired")
-        cases = [x for x in ("plan", "uniform_pools", "uniform_city")
-                 if x in set(res.verification["case"])]  # fmt: skip
         head = {"plan": "方案−现状 plan − today",
                 "uniform_pools": "各池统一−现状 uniform (pools) − today",
                 "uniform_city": "全市统一−现状 uniform (city) − today"}  # fmt: skip
-        for col in ("指标 / KPI", "现状 today", *[head[x] for x in cases]):
-            v.add_column(col)
-        ver = res.verification.set_index(["case", "kpi"])
-        for name in ver.loc["today"].index:
-            entry = kpi(name, "inspection")
-            cells = [entry.format(ver.loc[("today", name), "difference"])]
-            for case in cases:
-                row = ver.loc[(case, name)]
-                cells.append(f"{entry.format(row['difference'], signed=True)} ± "
-                             f"{entry.format(row['half_width'])}")  # fmt: skip
-            v.add_row(entry.bilingual(), *cells)
-        c.print(v)
+        c.print(_paired_table(res.verification, head))
 
 
 def locate_cmd(

@@ -243,3 +243,28 @@ def test_marginal_value_of_a_head_by_hand() -> None:
     want = (3.0 - 2.0) / (30.0 - 10.0) * hours / kind.cost_yuan_per_year * 10_000
     assert m.loc["900001", "deaths_per_10k_yuan"] == pytest.approx(want)
     assert m.loc["900002", "deaths_per_10k_yuan"] == 0.0  # pools with slack: nothing to buy
+
+
+def test_frequencies_cli_writes_the_tables(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from anjian.cli import app
+
+    out = tmp_path / "plan"
+    args = ["optimize", "inspectors", "toy", "--frequencies", "--reps", "1", "--verify", "2",
+            "--workers", "1"]  # fmt: skip
+    r = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "检查频次方案 / inspection cadence" in r.output
+    assert "全市统一−现状 uniform (city) − today" in r.output
+    for name in ("cadence", "cadence_by_district", "targeting", "pools", "margin",
+                 "round_history", "verification"):  # fmt: skip
+        assert (out / f"{name}.csv").stat().st_size > 0
+    r = CliRunner().invoke(app, [*args, "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["rounds"] >= 1 and len(data["cadence"]) == 4
+    bad = CliRunner().invoke(app, [*args[:3], "--frequencies", "--target-utilisation", "2"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
