@@ -222,3 +222,19 @@ def test_optimize_plans_the_inspection_cadence(lang: str) -> None:
     ver = at.dataframe[-1].value  # the verification last
     assert len(at.dataframe) == 4  # cadence, targeting, margin by district, verification
     assert ver.shape[1] == 4  # today, plan and the two uniform rules
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_optimize_plans_inspector_headcounts(lang: str) -> None:
+    at = _page("optimize_page", lang)
+    at.radio(key=f"opt_target_{lang}").set_value("staff").run()
+    at.number_input(key="staff_reps").set_value(1)
+    at.number_input(key="staff_verify").set_value(2)
+    at.button(key="staff_run").click().run()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric]
+    assert ("年度人员费用（元）" if lang == "zh" else "Staff cost a year (yuan)") in labels
+    ver = at.dataframe[-1].value
+    assert ver.shape[1] == 5  # today, the plan and the three rules
+    head = "按人口−现状" if lang == "zh" else "By population − today"
+    assert head in list(ver.columns)

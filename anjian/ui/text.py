@@ -121,6 +121,33 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "检查频次（按类别、风险等级、区县）",
         "en": "Inspection cadence (category, risk tier, district)",
     },
+    "target_staff": {
+        "zh": "检查人员配置（区县 × 类别）",
+        "en": "Inspector headcounts (district × kind)",
+    },
+    "staff_objective": {"zh": "目标", "en": "Objective"},
+    "staff_obj_ontime": {"zh": "按期检查数最多", "en": "Most inspections on time"},
+    "staff_obj_deaths": {"zh": "预期死亡最少", "en": "Fewest expected deaths"},
+    "staff_note": {
+        "zh": "按检查模型各区县的人员—效果曲线规划（曲线按情景内容缓存），总费用不超过现状，"
+        "每个单元变动不超过上限；方案与按场所数、人口、风险分配的三条规则一起全市仿真验证。"
+        "单进程运行，全市首次约需十余分钟。",
+        "en": "Planned from the inspection model's district curves of outcome against staff "
+        "(cached by scenario content), at no more than today's cost and within the change "
+        "limit; the plan and three rules (by premises, population, risk) are simulated on the "
+        "whole city. One process here: over ten minutes the first time for a city.",
+    },
+    "staff_cost": {"zh": "年度人员费用（元）", "en": "Staff cost a year (yuan)"},
+    "staff_moved": {"zh": "调整的单元", "en": "Units changed"},
+    "staff_estimate": {"zh": "优化估计", "en": "Optimizer's estimate"},
+    "staff_est_ontime": {"zh": "次按期检查/年", "en": "on-time inspections a year"},
+    "staff_est_deaths": {"zh": "人/年（避免死亡）", "en": "deaths averted a year"},
+    "staff_table": {"zh": "人员调整（区县 × 类别）", "en": "Staff changes (district × kind)"},
+    "staff_cost_change": {"zh": "费用变化（元/年）", "en": "Cost change (yuan a year)"},
+    "staff_case_plan": {"zh": "方案−现状", "en": "Plan − today"},
+    "staff_case_by_sites": {"zh": "按场所数−现状", "en": "By premises − today"},
+    "staff_case_by_population": {"zh": "按人口−现状", "en": "By population − today"},
+    "staff_case_by_risk": {"zh": "按风险−现状", "en": "By risk − today"},
     "freq_util": {"zh": "计划利用率上限", "en": "Busiest a pool may be planned"},
     "freq_move_staff": {
         "zh": "同时调整区县、乡镇人员",

@@ -1,0 +1,102 @@
+"""Optimize page, inspector headcounts: each district × kind's staff planned from the inspection
+model's district curves within a change limit at today's cost, and its simulated verification
+against today and three rules (by premises, population, risk)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from anjian import InspectionConfig, InspectorPlan, OptimizeError, Scenario, optimize_inspectors
+from anjian.kpis import kpi
+
+from .common import cached_variant, district_label, overrides_json, scenario_ref
+from .text import t
+
+CASES = ("plan", "by_sites", "by_population", "by_risk")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_staff_plan(
+    ref: str, edits_json: str, objective: str, max_change: float, reps: int, verify: int
+) -> InspectorPlan:
+    """The headcount plan for hashable settings (the district curves are also cached on disk
+    by scenario content). One process: the app does not start a cluster."""
+    s = cached_variant(ref, edits_json)
+    return optimize_inspectors(
+        s, objective=objective, max_change=max_change, reps=reps,  # type: ignore[arg-type]
+        verify_reps=verify, config=InspectionConfig(years=1.0, seed=0), workers=1,
+    )  # fmt: skip
+
+
+def render(s: Scenario, lang: str) -> None:
+    c1, c2, c3 = st.columns(3)
+    objective = c1.radio(t("staff_objective", lang), ["ontime", "deaths"],
+                         format_func=lambda o: t(f"staff_obj_{o}", lang),
+                         key=f"staff_objective_{lang}")  # fmt: skip
+    change = c2.slider(t("freq_max_change", lang), 5, 50, 20, 5, format="%d%%",
+                       key="staff_change") / 100  # fmt: skip
+    reps = c3.number_input(t("freq_reps", lang), 1, 5, 2, 1, key="staff_reps")
+    verify = c3.number_input(t("verify_reps", lang), 2, 10, 3, 1, key="staff_verify")
+    st.caption(t("staff_note", lang))
+    args = (scenario_ref(), overrides_json(), str(objective), float(change), int(reps),
+            int(verify))  # fmt: skip
+    if st.button(t("optimize", lang), type="primary", key="staff_run"):
+        with st.spinner(t("running", lang)):
+            try:
+                cached_staff_plan(*args)
+            except (OptimizeError, ValueError) as err:
+                st.error(f"{t('no_plan', lang)}: {err}")
+                return
+        st.session_state["staff_args"] = json.dumps(args)
+    if st.session_state.get("staff_args") != json.dumps(args):
+        st.info(t("no_opt_run", lang))
+        return
+    plan = cached_staff_plan(*args)
+    zh = lang == "zh"
+    table = plan.table
+    moved = table[table["change"] != 0]
+    m = st.columns(3)
+    m[0].metric(t("staff_cost", lang), f"{plan.cost_plan_yuan:,.0f}",
+                f"{plan.cost_plan_yuan - plan.cost_today_yuan:+,.0f}", delta_color="inverse",
+                help=f"{t('today', lang)}: {plan.cost_today_yuan:,.0f}")  # fmt: skip
+    m[1].metric(t("staff_moved", lang), f"{len(moved):,} / {len(table):,}",
+                f"{int(moved['change'].abs().sum()):,}", delta_color="off")  # fmt: skip
+    unit = t(f"staff_est_{plan.objective}", lang)
+    m[2].metric(t("staff_estimate", lang), f"{plan.estimate:+,.1f} {unit}")
+    st.subheader(t("staff_table", lang))
+    kinds = s.inspector_kinds
+    shown = moved if len(moved) else table
+    st.dataframe(pd.DataFrame({
+        t("freq_district", lang): [district_label(s, a, lang) for a in shown["adcode"]],
+        t("freq_kind", lang): [kinds[k].name_zh if zh else kinds[k].name_en
+                               for k in shown["kind"]],
+        t("today", lang): [f"{x:,}" for x in shown["today"]],
+        t("plan", lang): [f"{x:,}" for x in shown["plan"]],
+        t("change", lang): [f"{x:+,}" for x in shown["change"]],
+        t("staff_cost_change", lang): [f"{x:+,.0f}" for x in shown["cost_change_yuan"]],
+    }), hide_index=True, key="staff_plan_table")  # fmt: skip
+    if plan.verification is None:
+        return
+    st.subheader(t("verification", lang))
+    v: dict[tuple[str, str], tuple[float, float]] = {
+        (str(r["case"]), str(r["kpi"])): (float(r["difference"]), float(r["half_width"]))
+        for r in plan.verification.to_dict(orient="records")
+    }
+    names = [k for c, k in v if c == "today"]
+
+    def cell(case: str, name: str) -> str:
+        entry = kpi(name, "inspection")
+        diff, half = v[(case, name)]
+        if half == 0 or half != half:
+            return entry.format(diff, signed=True)
+        return f"{entry.format(diff, signed=True)} ± {entry.format(half)}"
+
+    rows = {t("today", lang): [kpi(n, "inspection").format(v[("today", n)][0]) for n in names]}
+    for case in CASES:
+        if (case, names[0]) in v:
+            rows[t(f"staff_case_{case}", lang)] = [cell(case, n) for n in names]
+    st.dataframe(pd.DataFrame(rows, index=[kpi(n, "inspection").label(lang) for n in names]),
+                 key="staff_verification")  # fmt: skip
