@@ -39,7 +39,8 @@ from anjian.sim.stats import paired_difference
 Objective = Literal["deaths", "ontime"]
 KPI_OF = {"deaths": "expected_deaths_per_year", "ontime": "on_time_rate"}
 VERIFY_KPIS = ("expected_deaths_per_year", "deaths_per_year", "accidents_per_year",
-               "on_time_rate", "open_hazard_days", "hazards_detected")  # fmt: skip
+               "on_time_rate", "routine_done", "open_hazard_days", "hazards_detected",
+               "inspection_cost_yuan_per_year")  # fmt: skip
 
 
 @dataclass(frozen=True)

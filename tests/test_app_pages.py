@@ -233,8 +233,20 @@ def test_optimize_plans_inspector_headcounts(lang: str) -> None:
     at.button(key="staff_run").click().run()
     assert not at.exception, at.exception
     labels = [m.label for m in at.metric]
-    assert ("年度人员费用（元）" if lang == "zh" else "Staff cost a year (yuan)") in labels
+    assert ("年度人员薪酬（元）" if lang == "zh" else "Staff salaries a year (yuan)") in labels
     ver = at.dataframe[-1].value
     assert ver.shape[1] == 5  # today, the plan and the three rules
     head = "按人口−现状" if lang == "zh" else "By population − today"
     assert head in list(ver.columns)
+
+
+def test_paired_cells_have_no_negative_zero_or_empty_interval() -> None:
+    from anjian.kpis import kpi
+    from anjian.ui.common import paired_cell
+
+    share = kpi("on_time_rate", "inspection")
+    assert paired_cell(share, -0.00004, 0.002).startswith("+0.0%")
+    assert paired_cell(share, 0.0072, 0.0092) == "+0.7% ± 0.9%"
+    deaths = kpi("expected_deaths_per_year", "inspection")
+    assert paired_cell(deaths, -28.28, 0.0432) == "-28.3 ± 0.043"
+    assert paired_cell(deaths, 3.0, 0.0) == "+3.0"  # every replication agreed: no ±

@@ -132,3 +132,18 @@ def district_map(
         )
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=height, showlegend=False)
     return fig
+
+
+def paired_cell(entry: Any, diff: float, half: float) -> str:
+    """A paired difference ± its 95% CI half-width in the KPI's format: no "-0", no "± 0.0"
+    for a half-width below the format's precision (two significant digits instead), no ± at all
+    when every replication agreed."""
+    text = entry.format(diff, signed=True)
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        text = "+" + text[1:]
+    if half == 0 or half != half:
+        return text
+    width = entry.format(half)
+    if not any(ch in "123456789" for ch in width):
+        width = f"{100 * half:.2g}%" if entry.kind == "share" else f"{half:.2g}"
+    return f"{text} ± {width}"

@@ -19,7 +19,14 @@ from anjian import (
 )
 from anjian.kpis import kpi
 
-from .common import cached_variant, district_label, district_map, overrides_json, scenario_ref
+from .common import (
+    cached_variant,
+    district_label,
+    district_map,
+    overrides_json,
+    paired_cell,
+    scenario_ref,
+)
 from .text import t
 
 
@@ -79,11 +86,7 @@ def render(s: Scenario, lang: str) -> None:
         return kpi(name, "inspection").format(v[("today", name)][0] + v[("plan", name)][0])
 
     def delta(case: str, name: str) -> str:
-        entry = kpi(name, "inspection")
-        diff, half = v[(case, name)]
-        if half == 0 or half != half:  # the same in every replication (or one replication)
-            return entry.format(diff, signed=True)
-        return f"{entry.format(diff, signed=True)} ± {entry.format(half)}"
+        return paired_cell(kpi(name, "inspection"), *v[(case, name)])
 
     st.caption(t("freq_metrics_note", lang))
     m = st.columns(4)
@@ -95,7 +98,7 @@ def render(s: Scenario, lang: str) -> None:
     for col, name, colour in colours:
         entry = kpi(name, "inspection")
         col.metric(entry.label(lang), planned(name), delta("plan", name), delta_color=colour,
-                   help=f"{t('today', lang)}: {today(name)}")  # fmt: skip
+                   help=f"{t('today', lang)}{'：' if zh else ': '}{today(name)}")  # fmt: skip
     state = t("freq_stable", lang) if res.stable else t("freq_not_stable", lang)
     open_, close = ("（", "）") if zh else (" (", ")")
     m[3].metric(t("freq_rounds", lang), f"{res.rounds}{open_}{state}{close}")
@@ -119,7 +122,22 @@ def render(s: Scenario, lang: str) -> None:
                                  zip(cad["shortest_days"], cad["longest_days"], strict=True)],
     })  # fmt: skip
     st.dataframe(table, hide_index=True, key="freq_table")
-    st.download_button(t("export_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+    data = pd.DataFrame({
+        "类别 category": cad["category_zh"] + " / " + cad["category_en"],
+        "等级 tier": cad["tier_zh"] + " / " + cad["tier_en"],
+        "场所数 sites": cad["sites"],
+        "现状间隔（天） interval today (days)": cad["interval_today_days"].round(1),
+        "方案间隔（天，多数场所） interval plan (days, most sites)":
+            cad["interval_plan_days"].round(1),
+        "区县最短（天） shortest in a district (days)": cad["interval_plan_min_days"].round(1),
+        "区县最长（天） longest in a district (days)": cad["interval_plan_max_days"].round(1),
+        "间隔不同的区县 districts differing": cad["districts_other_interval"],
+        "现状每处每年次数 visits a site a year today": cad["visits_per_site_year_today"].round(2),
+        "方案每处每年次数 visits a site a year plan": cad["visits_per_site_year_plan"].round(2),
+        "允许最短（天） shortest allowed (days)": cad["shortest_days"].round(1),
+        "允许最长（天） longest allowed (days)": cad["longest_days"].round(1),
+    })  # fmt: skip
+    st.download_button(t("export_csv", lang), data.to_csv(index=False).encode("utf-8-sig"),
                        "cadence.csv", "text/csv", key="freq_csv")  # fmt: skip
     by = res.cadence_by_district.copy()
     by["visits_today"] = by["sites"] * 365.0 / by["interval_today_days"]
@@ -144,7 +162,7 @@ def render(s: Scenario, lang: str) -> None:
         t("freq_district", lang): [district_label(s, a, lang) for a in mg["adcode"]],
         t("freq_kind", lang): [s.inspector_kinds[k].name_zh if zh else s.inspector_kinds[k].name_en
                           for k in mg["best_kind"]],
-        t("freq_margin_value", lang): [f"{x:.2g}" for x in mg["deaths_per_10k_yuan"]],
+        t("freq_margin_value", lang): [f"{x:,.4f}" for x in mg["deaths_per_10k_yuan"]],
     }), hide_index=True, key="freq_margin_table")  # fmt: skip
     st.caption(t("freq_margin_note", lang))
     st.subheader(t("verification", lang))

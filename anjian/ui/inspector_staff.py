@@ -12,7 +12,7 @@ import streamlit as st
 from anjian import InspectionConfig, InspectorPlan, OptimizeError, Scenario, optimize_inspectors
 from anjian.kpis import kpi
 
-from .common import cached_variant, district_label, overrides_json, scenario_ref
+from .common import cached_variant, district_label, overrides_json, paired_cell, scenario_ref
 from .text import t
 
 CASES = ("plan", "by_sites", "by_population", "by_risk")
@@ -33,9 +33,12 @@ def cached_staff_plan(
 
 def render(s: Scenario, lang: str) -> None:
     c1, c2, c3 = st.columns(3)
-    objective = c1.radio(t("staff_objective", lang), ["ontime", "deaths"],
+    goals = ["ontime", "deaths"]
+    saved = st.session_state.get("staff_objective_choice", "ontime")
+    objective = c1.radio(t("staff_objective", lang), goals, index=goals.index(saved),
                          format_func=lambda o: t(f"staff_obj_{o}", lang),
                          key=f"staff_objective_{lang}")  # fmt: skip
+    st.session_state["staff_objective_choice"] = objective
     change = c2.slider(t("freq_max_change", lang), 5, 50, 20, 5, format="%d%%",
                        key="staff_change") / 100  # fmt: skip
     reps = c3.number_input(t("freq_reps", lang), 1, 5, 2, 1, key="staff_reps")
@@ -59,13 +62,15 @@ def render(s: Scenario, lang: str) -> None:
     table = plan.table
     moved = table[table["change"] != 0]
     m = st.columns(3)
+    colon = "：" if zh else ": "
     m[0].metric(t("staff_cost", lang), f"{plan.cost_plan_yuan:,.0f}",
                 f"{plan.cost_plan_yuan - plan.cost_today_yuan:+,.0f}", delta_color="inverse",
-                help=f"{t('today', lang)}: {plan.cost_today_yuan:,.0f}")  # fmt: skip
+                help=f"{t('today', lang)}{colon}{plan.cost_today_yuan:,.0f}")  # fmt: skip
+    heads = int(moved["change"].abs().sum())
     m[1].metric(t("staff_moved", lang), f"{len(moved):,} / {len(table):,}",
-                f"{int(moved['change'].abs().sum()):,}", delta_color="off")  # fmt: skip
-    unit = t(f"staff_est_{plan.objective}", lang)
-    m[2].metric(t("staff_estimate", lang), f"{plan.estimate:+,.1f} {unit}")
+                help=t("staff_moved_help", lang).format(heads=heads))  # fmt: skip
+    digits = ",.0f" if plan.objective == "ontime" else ",.2f"
+    m[2].metric(t(f"staff_est_{plan.objective}", lang), f"{plan.estimate:+{digits}}")
     st.subheader(t("staff_table", lang))
     kinds = s.inspector_kinds
     shown = moved if len(moved) else table
@@ -88,11 +93,7 @@ def render(s: Scenario, lang: str) -> None:
     names = [k for c, k in v if c == "today"]
 
     def cell(case: str, name: str) -> str:
-        entry = kpi(name, "inspection")
-        diff, half = v[(case, name)]
-        if half == 0 or half != half:
-            return entry.format(diff, signed=True)
-        return f"{entry.format(diff, signed=True)} ± {entry.format(half)}"
+        return paired_cell(kpi(name, "inspection"), *v[(case, name)])
 
     rows = {t("today", lang): [kpi(n, "inspection").format(v[("today", n)][0]) for n in names]}
     for case in CASES:
@@ -100,3 +101,4 @@ def render(s: Scenario, lang: str) -> None:
             rows[t(f"staff_case_{case}", lang)] = [cell(case, n) for n in names]
     st.dataframe(pd.DataFrame(rows, index=[kpi(n, "inspection").label(lang) for n in names]),
                  key="staff_verification")  # fmt: skip
+    st.caption(t("staff_pm_note", lang))

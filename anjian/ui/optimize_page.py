@@ -96,8 +96,12 @@ def render() -> None:
         key="opt_vehicles",
         disabled=model == "lscp",
     )
-    budget = c2.number_input(t("budget", lang), 0.0, 1e10, 0.0, 100_000.0, key="opt_budget")
-    standard = c2.number_input(t("standard", lang), 0.0, 600.0, 0.0, 5.0, key="opt_standard")
+    budget = c2.number_input(
+        t("budget", lang), 0.0, 1e10, 0.0, 100_000.0, format="%.0f", key="opt_budget"
+    )
+    standard = c2.number_input(
+        t("standard", lang), 0.0, 600.0, 0.0, 5.0, format="%.0f", key="opt_standard"
+    )
     # the scenario's own demand points first (the built-in Chongqing: its 1,031 townships)
     options = (["township"] if s.townships else []) + ["district", "grid"]
     options.sort(key=lambda r: r != s.demand.resolution)
@@ -127,7 +131,7 @@ def render() -> None:
                 return
         st.session_state["opt_args"] = json.dumps(args)
     if st.session_state.get("opt_args") != json.dumps(args):
-        st.info(t("no_run", lang))
+        st.info(t("no_opt_run", lang))
         return
     res = cached_plan(*args)
     plan = res.plan

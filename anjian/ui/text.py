@@ -130,31 +130,44 @@ LABELS: dict[str, dict[str, str]] = {
     "staff_obj_deaths": {"zh": "预期死亡最少", "en": "Fewest expected deaths"},
     "staff_note": {
         "zh": "按检查模型各区县的人员—效果曲线规划（曲线按情景内容缓存），总费用不超过现状，"
-        "每个单元变动不超过上限；方案与按场所数、人口、风险分配的三条规则一起全市仿真验证。"
-        "单进程运行，全市首次约需十余分钟。",
+        "每个单元变动不超过上限（按整人向外取整：3 人的单元可变 1 人）；方案与按场所数、人口、"
+        "风险分配的三条规则一起全市仿真验证。单进程运行，全市首次约需十余分钟，之后曲线取自缓存。",
         "en": "Planned from the inspection model's district curves of outcome against staff "
         "(cached by scenario content), at no more than today's cost and within the change "
-        "limit; the plan and three rules (by premises, population, risk) are simulated on the "
-        "whole city. One process here: over ten minutes the first time for a city.",
+        "limit (rounded outwards to whole heads: a unit of 3 may change by 1); the plan and "
+        "three rules (by premises, population, risk) are simulated on the whole city. One "
+        "process here: over ten minutes the first time for a city, then the curves come from "
+        "the cache.",
     },
-    "staff_cost": {"zh": "年度人员费用（元）", "en": "Staff cost a year (yuan)"},
+    "staff_cost": {"zh": "年度人员薪酬（元）", "en": "Staff salaries a year (yuan)"},
     "staff_moved": {"zh": "调整的单元", "en": "Units changed"},
-    "staff_estimate": {"zh": "优化估计", "en": "Optimizer's estimate"},
-    "staff_est_ontime": {"zh": "次按期检查/年", "en": "on-time inspections a year"},
-    "staff_est_deaths": {"zh": "人/年（避免死亡）", "en": "deaths averted a year"},
+    "staff_est_ontime": {"zh": "优化估计（按期检查/年）", "en": "Estimate (on-time a year)"},
+    "staff_est_deaths": {"zh": "优化估计（避免死亡/年）", "en": "Estimate (deaths averted)"},
+    "staff_moved_help": {
+        "zh": "调整的人数合计：{heads:,} 人",
+        "en": "Heads moved in all: {heads:,}",
+    },
+    "staff_pm_note": {
+        "zh": "差值为与现状的配对差 ± 95% 置信区间（同一随机数）；区间包含 0 时差别不显著。",
+        "en": "Differences are paired with today ± 95% CI (same random numbers); an interval "
+        "containing 0 is no significant difference.",
+    },
     "staff_table": {"zh": "人员调整（区县 × 类别）", "en": "Staff changes (district × kind)"},
     "staff_cost_change": {"zh": "费用变化（元/年）", "en": "Cost change (yuan a year)"},
     "staff_case_plan": {"zh": "方案−现状", "en": "Plan − today"},
     "staff_case_by_sites": {"zh": "按场所数−现状", "en": "By premises − today"},
     "staff_case_by_population": {"zh": "按人口−现状", "en": "By population − today"},
     "staff_case_by_risk": {"zh": "按风险−现状", "en": "By risk − today"},
-    "freq_util": {"zh": "计划利用率上限", "en": "Busiest a pool may be planned"},
+    "freq_util": {"zh": "计划利用率上限", "en": "Planned utilisation cap per pool"},
     "freq_move_staff": {
         "zh": "同时调整区县、乡镇人员",
         "en": "Move district and township staff too",
     },
-    "freq_max_change": {"zh": "人员变动上限（占现状）", "en": "Most a unit's staff may change"},
-    "freq_reps": {"zh": "曲线每点重复次数", "en": "Replications a curve point"},
+    "freq_max_change": {
+        "zh": "人员变动上限（占现状）",
+        "en": "Change limit per unit (share of today)",
+    },
+    "freq_reps": {"zh": "曲线每点重复次数", "en": "Replications per curve point"},
     "freq_note": {
         "zh": "按检查模型自身行为规划：先仿真各类场所在不同检查间隔下的预期死亡"
         "（曲线按情景内容缓存），再在各人员池可用工时内求解混合整数规划，最后全市仿真验证。"
