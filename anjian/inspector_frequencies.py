@@ -475,6 +475,23 @@ def optimize_frequencies(
         raise InstanceError(f"verify_reps must be at least 2 (a paired CI), got {verify_reps}")
     if max_rounds < 1:
         raise InstanceError(f"max_rounds must be at least 1, got {max_rounds}")
+    if move_staff and budget_yuan is not None:  # a budget no plan can meet: say so at once
+        fixed = sum(s.inspector_kinds[k].cost_yuan_per_year * n
+                    for row in s.staff.values() for k, n in row.items()
+                    if s.inspector_kinds[k].scope == "city")  # fmt: skip
+        least = fixed + sum(
+            s.inspector_kinds[k].cost_yuan_per_year
+            * float(change_bounds(np.array([float(n)]), np.array([0.0]), np.array([np.inf]),
+                                  max_change)[0][0])
+            for row in s.staff.values() for k, n in row.items()
+            if s.inspector_kinds[k].scope != "city" and n > 0
+        )  # fmt: skip
+        if least > budget_yuan:
+            raise InstanceError(
+                f"the budget {budget_yuan:,.0f} yuan a year is below the least the change limit "
+                f"allows ({least:,.0f} yuan: every district and township unit at its lowest "
+                "headcount, the city's staff as they are); raise the budget or the change limit"
+            )
     say = progress or (lambda _m: None)
     cfg = config or InspectionConfig(years=1.0, seed=0)
     say("interval curves / 间隔曲线")
@@ -499,7 +516,10 @@ def optimize_frequencies(
         say(f"round {rounds} / 第{rounds}轮")
         cap, avail = pool_capacity(s, pd.concat(seen), target_utilisation)
         units = _staff_units(s, avail, target_utilisation, max_change) if move_staff else ()
-        budget = (cost_today if budget_yuan is None else budget_yuan) if move_staff else None
+        # (F3) bounds the staff that may move: the whole budget less the staff that stay
+        movable = float(sum(u.cost * u.today for u in units))
+        total = cost_today if budget_yuan is None else float(budget_yuan)
+        budget = total - (cost_today - movable) if move_staff else None
         problem, keys = _problem(s, curves, cap, units, budget, default_bounds)
         plan = solve_frequencies(problem)
         broken = check_frequencies(problem, plan.choice, plan.staff)

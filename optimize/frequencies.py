@@ -137,6 +137,14 @@ def solve_frequencies(p: FrequencyProblem, *, time_limit_s: float = 30.0) -> Fre
     InstanceError
         When no option per class fits the pools' hours (the message says so).
     """
+    if p.staff and p.budget is not None:
+        least = float(sum(u.cost * u.lo for u in p.staff))
+        if least > p.budget * (1 + 1e-12):
+            raise InstanceError(
+                f"(F3) the staff budget {p.budget:,.0f} yuan a year is below the least the change "
+                f"limit allows ({least:,.0f} yuan: every unit at its lowest headcount); raise the "
+                "budget or the change limit"
+            )
     mip = Mip(maximize=False)
     z = [mip.add_vars(len(c.intervals), lb=0.0, ub=1.0, integer=True, obj=c.deaths)
          for c in p.classes]  # fmt: skip

@@ -101,6 +101,9 @@ def test_staff_buy_visits_and_more_budget_never_worsens() -> None:
     assert plan.choice[0] == 0 and plan.staff[0] == 4  # 40 hours need 4 heads
     p = FrequencyProblem((c,), {"p": 10.0}, (unit,), 150.0)
     assert any("(F3)" in m for m in check_frequencies(p, [1], [2]))
+    broke = StaffUnit("d/k", "p", hours_per_head=10.0, cost=100.0, lo=1, hi=10, today=1)
+    with pytest.raises(InstanceError, match=r"\(F3\) the staff budget 50 yuan"):
+        solve_frequencies(FrequencyProblem((c,), {"p": 10.0}, (broke,), 50.0))
 
 
 def test_split_tiers_keeps_every_site_and_the_outcomes() -> None:
@@ -268,3 +271,16 @@ def test_frequencies_cli_writes_the_tables(tmp_path) -> None:  # type: ignore[no
     assert data["rounds"] >= 1 and len(data["cadence"]) == 4
     bad = CliRunner().invoke(app, [*args[:3], "--frequencies", "--target-utilisation", "2"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_moving_staff_keeps_within_the_budget_and_names_an_impossible_one() -> None:
+    toy = load_scenario("toy")
+    with pytest.raises(InstanceError, match="below the least the change limit allows"):
+        optimize_frequencies(toy, move_staff=True, budget_yuan=1_000.0, workers=1)
+    res = optimize_frequencies(
+        toy, factors=(0.5, 1.0, 2.0), reps=1, verify_reps=2, move_staff=True, max_rounds=1,
+        workers=1, use_cache=False,
+    )  # fmt: skip
+    assert len(res.staff) > 0
+    assert res.staff["cost_change_yuan"].sum() <= 1e-6  # no more than today's cost
+    assert (res.staff["change"].abs() <= np.ceil(0.2 * res.staff["today"])).all()
