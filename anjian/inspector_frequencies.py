@@ -44,7 +44,13 @@ from anjian.optimize.frequencies import (
     check_frequencies,
     solve_frequencies,
 )
-from anjian.scenarios.derive import interval_bounds, interval_days, split_tiers, with_intervals
+from anjian.scenarios.derive import (
+    interval_bounds,
+    interval_days,
+    split_tiers,
+    tier_sites,
+    with_intervals,
+)
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR
 from anjian.sim.calendar import flood_windows
@@ -223,17 +229,8 @@ Cell = tuple[str, str, str]  # (category, tier, district)
 
 def class_sites(s: Scenario) -> dict[Cell, int]:
     """Sites of every (category, tier, district) with any, split by tier as the simulator
-    splits them (largest remainder)."""
-    from anjian.scenarios.apportion import largest_remainder
-
-    out: dict[Cell, int] = {}
-    for a, row in s.sites.items():
-        for c, n in row.items():
-            if n > 0:
-                for t, m in largest_remainder(n, dict(s.site_categories[c].tier_shares)).items():
-                    if m > 0:
-                        out[(c, t, a)] = int(m)
-    return out
+    splits them (:func:`anjian.scenarios.derive.tier_sites`)."""
+    return {k: n for k, n in tier_sites(s).items() if n > 0}
 
 
 def class_visit_hours(s: Scenario) -> dict[Cell, tuple[str, float]]:

@@ -93,6 +93,19 @@ class Kpi:
         spec = ("+" if signed else "") + self.fmt
         return format(value, spec)
 
+    def paired(self, difference: float, half_width: float) -> str:
+        """A paired difference ± its 95% CI half-width: no "-0", a half-width below the format's
+        precision in two significant digits (not "± 0.0"), no ± when every replication agreed."""
+        text = self.format(difference, signed=True)
+        if text.startswith("-") and not any(ch in "123456789" for ch in text):
+            text = "+" + text[1:]
+        if half_width == 0 or half_width != half_width:
+            return text
+        width = self.format(half_width)
+        if not any(ch in "123456789" for ch in width):
+            width = f"{100 * half_width:.2g}%" if self.kind == "share" else f"{half_width:.2g}"
+        return f"{text} ± {width}"
+
     def better(self, difference: float) -> bool | None:
         """Whether a change of ``difference`` is an improvement (``None``: neither)."""
         if self.lower_is_better is None or difference == 0:

@@ -134,6 +134,26 @@ def interval_bounds(
     return {t: (today[t] * lo, today[t] * hi, "default") for t in today}
 
 
+def tier_sites(s: Scenario) -> dict[tuple[str, str, str], int]:
+    """Sites of every (category, tier, district), the district's sites of a category split over
+    the tiers (in ``[risk_tiers]`` order) by largest remainder — the one rule the simulator's
+    site table, :func:`split_tiers` and the frequency plans use. Zero counts included."""
+    from .apportion import largest_remainder
+
+    tiers = list(s.risk_tiers)
+    out: dict[tuple[str, str, str], int] = {}
+    for a in s.districts:
+        row = s.sites[a]
+        for key, cat in s.site_categories.items():
+            n = row.get(key, 0)
+            if n == 0:
+                continue
+            split = largest_remainder(n, {t: cat.tier_shares[t] for t in tiers})
+            for t in tiers:
+                out[(key, t, a)] = int(split[t])
+    return out
+
+
 def split_tiers(s: Scenario) -> tuple[Scenario, dict[str, tuple[str, str]]]:
     """``s`` with every category split by risk tier into categories of one tier each
     (``<category>__<tier>``), validated, and the map from each new id to its (category, tier).
@@ -144,8 +164,6 @@ def split_tiers(s: Scenario) -> tuple[Scenario, dict[str, tuple[str, str]]]:
     by category are then reported by category × tier (what a cadence table needs). Campaigns
     name every part of the categories they named.
     """
-    from .apportion import largest_remainder
-
     tiers = list(s.risk_tiers)
     cats: dict[str, Any] = {}
     parts: dict[str, tuple[str, str]] = {}
@@ -172,15 +190,12 @@ def split_tiers(s: Scenario) -> tuple[Scenario, dict[str, tuple[str, str]]]:
             })  # fmt: skip
             parts[new] = (key, t)
             of.setdefault(key, []).append(new)
-    sites: dict[str, dict[str, int]] = {}
-    for a, row in s.sites.items():
-        out: dict[str, int] = {}
-        for key, cat in s.site_categories.items():
-            n = row.get(key, 0)
-            split = largest_remainder(n, {t: cat.tier_shares[t] for t in tiers}) if n else {}
-            for new in of.get(key, []):
-                out[new] = int(split.get(parts[new][1], 0))
-        sites[a] = out
+    counts = tier_sites(s)
+    sites = {
+        a: {new: counts.get((key, parts[new][1], a), 0)
+            for key in s.site_categories for new in of.get(key, [])}
+        for a in s.sites
+    }  # fmt: skip
     campaigns = {
         k: c.model_copy(update={"categories": [n for x in c.categories for n in of.get(x, [])]})
         for k, c in s.inspection.campaigns.items()

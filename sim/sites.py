@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anjian.scenarios.apportion import largest_remainder
+from anjian.scenarios.derive import tier_sites
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_YEAR
 
@@ -55,17 +55,16 @@ def build_sites(s: Scenario) -> SiteTable:
     tiers = list(s.risk_tiers)
     flood_every = s.inspection.flood_season.district_inspection_every_days * MIN_PER_DAY
     dist_l, cat_l, tier_l = [], [], []
+    counts = tier_sites(s)
     for di, adcode in enumerate(districts):
         for ci, cat_key in enumerate(cats):
-            n = s.sites[adcode][cat_key]
-            if n == 0:
+            if s.sites[adcode][cat_key] == 0:
                 continue
-            shares = s.site_categories[cat_key].tier_shares
-            split = largest_remainder(n, {t: shares[t] for t in tiers})
             for ti, tier_key in enumerate(tiers):
-                dist_l.extend([di] * split[tier_key])
-                cat_l.extend([ci] * split[tier_key])
-                tier_l.extend([ti] * split[tier_key])
+                m = counts[(cat_key, tier_key, adcode)]
+                dist_l.extend([di] * m)
+                cat_l.extend([ci] * m)
+                tier_l.extend([ti] * m)
     district = np.array(dist_l, dtype=np.int64)
     category = np.array(cat_l, dtype=np.int64)
     tier = np.array(tier_l, dtype=np.int64)

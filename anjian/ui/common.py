@@ -4,7 +4,8 @@ wrappers with hashable arguments, the run store, and the district map."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import plotly.express as px
@@ -16,6 +17,8 @@ from shapely.geometry import mapping
 from anjian import Scenario, ScenarioError, load_scenario, with_overrides
 
 from .text import t
+
+R = TypeVar("R")
 
 if TYPE_CHECKING:
     from anjian.store import RunStore
@@ -135,15 +138,37 @@ def district_map(
 
 
 def paired_cell(entry: Any, diff: float, half: float) -> str:
-    """A paired difference ± its 95% CI half-width in the KPI's format: no "-0", no "± 0.0"
-    for a half-width below the format's precision (two significant digits instead), no ± at all
-    when every replication agreed."""
-    text = entry.format(diff, signed=True)
-    if text.startswith("-") and not any(ch in "123456789" for ch in text):
-        text = "+" + text[1:]
-    if half == 0 or half != half:
-        return text
-    width = entry.format(half)
-    if not any(ch in "123456789" for ch in width):
-        width = f"{100 * half:.2g}%" if entry.kind == "share" else f"{half:.2g}"
-    return f"{text} ± {width}"
+    """``entry.paired(diff, half)`` (:meth:`anjian.kpis.Kpi.paired`)."""
+    return str(entry.paired(diff, half))
+
+
+def paired_lookup(verification: pd.DataFrame) -> dict[tuple[str, str], tuple[float, float]]:
+    """A verification table (case, kpi, difference, half_width) as a lookup by (case, kpi)."""
+    return {
+        (str(r["case"]), str(r["kpi"])): (float(r["difference"]), float(r["half_width"]))
+        for r in verification.to_dict(orient="records")
+    }
+
+
+def run_on_click(
+    lang: str,
+    key: str,
+    args: tuple[Any, ...],
+    compute: Callable[..., R],
+    errors: tuple[type[BaseException], ...],
+) -> R | None:
+    """The Optimize pages' button: ``compute(*args)`` (a cached function) when the primary
+    button ``key`` is pressed, its result on later reruns with the same settings; ``None`` after
+    showing why (an error, or settings not run yet)."""
+    if st.button(t("optimize", lang), type="primary", key=key):
+        with st.spinner(t("running", lang)):
+            try:
+                compute(*args)
+            except errors as err:
+                st.error(f"{t('no_plan', lang)}: {err}")
+                return None
+        st.session_state[f"{key}_args"] = json.dumps(args)
+    if st.session_state.get(f"{key}_args") != json.dumps(args):
+        st.info(t("no_opt_run", lang))
+        return None
+    return compute(*args)

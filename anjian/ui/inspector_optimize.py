@@ -4,7 +4,6 @@ its simulated verification against today's cadence and two simple rules."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 import pandas as pd
@@ -24,7 +23,8 @@ from .common import (
     district_label,
     district_map,
     overrides_json,
-    paired_cell,
+    paired_lookup,
+    run_on_click,
     scenario_ref,
 )
 from .text import t
@@ -59,25 +59,13 @@ def render(s: Scenario, lang: str) -> None:
     st.caption(t("freq_note", lang))
     args = (scenario_ref(), overrides_json(), float(util), bool(move), float(change), int(reps),
             int(verify))  # fmt: skip
-    if st.button(t("optimize", lang), type="primary", key="freq_run"):
-        with st.spinner(t("running", lang)):
-            try:
-                cached_frequencies(*args)
-            except (OptimizeError, ValueError) as err:
-                st.error(f"{t('no_plan', lang)}: {err}")
-                return
-        st.session_state["freq_args"] = json.dumps(args)
-    if st.session_state.get("freq_args") != json.dumps(args):
-        st.info(t("no_opt_run", lang))
+    res = run_on_click(lang, "freq_run", args, cached_frequencies, (OptimizeError, ValueError))
+    if res is None:
         return
-    res = cached_frequencies(*args)
     zh = lang == "zh"
     ver = res.verification
     assert ver is not None
-    v: dict[tuple[str, str], tuple[float, float]] = {
-        (str(r["case"]), str(r["kpi"])): (float(r["difference"]), float(r["half_width"]))
-        for r in ver.to_dict(orient="records")
-    }
+    v = paired_lookup(ver)
 
     def today(name: str) -> str:
         return kpi(name, "inspection").format(v[("today", name)][0])
@@ -86,7 +74,7 @@ def render(s: Scenario, lang: str) -> None:
         return kpi(name, "inspection").format(v[("today", name)][0] + v[("plan", name)][0])
 
     def delta(case: str, name: str) -> str:
-        return paired_cell(kpi(name, "inspection"), *v[(case, name)])
+        return kpi(name, "inspection").paired(*v[(case, name)])
 
     st.caption(t("freq_metrics_note", lang))
     m = st.columns(4)

@@ -4,15 +4,20 @@ against today and three rules (by premises, population, risk)."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
 from anjian import InspectionConfig, InspectorPlan, OptimizeError, Scenario, optimize_inspectors
 from anjian.kpis import kpi
 
-from .common import cached_variant, district_label, overrides_json, paired_cell, scenario_ref
+from .common import (
+    cached_variant,
+    district_label,
+    overrides_json,
+    paired_lookup,
+    run_on_click,
+    scenario_ref,
+)
 from .text import t
 
 CASES = ("plan", "by_sites", "by_population", "by_risk")
@@ -46,18 +51,9 @@ def render(s: Scenario, lang: str) -> None:
     st.caption(t("staff_note", lang))
     args = (scenario_ref(), overrides_json(), str(objective), float(change), int(reps),
             int(verify))  # fmt: skip
-    if st.button(t("optimize", lang), type="primary", key="staff_run"):
-        with st.spinner(t("running", lang)):
-            try:
-                cached_staff_plan(*args)
-            except (OptimizeError, ValueError) as err:
-                st.error(f"{t('no_plan', lang)}: {err}")
-                return
-        st.session_state["staff_args"] = json.dumps(args)
-    if st.session_state.get("staff_args") != json.dumps(args):
-        st.info(t("no_opt_run", lang))
+    plan = run_on_click(lang, "staff_run", args, cached_staff_plan, (OptimizeError, ValueError))
+    if plan is None:
         return
-    plan = cached_staff_plan(*args)
     zh = lang == "zh"
     table = plan.table
     moved = table[table["change"] != 0]
@@ -86,14 +82,11 @@ def render(s: Scenario, lang: str) -> None:
     if plan.verification is None:
         return
     st.subheader(t("verification", lang))
-    v: dict[tuple[str, str], tuple[float, float]] = {
-        (str(r["case"]), str(r["kpi"])): (float(r["difference"]), float(r["half_width"]))
-        for r in plan.verification.to_dict(orient="records")
-    }
+    v = paired_lookup(plan.verification)
     names = [k for c, k in v if c == "today"]
 
     def cell(case: str, name: str) -> str:
-        return paired_cell(kpi(name, "inspection"), *v[(case, name)])
+        return kpi(name, "inspection").paired(*v[(case, name)])
 
     rows = {t("today", lang): [kpi(n, "inspection").format(v[("today", n)][0]) for n in names]}
     for case in CASES:

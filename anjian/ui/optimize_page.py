@@ -3,8 +3,6 @@ district, and its simulated verification against today's fleet."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +17,7 @@ from .common import (
     district_label,
     district_map,
     overrides_json,
+    run_on_click,
     run_store,
     scenario_ref,
 )
@@ -122,18 +121,9 @@ def render() -> None:
         resolution,
         int(verify),
     )
-    if st.button(t("optimize", lang), type="primary", key="opt_run"):
-        with st.spinner(t("running", lang)):
-            try:
-                cached_plan(*args)
-            except OptimizeError as err:
-                st.error(f"{t('no_plan', lang)}: {err}")
-                return
-        st.session_state["opt_args"] = json.dumps(args)
-    if st.session_state.get("opt_args") != json.dumps(args):
-        st.info(t("no_opt_run", lang))
+    res = run_on_click(lang, "opt_run", args, cached_plan, (OptimizeError,))
+    if res is None:
         return
-    res = cached_plan(*args)
     plan = res.plan
     m = st.columns(4)
     m[0].metric(t("status", lang), plan.status)
