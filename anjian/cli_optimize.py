@@ -379,6 +379,10 @@ def _frequencies_cmd(
                 "uniform_factor": res.uniform_factor,
                 "uniform_city_factor": res.uniform_city_factor,
                 "curves_cached": res.curves_cached,
+                "saturated_pools": list(res.saturated),
+                "saturated_at_shortest": res.saturated_shortest,
+                "saturated_trial_deaths": {"difference": res.saturated_trial[0],
+                                           "half_width": res.saturated_trial[1]},
                 **{k: v.to_dict(orient="records") for k, v in tables.items()}}  # fmt: skip
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
         return
@@ -404,6 +408,13 @@ def _frequencies_cmd(
             f"统一比例规则 / uniform rules: 间隔 intervals × {res.uniform_factor:.2f} (各池 "
             f"pools), × {res.uniform_city_factor:.2f} (全市 city)",
             highlight=False)  # fmt: skip
+    if res.saturated and not math.isnan(res.saturated_trial[0]):  # the variant was tried
+        d, hw = res.saturated_trial
+        verdict = "采用 kept" if res.saturated_shortest else "未采用 not kept"
+        c.print(f"  饱和岗位池 / saturated pools: {len(res.saturated):,} 个 (≥ 98% 忙 busy); "
+                f"其类别取最短间隔 / their classes at the shortest interval: "
+                f"{d:+,.2f} ± {hw:,.2f} 人/年 expected deaths a year vs the plan — {verdict}",
+                highlight=False)  # fmt: skip
     if len(res.staff):
         moved = res.staff[res.staff["change"] != 0]
         c.print(

@@ -315,6 +315,12 @@ class FrequencyResult:
     curves_cached: bool
     history: pd.DataFrame
     margin: pd.DataFrame  # deaths averted per 10,000 yuan of one more head, by district
+    #: pools busy all the time on the plan's run, whether their classes were set to their
+    #: shortest intervals (the variant simulated fewer deaths), and that variant's expected
+    #: deaths a year − the plan's (mean, 95% half-width; NaN when not tried)
+    saturated: tuple[str, ...] = ()
+    saturated_shortest: bool = False
+    saturated_trial: tuple[float, float] = (float("nan"), float("nan"))
 
 
 def _problem(
@@ -544,6 +550,27 @@ def optimize_frequencies(
     assert plan is not None and problem is not None
     if not stable:
         runs = replicate_inspections(planned, replace(cfg, replication=0), verify_reps)
+    # saturated pools: (F2) holds their non-routine work fixed, but in the simulator a pool
+    # that is always busy gives shorter intervals time taken from complaints, reinspections and
+    # referrals; its classes are tried at their shortest intervals and the variant kept if it
+    # simulates fewer expected deaths (paired with the plan)
+    saturated = saturated_pools(_pool_kpis(runs), set(problem.capacity))
+    trial = (float("nan"), float("nan"))
+    kept = False
+    if saturated:
+        say("saturated pools / 饱和岗位池")
+        alt = np.array([0 if any(q in saturated for q in c.work) else j
+                        for c, j in zip(problem.classes, plan.choice, strict=True)])  # fmt: skip
+        if (alt != plan.choice).any():
+            variant = _apply(s, problem, keys, alt, units, plan.staff)
+            vruns = replicate_inspections(variant, replace(cfg, replication=0), verify_reps)
+            diff = paired_difference(runs.kpis, vruns.kpis)
+            row = diff[(diff["level"] == "city") & (diff["kpi"] == "expected_deaths_per_year")]
+            trial = (float(row["mean"].iloc[0]), float(row["half_width"].iloc[0]))
+            if trial[0] < 0:
+                kept = True
+                planned, runs = variant, vruns
+                plan = replace(plan, choice=alt, deaths=problem.deaths(alt), load=problem.load(alt))
     cap0, _ = pool_capacity(s, _pool_kpis(base), target_utilisation)
     rules: dict[str, tuple[float, Scenario]] = {}
     cases = {"plan": runs}
@@ -565,7 +592,8 @@ def optimize_frequencies(
     margin = marginal_value(s, problem, plan.choice, avail_last, target_utilisation)
     now = routine_hours(s, today_intervals(s))
     pools = pd.DataFrame([{"pool": p, "hours_available_routine": problem.capacity[p],
-                           "hours_plan": plan.load.get(p, 0.0), "hours_today": now.get(p, 0.0)}
+                           "hours_plan": plan.load.get(p, 0.0), "hours_today": now.get(p, 0.0),
+                           "saturated": p in saturated}
                           for p in sorted(problem.capacity)])  # fmt: skip
     staff = pd.DataFrame([{"unit": u.name, "pool": u.pool, "today": u.today, "plan": int(x),
                            "change": int(x) - u.today, "cost_change_yuan": u.cost * (x - u.today)}
@@ -574,7 +602,19 @@ def optimize_frequencies(
                            stable,
                            float(estimate), planned, rules["pools"][0], rules["city"][0],
                            cached,
-                           pd.DataFrame(history), margin)  # fmt: skip
+                           pd.DataFrame(history), margin, tuple(sorted(saturated)), kept,
+                           trial)  # fmt: skip
+
+
+#: busy at least this share of its available hours on the plan's run: a saturated pool
+SATURATED = 0.98
+
+
+def saturated_pools(pool_kpis: pd.DataFrame, pools: set[str]) -> set[str]:
+    """Pools (among ``pools``) whose mean utilisation over the replications (``level ==
+    "pool"`` rows) is at least :data:`SATURATED`."""
+    u = pool_kpis[pool_kpis["kpi"] == "utilisation"].groupby("key")["value"].mean()
+    return {str(q) for q, v in u.items() if q in pools and v >= SATURATED}
 
 
 def _staff_cost(s: Scenario) -> float:

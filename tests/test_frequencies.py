@@ -5,6 +5,7 @@ on the toy."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from anjian.inspector_frequencies import (
@@ -12,6 +13,7 @@ from anjian.inspector_frequencies import (
     class_visit_hours,
     optimize_frequencies,
     routine_hours,
+    saturated_pools,
     today_intervals,
     visits_per_year,
 )
@@ -284,3 +286,18 @@ def test_moving_staff_keeps_within_the_budget_and_names_an_impossible_one() -> N
     assert len(res.staff) > 0
     assert res.staff["cost_change_yuan"].sum() <= 1e-6  # no more than today's cost
     assert (res.staff["change"].abs() <= np.ceil(0.2 * res.staff["today"])).all()
+
+
+def test_saturated_pools_by_hand() -> None:
+    """A pool is saturated at a mean utilisation of 98% or more over the replications; pools
+    outside the problem are ignored."""
+    rows = pd.DataFrame({
+        "level": "pool",
+        "key": ["a", "a", "b", "b", "c", "c"],
+        "kpi": ["utilisation"] * 6,
+        "value": [1.0, 0.97, 0.99, 0.97, 1.0, 1.0],
+    })  # fmt: skip
+    # a: mean 0.985 (saturated); b: 0.98 (saturated, at the threshold); c: not in the problem
+    assert saturated_pools(rows, {"a", "b"}) == {"a", "b"}
+    rows.loc[1, "value"] = 0.9  # a: mean 0.95
+    assert saturated_pools(rows, {"a", "b", "c"}) == {"b", "c"}

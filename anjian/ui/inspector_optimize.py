@@ -90,6 +90,13 @@ def render(s: Scenario, lang: str) -> None:
     state = t("freq_stable", lang) if res.stable else t("freq_not_stable", lang)
     open_, close = ("（", "）") if zh else (" (", ")")
     m[3].metric(t("freq_rounds", lang), f"{res.rounds}{open_}{state}{close}")
+    if res.saturated and res.saturated_trial[0] == res.saturated_trial[0]:  # tried (not NaN)
+        d, hw = res.saturated_trial
+        st.caption(
+            t(
+                "freq_saturated_kept" if res.saturated_shortest else "freq_saturated_not", lang
+            ).format(n=len(res.saturated), d=f"{d:+,.2f}", hw=f"{hw:,.2f}")
+        )
     st.subheader(t("freq_cadence", lang))
     cad = res.cadence
     table = pd.DataFrame({

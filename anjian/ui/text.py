@@ -178,6 +178,23 @@ LABELS: dict[str, dict[str, str]] = {
         "One process here: a few minutes for a city.",
     },
     "freq_rounds": {"zh": "迭代轮数", "en": "Rounds"},
+    "freq_saturated_kept": {
+        "zh": "{n} 个岗位池在方案中始终满负荷（≥98%）：其类别改用最短允许间隔后，模拟的预期死亡"
+        "比方案再变化 {d} ± {hw} 人/年，故采用（满负荷时缩短间隔会挤占投诉、复查等工作时间，"
+        "工时模型无法估计，由模拟判定）。",
+        "en": "{n} job pools stay fully busy (≥ 98%) under the plan: with their classes at the "
+        "shortest intervals allowed the simulated expected deaths change by {d} ± {hw} a "
+        "year against the plan, so that variant is kept (in a full pool shorter intervals "
+        "take time from complaints and reinspections, which the hours model cannot "
+        "value; the simulation decides).",
+    },
+    "freq_saturated_not": {
+        "zh": "{n} 个岗位池在方案中始终满负荷（≥98%）：其类别改用最短允许间隔后，模拟的预期死亡"
+        "比方案变化 {d} ± {hw} 人/年，未采用。",
+        "en": "{n} job pools stay fully busy (≥ 98%) under the plan: with their classes at the "
+        "shortest intervals allowed the simulated expected deaths change by {d} ± {hw} a "
+        "year against the plan, so the plan keeps its own intervals there.",
+    },
     "freq_stable": {"zh": "已稳定", "en": "stable"},
     "freq_not_stable": {"zh": "未完全稳定", "en": "not yet stable"},
     "freq_cadence": {"zh": "推荐检查频次表", "en": "Recommended cadence"},
