@@ -211,6 +211,19 @@ def inspectors_cmd(
     max_change: float = typer.Option(
         0.2, "--max-change", min=0.0, help="Most a unit's headcount may move, share of today."
     ),
+    headcount: int | None = typer.Option(
+        None, "--headcount", min=0, help="Most planned heads in total (default: no limit)."
+    ),
+    min_staff: int | None = typer.Option(
+        None, "--min-staff", min=0, help="Fewest planned heads in any district (default: none)."
+    ),
+    certified_share: float = typer.Option(
+        0.0,
+        "--certified-share",
+        min=0.0,
+        max=1.0,
+        help="Least share of a district's planned heads with penalty powers (default: none).",
+    ),
     districts: str | None = typer.Option(
         None, "--districts", help="Comma-separated adcodes (default: every district)."
     ),
@@ -262,6 +275,9 @@ def inspectors_cmd(
             objective=objective,  # type: ignore[arg-type]
             budget_yuan=budget,
             max_change=max_change,
+            headcount=headcount,
+            min_per_district=min_staff,
+            certified_share=certified_share,
             reps=reps,
             districts=[d.strip() for d in districts.split(",")] if districts else None,
             verify_reps=verify,
@@ -443,7 +459,8 @@ def _frequencies_cmd(
     if res.verification is not None:
         head = {"plan": "方案−现状 plan − today",
                 "uniform_pools": "各池统一−现状 uniform (pools) − today",
-                "uniform_city": "全市统一−现状 uniform (city) − today"}  # fmt: skip
+                "uniform_city": "全市统一−现状 uniform (city) − today",
+                "plan_vs_uniform_city": "方案−全市统一 plan − uniform (city)"}  # fmt: skip
         c.print(_paired_table(res.verification, head))
 
 

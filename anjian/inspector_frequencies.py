@@ -372,10 +372,33 @@ def _problem(
     return FrequencyProblem(tuple(classes), capacity, staff_units, budget), keys
 
 
+def pool_visit_hours(s: Scenario) -> dict[str, float]:
+    """Mean hours of one routine visit (inspection and round trip) in every pool with
+    premises, weighted by today's visits."""
+    rounds = class_visit_hours(s)
+    sites = class_sites(s)
+    hours: dict[str, float] = {}
+    visits: dict[str, float] = {}
+    for k, d in today_intervals(s).items():
+        pool, h = rounds[k]
+        v = visits_per_year(s, k[0], d)
+        hours[pool] = hours.get(pool, 0.0) + h * v
+        visits[pool] = visits.get(pool, 0.0) + sites[k] * v
+    return {q: hours[q] / visits[q] for q in hours if visits[q] > 0}
+
+
 def _staff_units(
     s: Scenario, avail: dict[str, float], target_utilisation: float, max_change: float
 ) -> tuple[StaffUnit, ...]:
+    """The staff a joint plan may change: every district- and township-scope kind with staff
+    in a district, within the change limit; and inspections bought per visit (district-scope
+    kinds with a fee per inspection, e.g. contracted third-party services) in every district
+    where their department has a pool, from none up to the change limit × the pool's
+    headcount. A head adds ``target_utilisation`` × its available hours to its pool and costs
+    its yearly cost plus the fee for the visits those hours make at the pool's mean hours a
+    visit."""
     _, staff_pool = pool_keys(s)
+    per_visit = pool_visit_hours(s)
     heads: dict[str, float] = {}
     nominal: dict[tuple[str, str], float] = {}
     for (a, k), p in staff_pool.items():
@@ -383,16 +406,37 @@ def _staff_units(
         nominal[(a, k)] = kind.hours_per_day * kind.days_per_year * kind.inspection_time_share
         heads[p] = heads.get(p, 0.0) + s.staff[a][k] * nominal[(a, k)]
     units = []
+
+    def unit(a: str, k: str, p: str, nominal_h: float, lo: int, hi: int, today: int) -> None:
+        kind = s.inspector_kinds[k]
+        ratio = avail.get(p, 0.0) / heads[p]  # available over nominal hours in this pool
+        h = target_utilisation * nominal_h * ratio
+        fee = kind.cost_yuan_per_inspection * h / per_visit[p] if p in per_visit else 0.0
+        units.append(StaffUnit(f"{a}/{k}", p, h, kind.cost_yuan_per_year + fee, lo, hi, today))
+
     for (a, k), p in sorted(staff_pool.items()):
         kind = s.inspector_kinds[k]
         if kind.scope == "city" or heads.get(p, 0.0) <= 0:
             continue
         today = s.staff[a][k]
-        ratio = avail.get(p, 0.0) / heads[p]  # available over nominal hours in this pool
         lo, hi = change_bounds(np.array([float(today)]), np.array([0.0]),
                                np.array([np.inf]), max_change)  # fmt: skip
-        units.append(StaffUnit(f"{a}/{k}", p, target_utilisation * nominal[(a, k)] * ratio,
-                               kind.cost_yuan_per_year, int(lo[0]), int(hi[0]), today))  # fmt: skip
+        unit(a, k, p, nominal[(a, k)], int(lo[0]), int(hi[0]), today)
+    headcount: dict[str, int] = {}
+    for (a, k), p in staff_pool.items():
+        headcount[p] = headcount.get(p, 0) + s.staff[a][k]
+    bought = [k for k, v in s.inspector_kinds.items()
+              if v.scope == "district" and v.cost_yuan_per_inspection > 0]  # fmt: skip
+    for a in sorted(s.districts):
+        for k in bought:
+            kind = s.inspector_kinds[k]
+            pools = sorted({q for (b, k2), q in staff_pool.items()
+                            if b == a and s.inspector_kinds[k2].scope == "district"
+                            and s.inspector_kinds[k2].department == kind.department})  # fmt: skip
+            if (a, k) in staff_pool or not pools or heads.get(pools[0], 0.0) <= 0:
+                continue
+            nominal_h = kind.hours_per_day * kind.days_per_year * kind.inspection_time_share
+            unit(a, k, pools[0], nominal_h, 0, math.ceil(max_change * headcount[pools[0]]), 0)
     return tuple(units)
 
 
@@ -514,15 +558,19 @@ def optimize_frequencies(
     history: list[dict[str, float]] = []
     prev_deaths = float("nan")
     runs = base
-    cost_today = _staff_cost(s)
     for rounds in range(1, max_rounds + 1):
         say(f"round {rounds} / 第{rounds}轮")
         cap, avail = pool_capacity(s, pd.concat(seen), target_utilisation)
         units = _staff_units(s, avail, target_utilisation, max_change) if move_staff else ()
         # (F3) bounds the staff that may move: the whole budget less the staff that stay
         movable = float(sum(u.cost * u.today for u in units))
-        total = cost_today if budget_yuan is None else float(budget_yuan)
-        budget = total - (cost_today - movable) if move_staff else None
+        names = {u.name for u in units}
+        staying = sum(s.inspector_kinds[k].cost_yuan_per_year * n
+                      for a, row in s.staff.items() for k, n in row.items()
+                      if f"{a}/{k}" not in names)  # fmt: skip
+        # (F3) bounds the staff that may move: the whole budget less the staff that stay
+        budget = ((movable if budget_yuan is None else float(budget_yuan) - staying)
+                  if move_staff else None)  # fmt: skip
         problem, keys = _problem(s, curves, cap, units, budget, default_bounds)
         plan = solve_frequencies(problem)
         broken = check_frequencies(problem, plan.choice, plan.staff)
@@ -615,11 +663,6 @@ def saturated_pools(pool_kpis: pd.DataFrame, pools: set[str]) -> set[str]:
     "pool"`` rows) is at least :data:`SATURATED`."""
     u = pool_kpis[pool_kpis["kpi"] == "utilisation"].groupby("key")["value"].mean()
     return {str(q) for q, v in u.items() if q in pools and v >= SATURATED}
-
-
-def _staff_cost(s: Scenario) -> float:
-    return float(sum(s.inspector_kinds[k].cost_yuan_per_year * n
-                     for row in s.staff.values() for k, n in row.items()))  # fmt: skip
 
 
 def _apply(
@@ -718,9 +761,14 @@ def uniform_rule(
 
 
 def _verification(base: Any, cases: dict[str, Any]) -> pd.DataFrame:
+    """Each case − today, paired (case names as given), then the plan − each rule, paired
+    (``plan_vs_<rule>``), and today's values (``today``)."""
     rows = []
-    for name, runs in cases.items():
-        diff = paired_difference(base.kpis, runs.kpis)
+    pairs = [(name, base, runs) for name, runs in cases.items()]
+    pairs += [(f"plan_vs_{name}", runs, cases["plan"]) for name, runs in cases.items()
+              if name != "plan" and "plan" in cases]  # fmt: skip
+    for name, ref, runs in pairs:
+        diff = paired_difference(ref.kpis, runs.kpis)
         city = diff[(diff["level"] == "city") & diff["kpi"].isin(VERIFY_KPIS)]
         for r in city.itertuples():
             rows.append({"case": name, "kpi": r.kpi, "difference": r.mean,

@@ -109,6 +109,9 @@ def optimize_inspectors(
     objective: Objective = "deaths",
     budget_yuan: float | None = None,
     max_change: float = 0.2,
+    headcount: float | None = None,
+    min_per_district: float | None = None,
+    certified_share: float = 0.0,
     factors: tuple[float, ...] = DEFAULT_FACTORS,
     reps: int = 3,
     districts: list[str] | None = None,
@@ -117,7 +120,10 @@ def optimize_inspectors(
     workers: int | None = None,
     use_cache: bool = True,
 ) -> InspectorPlan:
-    """Plan the headcounts (see the module docstring).
+    """Plan the headcounts (see the module docstring). ``headcount`` caps the planned units'
+    heads in total (A3), ``min_per_district`` keeps at least that many of them in every district
+    (A5), ``certified_share`` keeps at least that share of each district's planned heads of
+    kinds with penalty powers (A6); ``None`` / 0: no such limit.
 
     Raises
     ------
@@ -126,6 +132,11 @@ def optimize_inspectors(
     """
     if objective not in KPI_OF:
         raise InstanceError(f"objective must be 'deaths' or 'ontime', got {objective!r}")
+    if not 0.0 <= certified_share <= 1.0:
+        raise InstanceError(f"the certified share must be between 0 and 1, got {certified_share}")
+    for name, v in (("headcount", headcount), ("minimum per district", min_per_district)):
+        if v is not None and not v >= 0:
+            raise InstanceError(f"the {name} must be a number of heads (0 or more), got {v}")
     unknown = sorted(set(districts or ()) - set(s.districts))
     if unknown:
         raise InstanceError(f"unknown districts {unknown}")
@@ -148,6 +159,10 @@ def optimize_inspectors(
         group=tuple(a for a, _ in units),
         certified=np.array([s.inspector_kinds[k].can_penalise for _, k in units]),
         budget=budget,
+        headcount=headcount,
+        min_per_group=({a: float(min_per_district) for a, _ in units}
+                       if min_per_district is not None else {}),
+        certified_share=certified_share,
     )  # fmt: skip
     plan = solve_allocation(problem)
     broken = check_allocation(problem, plan.x)

@@ -216,6 +216,11 @@ def test_frequency_plan_on_the_toy_is_valid_and_verified() -> None:
     v = res.verification.set_index(["case", "kpi"])
     assert ("plan", "expected_deaths_per_year") in v.index
     assert ("uniform_city", "expected_deaths_per_year") in v.index
+    # plan − rule, paired: its mean is (plan − today) − (rule − today)
+    for rule in ("uniform_pools", "uniform_city"):
+        for k in ("expected_deaths_per_year", "on_time_rate"):
+            want = v.loc[("plan", k), "difference"] - v.loc[(rule, k), "difference"]
+            assert v.loc[(f"plan_vs_{rule}", k), "difference"] == pytest.approx(want, abs=1e-9)
     assert 1 <= res.rounds <= 2 and len(res.history) == res.rounds
     # deaths per 10,000 yuan of one more head: one row per district, never negative
     assert set(res.margin["adcode"]) == set(toy.districts)
@@ -301,3 +306,37 @@ def test_saturated_pools_by_hand() -> None:
     assert saturated_pools(rows, {"a", "b"}) == {"a", "b"}
     rows.loc[1, "value"] = 0.9  # a: mean 0.95
     assert saturated_pools(rows, {"a", "b", "c"}) == {"b", "c"}
+
+
+def test_third_party_purchases_are_staff_units_priced_per_visit() -> None:
+    """Joint plans may buy inspections from kinds paid per visit (Chongqing's contracted
+    third-party services, none today): one unit per district with an emergency pool, from 0 up
+    to the change limit × the pool's headcount, adding ρ × its available hours and costing the
+    fee for the visits those hours make — by hand for one district."""
+    from anjian.inspector_frequencies import _staff_units, pool_visit_hours
+
+    s = load_scenario("chongqing")
+    _, staff_pool = pool_keys(s)
+    nominal: dict[str, float] = {}
+    for (a, k), q in staff_pool.items():
+        kind = s.inspector_kinds[k]
+        hours = kind.hours_per_day * kind.days_per_year * kind.inspection_time_share
+        nominal[q] = nominal.get(q, 0.0) + s.staff[a][k] * hours
+    avail = {q: 0.9 * h for q, h in nominal.items()}  # 90% of nominal hours available
+    units = {u.name: u for u in _staff_units(s, avail, 0.85, 0.2)}
+    bought = {n: u for n, u in units.items() if n.endswith("/third_party")}
+    emergency = {a for (a, k), q in staff_pool.items() if q == f"emergency/{a}"}
+    assert {n.split("/")[0] for n in bought} == emergency and len(bought) == 38
+    u = bought["500101/third_party"]
+    kind = s.inspector_kinds["third_party"]
+    heads = sum(s.staff["500101"][k] for (a, k), q in staff_pool.items()
+                if a == "500101" and q == "emergency/500101")  # fmt: skip
+    assert (u.lo, u.today, u.hi) == (0, 0, int(np.ceil(0.2 * heads)))
+    h = 0.85 * kind.hours_per_day * kind.days_per_year * 1.0 * 0.9
+    assert u.hours_per_head == pytest.approx(h)
+    per_visit = pool_visit_hours(s)["emergency/500101"]
+    assert u.cost == pytest.approx(kind.cost_yuan_per_inspection * h / per_visit)
+    # a visit's hours: the pool's routine hours today over its visits today
+    assert 0.5 < per_visit < 10.0
+    # staff paid a salary keep their yearly cost per head
+    assert units["500101/emergency_certified"].cost == 150000

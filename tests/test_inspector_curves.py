@@ -133,6 +133,23 @@ def test_inspector_plan_end_to_end_on_the_toy() -> None:
         proportional_staff(toy, ["township"], "votes")  # type: ignore[arg-type]
     with pytest.raises(Exception, match="objective must be"):
         optimize_inspectors(toy, objective="speed")  # type: ignore[arg-type]
+    # (A3) headcount, (A5) minimum per district, (A6) certified share, from the same curves
+    total = float(t["today"].sum())
+    held = optimize_inspectors(toy, objective="ontime", reps=2, max_change=0.5, workers=1,
+                               factors=(0.5, 0.75, 1.0, 1.5, 2.0), headcount=total - 2,
+                               min_per_district=3, certified_share=0.4,
+                               config=InspectionConfig(years=1.0, seed=2))  # fmt: skip
+    h = held.table
+    assert h["plan"].sum() <= total - 2
+    by = h.assign(cert=np.where(h["kind"] == "district_certified", h["plan"], 0))
+    by = by.groupby("adcode")[["plan", "cert"]].sum()
+    assert (by["plan"] >= 3).all() and (by["cert"] >= 0.4 * by["plan"] - 1e-9).all()
+    with pytest.raises(Exception, match="certified share must be between 0 and 1"):
+        optimize_inspectors(toy, certified_share=1.5)
+    with pytest.raises(Exception, match="no allocation satisfies"):
+        optimize_inspectors(toy, objective="ontime", reps=2, max_change=0.5, workers=1,
+                            factors=(0.5, 0.75, 1.0, 1.5, 2.0), headcount=1,
+                            config=InspectionConfig(years=1.0, seed=2))  # fmt: skip
 
 
 def test_inspector_plan_cli(tmp_path: object) -> None:

@@ -161,7 +161,8 @@ def render(s: Scenario, lang: str) -> None:
     }), hide_index=True, key="freq_margin_table")  # fmt: skip
     st.caption(t("freq_margin_note", lang))
     st.subheader(t("verification", lang))
-    cases = [c for c in ("plan", "uniform_pools", "uniform_city") if c in set(ver["case"])]
+    cases = [c for c in ("plan", "uniform_pools", "uniform_city", "plan_vs_uniform_city")
+             if c in set(ver["case"])]  # fmt: skip
     names = [k for c, k in v if c == "today"]
     rows = {t("today", lang): [today(n) for n in names]}
     for c in cases:

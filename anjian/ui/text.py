@@ -238,6 +238,10 @@ LABELS: dict[str, dict[str, str]] = {
     "freq_case_plan": {"zh": "方案−现状", "en": "Plan − today"},
     "freq_case_uniform_pools": {"zh": "各池统一比例−现状", "en": "Uniform (every pool) − today"},
     "freq_case_uniform_city": {"zh": "全市统一比例−现状", "en": "Uniform (city total) − today"},
+    "freq_case_plan_vs_uniform_city": {
+        "zh": "方案−全市统一比例",
+        "en": "Plan − uniform (city total)",
+    },
     "freq_rules_note": {
         "zh": "统一比例规则：所有间隔乘同一系数（保持在允许范围内）——"
         "各人员池均不超计划工时时为 × {pools:.2f}"
