@@ -221,7 +221,9 @@ def test_optimize_plans_the_inspection_cadence(lang: str) -> None:
     assert all(days in str(x) for x in table.iloc[:, 4])
     ver = at.dataframe[-1].value  # the verification last
     assert len(at.dataframe) == 4  # cadence, targeting, margin by district, verification
-    assert ver.shape[1] == 4  # today, plan and the two uniform rules
+    assert ver.shape[1] == 5  # today, plan, the two uniform rules, plan − the city-total rule
+    last = "方案−全市统一比例" if lang == "zh" else "Plan − uniform (city total)"
+    assert list(ver.columns)[-1] == last
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
