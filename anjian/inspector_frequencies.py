@@ -562,7 +562,6 @@ def optimize_frequencies(
         say(f"round {rounds} / 第{rounds}轮")
         cap, avail = pool_capacity(s, pd.concat(seen), target_utilisation)
         units = _staff_units(s, avail, target_utilisation, max_change) if move_staff else ()
-        # (F3) bounds the staff that may move: the whole budget less the staff that stay
         movable = float(sum(u.cost * u.today for u in units))
         names = {u.name for u in units}
         staying = sum(s.inspector_kinds[k].cost_yuan_per_year * n
