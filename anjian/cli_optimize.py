@@ -229,6 +229,9 @@ def inspectors_cmd(
     ),
     reps: int = typer.Option(3, "--reps", min=1, help="Replications per curve point."),
     verify: int = typer.Option(0, "--verify", min=0, help="Simulate the plan: replications."),
+    max_rounds: int = typer.Option(
+        4, "--max-rounds", min=1, help="Headcounts: most rounds of sampling where the plan lands."
+    ),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
     frequencies: bool = typer.Option(
         False, "--frequencies", help="Plan inspection intervals (a cadence table) instead."
@@ -281,6 +284,7 @@ def inspectors_cmd(
             reps=reps,
             districts=[d.strip() for d in districts.split(",")] if districts else None,
             verify_reps=verify,
+            max_rounds=max_rounds,
             config=InspectionConfig(years=1.0, seed=seed),
             workers=workers,
             use_cache=not no_cache,
@@ -299,6 +303,12 @@ def inspectors_cmd(
         data = {
             "objective": plan.objective,
             "estimate": plan.estimate,
+            "simulated": None
+            if plan.simulated is None
+            else {"mean": plan.simulated[0], "half_width": plan.simulated[1]},
+            "rounds": plan.rounds,
+            "stable": plan.stable,
+            "round_history": [] if plan.history is None else plan.history.to_dict(orient="records"),
             "cost_today_yuan": plan.cost_today_yuan,
             "cost_plan_yuan": plan.cost_plan_yuan,
             "plan": plan.table.to_dict(orient="records"),
@@ -319,15 +329,30 @@ def inspectors_cmd(
             t.add_row(f"{r.district_zh} {r.district_pinyin}", f"{name.name_zh} / {name.name_en}",
                       f"{r.today:,}", f"{r.plan:,}", f"{r.change:+,}")  # fmt: skip
     c.print(t)
-    unit = "人 / deaths a year" if plan.objective == "deaths" else "次 / on-time inspections a year"
+    unit = ("人/年 / deaths averted a year" if plan.objective == "deaths"
+            else "次/年 / on-time inspections a year")  # fmt: skip
     c.print(f"  优化估计 / optimizer's estimate: {plan.estimate:+,.2f} {unit}", highlight=False)
+    if plan.simulated is not None:
+        c.print(f"  全市仿真 / simulated on the whole city: {plan.simulated[0]:+,.2f} ± "
+                f"{plan.simulated[1]:,.2f} {unit}", highlight=False)  # fmt: skip
+    steady = "稳定 stable" if plan.stable else "未稳定 not yet stable"
+    c.print(f"  迭代 / rounds: {plan.rounds}（{steady}；每轮在方案落点补采样曲线 / each round "
+            "samples the curves where the plan lands）", highlight=False)  # fmt: skip
+    bought = plan.table[plan.table["bought"] & (plan.table["plan"] > 0)]
+    if len(bought):
+        c.print(f"  购买服务 / inspections bought: {int(bought['plan'].sum()):,} 人年 posts in "
+                f"{len(bought):,} 个区县 districts, {float(bought['cost_change_yuan'].sum()):,.0f}"
+                " 元/年 yuan a year", highlight=False)  # fmt: skip
     c.print(f"  年度人员费用 / staff cost a year: 现状 today {plan.cost_today_yuan:,.0f} 元 yuan, "
             f"方案 plan {plan.cost_plan_yuan:,.0f} 元 yuan", highlight=False)  # fmt: skip
     if plan.verification is not None:
         rule_cols = {"plan": "方案−现状 plan − today",
                      "by_sites": "按场所数−现状 by sites − today",
                      "by_population": "按人口−现状 by population − today",
-                     "by_risk": "按风险−现状 by risk − today"}  # fmt: skip
+                     "by_risk": "按风险−现状 by risk − today",
+                     "plan_vs_by_sites": "方案−按场所数 plan − by sites",
+                     "plan_vs_by_population": "方案−按人口 plan − by population",
+                     "plan_vs_by_risk": "方案−按风险 plan − by risk"}  # fmt: skip
         c.print(_paired_table(plan.verification, rule_cols))
 
 

@@ -28,6 +28,8 @@ from .parallel import cache_key, cached_frame, collect_now_and_then, map_tasks
 
 KPIS = ("expected_deaths_per_year", "expected_accidents_per_year", "deaths_per_year",
         "on_time_rate", "routine_done", "routine_required")  # fmt: skip
+#: Cost of the district's inspection system (recorded for pricing bought inspections).
+COST_KPIS = ("inspection_fees_yuan_per_year",)
 DEFAULT_FACTORS = (0.5, 0.75, 1.0, 1.5, 2.0)
 
 
@@ -73,9 +75,63 @@ def staff_curves(
                 for f in factors:
                     heads = max(1, round(heads_today * float(f)))
                     jobs.extend((a, k, float(f), heads, rep) for rep in range(reps))
+    return _run_jobs("staff-curves", s, jobs, cfg, workers, progress, use_cache)
+
+
+def staff_runs(
+    s: Scenario,
+    points: Iterable[tuple[str, str, int]],
+    *,
+    reps: int = 3,
+    config: InspectionConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
+) -> pd.DataFrame:
+    """The rows of :func:`staff_curves` at given headcounts: each ``(district, kind, heads)``
+    simulated in the district cut out of the city, ``reps`` replications with the same seeds as
+    the curves (so the new points are paired with theirs). For kinds with nobody today (bought
+    inspections) and for the points an allocation plans between the curve's samples; ``factor``
+    is heads ÷ today's (0 where nobody is there today).
+
+    Raises
+    ------
+    ValueError
+        For fewer than one replication, an unknown district or kind, or negative heads.
+    """
+    if reps < 1:
+        raise ValueError(f"reps must be >= 1, got {reps}")
+    cfg = config or InspectionConfig(years=1.0, seed=0)
+    jobs: list[tuple[str, str, float, int, int]] = []
+    for a, k, heads in points:
+        if a not in s.districts or k not in s.inspector_kinds:
+            raise ValueError(f"unknown district or inspector kind ({a!r}, {k!r})")
+        if s.inspector_kinds[k].scope == "city":
+            raise ValueError(f"{k!r} is a city-level kind: its staff are not a district's")
+        if int(heads) < 0:
+            raise ValueError(f"heads must be 0 or more, got {heads} for ({a}, {k})")
+        today = s.staff[a].get(k, 0)
+        f = float(heads) / today if today > 0 else 0.0
+        jobs.extend((a, k, f, int(heads), rep) for rep in range(reps))
+    return _run_jobs("staff-runs", s, jobs, cfg, workers, progress, use_cache)
+
+
+def _run_jobs(
+    name: str,
+    s: Scenario,
+    jobs: list[tuple[str, str, float, int, int]],
+    cfg: InspectionConfig,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+    use_cache: bool,
+) -> pd.DataFrame:
+    """The district runs ``jobs`` on the workers, cached by scenario content and the jobs."""
     plain = {"years": cfg.years, "seed": cfg.seed, "engine": cfg.engine,
              "initial_state": cfg.initial_state, "initial_due": cfg.initial_due}  # fmt: skip
-    key = cache_key("staff-curves", s, {"jobs": jobs, **plain})
+    if not jobs:
+        return pd.DataFrame(columns=["adcode", "kind", "factor", "today", "staff", "rep",
+                                     *KPIS, *COST_KPIS])  # fmt: skip
+    key = cache_key(name, s, {"jobs": jobs, **plain})
 
     def compute() -> pd.DataFrame:
         rows = map_tasks(_staff_run, (s, plain), jobs, workers=workers, progress=progress)
@@ -101,11 +157,11 @@ def _staff_run(
         if len(_subs) > 64:
             _subs.clear()
         sub = _subs[(id(s), a)] = district_subscenario(s, a)
-    today = sub.staff[a][k]
+    today = sub.staff[a].get(k, 0)
     variant = sub if heads == today else sub.with_({f"staff.{a}.{k}": heads})
     r = simulate_inspections(variant, InspectionConfig(**plain, replication=rep))
     city = r.kpis[r.kpis["level"] == "city"].set_index("kpi")["value"]
-    values = {name: float(city.get(name, np.nan)) for name in KPIS}
+    values = {name: float(city.get(name, np.nan)) for name in (*KPIS, *COST_KPIS)}
     return {"adcode": a, "kind": k, "factor": f, "today": today, "staff": heads, "rep": rep,
             **values}  # fmt: skip
 

@@ -1,16 +1,19 @@
-"""Inspector plans, end to end (issue 16, first cut): district curves from the simulator →
-concave fits → the allocation MIP → the plan simulated on the whole city against today's staff
-and three simple rules (each kind's city total shared by premises, population or risk),
-paired.
+"""Inspector plans, end to end (issue 16): district curves from the simulator → concave fits →
+the allocation MIP → the curves sampled again where the plan lands, until the plan stands on
+sampled points → the plan simulated on the whole city against today's staff and three simple
+rules (each kind's city total shared by premises, population or risk), paired.
 
 What is optimised: the headcount of every district- and township-scope kind in every district
-(units), within a change limit from today, at no more than today's cost of those staff
-(budget-neutral unless a budget is given). The objective is ``deaths`` (expected deaths averted
-a year, from ``expected_deaths_per_year``) or ``ontime`` (routine inspections done on time). The
-curves are sampled per district (:mod:`anjian.inspector_curves`), so a unit's curve assumes the
-district's other staff stay as they are; the verification simulates the whole plan at once on
-the whole city, which is the figure to trust. Not yet here: inspection frequencies and the
-cadence table, hiring third-party inspections, repeating the loop until the plan is stable.
+(units), within a change limit from today, and inspections a district may buy (kinds paid per
+inspection, e.g. contracted third-party services, from none up to the change limit × the
+department's district headcount), at no more than today's cost of those staff (budget-neutral
+unless a budget is given; a bought head is priced at the fees it was measured to cause). The
+objective is ``deaths`` (expected deaths averted a year, from ``expected_deaths_per_year``) or
+``ontime`` (routine inspections done on time); both are always verified. The curves are
+sampled per district (:mod:`anjian.inspector_curves`), so a unit's curve assumes the district's
+other staff stay as they are; the verification simulates the whole plan at once on the whole
+city, which is the figure to trust. Inspection frequencies (the cadence table) are planned by
+:mod:`anjian.inspector_frequencies`.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from anjian.inspector_curves import DEFAULT_FACTORS, fit_staff_curves, staff_curves
+from anjian.inspector_curves import DEFAULT_FACTORS, fit_staff_curves, staff_curves, staff_runs
 from anjian.optimize.allocation import (
     AllocationProblem,
+    ConcaveFit,
     change_bounds,
     check_allocation,
     solve_allocation,
@@ -32,9 +36,10 @@ from anjian.optimize.errors import InstanceError
 from anjian.scenarios.apportion import largest_remainder
 from anjian.scenarios.scenario import Scenario
 from anjian.sim.field_evidence import uninspected_accidents_per_site
-from anjian.sim.inspection import InspectionConfig
-from anjian.sim.replicate import replicate_inspections
-from anjian.sim.stats import paired_difference
+from anjian.sim.inspection import InspectionConfig, simulate_inspections
+from anjian.sim.stats import paired_difference, summarize, t_interval
+
+from .parallel import collect_now_and_then, map_tasks
 
 Objective = Literal["deaths", "ontime"]
 KPI_OF = {"deaths": "expected_deaths_per_year", "ontime": "on_time_rate"}
@@ -45,9 +50,14 @@ VERIFY_KPIS = ("expected_deaths_per_year", "deaths_per_year", "accidents_per_yea
 
 @dataclass(frozen=True)
 class InspectorPlan:
-    """The plan (one row per district × kind: today, plan, change, cost), the fitted curves'
-    error, the optimizer's own estimate, and (with ``verify``) the paired simulation of today,
-    the plan and the simple rules (cases ``by_sites``, ``by_population``, ``by_risk``)."""
+    """The plan (one row per district × kind: today, plan, change, cost; ``bought`` marks
+    inspections bought per visit), the fitted curves' error, the optimizer's own estimate, the
+    rounds of the sample-where-the-plan-lands loop (``history``: estimate, units changed, points
+    sampled next; ``stable``: the last plan stands on sampled points), and (with ``verify``) the
+    paired simulation of today, the plan and the simple rules (cases ``by_sites``,
+    ``by_population``, ``by_risk``; ``plan_vs_by_*`` the plan − each rule) and ``simulated``,
+    the plan's simulated gain on the optimizer's objective (mean, 95% half-width) to set beside
+    ``estimate``."""
 
     table: pd.DataFrame
     objective: Objective
@@ -58,6 +68,10 @@ class InspectorPlan:
     verification: pd.DataFrame | None
     planned: Scenario
     proportional: Scenario
+    rounds: int = 1
+    stable: bool = True
+    history: pd.DataFrame | None = None
+    simulated: tuple[float, float] | None = None
 
 
 Rule = Literal["sites", "population", "risk"]
@@ -116,6 +130,7 @@ def optimize_inspectors(
     reps: int = 3,
     districts: list[str] | None = None,
     verify_reps: int = 0,
+    max_rounds: int = 4,
     config: InspectionConfig | None = None,
     workers: int | None = None,
     use_cache: bool = True,
@@ -123,7 +138,8 @@ def optimize_inspectors(
     """Plan the headcounts (see the module docstring). ``headcount`` caps the planned units'
     heads in total (A3), ``min_per_district`` keeps at least that many of them in every district
     (A5), ``certified_share`` keeps at least that share of each district's planned heads of
-    kinds with penalty powers (A6); ``None`` / 0: no such limit.
+    kinds with penalty powers (A6); ``None`` / 0: no such limit. ``max_rounds`` bounds the
+    loop that samples the curves where the plan lands and solves again (1: no refinement).
 
     Raises
     ------
@@ -137,21 +153,137 @@ def optimize_inspectors(
     for name, v in (("headcount", headcount), ("minimum per district", min_per_district)):
         if v is not None and not v >= 0:
             raise InstanceError(f"the {name} must be a number of heads (0 or more), got {v}")
+    if max_rounds < 1:
+        raise InstanceError(f"max_rounds must be 1 or more, got {max_rounds}")
     unknown = sorted(set(districts or ()) - set(s.districts))
     if unknown:
         raise InstanceError(f"unknown districts {unknown}")
     cfg = config or InspectionConfig(years=1.0, seed=0)
-    curves = staff_curves(s, factors=factors, reps=reps, districts=districts, config=cfg,
-                          workers=workers, use_cache=use_cache)  # fmt: skip
-    fits = fit_staff_curves(curves, KPI_OF[objective])
+    chosen = list(districts) if districts is not None else sorted(s.districts)
+
+    def runs(points: list[tuple[str, str, int]]) -> pd.DataFrame:
+        return staff_runs(s, points, reps=reps, config=cfg, workers=workers, use_cache=use_cache)
+
+    samples = staff_curves(s, factors=factors, districts=districts, reps=reps, config=cfg,
+                           workers=workers, use_cache=use_cache)  # fmt: skip
+    bought = bought_units(s, chosen, max_change, factors)
+    if bought:
+        points = [(a, k, h) for (a, k), (_, levels) in bought.items() for h in levels]
+        samples = pd.concat([samples, runs(points)], ignore_index=True)
+    history: list[dict[str, object]] = []
+    previous: np.ndarray | None = None
+    stable = False
+    for rnd in range(1, max_rounds + 1):
+        fits = fit_staff_curves(samples, KPI_OF[objective])
+        problem, units = _problem(s, fits, samples, bought, max_change, budget_yuan, headcount,
+                                  min_per_district, certified_share)  # fmt: skip
+        plan = solve_allocation(problem)
+        broken = check_allocation(problem, plan.x)
+        if broken:
+            raise InstanceError("the allocation breaks its own constraints: " + "; ".join(broken))
+        x = np.rint(plan.x).astype(int)
+        sampled = samples.groupby(["adcode", "kind"])["staff"].agg(set).to_dict()
+        new = [(a, k, int(xi)) for (a, k), xi in zip(units, x, strict=True)
+               if int(xi) not in sampled[(a, k)]]  # fmt: skip
+        history.append({
+            "round": rnd,
+            "estimate": plan.objective - problem.value(problem.today),
+            "units_changed": int((x != (problem.today if previous is None else previous)).sum()),
+            "points_sampled_next": len(new) if rnd < max_rounds else 0,
+        })  # fmt: skip
+        if not new:
+            stable = True
+            break
+        if rnd < max_rounds:
+            samples = pd.concat([samples, runs(new)], ignore_index=True)
+        previous = x
+    today = problem.today
+    cost = problem.cost
+    table = pd.DataFrame({
+        "adcode": [a for a, _ in units],
+        "district_zh": [s.districts[a].name_zh for a, _ in units],
+        "district_pinyin": [s.districts[a].name_pinyin for a, _ in units],
+        "kind": [k for _, k in units],
+        "bought": [(a, k) in bought for a, k in units],
+        "today": today.astype(int),
+        "plan": x,
+        "change": (x - today).astype(int),
+        "cost_per_head_yuan": cost,
+        "cost_change_yuan": cost * (x - today),
+    })  # fmt: skip
+    fit_error = pd.DataFrame(
+        [{"adcode": a, "kind": k, "max_abs_error": fits[(a, k)].max_abs_error,
+          "mean_abs_error": fits[(a, k)].mean_abs_error} for a, k in units]
+    )  # fmt: skip
+    staff = {a: dict(row) for a, row in s.staff.items()}
+    for (a, k), xi in zip(units, x, strict=True):
+        staff[a][k] = int(xi)
+    planned = s.with_(staff=staff)
+    kinds = sorted({k for (a, k) in units if (a, k) not in bought})
+    rules = {by: s.with_(staff=proportional_staff(s, kinds, by)) for by in RULES}
+    estimate = problem.value(x.astype(float)) - problem.value(today)
+    verification = simulated = None
+    if verify_reps > 0:
+        cases = {"today": s, "plan": planned, **{f"by_{by}": v for by, v in rules.items()}}
+        verification, simulated = _verify(cases, objective, cfg, verify_reps, workers)
+    return InspectorPlan(table, objective, float(estimate), float(cost @ today),
+                         float(cost @ x), fit_error, verification, planned, rules["sites"],
+                         len(history), stable, pd.DataFrame(history), simulated)  # fmt: skip
+
+
+def bought_units(
+    s: Scenario, districts: list[str], max_change: float, factors: tuple[float, ...]
+) -> dict[tuple[str, str], tuple[int, list[int]]]:
+    """Inspections a district may buy: every district-scope kind paid per inspection
+    (``cost_yuan_per_inspection`` > 0, e.g. contracted third-party services) with nobody in
+    the district today, where its department has district staff (the pool it joins) — from none
+    up to the change limit × that pool's headcount (rounded up), sampled at 0 and at that
+    maximum × each factor ÷ the largest factor. Returns ``{(district, kind): (maximum,
+    levels)}``."""
+    out: dict[tuple[str, str], tuple[int, list[int]]] = {}
+    top = max(factors)
+    for a in districts:
+        for k, kind in sorted(s.inspector_kinds.items()):
+            if (kind.scope != "district" or kind.cost_yuan_per_inspection <= 0
+                    or s.staff[a].get(k, 0) > 0):  # fmt: skip
+                continue
+            pool = sum(n for k2, n in s.staff[a].items()
+                       if s.inspector_kinds[k2].scope == "district"
+                       and s.inspector_kinds[k2].department == kind.department)  # fmt: skip
+            hi = int(np.ceil(max_change * pool - 1e-9))
+            if hi < 1:
+                continue
+            levels = sorted({0, hi, *(max(1, round(hi * f / top)) for f in factors)})
+            out[(a, k)] = (hi, levels)
+    return out
+
+
+def _problem(
+    s: Scenario,
+    fits: dict[tuple[str, str], ConcaveFit],
+    samples: pd.DataFrame,
+    bought: dict[tuple[str, str], tuple[int, list[int]]],
+    max_change: float,
+    budget_yuan: float | None,
+    headcount: float | None,
+    min_per_district: float | None,
+    certified_share: float,
+) -> tuple[AllocationProblem, list[tuple[str, str]]]:
+    """(A0)–(A6) on the fitted curves. A head of a staffed kind costs its yearly cost; a bought
+    head costs its yearly cost plus the fees it was measured to cause (the most per head over
+    the sampled levels: the district's inspection fees above those with none bought)."""
     units = sorted(fits)
-    cost = np.array([s.inspector_kinds[k].cost_yuan_per_year for _, k in units])
-    today = np.array([float(s.staff[a][k]) for a, k in units])
+    fee = _fees_per_head(samples)
+    cost = np.array([s.inspector_kinds[k].cost_yuan_per_year + fee.get((a, k), 0.0)
+                     for a, k in units])  # fmt: skip
+    today = np.array([float(s.staff[a].get(k, 0)) for a, k in units])
     lo_c = np.array([fits[u].curve.x[0] for u in units])
     hi_c = np.array([fits[u].curve.x[-1] for u in units])
     lo, hi = change_bounds(today, lo_c, hi_c, max_change)
-    cost_today = float(cost @ today)
-    budget = cost_today if budget_yuan is None else float(budget_yuan)
+    for i, u in enumerate(units):
+        if u in bought:
+            lo[i], hi[i] = 0.0, float(bought[u][0])
+    budget = float(cost @ today) if budget_yuan is None else float(budget_yuan)
     problem = AllocationProblem(
         units=tuple(f"{a}/{k}" for a, k in units),
         curves=tuple(fits[u].curve for u in units),
@@ -164,50 +296,72 @@ def optimize_inspectors(
                        if min_per_district is not None else {}),
         certified_share=certified_share,
     )  # fmt: skip
-    plan = solve_allocation(problem)
-    broken = check_allocation(problem, plan.x)
-    if broken:
-        raise InstanceError("the allocation breaks its own constraints: " + "; ".join(broken))
-    table = pd.DataFrame({
-        "adcode": [a for a, _ in units],
-        "district_zh": [s.districts[a].name_zh for a, _ in units],
-        "district_pinyin": [s.districts[a].name_pinyin for a, _ in units],
-        "kind": [k for _, k in units],
-        "today": today.astype(int),
-        "plan": plan.x.astype(int),
-        "change": (plan.x - today).astype(int),
-        "cost_change_yuan": cost * (plan.x - today),
-    })  # fmt: skip
-    fit_error = pd.DataFrame(
-        [{"adcode": a, "kind": k, "max_abs_error": fits[(a, k)].max_abs_error,
-          "mean_abs_error": fits[(a, k)].mean_abs_error} for a, k in units]
-    )  # fmt: skip
-    staff = {a: dict(row) for a, row in s.staff.items()}
-    for (a, k), x in zip(units, plan.x, strict=True):
-        staff[a][k] = int(x)
-    planned = s.with_(staff=staff)
-    kinds = sorted({k for _, k in units})
-    rules = {by: s.with_(staff=proportional_staff(s, kinds, by)) for by in RULES}
-    proportional = rules["sites"]
-    estimate = plan.objective - problem.value(today)
-    verification = None
-    if verify_reps > 0:
-        base = replicate_inspections(s, replace(cfg, replication=0), verify_reps)
-        rows = []
-        cases = [("plan", planned)] + [(f"by_{by}", v) for by, v in rules.items()]
-        for name, variant in cases:
-            runs = replicate_inspections(variant, replace(cfg, replication=0), verify_reps)
-            diff = paired_difference(base.kpis, runs.kpis)
-            city = diff[(diff["level"] == "city") & diff["kpi"].isin(VERIFY_KPIS)]
-            for r in city.itertuples():
-                rows.append({"case": name, "kpi": r.kpi, "difference": r.mean,
-                             "half_width": r.half_width})  # fmt: skip
-        today_city = base.summary[(base.summary["level"] == "city")
-                                  & base.summary["kpi"].isin(VERIFY_KPIS)]  # fmt: skip
-        for r in today_city.itertuples():
-            rows.append({"case": "today", "kpi": r.kpi, "difference": r.mean,
+    return problem, units
+
+
+def _fees_per_head(samples: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """Yearly fees a bought head causes, from the runs of units with nobody today: the most
+    over the sampled levels of (fees at h − fees at 0) ÷ h, replications averaged."""
+    if "inspection_fees_yuan_per_year" not in samples:
+        return {}
+    out: dict[tuple[str, str], float] = {}
+    zero = samples[samples["today"] == 0]
+    for (a, k), g in zero.groupby(["adcode", "kind"]):
+        mean = g.groupby("staff")["inspection_fees_yuan_per_year"].mean()
+        if 0 not in mean.index or len(mean) < 2:
+            continue
+        heads = mean.index.to_numpy(float)
+        fees = mean.to_numpy(float)
+        per = (fees[heads > 0] - fees[heads == 0][0]) / heads[heads > 0]
+        out[(str(a), str(k))] = max(0.0, float(per.max()))
+    return out
+
+
+def _verify(
+    cases: dict[str, Scenario],
+    objective: Objective,
+    cfg: InspectionConfig,
+    reps: int,
+    workers: int | None,
+) -> tuple[pd.DataFrame, tuple[float, float]]:
+    """Each case simulated on the whole city, ``reps`` replications with common random
+    numbers, in parallel: each case − today and the plan − each rule (``plan_vs_<rule>``),
+    paired, and today's values; and the plan's gain on the optimizer's own objective
+    (deaths averted a year, or on-time inspections a year) with its CI."""
+    jobs = [(name, rep) for name in cases for rep in range(reps)]
+    runs = map_tasks(_city_run, (cases, cfg), jobs, workers=workers)
+    kpis = {name: pd.concat([f for (n, _), f in zip(jobs, runs, strict=True) if n == name],
+                            ignore_index=True) for name in cases}  # fmt: skip
+    pairs = [(name, "today", name) for name in cases if name != "today"]
+    pairs += [(f"plan_vs_{name}", name, "plan") for name in cases if name.startswith("by_")]
+    rows = []
+    for label, ref, other in pairs:
+        diff = paired_difference(kpis[ref], kpis[other])
+        for r in diff[diff["kpi"].isin(VERIFY_KPIS)].itertuples():
+            rows.append({"case": label, "kpi": r.kpi, "difference": r.mean,
                          "half_width": r.half_width})  # fmt: skip
-        verification = pd.DataFrame(rows)
-    return InspectorPlan(table, objective, float(estimate), cost_today,
-                         float(cost @ plan.x), fit_error, verification, planned,
-                         proportional)  # fmt: skip
+    today = summarize(kpis["today"])
+    for r in today[today["kpi"].isin(VERIFY_KPIS)].itertuples():
+        rows.append({"case": "today", "kpi": r.kpi, "difference": r.mean,
+                     "half_width": r.half_width})  # fmt: skip
+
+    def gain(frame: pd.DataFrame) -> pd.Series:
+        w = frame.pivot_table(index="rep", columns="kpi", values="value")
+        if objective == "ontime":
+            return w["on_time_rate"] * w["routine_done"]
+        return -w["expected_deaths_per_year"]
+
+    g = (gain(kpis["plan"]) - gain(kpis["today"])).to_numpy(float)
+    mean, half, _ = t_interval(g)
+    return pd.DataFrame(rows), (float(mean), float(half))
+
+
+def _city_run(
+    shared: tuple[dict[str, Scenario], InspectionConfig], job: tuple[str, int]
+) -> pd.DataFrame:
+    """One whole-city replication of one case: its city-level KPIs."""
+    cases, cfg = shared
+    name, rep = job
+    collect_now_and_then()
+    r = simulate_inspections(cases[name], replace(cfg, replication=rep))
+    return r.kpis[r.kpis["level"] == "city"].reset_index(drop=True)

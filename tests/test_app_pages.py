@@ -237,9 +237,13 @@ def test_optimize_plans_inspector_headcounts(lang: str) -> None:
     labels = [m.label for m in at.metric]
     assert ("年度人员薪酬（元）" if lang == "zh" else "Staff salaries a year (yuan)") in labels
     ver = at.dataframe[-1].value
-    assert ver.shape[1] == 5  # today, the plan and the three rules
+    assert ver.shape[1] == 8  # today, the plan, the three rules, the plan − each rule
     head = "按人口−现状" if lang == "zh" else "By population − today"
     assert head in list(ver.columns)
+    last = "方案−按风险" if lang == "zh" else "Plan − by risk"
+    assert list(ver.columns)[-1] == last
+    rounds = "迭代" if lang == "zh" else "rounds ("
+    assert any(rounds in c.value and "±" in c.value for c in at.caption)
 
 
 def test_paired_cells_have_no_negative_zero_or_empty_interval() -> None:

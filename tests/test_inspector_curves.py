@@ -110,9 +110,31 @@ def test_inspector_plan_end_to_end_on_the_toy() -> None:
         "by_sites",
         "by_population",
         "by_risk",
+        "plan_vs_by_sites",
+        "plan_vs_by_population",
+        "plan_vs_by_risk",
     }
-    on_time = v.set_index(["case", "kpi"]).loc[("plan", "on_time_rate"), "difference"]
+    vi = v.set_index(["case", "kpi"])["difference"]
+    on_time = vi[("plan", "on_time_rate")]
     assert on_time >= -0.02  # the plan keeps the on-time share, at a lower cost
+    for by in ("by_sites", "by_population", "by_risk"):  # paired means: (p − t) − (r − t)
+        for name in ("expected_deaths_per_year", "on_time_rate", "routine_done"):
+            assert vi[(f"plan_vs_{by}", name)] == pytest.approx(
+                vi[("plan", name)] - vi[(by, name)], abs=1e-9
+            )
+    # the loop: every round solved on the curves sampled so far; a stable plan stands on
+    # sampled points, so its estimate is read off samples, not interpolated
+    h = plan.history
+    assert (
+        h is not None
+        and len(h) == plan.rounds >= 1
+        and list(h["round"]) == list(range(1, plan.rounds + 1))
+    )
+    assert plan.stable and h["points_sampled_next"].iloc[-1] == 0
+    assert h["estimate"].iloc[-1] == pytest.approx(plan.estimate)
+    # the optimizer's objective simulated: on-time inspections a year, plan − today, by hand
+    assert plan.simulated is not None
+    assert np.isfinite(plan.simulated[0]) and plan.simulated[1] >= 0
     # the proportional rule keeps each kind's city total
     prop = proportional_staff(toy, ["township", "district_certified"])
     for k in ("township", "district_certified"):
@@ -165,3 +187,71 @@ def test_inspector_plan_cli(tmp_path: object) -> None:
     assert bad.exit_code == 1 and "objective must be" in bad.output
     bad = CliRunner().invoke(app, ["optimize", "inspectors", "toy", "--districts", "999999"])
     assert bad.exit_code == 1 and "unknown districts" in bad.output
+
+
+def test_bought_inspections_are_units_priced_at_the_fees_they_cause() -> None:
+    """A kind paid per inspection with nobody today (a third-party service) is offered in each
+    district where its department has district staff, 0 … change limit × that headcount; the
+    headcount plan prices a bought head at the fees measured in its district runs."""
+    from anjian.inspector_plans import _fees_per_head, bought_units, optimize_inspectors
+
+    toy = load_scenario("toy")
+    tp = toy.inspector_kinds["district_certified"].model_dump()
+    tp.update(name_zh="第三方", name_en="Third party", can_penalise=False, cost_yuan_per_year=0,
+              cost_yuan_per_inspection=1500.0, attrition_per_year=0.0)  # fmt: skip
+    kinds = {**{k: v.model_dump() for k, v in toy.inspector_kinds.items()}, "tp": tp}
+    staff = {a: {**row, "tp": 0} for a, row in toy.staff.items()}
+    s = toy.with_(inspector_kinds=kinds, staff=staff)
+    units = bought_units(s, sorted(s.districts), 0.5, (0.5, 1.0, 2.0))
+    dep = tp["department"]
+    for a in s.districts:
+        pool = sum(n for k, n in s.staff[a].items() if k != "tp"
+                   and s.inspector_kinds[k].scope == "district"
+                   and s.inspector_kinds[k].department == dep)  # fmt: skip
+        hi = int(np.ceil(0.5 * pool))
+        assert units[(a, "tp")] == (hi, sorted({0, hi, max(1, round(hi / 4)),
+                                                max(1, round(hi / 2))}))  # fmt: skip
+    assert bought_units(s, sorted(s.districts), 0.0, (1.0,)) == {}  # no change allowed
+    # fees per head by hand: (fees(h) − fees(0)) / h, the most over h, replications averaged
+    rows = pd.DataFrame(
+        {
+            "adcode": "a",
+            "kind": "tp",
+            "today": 0,
+            "staff": [0, 0, 2, 2, 4],
+            "inspection_fees_yuan_per_year": [0.0, 0.0, 900.0, 1100.0, 1600.0],
+        }
+    )
+    assert _fees_per_head(rows) == {("a", "tp"): pytest.approx(500.0)}
+    plan = optimize_inspectors(s, objective="ontime", reps=1, max_change=0.5, workers=1,
+                               factors=(0.5, 1.0, 2.0), max_rounds=3,
+                               config=InspectionConfig(years=1.0, seed=2))  # fmt: skip
+    t = plan.table.set_index(["adcode", "kind"])
+    for a in s.districts:
+        row = t.loc[(a, "tp")]
+        assert row["bought"] and row["today"] == 0 and 0 <= row["plan"] <= units[(a, "tp")][0]
+        assert row["cost_per_head_yuan"] >= 0
+    assert plan.cost_plan_yuan <= plan.cost_today_yuan + 1e-6
+    assert not t.loc[t.index.get_level_values("kind") != "tp", "bought"].any()
+
+
+def test_staff_runs_check_their_points() -> None:
+    from anjian.inspector_curves import staff_runs
+
+    toy = load_scenario("toy")
+    with pytest.raises(ValueError, match="unknown district or inspector kind"):
+        staff_runs(toy, [("999999", "township", 3)])
+    with pytest.raises(ValueError, match="heads must be 0 or more"):
+        staff_runs(toy, [("900003", "township", -1)])
+    with pytest.raises(ValueError, match="reps must be"):
+        staff_runs(toy, [], reps=0)
+    assert staff_runs(toy, []).empty
+    a = "900003"
+    one = staff_runs(toy, [(a, "township", toy.staff[a]["township"])], reps=1, workers=1,
+                     use_cache=False)  # fmt: skip
+    curve = staff_curves(toy, factors=(1.0,), reps=1, districts=[a], workers=1, use_cache=False)
+    mine = curve[curve["kind"] == "township"]
+    # the same district, heads and seed as the curve's factor-1 point: the same run
+    assert one["expected_deaths_per_year"].iloc[0] == pytest.approx(
+        mine["expected_deaths_per_year"].iloc[0], rel=1e-12
+    )

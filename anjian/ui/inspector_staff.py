@@ -20,7 +20,15 @@ from .common import (
 )
 from .text import t
 
-CASES = ("plan", "by_sites", "by_population", "by_risk")
+CASES = (
+    "plan",
+    "by_sites",
+    "by_population",
+    "by_risk",
+    "plan_vs_by_sites",
+    "plan_vs_by_population",
+    "plan_vs_by_risk",
+)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -67,6 +75,20 @@ def render(s: Scenario, lang: str) -> None:
                 help=t("staff_moved_help", lang).format(heads=heads))  # fmt: skip
     digits = ",.0f" if plan.objective == "ontime" else ",.2f"
     m[2].metric(t(f"staff_est_{plan.objective}", lang), f"{plan.estimate:+{digits}}")
+    sim = ("—" if plan.simulated is None
+           else f"{plan.simulated[0]:+{digits}} ± {plan.simulated[1]:{digits}}")  # fmt: skip
+    state = t("staff_stable" if plan.stable else "staff_not_stable", lang)
+    st.caption(t("staff_rounds", lang).format(rounds=plan.rounds, state=state, sim=sim,
+                                              est=f"{plan.estimate:+{digits}}"))  # fmt: skip
+    bought = table[table["bought"] & (table["plan"] > 0)]
+    if len(bought):
+        st.caption(
+            t("staff_bought", lang).format(
+                posts=int(bought["plan"].sum()),
+                n=len(bought),
+                cost=float(bought["cost_change_yuan"].sum()),
+            )
+        )
     st.subheader(t("staff_table", lang))
     kinds = s.inspector_kinds
     shown = moved if len(moved) else table

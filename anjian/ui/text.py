@@ -158,6 +158,23 @@ LABELS: dict[str, dict[str, str]] = {
     "staff_case_by_sites": {"zh": "按场所数−现状", "en": "By premises − today"},
     "staff_case_by_population": {"zh": "按人口−现状", "en": "By population − today"},
     "staff_case_by_risk": {"zh": "按风险−现状", "en": "By risk − today"},
+    "staff_case_plan_vs_by_sites": {"zh": "方案−按场所数", "en": "Plan − by premises"},
+    "staff_case_plan_vs_by_population": {"zh": "方案−按人口", "en": "Plan − by population"},
+    "staff_case_plan_vs_by_risk": {"zh": "方案−按风险", "en": "Plan − by risk"},
+    "staff_rounds": {
+        "zh": "迭代 {rounds} 轮（{state}）：每轮在方案落点补采样区县曲线后重新求解，直到方案落在"
+        "已采样的点上。全市仿真的目标增益 {sim}（优化估计 {est}）。",
+        "en": "{rounds} rounds ({state}): each round samples the district curves where the plan "
+        "lands and solves again, until the plan stands on sampled points. Simulated on the "
+        "whole city, the gain on the objective is {sim} (optimizer's estimate {est}).",
+    },
+    "staff_stable": {"zh": "已稳定", "en": "stable"},
+    "staff_not_stable": {"zh": "达到轮数上限，未稳定", "en": "round limit reached, not stable"},
+    "staff_bought": {
+        "zh": "购买第三方等按次付费的检查服务：{posts:,} 人年，{n:,} 个区县，{cost:,.0f} 元/年。",
+        "en": "Inspections bought per visit (e.g. third-party services): {posts:,} posts in "
+        "{n:,} districts, {cost:,.0f} yuan a year.",
+    },
     "freq_util": {"zh": "计划利用率上限", "en": "Planned utilisation cap per pool"},
     "freq_move_staff": {
         "zh": "同时调整区县、乡镇人员",
