@@ -215,14 +215,18 @@ def inspectors_cmd(
         None, "--headcount", min=0, help="Most planned heads in total (default: no limit)."
     ),
     min_staff: int | None = typer.Option(
-        None, "--min-staff", min=0, help="Fewest planned heads in any district (default: none)."
+        None,
+        "--min-staff",
+        min=0,
+        help="Fewest planned heads in any district (default: the scenario's standard, if any).",
     ),
-    certified_share: float = typer.Option(
-        0.0,
+    certified_share: float | None = typer.Option(
+        None,
         "--certified-share",
         min=0.0,
         max=1.0,
-        help="Least share of a district's planned heads with penalty powers (default: none).",
+        help="Least share of a district's planned heads with penalty powers (default: the "
+        "scenario's standard, if any).",
     ),
     districts: str | None = typer.Option(
         None, "--districts", help="Comma-separated adcodes (default: every district)."

@@ -412,7 +412,7 @@ def _staff_units(
         ratio = avail.get(p, 0.0) / heads[p]  # available over nominal hours in this pool
         h = target_utilisation * nominal_h * ratio
         fee = kind.cost_yuan_per_inspection * h / per_visit[p] if p in per_visit else 0.0
-        units.append(StaffUnit(f"{a}/{k}", p, h, kind.cost_yuan_per_year + fee, lo, hi, today))
+        units.append(StaffUnit(f"{a}/{k}", p, h, kind.head_cost_yuan_per_year + fee, lo, hi, today))
 
     for (a, k), p in sorted(staff_pool.items()):
         kind = s.inspector_kinds[k]
@@ -471,7 +471,7 @@ def marginal_value(
     rows: dict[str, dict[str, Any]] = {}
     for name, u in units.items():
         a, k = name.split("/")
-        cost = s.inspector_kinds[k].cost_yuan_per_year
+        cost = s.inspector_kinds[k].head_cost_yuan_per_year
         if cost <= 0:
             continue
         value = rate.get(u.pool, 0.0) * u.hours_per_head / cost * 10_000.0
@@ -523,11 +523,11 @@ def optimize_frequencies(
     if max_rounds < 1:
         raise InstanceError(f"max_rounds must be at least 1, got {max_rounds}")
     if move_staff and budget_yuan is not None:  # a budget no plan can meet: say so at once
-        fixed = sum(s.inspector_kinds[k].cost_yuan_per_year * n
+        fixed = sum(s.inspector_kinds[k].head_cost_yuan_per_year * n
                     for row in s.staff.values() for k, n in row.items()
                     if s.inspector_kinds[k].scope == "city")  # fmt: skip
         least = fixed + sum(
-            s.inspector_kinds[k].cost_yuan_per_year
+            s.inspector_kinds[k].head_cost_yuan_per_year
             * float(change_bounds(np.array([float(n)]), np.array([0.0]), np.array([np.inf]),
                                   max_change)[0][0])
             for row in s.staff.values() for k, n in row.items()
@@ -564,7 +564,7 @@ def optimize_frequencies(
         units = _staff_units(s, avail, target_utilisation, max_change) if move_staff else ()
         movable = float(sum(u.cost * u.today for u in units))
         names = {u.name for u in units}
-        staying = sum(s.inspector_kinds[k].cost_yuan_per_year * n
+        staying = sum(s.inspector_kinds[k].head_cost_yuan_per_year * n
                       for a, row in s.staff.items() for k, n in row.items()
                       if f"{a}/{k}" not in names)  # fmt: skip
         # (F3) bounds the staff that may move: the whole budget less the staff that stay

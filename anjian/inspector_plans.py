@@ -125,7 +125,7 @@ def optimize_inspectors(
     max_change: float = 0.2,
     headcount: float | None = None,
     min_per_district: float | None = None,
-    certified_share: float = 0.0,
+    certified_share: float | None = None,
     factors: tuple[float, ...] = DEFAULT_FACTORS,
     reps: int = 3,
     districts: list[str] | None = None,
@@ -138,7 +138,9 @@ def optimize_inspectors(
     """Plan the headcounts (see the module docstring). ``headcount`` caps the planned units'
     heads in total (A3), ``min_per_district`` keeps at least that many of them in every district
     (A5), ``certified_share`` keeps at least that share of each district's planned heads of
-    kinds with penalty powers (A6); ``None`` / 0: no such limit. ``max_rounds`` bounds the
+    kinds with penalty powers (A6); ``None``: the scenario's standard
+    (``standards.min_inspectors_per_district``, ``standards.certified_inspector_share``; none
+    and 0 if it declares none), 0: no such limit. ``max_rounds`` bounds the
     loop that samples the curves where the plan lands and solves again (1: no refinement).
 
     Raises
@@ -148,6 +150,10 @@ def optimize_inspectors(
     """
     if objective not in KPI_OF:
         raise InstanceError(f"objective must be 'deaths' or 'ontime', got {objective!r}")
+    if min_per_district is None:
+        min_per_district = s.standards.min_inspectors_per_district
+    if certified_share is None:
+        certified_share = s.standards.certified_inspector_share
     if not 0.0 <= certified_share <= 1.0:
         raise InstanceError(f"the certified share must be between 0 and 1, got {certified_share}")
     for name, v in (("headcount", headcount), ("minimum per district", min_per_district)):
@@ -269,12 +275,12 @@ def _problem(
     min_per_district: float | None,
     certified_share: float,
 ) -> tuple[AllocationProblem, list[tuple[str, str]]]:
-    """(A0)–(A6) on the fitted curves. A head of a staffed kind costs its yearly cost; a bought
-    head costs its yearly cost plus the fees it was measured to cause (the most per head over
-    the sampled levels: the district's inspection fees above those with none bought)."""
+    """(A0)–(A6) on the fitted curves. A head costs its kind's ``head_cost_yuan_per_year``
+    (post and kit); a bought head also the fees it was measured to cause (the most per head
+    over the sampled levels: the district's inspection fees above those with none bought)."""
     units = sorted(fits)
     fee = _fees_per_head(samples)
-    cost = np.array([s.inspector_kinds[k].cost_yuan_per_year + fee.get((a, k), 0.0)
+    cost = np.array([s.inspector_kinds[k].head_cost_yuan_per_year + fee.get((a, k), 0.0)
                      for a, k in units])  # fmt: skip
     today = np.array([float(s.staff[a].get(k, 0)) for a, k in units])
     lo_c = np.array([fits[u].curve.x[0] for u in units])

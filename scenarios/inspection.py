@@ -160,6 +160,14 @@ class InspectorKind(Named):
         ),
     )
 
+    @property
+    def head_cost_yuan_per_year(self) -> float:
+        """Yearly cost of one more head: the post and, where kits go with posts, its equipped
+        share of a kit (a township's kit does not grow with its headcount); fees per inspection
+        come on top."""
+        kit = self.equipped_share * self.equipment_cost_yuan_per_year
+        return float(self.cost_yuan_per_year + (kit if self.equipment_per == "post" else 0.0))
+
     @model_validator(mode="after")
     def _kits_by_township_for_township_staff(self) -> InspectorKind:
         if self.equipment_per == "township" and self.scope != "township":

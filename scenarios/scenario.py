@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from shapely.geometry import Point
 
-from .common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Strict
+from .common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Probability, Strict
 from .demand import DemandPoints, build_demand_points
 from .errors import CrossReferenceError, Loc, ScenarioError
 from .geography import DemandSpec, District, RegionGroup, Township, TravelSpec
@@ -67,6 +67,20 @@ class Standards(Strict):
         ),
     )
     relief_items_per_1000_population: dict[Ident, NonNegFloat] = Field(default_factory=dict)
+    min_inspectors_per_district: Annotated[int, Field(ge=0, le=1_000_000)] | None = Field(
+        default=None,
+        description=(
+            "Fewest district- and township-level inspectors (the kinds a headcount plan moves) "
+            "a plan may leave in any district; none: no such standard."
+        ),
+    )
+    certified_inspector_share: Probability = Field(
+        default=0.0,
+        description=(
+            "Least share of each district's planned inspectors with penalty powers (持证执法) a "
+            "headcount plan must keep; 0: no such standard."
+        ),
+    )
 
 
 class Budget(Strict):

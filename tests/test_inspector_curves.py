@@ -166,6 +166,20 @@ def test_inspector_plan_end_to_end_on_the_toy() -> None:
     by = h.assign(cert=np.where(h["kind"] == "district_certified", h["plan"], 0))
     by = by.groupby("adcode")[["plan", "cert"]].sum()
     assert (by["plan"] >= 3).all() and (by["cert"] >= 0.4 * by["plan"] - 1e-9).all()
+    # the same limits declared as the scenario's standards apply without being passed
+    std = toy.with_({"standards.min_inspectors_per_district": 3,
+                     "standards.certified_inspector_share": 0.4})  # fmt: skip
+    by_std = optimize_inspectors(std, objective="ontime", reps=2, max_change=0.5, workers=1,
+                                 factors=(0.5, 0.75, 1.0, 1.5, 2.0), headcount=total - 2,
+                                 config=InspectionConfig(years=1.0, seed=2))  # fmt: skip
+    g = by_std.table.assign(cert=np.where(by_std.table["kind"] == "district_certified",
+                                          by_std.table["plan"], 0))  # fmt: skip
+    g = g.groupby("adcode")[["plan", "cert"]].sum()
+    assert (g["plan"] >= 3).all() and (g["cert"] >= 0.4 * g["plan"] - 1e-9).all()
+    with pytest.raises(ScenarioError, match="certified_inspector_share"):
+        toy.with_({"standards.certified_inspector_share": 1.5})
+    with pytest.raises(ScenarioError, match="min_inspectors_per_district"):
+        toy.with_({"standards.min_inspectors_per_district": -1})
     with pytest.raises(Exception, match="certified share must be between 0 and 1"):
         optimize_inspectors(toy, certified_share=1.5)
     with pytest.raises(Exception, match="no allocation satisfies"):
@@ -255,3 +269,33 @@ def test_staff_runs_check_their_points() -> None:
     assert one["expected_deaths_per_year"].iloc[0] == pytest.approx(
         mine["expected_deaths_per_year"].iloc[0], rel=1e-12
     )
+
+
+def test_a_head_costs_what_the_simulator_counts() -> None:
+    """``head_cost_yuan_per_year`` (what the plans price a head at) is the change in the
+    simulator's ``inspection_cost_yuan_per_year`` when one head is added: post + kit share for
+    kinds whose kits go with posts, the post alone where the township holds the kit."""
+    cq = load_scenario("chongqing")
+    township = cq.inspector_kinds["township"]
+    assert township.equipment_per == "township"
+    assert township.head_cost_yuan_per_year == township.cost_yuan_per_year == 90_000
+    toy = load_scenario("toy")
+    k = toy.inspector_kinds["district_certified"]
+    toy = toy.with_({"inspector_kinds.district_certified.equipment_cost_yuan_per_year": 4_000.0})
+    k = toy.inspector_kinds["district_certified"]
+    assert k.head_cost_yuan_per_year == pytest.approx(
+        k.cost_yuan_per_year + k.equipped_share * 4_000
+    )
+    a = "900003"
+    more = toy.with_({f"staff.{a}.district_certified": toy.staff[a]["district_certified"] + 1})
+    cfg = InspectionConfig(years=0.25, seed=1)
+
+    def cost(s: object) -> float:
+        r = simulate_inspections(s, cfg)  # type: ignore[arg-type]
+        city = r.kpis[(r.kpis["level"] == "city") & (r.kpis["kpi"] == "staff_cost_yuan_per_year")]
+        kit = r.kpis[
+            (r.kpis["level"] == "city") & (r.kpis["kpi"] == "equipment_cost_yuan_per_year")
+        ]
+        return float(city["value"].iloc[0] + kit["value"].iloc[0])
+
+    assert cost(more) - cost(toy) == pytest.approx(k.head_cost_yuan_per_year, rel=1e-9)
