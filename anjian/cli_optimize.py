@@ -300,9 +300,17 @@ def inspectors_cmd(
         _error(exc, "No plan")
         return
     if out is not None:
-        target = out / "staff_plan.csv" if out.suffix.lower() != ".csv" else out
-        target.parent.mkdir(parents=True, exist_ok=True)
-        plan.table.to_csv(target, index=False, encoding="utf-8-sig")
+        if out.suffix.lower() == ".csv":  # the plan alone
+            out.parent.mkdir(parents=True, exist_ok=True)
+            plan.table.to_csv(out, index=False, encoding="utf-8-sig")
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            for name, frame in {"staff_plan": plan.table, "margin": plan.margin,
+                                "versus_sites": plan.versus_sites,
+                                "round_history": plan.history, "fit_error": plan.fit_error,
+                                "verification": plan.verification}.items():  # fmt: skip
+                if frame is not None:
+                    frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
     if as_json:
         data = {
             "objective": plan.objective,
@@ -316,6 +324,10 @@ def inspectors_cmd(
             "cost_today_yuan": plan.cost_today_yuan,
             "cost_plan_yuan": plan.cost_plan_yuan,
             "plan": plan.table.to_dict(orient="records"),
+            "margin": [] if plan.margin is None else plan.margin.to_dict(orient="records"),
+            "versus_sites": []
+            if plan.versus_sites is None
+            else plan.versus_sites.to_dict(orient="records"),
             "verification": None
             if plan.verification is None
             else plan.verification.to_dict(orient="records"),
@@ -329,8 +341,8 @@ def inspectors_cmd(
                      else "left")  # fmt: skip
     for r in plan.table.itertuples():
         if r.change != 0 or len(plan.table) <= 40:
-            name = s.inspector_kinds[str(r.kind)]
-            t.add_row(f"{r.district_zh} {r.district_pinyin}", f"{name.name_zh} / {name.name_en}",
+            spec = s.inspector_kinds[str(r.kind)]
+            t.add_row(f"{r.district_zh} {r.district_pinyin}", f"{spec.name_zh} / {spec.name_en}",
                       f"{r.today:,}", f"{r.plan:,}", f"{r.change:+,}")  # fmt: skip
     c.print(t)
     unit = ("人/年 / deaths averted a year" if plan.objective == "deaths"
@@ -349,6 +361,35 @@ def inspectors_cmd(
                 " 元/年 yuan a year", highlight=False)  # fmt: skip
     c.print(f"  年度人员费用 / staff cost a year: 现状 today {plan.cost_today_yuan:,.0f} 元 yuan, "
             f"方案 plan {plan.cost_plan_yuan:,.0f} 元 yuan", highlight=False)  # fmt: skip
+    per = "人/年 deaths a year" if plan.objective == "deaths" else "次/年 on-time a year"
+    if plan.versus_sites is not None and (plan.versus_sites["difference"] != 0).any():
+        d = Table(title="与按场所数分配差别最大之处 / where the plan differs most from the "
+                  "by-premises rule")  # fmt: skip
+        for col in (
+            "区县 / district",
+            "人员类别 / kind",
+            "按场所数 by premises",
+            "方案 plan",
+            "差 difference",
+            f"规则处每万元增益 gain per 10,000 yuan at the rule ({per})",
+        ):
+            d.add_column(col, justify="left" if "/" in col[:6] else "right")
+        for r in plan.versus_sites.head(10).itertuples():
+            if r.difference == 0:
+                break
+            d.add_row(f"{r.district_zh} {r.district_pinyin}", f"{r.kind_zh} / {r.kind_en}",
+                      f"{r.by_sites:,}", f"{r.plan:,}", f"{r.difference:+,}",
+                      f"{r.per_10k_yuan_at_rule:,.4g}")  # fmt: skip
+        c.print(d)
+    if plan.margin is not None and len(plan.margin):
+        g = Table(title=f"方案下每增加一万元的边际增益（{per}）/ gain of the next 10,000 yuan at "
+                  "the plan, by district (best kind)")  # fmt: skip
+        for col in ("区县 / district", "人员类别 / kind", "每万元 per 10,000 yuan"):
+            g.add_column(col, justify="right" if "10,000" in col else "left")
+        for r in plan.margin.head(10).itertuples():
+            g.add_row(f"{r.district_zh} {r.district_pinyin}", f"{r.kind_zh} / {r.kind_en}",
+                      f"{r.per_10k_yuan:,.4g}")  # fmt: skip
+        c.print(g)
     if plan.verification is not None:
         rule_cols = {"plan": "方案−现状 plan − today",
                      "by_sites": "按场所数−现状 by sites − today",

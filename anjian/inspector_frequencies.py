@@ -471,7 +471,7 @@ def marginal_value(
     rows: dict[str, dict[str, Any]] = {}
     for name, u in units.items():
         a, k = name.split("/")
-        cost = s.inspector_kinds[k].head_cost_yuan_per_year
+        cost = u.cost  # the post, its kit and, for bought inspections, their fees
         if cost <= 0:
             continue
         value = rate.get(u.pool, 0.0) * u.hours_per_head / cost * 10_000.0

@@ -28,6 +28,7 @@ from anjian.inspector_curves import DEFAULT_FACTORS, fit_staff_curves, staff_cur
 from anjian.optimize.allocation import (
     AllocationProblem,
     ConcaveFit,
+    Curve,
     change_bounds,
     check_allocation,
     solve_allocation,
@@ -57,7 +58,9 @@ class InspectorPlan:
     paired simulation of today, the plan and the simple rules (cases ``by_sites``,
     ``by_population``, ``by_risk``; ``plan_vs_by_*`` the plan − each rule) and ``simulated``,
     the plan's simulated gain on the optimizer's objective (mean, 95% half-width) to set beside
-    ``estimate``."""
+    ``estimate``; ``margin``, the objective one more head buys per 10,000 yuan at the plan, by
+    district (its best kind); ``versus_sites``, where the plan differs most from the by-premises
+    rule and the marginal gain at the rule's headcount that explains it."""
 
     table: pd.DataFrame
     objective: Objective
@@ -72,6 +75,8 @@ class InspectorPlan:
     stable: bool = True
     history: pd.DataFrame | None = None
     simulated: tuple[float, float] | None = None
+    margin: pd.DataFrame | None = None
+    versus_sites: pd.DataFrame | None = None
 
 
 Rule = Literal["sites", "population", "risk"]
@@ -226,7 +231,11 @@ def optimize_inspectors(
         staff[a][k] = int(xi)
     planned = s.with_(staff=staff)
     kinds = sorted({k for (a, k) in units if (a, k) not in bought})
-    rules = {by: s.with_(staff=proportional_staff(s, kinds, by)) for by in RULES}
+    rule_staff = {by: proportional_staff(s, kinds, by) for by in RULES}
+    rules = {by: s.with_(staff=st) for by, st in rule_staff.items()}
+    curves = [fits[u].curve for u in units]
+    margin = _margin(s, units, curves, x, cost)
+    versus = _versus_rule(s, units, curves, x, cost, rule_staff["sites"])
     estimate = problem.value(x.astype(float)) - problem.value(today)
     verification = simulated = None
     if verify_reps > 0:
@@ -234,7 +243,63 @@ def optimize_inspectors(
         verification, simulated = _verify(cases, objective, cfg, verify_reps, workers)
     return InspectorPlan(table, objective, float(estimate), float(cost @ today),
                          float(cost @ x), fit_error, verification, planned, rules["sites"],
-                         len(history), stable, pd.DataFrame(history), simulated)  # fmt: skip
+                         len(history), stable, pd.DataFrame(history), simulated, margin,
+                         versus)  # fmt: skip
+
+
+def right_slope(curve: Curve, at: float) -> float:
+    """The gain of one more head at ``at`` on a fitted curve: the slope of the segment starting
+    at or left of ``at`` (the first segment left of the sampled range, the last right of it;
+    0 for a curve of one point)."""
+    if len(curve.x) < 2:
+        return 0.0
+    i = int(np.searchsorted(curve.x, at, side="right")) - 1
+    return float(curve.slopes[min(max(i, 0), len(curve.x) - 2)])
+
+
+def _margin(
+    s: Scenario, units: list[tuple[str, str]], curves: list[Curve], x: np.ndarray,
+    cost: np.ndarray,
+) -> pd.DataFrame:  # fmt: skip
+    """Per district, the kind whose next head buys most of the objective per 10,000 yuan at the
+    plan (its fitted curve's slope right of the planned headcount ÷ its cost × 10,000)."""
+    rows: dict[str, dict[str, object]] = {}
+    for (a, k), c, xi, ci in zip(units, curves, x, cost, strict=True):
+        if ci <= 0:
+            continue
+        value = right_slope(c, float(xi)) / ci * 10_000.0
+        if a not in rows or value > float(rows[a]["per_10k_yuan"]):  # type: ignore[arg-type]
+            rows[a] = {"adcode": a, "district_zh": s.districts[a].name_zh,
+                       "district_pinyin": s.districts[a].name_pinyin, "best_kind": k,
+                       "kind_zh": s.inspector_kinds[k].name_zh,
+                       "kind_en": s.inspector_kinds[k].name_en, "per_10k_yuan": value}  # fmt: skip
+    out = pd.DataFrame(list(rows.values()))
+    if out.empty:
+        return out
+    return out.sort_values("per_10k_yuan", ascending=False).reset_index(drop=True)
+
+
+def _versus_rule(
+    s: Scenario, units: list[tuple[str, str]], curves: list[Curve], x: np.ndarray,
+    cost: np.ndarray, rule: dict[str, dict[str, int]],
+) -> pd.DataFrame:  # fmt: skip
+    """Where the plan differs most from the rule that shares each kind's total by premises, and
+    why: each unit's planned and rule headcounts and the gain of one more head per 10,000 yuan
+    at the rule's headcount (the fitted curve's slope there) — the plan adds where that is high
+    and takes where it is low. Largest differences first."""
+    rows = []
+    for (a, k), c, xi, ci in zip(units, curves, x, cost, strict=True):
+        r = int(rule[a].get(k, 0))
+        rows.append({"adcode": a, "district_zh": s.districts[a].name_zh,
+                     "district_pinyin": s.districts[a].name_pinyin, "kind": k,
+                     "kind_zh": s.inspector_kinds[k].name_zh,
+                     "kind_en": s.inspector_kinds[k].name_en, "plan": int(xi), "by_sites": r,
+                     "difference": int(xi) - r,
+                     "per_10k_yuan_at_rule": right_slope(c, float(r)) / ci * 10_000.0
+                     if ci > 0 else 0.0})  # fmt: skip
+    out = pd.DataFrame(rows)
+    order = out["difference"].abs().sort_values(ascending=False, kind="stable").index
+    return out.loc[order].reset_index(drop=True)
 
 
 def bought_units(

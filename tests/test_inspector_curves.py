@@ -132,6 +132,21 @@ def test_inspector_plan_end_to_end_on_the_toy() -> None:
     )
     assert plan.stable and h["points_sampled_next"].iloc[-1] == 0
     assert h["estimate"].iloc[-1] == pytest.approx(plan.estimate)
+    # where the plan differs from the by-premises rule, and the margin by district, by hand
+    from anjian.inspector_plans import right_slope
+    from anjian.optimize.allocation import Curve
+
+    c = Curve(np.array([0.0, 2.0, 4.0]), np.array([0.0, 4.0, 6.0]))
+    assert [right_slope(c, x) for x in (-1, 0, 1, 2, 3.5, 4, 9)] == [2, 2, 2, 1, 1, 1, 1]
+    assert right_slope(Curve(np.array([1.0]), np.array([3.0])), 1) == 0.0
+    vs = plan.versus_sites
+    assert vs is not None and len(vs) == len(t)
+    rule = proportional_staff(toy, ["district_certified", "township"], "sites")
+    for r in vs.itertuples():
+        assert r.by_sites == rule[r.adcode][r.kind] and r.difference == r.plan - r.by_sites
+    assert list(vs["difference"].abs()) == sorted(vs["difference"].abs(), reverse=True)
+    assert plan.margin is not None and set(plan.margin["adcode"]) == set(t["adcode"])
+    assert (plan.margin["per_10k_yuan"] >= 0).all()
     # the optimizer's objective simulated: on-time inspections a year, plan − today, by hand
     assert plan.simulated is not None
     assert np.isfinite(plan.simulated[0]) and plan.simulated[1] >= 0

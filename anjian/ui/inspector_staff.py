@@ -101,6 +101,28 @@ def render(s: Scenario, lang: str) -> None:
         t("change", lang): [f"{x:+,}" for x in shown["change"]],
         t("staff_cost_change", lang): [f"{x:+,.0f}" for x in shown["cost_change_yuan"]],
     }), hide_index=True, key="staff_plan_table")  # fmt: skip
+    value = t(f"staff_margin_value_{plan.objective}", lang)
+    vs = plan.versus_sites
+    if vs is not None and (vs["difference"] != 0).any():
+        st.subheader(t("staff_versus", lang))
+        top = vs[vs["difference"] != 0].head(15)
+        st.dataframe(pd.DataFrame({
+            t("freq_district", lang): [district_label(s, a, lang) for a in top["adcode"]],
+            t("freq_kind", lang): top["kind_zh"] if zh else top["kind_en"],
+            t("staff_by_sites", lang): [f"{x:,}" for x in top["by_sites"]],
+            t("plan", lang): [f"{x:,}" for x in top["plan"]],
+            t("change", lang): [f"{x:+,}" for x in top["difference"]],
+            t("staff_at_rule", lang): [f"{x:,.4g}" for x in top["per_10k_yuan_at_rule"]],
+        }), hide_index=True, key="staff_versus_table")  # fmt: skip
+        st.caption(t("staff_versus_note", lang) + (f"（{value}）" if zh else f" ({value})"))
+    if plan.margin is not None and len(plan.margin):
+        st.subheader(t("staff_margin", lang))
+        mg = plan.margin.head(10)
+        st.dataframe(pd.DataFrame({
+            t("freq_district", lang): [district_label(s, a, lang) for a in mg["adcode"]],
+            t("freq_kind", lang): mg["kind_zh"] if zh else mg["kind_en"],
+            value: [f"{x:,.4g}" for x in mg["per_10k_yuan"]],
+        }), hide_index=True, key="staff_margin_table")  # fmt: skip
     if plan.verification is None:
         return
     st.subheader(t("verification", lang))

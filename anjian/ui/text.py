@@ -168,6 +168,30 @@ LABELS: dict[str, dict[str, str]] = {
         "lands and solves again, until the plan stands on sampled points. Simulated on the "
         "whole city, the gain on the objective is {sim} (optimizer's estimate {est}).",
     },
+    "staff_margin": {
+        "zh": "边际效益：方案下每增加一万元（各区县最优人员类别）",
+        "en": "What the next 10,000 yuan buys at the plan (best kind per district)",
+    },
+    "staff_margin_value_deaths": {
+        "zh": "每万元避免死亡（人/年）",
+        "en": "Deaths averted a year per 10,000 yuan",
+    },
+    "staff_margin_value_ontime": {
+        "zh": "每万元增加按期检查（次/年）",
+        "en": "On-time inspections a year per 10,000 yuan",
+    },
+    "staff_versus": {
+        "zh": "与按场所数分配差别最大之处",
+        "en": "Where the plan differs most from the by-premises rule",
+    },
+    "staff_by_sites": {"zh": "按场所数", "en": "By premises"},
+    "staff_versus_note": {
+        "zh": "最后一列为按规则人数时再增一人每万元的增益（拟合曲线斜率）：方案在增益高处多配、"
+        "低处少配。",
+        "en": "Last column: the gain of one more head per 10,000 yuan at the rule's headcount "
+        "(the fitted curve's slope): the plan adds where it is high and takes where it is low.",
+    },
+    "staff_at_rule": {"zh": "规则人数处每万元增益", "en": "Gain per 10,000 yuan at the rule"},
     "staff_stable": {"zh": "已稳定", "en": "stable"},
     "staff_not_stable": {"zh": "达到轮数上限，未稳定", "en": "round limit reached, not stable"},
     "staff_bought": {
