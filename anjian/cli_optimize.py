@@ -234,7 +234,7 @@ def inspectors_cmd(
     reps: int = typer.Option(3, "--reps", min=1, help="Replications per curve point."),
     verify: int = typer.Option(0, "--verify", min=0, help="Simulate the plan: replications."),
     max_rounds: int = typer.Option(
-        4, "--max-rounds", min=1, help="Headcounts: most rounds of sampling where the plan lands."
+        6, "--max-rounds", min=1, help="Headcounts: most rounds of sampling where the plan lands."
     ),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
     frequencies: bool = typer.Option(

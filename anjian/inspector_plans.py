@@ -52,15 +52,17 @@ VERIFY_KPIS = ("expected_deaths_per_year", "deaths_per_year", "accidents_per_yea
 @dataclass(frozen=True)
 class InspectorPlan:
     """The plan (one row per district × kind: today, plan, change, cost; ``bought`` marks
-    inspections bought per visit), the fitted curves' error, the optimizer's own estimate, the
-    rounds of the sample-where-the-plan-lands loop (``history``: estimate, units changed, points
-    sampled next; ``stable``: the last plan stands on sampled points), and (with ``verify``) the
-    paired simulation of today, the plan and the simple rules (cases ``by_sites``,
-    ``by_population``, ``by_risk``; ``plan_vs_by_*`` the plan − each rule) and ``simulated``,
-    the plan's simulated gain on the optimizer's objective (mean, 95% half-width) to set beside
-    ``estimate``; ``margin``, the objective one more head buys per 10,000 yuan at the plan, by
-    district (its best kind); ``versus_sites``, where the plan differs most from the by-premises
-    rule and the marginal gain at the rule's headcount that explains it."""
+    inspections bought per visit), the fitted curves' error and the optimizer's own estimate.
+
+    ``history``: the rounds of the loop that samples the curves where the plan lands (estimate,
+    units changed, planned points not yet sampled — sampled for the next round); ``stable``:
+    the last plan stands on sampled points. With ``verify``: the paired simulation of today,
+    the plan and the simple rules (cases ``by_sites``, ``by_population``, ``by_risk``;
+    ``plan_vs_by_*``, the plan − each rule) and ``simulated``, the plan's simulated gain on the
+    optimizer's objective (mean, 95% half-width) to set beside ``estimate``. ``margin``: what
+    one more head buys per 10,000 yuan at the plan, by district (its best kind);
+    ``versus_sites``: where the plan differs most from the by-premises rule, with the marginal
+    gain at the rule's headcount that explains it."""
 
     table: pd.DataFrame
     objective: Objective
@@ -135,7 +137,7 @@ def optimize_inspectors(
     reps: int = 3,
     districts: list[str] | None = None,
     verify_reps: int = 0,
-    max_rounds: int = 4,
+    max_rounds: int = 6,
     config: InspectionConfig | None = None,
     workers: int | None = None,
     use_cache: bool = True,
@@ -200,7 +202,7 @@ def optimize_inspectors(
             "round": rnd,
             "estimate": plan.objective - problem.value(problem.today),
             "units_changed": int((x != (problem.today if previous is None else previous)).sum()),
-            "points_sampled_next": len(new) if rnd < max_rounds else 0,
+            "points_not_sampled": len(new),
         })  # fmt: skip
         if not new:
             stable = True

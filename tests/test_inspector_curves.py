@@ -130,7 +130,7 @@ def test_inspector_plan_end_to_end_on_the_toy() -> None:
         and len(h) == plan.rounds >= 1
         and list(h["round"]) == list(range(1, plan.rounds + 1))
     )
-    assert plan.stable and h["points_sampled_next"].iloc[-1] == 0
+    assert plan.stable and h["points_not_sampled"].iloc[-1] == 0
     assert h["estimate"].iloc[-1] == pytest.approx(plan.estimate)
     # where the plan differs from the by-premises rule, and the margin by district, by hand
     from anjian.inspector_plans import right_slope
