@@ -231,7 +231,7 @@ def inspectors_cmd(
     districts: str | None = typer.Option(
         None, "--districts", help="Comma-separated adcodes (default: every district)."
     ),
-    reps: int = typer.Option(3, "--reps", min=1, help="Replications per curve point."),
+    reps: int = typer.Option(2, "--reps", min=1, help="Replications per curve point."),
     verify: int = typer.Option(0, "--verify", min=0, help="Simulate the plan: replications."),
     max_rounds: int = typer.Option(
         6, "--max-rounds", min=1, help="Headcounts: most rounds of sampling where the plan lands."
@@ -271,7 +271,7 @@ def inspectors_cmd(
     from anjian.sim.inspection import InspectionConfig
 
     if frequencies:
-        _frequencies_cmd(scenario, verify or 3, reps if reps != 3 else 2, seed, move_staff,
+        _frequencies_cmd(scenario, verify or 3, reps, seed, move_staff,
                          max_change, budget, target_utilisation, workers, no_cache, out,
                          as_json)  # fmt: skip
         return

@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from anjian.inspector_curves import DEFAULT_FACTORS, fit_staff_curves, staff_curves, staff_runs
+from anjian.inspector_curves import fit_staff_curves, staff_curves, staff_runs
 from anjian.optimize.allocation import (
     AllocationProblem,
     ConcaveFit,
@@ -133,7 +133,7 @@ def optimize_inspectors(
     headcount: float | None = None,
     min_per_district: float | None = None,
     certified_share: float | None = None,
-    factors: tuple[float, ...] = DEFAULT_FACTORS,
+    factors: tuple[float, ...] | None = None,
     reps: int = 3,
     districts: list[str] | None = None,
     verify_reps: int = 0,
@@ -149,6 +149,8 @@ def optimize_inspectors(
     (``standards.min_inspectors_per_district``, ``standards.certified_inspector_share``; none
     and 0 if it declares none), 0: no such limit. ``max_rounds`` bounds the
     loop that samples the curves where the plan lands and solves again (1: no refinement).
+    ``factors``: the headcount factors the curves start from; default :func:`staff_factors`
+    of the change limit (the plan cannot leave it; the loop adds points inside).
 
     Raises
     ------
@@ -173,6 +175,7 @@ def optimize_inspectors(
         raise InstanceError(f"unknown districts {unknown}")
     cfg = config or InspectionConfig(years=1.0, seed=0)
     chosen = list(districts) if districts is not None else sorted(s.districts)
+    factors = staff_factors(max_change) if factors is None else tuple(factors)
 
     def runs(points: list[tuple[str, str, int]]) -> pd.DataFrame:
         return staff_runs(s, points, reps=reps, config=cfg, workers=workers, use_cache=use_cache)
@@ -302,6 +305,15 @@ def _versus_rule(
     out = pd.DataFrame(rows)
     order = out["difference"].abs().sort_values(ascending=False, kind="stable").index
     return out.loc[order].reset_index(drop=True)
+
+
+def staff_factors(max_change: float) -> tuple[float, float, float]:
+    """The headcount factors a plan's curves start from: today and 1.25 × the change limit
+    either side (at least ±25%, at most down to 5% of today), so the curve spans every headcount
+    the change limit allows (rounded outwards; from 4 heads up at the default limit — smaller
+    units are held to their sampled range) and the loop fills in where the plan lands."""
+    w = max(0.25, 1.25 * max_change)
+    return (max(0.05, 1.0 - w), 1.0, 1.0 + w)
 
 
 def bought_units(

@@ -8,7 +8,9 @@ simulator, so the figures are wall times against those targets):
 2. the staff curves from scratch (every district × kind, 3 factors × 2 replications);
 3. the cadence MIP from cached curves (problem built from the curves and one measured run,
    solved to optimality);
-4. one verification round (the plan simulated, 3 replications).
+4. the headcount MIP from the cached staff curves (fits and MIP) and its verification round
+   (today, the plan and three rules, 3 replications each, on the workers);
+5. one cadence verification round (the plan simulated, 3 replications).
 
 Prints a Markdown report for docs/benchmarks.md.
 """
@@ -55,6 +57,31 @@ def main() -> None:
     staff = staff_curves(s, factors=(0.75, 1.0, 1.25), reps=2, config=cfg)
     rows.append((f"staff curves from scratch ({len(staff):,} district runs)",
                  time.perf_counter() - t0, "≤ 300 s"))  # fmt: skip
+
+    from anjian.inspector_curves import fit_staff_curves
+    from anjian.inspector_plans import RULES, _verify, proportional_staff
+    from anjian.inspector_plans import _problem as staff_problem
+    from anjian.optimize.allocation import solve_allocation
+
+    t0 = time.perf_counter()
+    fits = fit_staff_curves(staff, "on_time_rate")
+    sp, units = staff_problem(s, fits, staff, {}, 0.2, None, None, None, 0.0)
+    alloc = solve_allocation(sp)
+    rows.append((f"headcount MIP from cached curves (fits + MIP, {len(units):,} units, "
+                 f"{alloc.status})", time.perf_counter() - t0, "≤ 10 s"))  # fmt: skip
+    staff_plan = {a: dict(r) for a, r in s.staff.items()}
+    for (a, k), x in zip(units, alloc.x, strict=True):
+        staff_plan[a][k] = round(float(x))
+    kinds = sorted({k for _, k in units})
+    cases = {
+        "today": s,
+        "plan": s.with_(staff=staff_plan),
+        **{f"by_{b}": s.with_(staff=proportional_staff(s, kinds, b)) for b in RULES},
+    }
+    t0 = time.perf_counter()
+    _verify(cases, "ontime", cfg, 3, None)
+    rows.append(("headcount verification (today, plan, 3 rules × 3 city years, on the workers)",
+                 time.perf_counter() - t0, "≤ 120 s"))  # fmt: skip
 
     base = replicate_inspections(s, replace(cfg, replication=0), 3)
     t0 = time.perf_counter()

@@ -314,3 +314,19 @@ def test_a_head_costs_what_the_simulator_counts() -> None:
         return float(city["value"].iloc[0] + kit["value"].iloc[0])
 
     assert cost(more) - cost(toy) == pytest.approx(k.head_cost_yuan_per_year, rel=1e-9)
+
+
+def test_the_curves_start_where_the_change_limit_lets_the_plan_go() -> None:
+    from anjian.inspector_plans import staff_factors
+    from anjian.optimize.allocation import change_bounds
+
+    assert staff_factors(0.2) == (0.75, 1.0, 1.25)
+    assert staff_factors(0.5) == (0.375, 1.0, 1.625)
+    assert staff_factors(0.1) == (0.75, 1.0, 1.25)  # at least ±25%
+    assert staff_factors(1.0)[0] == 0.05
+    for m in (0.1, 0.2, 0.3, 0.5):
+        lo_f, _, hi_f = staff_factors(m)
+        for today in range(4, 400):
+            lo, hi = change_bounds(np.array([float(today)]), np.array([0.0]),
+                                   np.array([np.inf]), m)  # fmt: skip
+            assert max(1, round(today * lo_f)) <= lo[0] and round(today * hi_f) >= hi[0], (m, today)
