@@ -338,5 +338,9 @@ def test_third_party_purchases_are_staff_units_priced_per_visit() -> None:
     assert u.cost == pytest.approx(kind.cost_yuan_per_inspection * h / per_visit)
     # a visit's hours: the pool's routine hours today over its visits today
     assert 0.5 < per_visit < 10.0
-    # staff paid a salary keep their yearly cost per head
-    assert units["500101/emergency_certified"].cost == 150000
+    # staff paid a salary cost their post and their share of a kit, as the simulator counts
+    ec = s.inspector_kinds["emergency_certified"]
+    assert units["500101/emergency_certified"].cost == pytest.approx(
+        150000 + ec.equipped_share * ec.equipment_cost_yuan_per_year
+    )
+    assert units["500101/township"].cost == 90000  # the township holds the kit
