@@ -28,8 +28,6 @@ from .parallel import cache_key, cached_frame, collect_now_and_then, map_tasks
 
 KPIS = ("expected_deaths_per_year", "expected_accidents_per_year", "deaths_per_year",
         "on_time_rate", "routine_done", "routine_required")  # fmt: skip
-#: Cost of the district's inspection system (recorded for pricing bought inspections).
-COST_KPIS = ("inspection_fees_yuan_per_year",)
 DEFAULT_FACTORS = (0.5, 0.75, 1.0, 1.5, 2.0)
 
 
@@ -130,7 +128,7 @@ def _run_jobs(
              "initial_state": cfg.initial_state, "initial_due": cfg.initial_due}  # fmt: skip
     if not jobs:
         return pd.DataFrame(columns=["adcode", "kind", "factor", "today", "staff", "rep",
-                                     *KPIS, *COST_KPIS])  # fmt: skip
+                                     *KPIS])  # fmt: skip
     key = cache_key(name, s, {"jobs": jobs, **plain})
 
     def compute() -> pd.DataFrame:
@@ -161,7 +159,7 @@ def _staff_run(
     variant = sub if heads == today else sub.with_({f"staff.{a}.{k}": heads})
     r = simulate_inspections(variant, InspectionConfig(**plain, replication=rep))
     city = r.kpis[r.kpis["level"] == "city"].set_index("kpi")["value"]
-    values = {name: float(city.get(name, np.nan)) for name in (*KPIS, *COST_KPIS)}
+    values = {name: float(city.get(name, np.nan)) for name in KPIS}
     return {"adcode": a, "kind": k, "factor": f, "today": today, "staff": heads, "rep": rep,
             **values}  # fmt: skip
 

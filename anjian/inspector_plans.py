@@ -7,7 +7,7 @@ What is optimised: the headcount of every district- and township-scope kind in e
 (units), within a change limit from today, and inspections a district may buy (kinds paid per
 inspection, e.g. contracted third-party services, from none up to the change limit × the
 department's district headcount), at no more than today's cost of those staff (budget-neutral
-unless a budget is given; a bought head is priced at the fees it was measured to cause). The
+unless a budget is given; a bought post is priced at the fees for every visit it could make). The
 objective is ``deaths`` (expected deaths averted a year, from ``expected_deaths_per_year``) or
 ``ontime`` (routine inspections done on time); both are always verified. The curves are
 sampled per district (:mod:`anjian.inspector_curves`), so a unit's curve assumes the district's
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from anjian.inspector_curves import fit_staff_curves, staff_curves, staff_runs
+from anjian.inspector_frequencies import pool_visit_hours
 from anjian.optimize.allocation import (
     AllocationProblem,
     ConcaveFit,
@@ -37,7 +38,7 @@ from anjian.optimize.errors import InstanceError
 from anjian.scenarios.apportion import largest_remainder
 from anjian.scenarios.scenario import Scenario
 from anjian.sim.field_evidence import uninspected_accidents_per_site
-from anjian.sim.inspection import InspectionConfig, simulate_inspections
+from anjian.sim.inspection import InspectionConfig, pool_keys, simulate_inspections
 from anjian.sim.stats import paired_difference, summarize, t_interval
 
 from .parallel import collect_now_and_then, map_tasks
@@ -191,7 +192,7 @@ def optimize_inspectors(
     stable = False
     for rnd in range(1, max_rounds + 1):
         fits = fit_staff_curves(samples, KPI_OF[objective])
-        problem, units = _problem(s, fits, samples, bought, max_change, budget_yuan, headcount,
+        problem, units = _problem(s, fits, bought, max_change, budget_yuan, headcount,
                                   min_per_district, certified_share)  # fmt: skip
         plan = solve_allocation(problem)
         broken = check_allocation(problem, plan.x)
@@ -346,7 +347,6 @@ def bought_units(
 def _problem(
     s: Scenario,
     fits: dict[tuple[str, str], ConcaveFit],
-    samples: pd.DataFrame,
     bought: dict[tuple[str, str], tuple[int, list[int]]],
     max_change: float,
     budget_yuan: float | None,
@@ -355,11 +355,10 @@ def _problem(
     certified_share: float,
 ) -> tuple[AllocationProblem, list[tuple[str, str]]]:
     """(A0)–(A6) on the fitted curves. A head costs its kind's ``head_cost_yuan_per_year``
-    (post and kit); a bought head also the fees it was measured to cause (the most per head
-    over the sampled levels: the district's inspection fees above those with none bought)."""
+    (post and kit); a bought post :func:`bought_price`."""
     units = sorted(fits)
-    fee = _fees_per_head(samples)
-    cost = np.array([s.inspector_kinds[k].head_cost_yuan_per_year + fee.get((a, k), 0.0)
+    cost = np.array([bought_price(s, a, k) if (a, k) in bought
+                     else s.inspector_kinds[k].head_cost_yuan_per_year
                      for a, k in units])  # fmt: skip
     today = np.array([float(s.staff[a].get(k, 0)) for a, k in units])
     lo_c = np.array([fits[u].curve.x[0] for u in units])
@@ -384,22 +383,22 @@ def _problem(
     return problem, units
 
 
-def _fees_per_head(samples: pd.DataFrame) -> dict[tuple[str, str], float]:
-    """Yearly fees a bought head causes, from the runs of units with nobody today: the most
-    over the sampled levels of (fees at h − fees at 0) ÷ h, replications averaged."""
-    if "inspection_fees_yuan_per_year" not in samples:
-        return {}
-    out: dict[tuple[str, str], float] = {}
-    zero = samples[samples["today"] == 0]
-    for (a, k), g in zero.groupby(["adcode", "kind"]):
-        mean = g.groupby("staff")["inspection_fees_yuan_per_year"].mean()
-        if 0 not in mean.index or len(mean) < 2:
-            continue
-        heads = mean.index.to_numpy(float)
-        fees = mean.to_numpy(float)
-        per = (fees[heads > 0] - fees[heads == 0][0]) / heads[heads > 0]
-        out[(str(a), str(k))] = max(0.0, float(per.max()))
-    return out
+def bought_price(s: Scenario, a: str, kind: str) -> float:
+    """Yearly cost of one bought post of ``kind`` in district ``a``: its yearly cost plus the
+    fee for every routine visit its hours could make (hours a year × inspection share ÷ the
+    mean hours of a routine visit in the pool it joins, today's). An upper bound — a post in a
+    pool with hours to spare makes fewer — so a plan within budget stays within it when
+    simulated."""
+    spec = s.inspector_kinds[kind]
+    _, staff_pool = pool_keys(s)
+    pools = sorted({q for (b, k2), q in staff_pool.items() if b == a
+                    and s.inspector_kinds[k2].scope == "district"
+                    and s.inspector_kinds[k2].department == spec.department})  # fmt: skip
+    per_visit = pool_visit_hours(s)
+    hours = spec.hours_per_day * spec.days_per_year * spec.inspection_time_share
+    visit = min((per_visit[q] for q in pools if q in per_visit), default=0.0)
+    fee = spec.cost_yuan_per_inspection * hours / visit if visit > 0 else 0.0
+    return float(spec.head_cost_yuan_per_year + fee)
 
 
 def _verify(

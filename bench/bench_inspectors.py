@@ -65,7 +65,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     fits = fit_staff_curves(staff, "on_time_rate")
-    sp, units = staff_problem(s, fits, staff, {}, 0.2, None, None, None, 0.0)
+    sp, units = staff_problem(s, fits, {}, 0.2, None, None, None, 0.0)
     alloc = solve_allocation(sp)
     rows.append((f"headcount MIP from cached curves (fits + MIP, {len(units):,} units, "
                  f"{alloc.status})", time.perf_counter() - t0, "≤ 10 s"))  # fmt: skip

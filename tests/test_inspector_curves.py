@@ -221,8 +221,8 @@ def test_inspector_plan_cli(tmp_path: object) -> None:
 def test_bought_inspections_are_units_priced_at_the_fees_they_cause() -> None:
     """A kind paid per inspection with nobody today (a third-party service) is offered in each
     district where its department has district staff, 0 … change limit × that headcount; the
-    headcount plan prices a bought head at the fees measured in its district runs."""
-    from anjian.inspector_plans import _fees_per_head, bought_units, optimize_inspectors
+    headcount plan prices a bought post at the fees for every visit its hours could make."""
+    from anjian.inspector_plans import bought_price, bought_units, optimize_inspectors
 
     toy = load_scenario("toy")
     tp = toy.inspector_kinds["district_certified"].model_dump()
@@ -241,17 +241,17 @@ def test_bought_inspections_are_units_priced_at_the_fees_they_cause() -> None:
         assert units[(a, "tp")] == (hi, sorted({0, hi, max(1, round(hi / 4)),
                                                 max(1, round(hi / 2))}))  # fmt: skip
     assert bought_units(s, sorted(s.districts), 0.0, (1.0,)) == {}  # no change allowed
-    # fees per head by hand: (fees(h) − fees(0)) / h, the most over h, replications averaged
-    rows = pd.DataFrame(
-        {
-            "adcode": "a",
-            "kind": "tp",
-            "today": 0,
-            "staff": [0, 0, 2, 2, 4],
-            "inspection_fees_yuan_per_year": [0.0, 0.0, 900.0, 1100.0, 1600.0],
-        }
-    )
-    assert _fees_per_head(rows) == {("a", "tp"): pytest.approx(500.0)}
+    # a bought post costs the fee for every routine visit its hours could make, by hand
+    from anjian.inspector_frequencies import pool_visit_hours
+
+    spec = s.inspector_kinds["tp"]
+    for a in s.districts:
+        pool = f"{dep}/{a}" if dep else a
+        visit = pool_visit_hours(s)[pool]
+        hours = spec.hours_per_day * spec.days_per_year * spec.inspection_time_share
+        assert bought_price(s, a, "tp") == pytest.approx(
+            spec.head_cost_yuan_per_year + 1500.0 * hours / visit
+        )
     plan = optimize_inspectors(s, objective="ontime", reps=1, max_change=0.5, workers=1,
                                factors=(0.5, 1.0, 2.0), max_rounds=3,
                                config=InspectionConfig(years=1.0, seed=2))  # fmt: skip
@@ -262,6 +262,8 @@ def test_bought_inspections_are_units_priced_at_the_fees_they_cause() -> None:
         assert row["cost_per_head_yuan"] >= 0
     assert plan.cost_plan_yuan <= plan.cost_today_yuan + 1e-6
     assert not t.loc[t.index.get_level_values("kind") != "tp", "bought"].any()
+    for a in s.districts:
+        assert t.loc[(a, "tp"), "cost_per_head_yuan"] == pytest.approx(bought_price(s, a, "tp"))
 
 
 def test_staff_runs_check_their_points() -> None:
