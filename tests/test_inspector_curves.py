@@ -322,12 +322,12 @@ def test_the_curves_start_where_the_change_limit_lets_the_plan_go() -> None:
     from anjian.inspector_plans import staff_factors
     from anjian.optimize.allocation import change_bounds
 
-    assert staff_factors(0.2) == (0.75, 1.0, 1.25)
-    assert staff_factors(0.5) == (0.375, 1.0, 1.625)
-    assert staff_factors(0.1) == (0.75, 1.0, 1.25)  # at least ±25%
-    assert staff_factors(1.0)[0] == 0.05
+    assert staff_factors(0.2) == (0.5, 0.75, 1.0, 1.5)
+    assert staff_factors(0.3) == (0.25, 0.625, 1.0, 1.75)
+    assert staff_factors(0.1) == (0.5, 0.75, 1.0, 1.5)  # at least ±50%
+    assert staff_factors(1.0) == (0.05, 1.0, 3.5)  # no factor twice
     for m in (0.1, 0.2, 0.3, 0.5):
-        lo_f, _, hi_f = staff_factors(m)
+        lo_f, *_, hi_f = staff_factors(m)
         for today in range(4, 400):
             lo, hi = change_bounds(np.array([float(today)]), np.array([0.0]),
                                    np.array([np.inf]), m)  # fmt: skip
