@@ -235,13 +235,20 @@ def test_optimize_plans_inspector_headcounts(lang: str) -> None:
     at.button(key="staff_run").click().run()
     assert not at.exception, at.exception
     labels = [m.label for m in at.metric]
-    assert ("年度人员薪酬（元）" if lang == "zh" else "Staff salaries a year (yuan)") in labels
-    ver = at.dataframe[-1].value
-    assert ver.shape[1] == 8  # today, the plan, the three rules, the plan − each rule
+    cost = (
+        "人员与购买服务年度费用（元）"
+        if lang == "zh"
+        else "Staff and bought inspections a year (yuan)"
+    )
+    assert cost in labels
+    ver = at.dataframe[-2].value  # against today, then the plan against each rule
+    assert ver.shape[1] == 5  # today, the plan and the three rules
     head = "按人口−现状" if lang == "zh" else "By population − today"
     assert head in list(ver.columns)
-    last = "方案−按风险" if lang == "zh" else "Plan − by risk"
-    assert list(ver.columns)[-1] == last
+    versus = at.dataframe[-1].value
+    want = (["方案−按场所数", "方案−按人口", "方案−按风险"] if lang == "zh"
+            else ["Plan − by premises", "Plan − by population", "Plan − by risk"])  # fmt: skip
+    assert list(versus.columns) == want and list(versus.index) == list(ver.index)
     rounds = "迭代" if lang == "zh" else "rounds ("
     assert any(rounds in c.value and "±" in c.value for c in at.caption)
 

@@ -20,15 +20,8 @@ from .common import (
 )
 from .text import t
 
-CASES = (
-    "plan",
-    "by_sites",
-    "by_population",
-    "by_risk",
-    "plan_vs_by_sites",
-    "plan_vs_by_population",
-    "plan_vs_by_risk",
-)
+CASES = ("plan", "by_sites", "by_population", "by_risk")
+VERSUS = ("plan_vs_by_sites", "plan_vs_by_population", "plan_vs_by_risk")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -78,8 +71,11 @@ def render(s: Scenario, lang: str) -> None:
     sim = ("—" if plan.simulated is None
            else f"{plan.simulated[0]:+{digits}} ± {plan.simulated[1]:{digits}}")  # fmt: skip
     state = t("staff_stable" if plan.stable else "staff_not_stable", lang)
+    if plan.simulated is not None and abs(plan.simulated[0]) <= plan.simulated[1]:
+        sim += t("staff_not_significant", lang)
     st.caption(t("staff_rounds", lang).format(rounds=plan.rounds, state=state, sim=sim,
                                               est=f"{plan.estimate:+{digits}}"))  # fmt: skip
+    st.caption(t("staff_cost_note", lang))
     bought = table[table["bought"] & (table["plan"] > 0)]
     if len(bought):
         st.caption(
@@ -111,7 +107,7 @@ def render(s: Scenario, lang: str) -> None:
             t("freq_kind", lang): top["kind_zh"] if zh else top["kind_en"],
             t("staff_by_sites", lang): [f"{x:,}" for x in top["by_sites"]],
             t("plan", lang): [f"{x:,}" for x in top["plan"]],
-            t("change", lang): [f"{x:+,}" for x in top["difference"]],
+            t("staff_plan_minus_rule", lang): [f"{x:+,}" for x in top["difference"]],
             t("staff_at_rule", lang): [f"{x:,.4g}" for x in top["per_10k_yuan_at_rule"]],
         }), hide_index=True, key="staff_versus_table")  # fmt: skip
         st.caption(t("staff_versus_note", lang) + (f"（{value}）" if zh else f" ({value})"))
@@ -132,10 +128,16 @@ def render(s: Scenario, lang: str) -> None:
     def cell(case: str, name: str) -> str:
         return kpi(name, "inspection").paired(*v[(case, name)])
 
+    index = [kpi(n, "inspection").label(lang) for n in names]
     rows = {t("today", lang): [kpi(n, "inspection").format(v[("today", n)][0]) for n in names]}
     for case in CASES:
         if (case, names[0]) in v:
             rows[t(f"staff_case_{case}", lang)] = [cell(case, n) for n in names]
-    st.dataframe(pd.DataFrame(rows, index=[kpi(n, "inspection").label(lang) for n in names]),
-                 key="staff_verification")  # fmt: skip
+    st.dataframe(pd.DataFrame(rows, index=index), key="staff_verification")
     st.caption(t("staff_pm_note", lang))
+    versus = {t(f"staff_case_{case}", lang): [cell(case, n) for n in names]
+              for case in VERSUS if (case, names[0]) in v}  # fmt: skip
+    if versus:
+        st.subheader(t("staff_versus_rules", lang))
+        st.dataframe(pd.DataFrame(versus, index=index), key="staff_versus_rules")
+        st.caption(t("staff_versus_rules_note", lang))

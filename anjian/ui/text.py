@@ -130,16 +130,44 @@ LABELS: dict[str, dict[str, str]] = {
     "staff_obj_deaths": {"zh": "预期死亡最少", "en": "Fewest expected deaths"},
     "staff_note": {
         "zh": "按检查模型各区县的人员—效果曲线规划（曲线按情景内容缓存），总费用不超过现状，"
-        "每个单元变动不超过上限（按整人向外取整：3 人的单元可变 1 人）；方案与按场所数、人口、"
-        "风险分配的三条规则一起全市仿真验证。单进程运行，全市首次约需十余分钟，之后曲线取自缓存。",
+        "每个单元变动不超过上限（按整人向外取整：3 人的单元可变 1 人），可购买第三方等按次付费的"
+        "检查服务；每轮在方案落点补采样曲线后重新求解，直至稳定；方案与按场所数、人口、风险分配的"
+        "三条规则一起全市仿真验证。单进程运行，全市首次约需十余分钟，之后曲线取自缓存。",
         "en": "Planned from the inspection model's district curves of outcome against staff "
         "(cached by scenario content), at no more than today's cost and within the change "
-        "limit (rounded outwards to whole heads: a unit of 3 may change by 1); the plan and "
-        "three rules (by premises, population, risk) are simulated on the whole city. One "
-        "process here: over ten minutes the first time for a city, then the curves come from "
-        "the cache.",
+        "limit (rounded outwards to whole heads: a unit of 3 may change by 1), with inspections "
+        "that may be bought per visit (third-party services); each round samples the curves "
+        "where the plan lands and solves again until it is stable; the plan and three rules "
+        "(by premises, population, risk) are simulated on the whole city. One process here: "
+        "over ten minutes the first time for a city, then the curves come from the cache.",
     },
-    "staff_cost": {"zh": "年度人员薪酬（元）", "en": "Staff salaries a year (yuan)"},
+    "staff_cost": {
+        "zh": "人员与购买服务年度费用（元）",
+        "en": "Staff and bought inspections a year (yuan)",
+    },
+    "staff_cost_note": {
+        "zh": "费用按规划口径：人员岗位与装备，加购买服务按其工时可完成的全部检查计费（上限，"
+        "保证方案不超预算）；全市仿真中购买服务实际检查次数较少，故验证表中的“监管系统年成本”"
+        "低于此数。",
+        "en": "Cost as planned: posts and kits, with bought inspections priced at every visit "
+        "their hours could make (an upper bound, so the plan stays within budget); simulated "
+        "on the whole city, bought posts make fewer visits, so the verification's inspection "
+        "system cost is lower than this.",
+    },
+    "staff_not_significant": {
+        "zh": "，不显著（区间含 0）",
+        "en": ", not significant (the interval contains 0)",
+    },
+    "staff_plan_minus_rule": {"zh": "方案−规则", "en": "Plan − rule"},
+    "staff_versus_rules": {
+        "zh": "方案与三条规则直接配对比较",
+        "en": "The plan paired with each rule directly",
+    },
+    "staff_versus_rules_note": {
+        "zh": "差值为方案−规则 ± 95% 置信区间（同一随机数）；区间不含 0 时方案与该规则差别显著。",
+        "en": "Differences are plan − rule ± 95% CI (same random numbers); an interval without 0 "
+        "is a significant difference.",
+    },
     "staff_moved": {"zh": "调整的单元", "en": "Units changed"},
     "staff_est_ontime": {"zh": "优化估计（按期检查/年）", "en": "Estimate (on-time a year)"},
     "staff_est_deaths": {"zh": "优化估计（避免死亡/年）", "en": "Estimate (deaths averted)"},
@@ -169,8 +197,8 @@ LABELS: dict[str, dict[str, str]] = {
         "whole city, the gain on the objective is {sim} (optimizer's estimate {est}).",
     },
     "staff_margin": {
-        "zh": "边际效益：方案下每增加一万元（各区县最优人员类别）",
-        "en": "What the next 10,000 yuan buys at the plan (best kind per district)",
+        "zh": "边际效益：方案下每增加一万元（前 10 个区县，各取最优人员类别）",
+        "en": "What the next 10,000 yuan buys at the plan (top 10 districts, best kind each)",
     },
     "staff_margin_value_deaths": {
         "zh": "每万元避免死亡（人/年）",
@@ -187,9 +215,11 @@ LABELS: dict[str, dict[str, str]] = {
     "staff_by_sites": {"zh": "按场所数", "en": "By premises"},
     "staff_versus_note": {
         "zh": "最后一列为按规则人数时再增一人每万元的增益（拟合曲线斜率）：方案在增益高处多配、"
-        "低处少配。",
+        "低处少配；负值表示在拟合曲线上再增人反而降低目标（多为仿真噪声或人员过剩）。",
         "en": "Last column: the gain of one more head per 10,000 yuan at the rule's headcount "
-        "(the fitted curve's slope): the plan adds where it is high and takes where it is low.",
+        "(the fitted curve's slope): the plan adds where it is high and takes where it is low; "
+        "a negative value means one more head lowers the objective on the fitted curve "
+        "(mostly the simulation's noise, or staff to spare).",
     },
     "staff_at_rule": {"zh": "规则人数处每万元增益", "en": "Gain per 10,000 yuan at the rule"},
     "staff_stable": {"zh": "已稳定", "en": "stable"},
