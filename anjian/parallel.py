@@ -83,9 +83,21 @@ def map_tasks(
                 results[index[fut.key]] = fut.result()
                 if progress is not None:
                     progress(done, total)
+            client.run(_quiet_teardown)
             return results
     finally:
         cluster.close()
+
+
+def _quiet_teardown() -> None:
+    """Runs on every worker once its tasks are done: the scheduler may close before a worker's
+    last heartbeat, which the worker logs as an error with a traceback on the user's terminal
+    (seen under load); nothing it could say then matters — task errors reach the client."""
+    import logging
+
+    for name in ("distributed.worker", "distributed.nanny", "distributed.core",
+                 "distributed.comm", "distributed.utils_comm"):  # fmt: skip
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def cache_dir() -> Path:
