@@ -1,0 +1,302 @@
+"""Two-stage stochastic linear programs with recourse: the extensive form, the L-shaped method
+(Benders' decomposition, one cut per scenario) and the measures of the value of modelling
+uncertainty (issue 17: relief reserves pre-positioned under uncertainty).
+
+The program, for scenarios s with probabilities p_s::
+
+    min  cᵀx + Σ_s p_s · Q_s(x)                                        (S0)
+    s.t. l₁ ≤ A x ≤ u₁,  x_lo ≤ x ≤ x_hi  (x integer where asked)     (S1)
+    Q_s(x) = min { q_sᵀ y : h_lo,s ≤ T_s x + W_s y ≤ h_hi,s,
+                            y_lo,s ≤ y ≤ y_hi,s }                      (S2)
+
+:func:`solve_extensive` solves (S0)–(S2) as one program (every scenario's y at once). The
+L-shaped method (:func:`solve_lshaped`) keeps x and one θ_s per scenario in a master program
+and adds, at each trial x̂, the optimality cut θ_s ≥ Q_s(x̂) + d_sᵀ(x − x̂)               (S3)
+where d_s is the subgradient of Q_s at x̂: the reduced costs of x in the scenario's LP solved
+with x fixed at x̂ (the derivative of an LP's value in a fixed variable's value). Q_s is convex
+and piecewise linear in x, so the cuts are exact supports and the method ends in finitely many
+steps with the extensive form's optimum. Scenario LPs are independent: ``mapper`` runs them in
+parallel (e.g. on the sweep engine's workers). Recourse must be relatively complete (every x
+that meets (S1) leaves every scenario feasible — penalties for unmet demand do that); an
+infeasible scenario LP is reported, not cut.
+
+:func:`stochastic_measures` gives the wait-and-see value (WS: each scenario with its own best
+x), the expected result of the expected-value solution (EEV: x planned for the mean scenario,
+then facing every scenario), VSS = EEV − RP and EVPI = RP − WS (for a minimisation; RP, the
+recourse problem's optimum). Exact reference: Birge & Louveaux's farmer (tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import InstanceError
+from .mip import Mip, MipResult
+
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+
+
+@dataclass(frozen=True)
+class FirstStage:
+    """cᵀx and (S1): ``a`` (rows × n) with row bounds ``lo``/``hi``, variable bounds, and which
+    variables are integer."""
+
+    c: np.ndarray
+    a: sp.csr_matrix
+    lo: np.ndarray
+    hi: np.ndarray
+    x_lo: np.ndarray
+    x_hi: np.ndarray
+    integer: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.c)
+
+
+@dataclass(frozen=True)
+class RecourseScenario:
+    """One scenario's (S2): probability, recourse costs ``q``, technology ``t`` (rows × n₁),
+    recourse matrix ``w`` (rows × n₂), row bounds, recourse variable bounds."""
+
+    p: float
+    q: np.ndarray
+    t: sp.csr_matrix
+    w: sp.csr_matrix
+    h_lo: np.ndarray
+    h_hi: np.ndarray
+    y_lo: np.ndarray
+    y_hi: np.ndarray
+
+
+@dataclass(frozen=True)
+class TwoStage:
+    """A two-stage program: the first stage and its scenarios (probabilities adding to 1)."""
+
+    first: FirstStage
+    scenarios: tuple[RecourseScenario, ...]
+
+    def __post_init__(self) -> None:
+        n = self.first.n
+        f = self.first
+        for name in ("x_lo", "x_hi", "integer"):
+            if np.asarray(getattr(f, name)).shape != (n,):
+                raise InstanceError(f"first stage: {name} needs {n} values")
+        if f.a.shape[1] != n or len(f.lo) != f.a.shape[0] or len(f.hi) != f.a.shape[0]:
+            raise InstanceError("first stage: a must have n columns and one bound per row")
+        if not self.scenarios:
+            raise InstanceError("a two-stage program needs at least one scenario")
+        total = sum(s.p for s in self.scenarios)
+        if any(not s.p >= 0 for s in self.scenarios) or abs(total - 1.0) > 1e-9:
+            raise InstanceError(f"scenario probabilities must be ≥ 0 and add up to 1 (got {total})")
+        for i, s in enumerate(self.scenarios):
+            m, n2 = s.w.shape
+            if s.t.shape != (m, n) or len(s.h_lo) != m or len(s.h_hi) != m:
+                raise InstanceError(f"scenario {i}: t must be {m} × {n}, one bound per row")
+            if len(s.q) != n2 or len(s.y_lo) != n2 or len(s.y_hi) != n2:
+                raise InstanceError(f"scenario {i}: q and y bounds need {n2} values")
+
+
+@dataclass(frozen=True)
+class StochasticSolution:
+    """x, the objective (S0), each scenario's recourse value Q_s(x), status and how it was
+    reached (``iterations`` and the last ``gap`` for the L-shaped method; 1 and 0 whole)."""
+
+    x: np.ndarray
+    objective: float
+    recourse: np.ndarray
+    status: str
+    iterations: int = 1
+    gap: float = 0.0
+    seconds: float = 0.0
+    history: list[tuple[float, float]] = field(default_factory=list)  # (lower, upper) bounds
+
+
+def _build_first(mip: Mip, f: FirstStage, obj: np.ndarray) -> np.ndarray:
+    """First-stage variables (integer where asked) and rows (S1); returns their columns."""
+    cols = np.empty(f.n, dtype=np.int64)
+    for flag in (False, True):
+        idx = np.flatnonzero(f.integer == flag)
+        if len(idx):
+            cols[idx] = mip.add_vars(len(idx), lb=f.x_lo[idx], ub=f.x_hi[idx], integer=flag,
+                                     obj=obj[idx])  # fmt: skip
+    if f.a.shape[0]:
+        coo = f.a.tocoo()
+        mip.add_rows(coo.row, cols[coo.col], coo.data, lb=f.lo, ub=f.hi, n_rows=f.a.shape[0])
+    return cols
+
+
+def _add_scenario(mip: Mip, s: RecourseScenario, x: np.ndarray, weight: float) -> np.ndarray:
+    """The scenario's y (cost weight × q) and rows h_lo ≤ T x + W y ≤ h_hi."""
+    y = mip.add_vars(len(s.q), lb=s.y_lo, ub=s.y_hi, obj=weight * s.q)
+    m = s.w.shape[0]
+    if m:
+        t, w = s.t.tocoo(), s.w.tocoo()
+        rows = np.concatenate([t.row, w.row])
+        cols = np.concatenate([x[t.col], y[w.col]])
+        mip.add_rows(rows, cols, np.concatenate([t.data, w.data]), lb=s.h_lo, ub=s.h_hi,
+                     n_rows=m)  # fmt: skip
+    return y
+
+
+def _check(res: MipResult, what: str) -> None:
+    if res.status != "optimal":
+        raise InstanceError(f"{what}: the solver ended {res.status} ({res.detail})")
+
+
+def solve_extensive(p: TwoStage, *, time_limit_s: float = 60.0) -> StochasticSolution:
+    """(S0)–(S2) as one program."""
+    mip = Mip()
+    x = _build_first(mip, p.first, p.first.c)
+    ys = [_add_scenario(mip, s, x, s.p) for s in p.scenarios]
+    res = mip.solve(time_limit_s=time_limit_s, relative_gap=1e-9)
+    _check(res, "the extensive form")
+    rec = np.array([float(s.q @ res.x[y]) for s, y in zip(p.scenarios, ys, strict=True)])
+    return StochasticSolution(res.x[x], float(res.objective), rec, res.status,
+                              seconds=res.seconds)  # fmt: skip
+
+
+def recourse(s: RecourseScenario, x_hat: np.ndarray) -> tuple[float, np.ndarray]:
+    """Q_s(x̂) and its subgradient in x (the reduced costs of x fixed at x̂).
+
+    Raises
+    ------
+    InstanceError
+        If the scenario has no recourse at x̂ (recourse is not relatively complete).
+    """
+    mip = Mip()
+    x = mip.add_vars(len(x_hat), lb=x_hat, ub=x_hat)
+    _add_scenario(mip, s, x, 1.0)
+    res = mip.solve(time_limit_s=60.0, relative_gap=1e-9)
+    if res.status == "infeasible":
+        raise InstanceError("a scenario has no feasible recourse at a first-stage plan that meets "
+                            "its own constraints: add penalties for unmet demand (relatively "
+                            "complete recourse) before using the L-shaped method")  # fmt: skip
+    _check(res, "a scenario's recourse")
+    rc = res.reduced_costs if res.reduced_costs is not None else np.zeros(mip.n_vars)
+    return float(res.objective), rc[x].copy()
+
+
+def _serial(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [fn(i) for i in items]
+
+
+def _recourse_job(job: tuple[RecourseScenario, np.ndarray]) -> tuple[float, np.ndarray]:
+    return recourse(*job)
+
+
+def solve_lshaped(
+    p: TwoStage,
+    *,
+    tol: float = 1e-7,
+    max_iterations: int = 200,
+    mapper: Mapper | None = None,
+    time_limit_s: float = 60.0,
+) -> StochasticSolution:
+    """The L-shaped method with one cut per scenario (S3) until the upper and lower bounds
+    meet within ``tol`` × max(1, |upper|). ``mapper(fn, items)`` evaluates the scenarios
+    (default: here, in order); it must return results in the order of ``items``.
+
+    Raises
+    ------
+    InstanceError
+        If a scenario has no recourse, the master is unbounded (bound the first stage) or the
+        iterations run out.
+    """
+    run = mapper or _serial
+    f = p.first
+    # the first trial: the first stage alone
+    mip0 = Mip()
+    x0 = _build_first(mip0, f, f.c)
+    first = mip0.solve(time_limit_s=time_limit_s, relative_gap=1e-9)
+    if first.status != "optimal":
+        raise InstanceError(f"the first stage alone ended {first.status}: bound every first-stage "
+                            "variable or constrain it")  # fmt: skip
+    x_hat = first.x[x0]
+    cuts: list[list[tuple[float, np.ndarray, np.ndarray]]] = [[] for _ in p.scenarios]
+    best_x, best_ub, best_q = x_hat, np.inf, np.zeros(len(p.scenarios))
+    history: list[tuple[float, float]] = []
+    lower = -np.inf
+    for it in range(1, max_iterations + 1):
+        out = run(_recourse_job, [(s, x_hat) for s in p.scenarios])
+        q = np.array([v for v, _ in out])
+        ub = float(f.c @ x_hat + sum(s.p * v for s, v in zip(p.scenarios, q, strict=True)))
+        if ub < best_ub:
+            best_x, best_ub, best_q = x_hat.copy(), ub, q
+        for k, (v, g) in enumerate(out):
+            cuts[k].append((v, g, x_hat.copy()))
+        # the master: min cᵀx + Σ p_s θ_s, θ_s above every cut (S3)
+        mip = Mip()
+        x = _build_first(mip, f, f.c)
+        theta = mip.add_vars(len(p.scenarios), lb=-np.inf, ub=np.inf,
+                             obj=np.array([s.p for s in p.scenarios]))  # fmt: skip
+        for k, ck in enumerate(cuts):
+            for v, g, xh in ck:  # θ_k − gᵀx ≥ v − gᵀx̂
+                nz = np.flatnonzero(g)
+                mip.add_row(np.concatenate([[theta[k]], x[nz]]),
+                            np.concatenate([[1.0], -g[nz]]), lb=v - float(g @ xh))  # fmt: skip
+        res = mip.solve(time_limit_s=time_limit_s, relative_gap=1e-9)
+        if res.status != "optimal":
+            raise InstanceError(f"the L-shaped master ended {res.status} ({res.detail}): bound "
+                                "the first stage or the recourse")  # fmt: skip
+        lower = max(lower, float(res.bound if np.isfinite(res.bound) else res.objective))
+        history.append((lower, best_ub))
+        gap = best_ub - lower
+        if gap <= tol * max(1.0, abs(best_ub)):
+            return StochasticSolution(best_x, best_ub, best_q, "optimal", it, gap,
+                                      history=history)  # fmt: skip
+        x_hat = res.x[x]
+    raise InstanceError(f"the L-shaped method did not converge in {max_iterations} iterations "
+                        f"(bounds {lower:,.6g} … {best_ub:,.6g})")  # fmt: skip
+
+
+def evaluate(p: TwoStage, x_hat: np.ndarray, mapper: Mapper | None = None) -> float:
+    """cᵀx̂ + Σ p_s Q_s(x̂): a fixed first-stage plan facing every scenario."""
+    out = (mapper or _serial)(_recourse_job, [(s, x_hat) for s in p.scenarios])
+    return float(p.first.c @ x_hat + sum(s.p * v for s, (v, _) in zip(p.scenarios, out,
+                                                                      strict=True)))  # fmt: skip
+
+
+def mean_scenario(p: TwoStage) -> RecourseScenario:
+    """The expected-value scenario: every coefficient and bound averaged by probability."""
+    ss = p.scenarios
+    w = [s.p for s in ss]
+
+    def avg(get: Callable[[RecourseScenario], Any]) -> Any:
+        return sum(wi * get(s) for wi, s in zip(w, ss, strict=True))
+
+    return RecourseScenario(1.0, avg(lambda s: s.q), sp.csr_matrix(avg(lambda s: s.t)),
+                            sp.csr_matrix(avg(lambda s: s.w)), avg(lambda s: s.h_lo),
+                            avg(lambda s: s.h_hi), avg(lambda s: s.y_lo),
+                            avg(lambda s: s.y_hi))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Measures:
+    """RP (the recourse problem's optimum), WS, EV (the mean scenario's own optimum), EEV,
+    VSS = EEV − RP, EVPI = RP − WS (minimisation), and the plans x_RP, x_EV."""
+
+    rp: float
+    ws: float
+    ev: float
+    eev: float
+    vss: float
+    evpi: float
+    x_rp: np.ndarray
+    x_ev: np.ndarray
+
+
+def stochastic_measures(p: TwoStage, *, mapper: Mapper | None = None) -> Measures:
+    """RP, WS, EV, EEV, VSS and EVPI (see the module docstring)."""
+    rp = solve_extensive(p)
+    ws = sum(s.p * solve_extensive(TwoStage(p.first, (replace(s, p=1.0),))).objective
+             for s in p.scenarios)  # fmt: skip
+    ev = solve_extensive(TwoStage(p.first, (mean_scenario(p),)))
+    eev = evaluate(p, ev.x, mapper)
+    return Measures(rp.objective, float(ws), ev.objective, eev, eev - rp.objective,
+                    rp.objective - float(ws), rp.x, ev.x)  # fmt: skip
