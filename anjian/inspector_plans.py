@@ -361,7 +361,8 @@ def _problem(
     """(A0)–(A6) on the fitted curves. A head costs its kind's ``head_cost_yuan_per_year``
     (post and kit); a bought post :func:`bought_price`."""
     units = sorted(fits)
-    cost = np.array([bought_price(s, a, k) if (a, k) in bought
+    per_visit = pool_visit_hours(s) if bought else {}
+    cost = np.array([bought_price(s, a, k, per_visit) if (a, k) in bought
                      else s.inspector_kinds[k].head_cost_yuan_per_year
                      for a, k in units])  # fmt: skip
     today = np.array([float(s.staff[a].get(k, 0)) for a, k in units])
@@ -387,18 +388,21 @@ def _problem(
     return problem, units
 
 
-def bought_price(s: Scenario, a: str, kind: str) -> float:
+def bought_price(
+    s: Scenario, a: str, kind: str, per_visit: dict[str, float] | None = None
+) -> float:
     """Yearly cost of one bought post of ``kind`` in district ``a``: its yearly cost plus the
     fee for every routine visit its hours could make (hours a year × inspection share ÷ the
     mean hours of a routine visit in the pool it joins, today's). An upper bound — a post in a
     pool with hours to spare makes fewer — so a plan within budget stays within it when
-    simulated."""
+    simulated. ``per_visit``: :func:`anjian.inspector_frequencies.pool_visit_hours` of ``s``,
+    if at hand."""
     spec = s.inspector_kinds[kind]
     _, staff_pool = pool_keys(s)
     pools = sorted({q for (b, k2), q in staff_pool.items() if b == a
                     and s.inspector_kinds[k2].scope == "district"
                     and s.inspector_kinds[k2].department == spec.department})  # fmt: skip
-    per_visit = pool_visit_hours(s)
+    per_visit = pool_visit_hours(s) if per_visit is None else per_visit
     hours = spec.hours_per_day * spec.days_per_year * spec.inspection_time_share
     visit = min((per_visit[q] for q in pools if q in per_visit), default=0.0)
     fee = spec.cost_yuan_per_inspection * hours / visit if visit > 0 else 0.0

@@ -110,7 +110,8 @@ def render(s: Scenario, lang: str) -> None:
             t("staff_plan_minus_rule", lang): [f"{x:+,}" for x in top["difference"]],
             t("staff_at_rule", lang): [f"{x:,.4g}" for x in top["per_10k_yuan_at_rule"]],
         }), hide_index=True, key="staff_versus_table")  # fmt: skip
-        st.caption(t("staff_versus_note", lang) + (f"（{value}）" if zh else f" ({value})"))
+        unit = f"末列单位：{value}。" if zh else f" Unit of the last column: {value}."
+        st.caption(t("staff_versus_note", lang) + unit)
     if plan.margin is not None and len(plan.margin):
         st.subheader(t("staff_margin", lang))
         mg = plan.margin.head(10)

@@ -146,13 +146,16 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Staff and bought inspections a year (yuan)",
     },
     "staff_cost_note": {
-        "zh": "费用按规划口径：人员岗位与装备，加购买服务按其工时可完成的全部检查计费（上限，"
-        "保证方案不超预算）；全市仿真中购买服务实际检查次数较少，故验证表中的“监管系统年成本”"
-        "低于此数。",
-        "en": "Cost as planned: posts and kits, with bought inspections priced at every visit "
-        "their hours could make (an upper bound, so the plan stays within budget); simulated "
-        "on the whole city, bought posts make fewer visits, so the verification's inspection "
-        "system cost is lower than this.",
+        "zh": "此费用只含方案所调整的人员（区县、乡镇人员及购买服务），按规划口径：岗位与装备，"
+        "购买服务按其工时可完成的全部检查计费（上限，保证方案不超预算）。验证表中的“监管系统年成本”"
+        "是全市全部人员（含市级队伍、乡镇装备）的仿真值，两者应比较变化量：仿真中购买服务实际检查"
+        "次数较少，节省通常多于规划值。",
+        "en": "This cost covers only the staff the plan sets (district and township staff, bought "
+        "inspections), as planned: posts and kits, bought inspections priced at every visit "
+        "their hours could make (an upper bound, so the plan stays within budget). The "
+        "verification's inspection system cost is the whole system simulated (the city corps "
+        "and township kits included): compare the changes — simulated, bought posts make fewer "
+        "visits, so the saving there is usually larger.",
     },
     "staff_not_significant": {
         "zh": "，不显著（区间含 0）",
