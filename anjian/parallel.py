@@ -14,7 +14,8 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +26,9 @@ from anjian.scenarios.scenario import Scenario
 
 from .store import default_store_path
 from .sweep import LOCAL_CLUSTER_CONFIG
+
+#: ``pool(fn, items) -> [fn(i) for i in items]`` (see :func:`worker_pool`).
+Pool = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -85,6 +89,35 @@ def map_tasks(
                     progress(done, total)
             client.run(_quiet_teardown)
             return results
+    finally:
+        cluster.close()
+
+
+@contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[Pool]:
+    """A map on a local Dask cluster kept for the ``with`` block: ``pool(fn, items)`` is
+    ``[fn(i) for i in items]`` computed on the workers, in the items' order — for loops that
+    map many times (the L-shaped method's scenario LPs each iteration) without a cluster
+    start each time. ``fn`` must be a module-level function; one worker maps here, serially."""
+    n = workers or default_workers()
+    if n <= 1:
+        yield lambda fn, items: [fn(i) for i in items]
+        return
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address=None)  # fmt: skip
+    try:
+        with Client(cluster) as client:
+
+            def pool(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+                futures = client.map(fn, list(items), pure=False)
+                return list(client.gather(futures))
+
+            yield pool
+            client.run(_quiet_teardown)
     finally:
         cluster.close()
 

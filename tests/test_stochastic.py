@@ -96,3 +96,18 @@ def test_the_mean_scenario_and_bad_programs() -> None:
                                        np.zeros(1), np.zeros(1), np.ones(1)),))  # fmt: skip
     with pytest.raises(InstanceError, match="relatively complete recourse"):
         solve_lshaped(stuck)
+
+
+def test_the_lshaped_scenario_lps_on_the_workers_give_the_same_plan() -> None:
+    """The scenario LPs on a local Dask cluster kept across the iterations (the sweep engine's
+    workers): the same cuts, so the same iterations and optimum as here."""
+    from anjian.parallel import worker_pool
+
+    p = farmer(tuple(np.linspace(0.7, 1.3, 12)))
+    here = solve_lshaped(p)
+    with worker_pool(2) as pool:
+        there = solve_lshaped(p, mapper=pool)
+    assert there.iterations == here.iterations
+    assert there.objective == pytest.approx(here.objective, rel=1e-12)
+    assert there.x == pytest.approx(here.x, abs=1e-9)
+    assert there.objective == pytest.approx(solve_extensive(p).objective, rel=1e-7)
