@@ -111,3 +111,29 @@ def test_the_lshaped_scenario_lps_on_the_workers_give_the_same_plan() -> None:
     assert there.objective == pytest.approx(here.objective, rel=1e-12)
     assert there.x == pytest.approx(here.x, abs=1e-9)
     assert there.objective == pytest.approx(solve_extensive(p).objective, rel=1e-7)
+
+
+def test_sample_average_approximation_brackets_the_true_optimum() -> None:
+    """Sampling the farmer's three equally likely years: the batches' mean SAA optimum is a
+    lower bound, the candidate's cost on fresh years an upper bound, and the recourse problem's
+    optimum (−108,390) lies between them; the gap is small and its bound above it."""
+    from anjian.optimize.stochastic import sample_average
+
+    years = farmer().scenarios
+
+    def sampler(rng: np.random.Generator, n: int) -> list[RecourseScenario]:
+        return [years[i] for i in rng.integers(0, 3, size=n)]
+
+    r = sample_average(farmer().first, sampler, n=30, batches=8, n_eval=600, seed=3)
+    rp = -108_390.0
+    assert r.lower[0] - r.lower[1] <= rp + 1.0 and r.upper[0] + r.upper[1] >= rp - 1.0
+    assert r.gap_bound >= 0 and r.gap <= r.gap_bound
+    assert abs(r.gap) < 0.03 * 108_390
+    # 30 sampled years already find the recourse problem's plan; its true cost is RP's
+    assert r.x == pytest.approx([170, 80, 250], abs=1e-6)
+    assert evaluate(farmer(), r.x) == pytest.approx(rp, abs=1e-6)
+    assert len(r.batch_objectives) == 8 and r.n == 30 and r.n_eval == 600
+    again = sample_average(farmer().first, sampler, n=30, batches=8, n_eval=600, seed=3)
+    assert again.lower == r.lower and again.upper == r.upper  # the same seed, the same numbers
+    with pytest.raises(InstanceError, match="at least 2 batches"):
+        sample_average(farmer().first, sampler, n=30, batches=1)
