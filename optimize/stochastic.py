@@ -188,8 +188,21 @@ def _serial(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     return [fn(i) for i in items]
 
 
-def _recourse_job(job: tuple[RecourseScenario, np.ndarray]) -> tuple[float, np.ndarray]:
-    return recourse(*job)
+def _recourse_chunk(
+    job: tuple[tuple[RecourseScenario, ...], np.ndarray],
+) -> list[tuple[float, np.ndarray]]:
+    scenarios, x_hat = job
+    return [recourse(s, x_hat) for s in scenarios]
+
+
+def _map_recourse(
+    run: Mapper, scenarios: Sequence[RecourseScenario], x_hat: np.ndarray, tasks: int
+) -> list[tuple[float, np.ndarray]]:
+    """Every scenario's (Q_s(x̂), d_s), in order, in at most ``tasks`` tasks of consecutive
+    scenarios (one task per scenario costs a parallel map more in overhead than the LP)."""
+    size = max(1, -(-len(scenarios) // max(1, tasks)))
+    chunks = [(tuple(scenarios[i : i + size]), x_hat) for i in range(0, len(scenarios), size)]
+    return [r for part in run(_recourse_chunk, chunks) for r in part]
 
 
 def solve_lshaped(
@@ -198,11 +211,13 @@ def solve_lshaped(
     tol: float = 1e-7,
     max_iterations: int = 200,
     mapper: Mapper | None = None,
+    tasks: int = 32,
     time_limit_s: float = 60.0,
 ) -> StochasticSolution:
     """The L-shaped method with one cut per scenario (S3) until the upper and lower bounds
     meet within ``tol`` × max(1, |upper|). ``mapper(fn, items)`` evaluates the scenarios
-    (default: here, in order); it must return results in the order of ``items``.
+    (default: here, in order), in at most ``tasks`` batches; it must return results in the
+    order of ``items``.
 
     Raises
     ------
@@ -225,7 +240,7 @@ def solve_lshaped(
     history: list[tuple[float, float]] = []
     lower = -np.inf
     for it in range(1, max_iterations + 1):
-        out = run(_recourse_job, [(s, x_hat) for s in p.scenarios])
+        out = _map_recourse(run, p.scenarios, x_hat, tasks)
         q = np.array([v for v, _ in out])
         ub = float(f.c @ x_hat + sum(s.p * v for s, v in zip(p.scenarios, q, strict=True)))
         if ub < best_ub:
@@ -259,7 +274,7 @@ def solve_lshaped(
 
 def evaluate(p: TwoStage, x_hat: np.ndarray, mapper: Mapper | None = None) -> float:
     """cᵀx̂ + Σ p_s Q_s(x̂): a fixed first-stage plan facing every scenario."""
-    out = (mapper or _serial)(_recourse_job, [(s, x_hat) for s in p.scenarios])
+    out = _map_recourse(mapper or _serial, p.scenarios, x_hat, 32)
     return float(p.first.c @ x_hat + sum(s.p * v for s, (v, _) in zip(p.scenarios, out,
                                                                       strict=True)))  # fmt: skip
 
@@ -360,7 +375,7 @@ def sample_average(
     v = np.array([s.objective for s in sols])
     x = sols[0].x
     fresh = draw(batches, n_eval)
-    out = (mapper or _serial)(_recourse_job, [(s, x) for s in fresh])
+    out = _map_recourse(mapper or _serial, fresh, x, 32)
     costs = float(first.c @ x) + np.array([val for val, _ in out])
     t_l = stats.t.ppf(0.5 + confidence / 2, batches - 1)
     t_u = stats.t.ppf(0.5 + confidence / 2, n_eval - 1)
