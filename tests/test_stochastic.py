@@ -77,6 +77,9 @@ def test_the_lshaped_method_reaches_the_extensive_form() -> None:
         whole = solve_extensive(q)
         cut = solve_lshaped(q, mapper=lambda fn, items: list(map(fn, items)))
         assert cut.objective == pytest.approx(whole.objective, rel=1e-7, abs=1e-4)
+        batched = solve_lshaped(q, tasks=3)  # scenarios in 3 batches: the same cuts, in order
+        assert batched.iterations == cut.iterations
+        assert batched.objective == pytest.approx(cut.objective, rel=1e-12)
 
 
 def test_the_mean_scenario_and_bad_programs() -> None:
