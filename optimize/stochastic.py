@@ -180,8 +180,9 @@ def recourse(s: RecourseScenario, x_hat: np.ndarray) -> tuple[float, np.ndarray]
                             "its own constraints: add penalties for unmet demand (relatively "
                             "complete recourse) before using the L-shaped method")  # fmt: skip
     _check(res, "a scenario's recourse")
-    rc = res.reduced_costs if res.reduced_costs is not None else np.zeros(mip.n_vars)
-    return float(res.objective), rc[x].copy()
+    if res.reduced_costs is None:  # a zero subgradient would be a wrong cut, not a weak one
+        raise InstanceError("a scenario's LP returned no reduced costs: no cut can be made")
+    return float(res.objective), res.reduced_costs[x].copy()
 
 
 def _serial(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
