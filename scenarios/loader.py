@@ -44,6 +44,7 @@ MODEL_SECTIONS = (
     "budget",
     "surges",
     "relief_logistics",
+    "relief_planning",
 )
 TABLES_REQUIRED = (
     "districts",

@@ -120,6 +120,14 @@ class Surge(Named):
     incidents: Annotated[int, Field(ge=1)]
     people_affected_total: NonNegInt = 0
     shelter: Shelter | None = None
+    return_period_years: PosFloat | None = Field(
+        default=None,
+        description=(
+            "How often a disaster of this scale comes (years). The simulator runs the surge in "
+            "every simulated year (the scenario is that year); the relief-reserve planner draws "
+            "it in a year with probability 1 / return_period_years (none: every year)."
+        ),
+    )
 
 
 class VehicleKind(Named):
@@ -143,10 +151,21 @@ class Depot(Named):
 
 
 class Commodity(Named):
-    """A relief commodity (tent, quilt, folding bed, …) and how many fit on one truck."""
+    """A relief commodity (tent, quilt, folding bed, …), how many fit on one truck and what
+    holding it costs: a unit held a year costs ``unit_cost_yuan`` × (``holding_share_per_year``
+    + 1 / ``shelf_life_years``) — warehousing and upkeep, and the replacement of stock that
+    perishes (none without a shelf life)."""
 
     unit_cost_yuan: NonNegFloat
     units_per_truckload: PosFloat | None = None
+    shelf_life_years: PosFloat | None = None
+    holding_share_per_year: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+
+    @property
+    def yearly_cost_yuan(self) -> float:
+        """Yuan a year of holding one unit (upkeep plus replacement when it perishes)."""
+        life = 1.0 / self.shelf_life_years if self.shelf_life_years else 0.0
+        return self.unit_cost_yuan * (self.holding_share_per_year + life)
 
 
 class ReliefLogistics(Strict):
@@ -160,6 +179,32 @@ class ReliefLogistics(Strict):
     approval: dict[Literal["city", "district", "township"], Duration] = Field(default_factory=dict)
     loading: Duration | None = None
     people_without_relief_hours: tuple[PosFloat, ...] = (12.0, 24.0, 48.0)
+
+
+class ReliefPlanning(Strict):
+    """Settings of the relief-reserve planner (``anjian optimize stocks``): the first batch's
+    deadline (relief after it is late), what a unit short or late costs (× its unit cost: an
+    emergency purchase at a premium and the harm of waiting), how long one disaster episode
+    draws on the stock before reorders arrive, and what a reserve point can hold (truckloads
+    of stock by level; none: no limit)."""
+
+    first_batch_hours: PosFloat = 12.0
+    unmet_penalty_factor: NonNegFloat = 10.0
+    late_penalty_factor: NonNegFloat = 2.0
+    episode_days: Annotated[float, Field(gt=0.0, le=365.0)] = 14.0
+    capacity_truckloads: dict[Literal["city", "district", "township"], PosFloat] = Field(
+        default_factory=dict
+    )
+
+    @model_validator(mode="after")
+    def _late_below_unmet(self) -> ReliefPlanning:
+        if self.late_penalty_factor > self.unmet_penalty_factor:
+            raise ValueError(
+                f"late_penalty_factor ({self.late_penalty_factor:g}) must not exceed "
+                f"unmet_penalty_factor ({self.unmet_penalty_factor:g}): late relief cannot cost "
+                "more than none"
+            )
+        return self
 
 
 class StockPolicy(Strict):

@@ -33,6 +33,7 @@ from .response import (
     Depot,
     IncidentType,
     ReliefLogistics,
+    ReliefPlanning,
     Surge,
     VehicleKind,
     Warehouse,
@@ -142,6 +143,7 @@ class Scenario(Strict):
     surges: dict[Ident, Surge] = Field(default_factory=dict)
     townships: dict[str, Township] = Field(default_factory=dict)
     relief_logistics: ReliefLogistics = ReliefLogistics()
+    relief_planning: ReliefPlanning = ReliefPlanning()
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:

@@ -316,19 +316,9 @@ class ResponseModel:
                 self._relief(i, p, need)
 
     def _relief_need(self, i: int, it: Any) -> dict[str, float]:
-        """Units of each commodity incident ``i`` needs: people × items per person, or for a
-        surge with a shelter model, its people by shelter type × that type's items."""
-        people = float(self.inc.people[i])
+        """Units of each commodity incident ``i`` needs (:func:`relief_need`)."""
         sid = int(self.inc.surge[i])
-        shelter = self.surges[sid].shelter if sid >= 0 else None
-        need: dict[str, float] = {}
-        if shelter is not None:
-            for where, n in shelter_people(people, shelter).items():
-                for c, per in shelter.items_for(where).items():
-                    need[c] = need.get(c, 0.0) + n * per
-        elif it.relief is not None:
-            need = {c: people * per for c, per in it.relief.items_per_person.items()}
-        return need
+        return relief_need(it, float(self.inc.people[i]), self.surges[sid] if sid >= 0 else None)
 
     # -- relief ----------------------------------------------------------------------------
     def _order_for(self, p: int) -> np.ndarray:
@@ -565,6 +555,37 @@ class ResponseModel:
             uses=self.uses,
             wh_ids=self.wh_ids,
         )
+
+
+def relief_need(it: Any, people: float, surge: Any = None) -> dict[str, float]:
+    """Units of each commodity a disaster of incident type ``it`` with ``people`` affected
+    needs: people × the type's items per person, or for an incident of a surge with a shelter
+    model, its people by shelter type × that type's items."""
+    shelter = surge.shelter if surge is not None else None
+    need: dict[str, float] = {}
+    if shelter is not None:
+        for where, n in shelter_people(people, shelter).items():
+            for c, per in shelter.items_for(where).items():
+                need[c] = need.get(c, 0.0) + n * per
+    elif it.relief is not None:
+        need = {c: people * per for c, per in it.relief.items_per_person.items()}
+    return need
+
+
+def relief_needs(s: Scenario, inc: IncidentTable) -> np.ndarray:
+    """Every incident's relief need (incidents × the scenario's commodities, whole units as
+    the simulator draws them: each need rounded up)."""
+    commodities = list(s.commodities)
+    types = list(s.incident_types)
+    surges = list(s.surges.values())
+    out = np.zeros((len(inc), len(commodities)))
+    for i in np.flatnonzero(inc.people > 0):
+        sid = int(inc.surge[i])
+        need = relief_need(s.incident_types[types[int(inc.kind[i])]], float(inc.people[i]),
+                           surges[sid] if sid >= 0 else None)  # fmt: skip
+        for key, want in need.items():
+            out[i, commodities.index(key)] = max(0.0, math.ceil(want - 1e-9))
+    return out
 
 
 def simulate_response(scenario: Scenario, config: ResponseConfig) -> ResponseResult:
