@@ -24,6 +24,7 @@ from anjian.scenarios.summary import (
 
 from .cli_optimize import locate_cmd, optimize_app
 from .cli_runs import runs_app, sweep_cmd
+from .cli_stocks import stocks_cmd  # noqa: F401  (registers `optimize stocks`)
 from .kpis import Model, kpi, of_model
 
 app = typer.Typer(

@@ -355,6 +355,15 @@ def reserve_instance(
     s = net.s
     rp = s.relief_planning
     cs = [s.commodities[c] for c in net.commodities]
+    free = [c for c in net.commodities if s.commodities[c].yearly_cost_yuan <= 0]
+    if free:
+        raise ValueError(
+            f"commodities {free} cost nothing to hold: set commodities.<name>."
+            "holding_share_per_year or shelf_life_years (without a yearly cost the planner "
+            "cannot weigh stock against shortage)"
+        )
+    if not net.commodities:
+        raise ValueError("the scenario has no [commodities]: there is no stock to plan")
     share = np.array([1.0 / c.units_per_truckload if c.units_per_truckload else 0.0 for c in cs])
     price = np.array([c.unit_cost_yuan for c in cs])
     cap = np.array([rp.capacity_truckloads.get(lv, np.inf) for lv in net.level], dtype=float)
@@ -418,14 +427,18 @@ class StockPlan:
     standard: pd.DataFrame
     x_standard: np.ndarray
     verification: pd.DataFrame | None = None
+    x_ev: np.ndarray | None = None  # the expected-value plan
 
     def cases(self) -> dict[str, np.ndarray]:
         """Stocks of every case compared: today, the per-capita rule, the plan, the standard."""
         return {"today": self.today, "rule": self.rule, "plan": self.x, "standard": self.x_standard}
 
     def costs(self) -> dict[str, float]:
-        """Yearly stock cost of every case (yuan)."""
-        return {k: stock_cost_yuan_per_year(self.network, v) for k, v in self.cases().items()}
+        """Yearly stock cost of every case (yuan), the expected-value plan's too."""
+        out = {k: stock_cost_yuan_per_year(self.network, v) for k, v in self.cases().items()}
+        if self.x_ev is not None:
+            out["expected_value"] = stock_cost_yuan_per_year(self.network, self.x_ev)
+        return out
 
     def table(self) -> pd.DataFrame:
         """The plan by reserve point (points holding any stock in the plan or today)."""
@@ -625,6 +638,7 @@ def optimize_stocks(
         standard,
         x_std,
         verification,
+        x_ev,
     )
 
 
@@ -719,7 +733,10 @@ def reserve_standard(plan_net: ReserveNetwork, x: np.ndarray) -> pd.DataFrame:
     net = plan_net
     cls = township_classes(net)
     idx = {pid: j for j, pid in enumerate(net.ids)}
-    rows = []
+    rows: list[dict[str, Any]] = []
+    if cls.empty:
+        cols = ["class", "class_zh", "class_en", "townships", "residents", "stocked_share"]
+        return pd.DataFrame(columns=[*cols, *net.commodities])
     for key, (zh, en) in CLASS_LABELS.items():
         members = [idx[pid] for pid, c in cls.items() if c == key]
         if not members:
@@ -744,6 +761,8 @@ def standard_stocks(net: ReserveNetwork, x: np.ndarray, standard: pd.DataFrame) 
     scaled down to the store's capacity) and the city and district warehouses hold ``x``."""
     s = net.s
     out = x.copy()
+    if standard.empty:  # no township candidates: the plan is the standard
+        return out
     cls = township_classes(net)
     rates = standard.set_index("class")
     share = np.array(

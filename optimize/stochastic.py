@@ -214,11 +214,13 @@ def solve_lshaped(
     mapper: Mapper | None = None,
     tasks: int = 32,
     time_limit_s: float = 60.0,
+    strict: bool = True,
 ) -> StochasticSolution:
     """The L-shaped method with one cut per scenario (S3) until the upper and lower bounds
-    meet within ``tol`` × max(1, |upper|). ``mapper(fn, items)`` evaluates the scenarios
-    (default: here, in order), in at most ``tasks`` batches; it must return results in the
-    order of ``items``.
+    meet within ``tol`` × max(1, |upper|). Out of iterations it raises, or with ``strict``
+    False returns the best plan so far with status ``iteration_limit`` and its gap.
+    ``mapper(fn, items)`` evaluates the scenarios (default: here, in order), in at most
+    ``tasks`` batches; it must return results in the order of ``items``.
 
     Raises
     ------
@@ -269,6 +271,9 @@ def solve_lshaped(
             return StochasticSolution(best_x, best_ub, best_q, "optimal", it, gap,
                                       history=history)  # fmt: skip
         x_hat = res.x[x]
+    if not strict:
+        return StochasticSolution(best_x, best_ub, best_q, "iteration_limit", max_iterations,
+                                  best_ub - lower, history=history)  # fmt: skip
     raise InstanceError(f"the L-shaped method did not converge in {max_iterations} iterations "
                         f"(bounds {lower:,.6g} … {best_ub:,.6g})")  # fmt: skip
 
