@@ -738,7 +738,7 @@ def reserve_standard(plan_net: ReserveNetwork, x: np.ndarray) -> pd.DataFrame:
         cols = ["class", "class_zh", "class_en", "townships", "residents", "stocked_share"]
         return pd.DataFrame(columns=[*cols, *net.commodities])
     for key, (zh, en) in CLASS_LABELS.items():
-        members = [idx[pid] for pid, c in cls.items() if c == key]
+        members = [idx[str(pid)] for pid, c in cls.items() if c == key]
         if not members:
             continue
         pop = float(net.population[members].sum())
@@ -765,14 +765,8 @@ def standard_stocks(net: ReserveNetwork, x: np.ndarray, standard: pd.DataFrame) 
         return out
     cls = township_classes(net)
     rates = standard.set_index("class")
-    share = np.array(
-        [
-            1.0 / s.commodities[c].units_per_truckload
-            if s.commodities[c].units_per_truckload
-            else 0.0
-            for c in net.commodities
-        ]
-    )
+    per_load = [s.commodities[c].units_per_truckload for c in net.commodities]
+    share = np.array([1.0 / n if n else 0.0 for n in per_load])
     cap = s.relief_planning.capacity_truckloads.get("township", np.inf)
     for j in net.townships:
         key = cls.get(net.ids[j])
@@ -802,13 +796,13 @@ def apply_stocks(net: ReserveNetwork, x: np.ndarray) -> Scenario:
     s = net.s
     lead: dict[str, float] = {}
     for w in s.warehouses.values():
-        for c, pol in w.stocks.items():
-            lead[c] = max(lead.get(c, 0.0), pol.lead_time_days)
+        for key, pol in w.stocks.items():
+            lead[key] = max(lead.get(key, 0.0), pol.lead_time_days)
     warehouses: dict[str, Any] = {}
     for j, pid in enumerate(net.ids):
         stocks = {}
         for c, com in enumerate(net.commodities):
-            units = round(x[j, c])
+            units = round(float(x[j, c]))
             if units > 0:
                 stocks[com] = StockPolicy(
                     stock_units=units,
@@ -900,8 +894,8 @@ def compare_stocks(
                                 "versus": versus,
                                 "kpi": kp,
                                 "value": float(means.get(kp, np.nan)),
-                                "difference": float(d.loc[kp, "mean"]),
-                                "half_width": float(d.loc[kp, "half_width"]),
+                                "difference": float(d.at[kp, "mean"]),  # type: ignore[arg-type]
+                                "half_width": float(d.at[kp, "half_width"]),  # type: ignore[arg-type]
                             }
                         )
     return pd.DataFrame(rows)

@@ -37,7 +37,7 @@ import scipy.sparse as sp
 
 from .errors import InstanceError
 from .mip import Mip
-from .stochastic import FirstStage, RecourseScenario, StochasticSolution, TwoStage
+from .stochastic import FirstStage, Mapper, RecourseScenario, StochasticSolution, TwoStage
 
 #: Objective cost of one hour of delivery time per unit shipped (a tie-break, not a price).
 TIE_BREAK_PER_HOUR = 1e-4
@@ -385,7 +385,7 @@ def solve_reserves(
     inst: ReserveInstance,
     *,
     method: str = "extensive",
-    mapper: object = None,
+    mapper: Mapper | None = None,
     tol: float = 1e-4,
     time_limit_s: float = 600.0,
 ) -> ReserveSolution:
@@ -402,7 +402,7 @@ def solve_reserves(
             prog,
             tol=tol,
             mapper=mapper,
-            max_iterations=500,  # type: ignore[arg-type]
+            max_iterations=500,
             time_limit_s=time_limit_s,
         )
     else:
