@@ -43,19 +43,13 @@ from anjian.optimize.reserves import (
     recourse_program,
     solve_reserves,
 )
-from anjian.optimize.stochastic import (
-    FirstStage,
-    Mapper,
-    RecourseScenario,
-    evaluate,
-    solve_extensive,
-)
+from anjian.optimize.stochastic import Mapper, evaluate, solve_extensive
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_YEAR
 from anjian.scenarios.travel import geometric_minutes, minutes_from_places
 from anjian.sim.incidents import draw_incidents
 from anjian.sim.replicate import replicate_response
-from anjian.sim.response import ResponseConfig, relief_needs
+from anjian.sim.response import ResponseConfig, relief_need, relief_needs
 from anjian.sim.stats import paired_difference
 
 #: The township candidates' id prefix (a township reserve point is ``tw<township code>``).
@@ -161,7 +155,6 @@ def reserve_network(
             load_fee = sum(n * f for n, f in fees) / sum(n for n, _ in fees)
     hours_all = (approval[:, None] + eta[:, None] + loading + drive) / 60.0
     busy_all = (mob[:, None] + loading + 2.0 * (to_point[:, None] + drive)) / 60.0
-    districts = list(s.districts)
     sources, hours, busy = [], [], []
     is_city = lv == "city"
     for p in range(len(pts)):
@@ -175,7 +168,6 @@ def reserve_network(
         sources.append(src)
         hours.append(hours_all[src, p])
         busy.append(busy_all[src, p])
-    del districts
     deadline = s.relief_planning.first_batch_hours
     truck_hours = fleet * deadline if role is not None else np.inf
     return ReserveNetwork(
@@ -701,8 +693,6 @@ def district_exposure(s: Scenario) -> pd.Series:
                 continue
             share = d.population / sum(s.districts[x].population for x in surge.districts)
             people = surge.people_affected_total * share
-            from anjian.sim.response import relief_need
-
             need = relief_need(s.incident_types[surge.incident_type], people, surge)
             units += sum(need.values()) / (surge.return_period_years or 1.0)
         out[a] = units / max(d.population, 1) * 1000.0
@@ -903,8 +893,6 @@ def compare_stocks(
 
 __all__ = [
     "EpisodeSampler",
-    "FirstStage",
-    "RecourseScenario",
     "ReserveNetwork",
     "StockPlan",
     "evaluate_plan",
