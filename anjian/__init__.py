@@ -62,6 +62,7 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
     from anjian.sim.replicate import replicate_inspections, replicate_response
     from anjian.sim.response import ResponseConfig, simulate_response
     from anjian.sim.stats import mser5, paired_difference, replications_needed, summarize
+    from anjian.stock_plans import StockPlan, optimize_stocks
 
     from .store import RunStore
     from .sweep import Sweep, load_sweep, run_sweep
@@ -98,6 +99,8 @@ _LAZY = {
     "FrequencyResult": "anjian.inspector_frequencies",
     "optimize_inspectors": "anjian.inspector_plans",
     "InspectorPlan": "anjian.inspector_plans",
+    "optimize_stocks": "anjian.stock_plans",
+    "StockPlan": "anjian.stock_plans",
     "VehiclePlanResult": "anjian.plans",
     "Verification": "anjian.plans",
     "apply_vehicle_plan": "anjian.plans",
@@ -166,6 +169,7 @@ __all__ = [
     "RunStore",
     "Scenario",
     "ScenarioError",
+    "StockPlan",
     "Sweep",
     "VehiclePlanResult",
     "Verification",
@@ -199,6 +203,7 @@ __all__ = [
     "new_scenario",
     "optimize_frequencies",
     "optimize_inspectors",
+    "optimize_stocks",
     "optimize_vehicles",
     "p_center",
     "p_median",

@@ -450,12 +450,32 @@ class StockPlan:
                 "district_zh": d.name_zh,
                 "district_pinyin": d.name_pinyin,
                 "new": not bool(net.existing[j]),
+                "lon": float(net.lon[j]),
+                "lat": float(net.lat[j]),
             }
             for c, com in enumerate(net.commodities):
                 row[f"{com}_today"] = float(self.today[j, c])
                 row[com] = float(round(self.x[j, c], 3))
+            row["truckloads"] = float(self.x[j] @ self.instance.truckload_share)
+            row["cost_today_yuan_per_year"] = float(self.today[j] @ k)
             row["cost_yuan_per_year"] = float(self.x[j] @ k)
             rows.append(row)
+        return pd.DataFrame(rows)
+
+    def by_district(self) -> pd.DataFrame:
+        """Yearly stock cost held in each district (its warehouses and township stores; the
+        city's reserves count in the district they stand in), today and in the plan, and the
+        township stores the plan stocks there."""
+        net = self.network
+        k = yearly_cost(net)
+        today, plan = self.today @ k, self.x @ k
+        stores = (net.level == "township") & (self.x.sum(axis=1) > 0.5)
+        rows = []
+        for a in net.s.districts:
+            m = net.adcode == a
+            rows.append({"adcode": a, "today_yuan_per_year": float(today[m].sum()),
+                         "plan_yuan_per_year": float(plan[m].sum()),
+                         "township_stores": int((stores & m).sum())})  # fmt: skip
         return pd.DataFrame(rows)
 
 

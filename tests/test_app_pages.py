@@ -263,3 +263,30 @@ def test_paired_cells_have_no_negative_zero_or_empty_interval() -> None:
     deaths = kpi("expected_deaths_per_year", "inspection")
     assert paired_cell(deaths, -28.28, 0.0432) == "-28.3 ± 0.043"
     assert paired_cell(deaths, 3.0, 0.0) == "+3.0"  # every replication agreed: no ±
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_optimize_plans_relief_stocks(lang: str) -> None:
+    at = _page("optimize_page", lang)
+    at.radio(key=f"opt_target_{lang}").set_value("stocks").run()
+    at.number_input(key="stock_episodes").set_value(10)
+    at.number_input(key="stock_verify").set_value(2)
+    at.button(key="stock_run").click().run()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric]
+    assert ("储备年度费用（元/年）" if lang == "zh" else "Stock cost (yuan a year)") in labels
+    # the toy lists no townships: no standard, said so
+    assert any(("没有乡镇表" if lang == "zh" else "lists no townships") in i.value
+               for i in at.info)  # fmt: skip
+    frames = [d.value for d in at.dataframe]
+    want = (
+        {"优化方案", "现状库存", "按人口定额"}
+        if lang == "zh"
+        else {"The plan", "Today's stocks", "Per-capita rule"}
+    )
+    at_ = [i for i, f in enumerate(frames) if want <= set(f.iloc[:, 0].astype(str))]
+    assert len(at_) == 1  # the fresh-episode pricing, one row a case
+    assert all("±" in c for c in frames[at_[0]].iloc[:, 2])
+    sim = frames[at_[0] + 1]  # the simulated comparison follows
+    assert sim.shape[1] == 4  # today, then rule, plan, standard (paired with today)
+    assert all("±" in c or c[0] in "+-0" for c in sim.iloc[:, 1])

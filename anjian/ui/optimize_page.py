@@ -58,7 +58,7 @@ def render() -> None:
     st.header(t("page_optimize", lang))
     # one widget per language (its label changes with the language, which would reset a
     # shared one); the choice itself survives the switch
-    targets = ["vehicles", "frequencies", "staff"]
+    targets = ["vehicles", "frequencies", "staff", "stocks"]
     saved = st.session_state.get("opt_target_choice", "vehicles")
     target = st.radio(
         t("opt_target", lang),
@@ -78,6 +78,11 @@ def render() -> None:
         from . import inspector_staff
 
         inspector_staff.render(s, lang)
+        return
+    if target == "stocks":
+        from . import stock_plan
+
+        stock_plan.render(s, lang)
         return
     c1, c2, c3 = st.columns(3)
     model = c1.selectbox(

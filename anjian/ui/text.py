@@ -125,6 +125,89 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "检查人员配置（区县 × 类别）",
         "en": "Inspector headcounts (district × kind)",
     },
+    "target_stocks": {
+        "zh": "救灾物资储备（储备点 × 物资，乡镇标准）",
+        "en": "Relief stocks (reserve point × item, township standard)",
+    },
+    "stock_budget": {
+        "zh": "储备年度费用上限（元/年；0 = 现状库存的年度费用）",
+        "en": "Yearly cost of holding stock, at most (yuan a year; 0 = today's)",
+    },
+    "stock_episodes": {"zh": "每个样本的灾害情景数", "en": "Disaster episodes a sample"},
+    "stock_townships": {"zh": "乡镇可设储备点", "en": "Townships may hold stock"},
+    "stock_note": {
+        "zh": "两阶段随机规划：先定各储备点各物资库存（年度费用 = 单价 ×（保管费率 + 1/"
+        "储存年限）），再对每个灾害情景（响应模型生成的 14 天灾害，含按重现期加权的特大洪水）"
+        "按时（首批时限内）、超时或未满足调运，超时与缺口按物资单价的倍数计罚（情景设定"
+        " [relief_planning]）。两个样本求解，另取新情景评估并给出最优性差距；现状库存、按人口"
+        "定额、方案与乡镇标准在响应仿真中同一批灾害下配对比较。单进程，全市约需一至数分钟。",
+        "en": "A two-stage stochastic program: first the stock of each item at each reserve "
+        "point (a unit a year costs its price × (upkeep share + 1 / shelf life)), then for "
+        "each disaster episode (14 days of the response model's disasters, the great flood "
+        "weighted by its return period) relief on time (within the first batch's deadline), "
+        "late or unmet, late and unmet priced as multiples of the item's price (the "
+        "scenario's [relief_planning]). Two samples are solved, the plans priced on fresh "
+        "episodes with an optimality gap; today's stocks, the per-capita rule, the plan and "
+        "the township standard are simulated on the same disasters and compared pairwise. "
+        "One process: a minute or a few for the city.",
+    },
+    "stock_cost_metric": {"zh": "储备年度费用（元/年）", "en": "Stock cost (yuan a year)"},
+    "stock_expected": {
+        "zh": "期望年度总成本（元/年，新情景）",
+        "en": "Expected yearly cost (yuan, fresh episodes)",
+    },
+    "stock_gap": {"zh": "最优性差距（95%上界）", "en": "Optimality gap (95% bound)"},
+    "stock_vss": {"zh": "随机解价值 VSS（元/年）", "en": "Value of the stochastic solution"},
+    "stock_standard": {
+        "zh": "乡镇救灾物资储备标准（每千名常住人口的件数）",
+        "en": "Township reserve standard (items per 1,000 residents)",
+    },
+    "stock_class": {"zh": "乡镇类别", "en": "Township class"},
+    "stock_n_townships": {"zh": "乡镇数", "en": "Townships"},
+    "stock_stocked": {"zh": "方案储备的乡镇占比", "en": "Stocked in the plan"},
+    "stock_standard_note": {
+        "zh": "类别：街道或乡镇 × 所在区县的灾害暴露（每千人每年预期救灾物资需求）高于或低于"
+        "区县中位数。标准 = 该类乡镇的方案库存 ÷ 常住人口 × 1000。",
+        "en": "Classes: subdistrict (街道) or town/township (镇/乡) × its district's exposure "
+        "(expected relief items a year per 1,000 residents) above or below the median "
+        "district. Standard = the class's planned stock ÷ its residents × 1,000.",
+    },
+    "stock_no_townships": {
+        "zh": "情景没有乡镇表：只在现有仓库间布局，没有乡镇标准。",
+        "en": "The scenario lists no townships: stock is placed over its warehouses only, "
+        "and there is no township standard.",
+    },
+    "stock_map": {
+        "zh": "各区县储备年度费用（元/年，方案）与乡镇储备点",
+        "en": "Stock held by district (yuan a year, plan) and township stores",
+    },
+    "stock_levels": {"zh": "按层级的库存（件）", "en": "Stock by level (units)"},
+    "stock_level": {"zh": "层级", "en": "Level"},
+    "level_city": {"zh": "市级", "en": "City"},
+    "level_district": {"zh": "区县", "en": "District"},
+    "level_township": {"zh": "乡镇", "en": "Township"},
+    "stock_eval": {
+        "zh": "新灾害情景下的评估（元/年，95%置信区间）",
+        "en": "Priced on fresh disaster episodes (yuan a year, 95% CI)",
+    },
+    "stock_case": {"zh": "方案", "en": "Case"},
+    "stock_unmet": {"zh": "缺口（件/年）", "en": "Unmet (units a year)"},
+    "stock_late": {"zh": "超时（件/年）", "en": "Late (units a year)"},
+    "stock_case_today": {"zh": "现状库存", "en": "Today's stocks"},
+    "stock_case_rule": {"zh": "按人口定额", "en": "Per-capita rule"},
+    "stock_case_plan": {"zh": "优化方案", "en": "The plan"},
+    "stock_case_standard": {"zh": "乡镇储备标准", "en": "Township standard"},
+    "stock_case_expected_value": {"zh": "期望值方案", "en": "Expected-value plan"},
+    "stock_sim": {
+        "zh": "响应仿真（与现状配对差，95%置信区间）：{year}",
+        "en": "Simulated (paired difference from today, 95% CI): {year}",
+    },
+    "stock_year_ordinary": {"zh": "普通年份", "en": "an ordinary year"},
+    "stock_year_surge": {"zh": "{name}年份", "en": "a year with {name}"},
+    "stock_points": {"zh": "储备点明细（方案）", "en": "Reserve points (plan)"},
+    "stock_point": {"zh": "储备点", "en": "Reserve point"},
+    "stock_truckloads": {"zh": "车载量（车）", "en": "Truckloads"},
+    "stock_cost_col": {"zh": "年度费用（元/年）", "en": "Yuan a year"},
     "staff_objective": {"zh": "目标", "en": "Objective"},
     "staff_obj_ontime": {"zh": "按期检查数最多", "en": "Most inspections on time"},
     "staff_obj_deaths": {"zh": "预期死亡最少", "en": "Fewest expected deaths"},
