@@ -229,10 +229,17 @@ def _episode(
 @dataclass
 class EpisodeSampler:
     """Draws disaster episodes of a network's scenario (see the module docstring):
-    ``sampler(rng, n)``. ``surge_share`` of every sample comes from the surge strata."""
+    ``sampler(rng, n)``. ``surge_share`` of every sample comes from the surge strata. The
+    ordinary episodes come from ``oversample`` × as many simulated years as they need: the
+    ``tail_share`` heaviest windows of that pool (by the value of their demand) are all
+    taken, each standing for 1 / years of a year, and the rest sampled at random for the
+    remainder — stratified sampling that keeps the rare large floods of ordinary years in
+    every sample (a plain random sample of 100 missed them and fitted plans to its luck)."""
 
     net: ReserveNetwork
     surge_share: float = 0.1
+    oversample: int = 4
+    tail_share: float = 1 / 3
     _ordinary: Scenario | None = field(default=None, repr=False)
     _surge: dict[str, Scenario] = field(default_factory=dict, repr=False)
 
@@ -268,8 +275,9 @@ class EpisodeSampler:
         out: list[Episode] = []
         k_ord = counts.get("ordinary", 0)
         if k_ord:
-            years = -(-k_ord // windows_per_year)
+            years = self.oversample * -(-k_ord // windows_per_year)
             pool: list[tuple[np.ndarray, np.ndarray, np.ndarray, float]] = []
+            price = np.array([s.commodities[c].unit_cost_yuan for c in self.net.commodities])
             for _ in range(years):
                 inc, need = self._needs(self._ordinary or s, rng)
                 has = need.sum(axis=1) > 0
@@ -277,11 +285,21 @@ class EpisodeSampler:
                 for k in range(windows_per_year):
                     m = has & (w == k)
                     pool.append((inc.time[m], inc.point[m], need[m], k * win))
-            pick = rng.choice(len(pool), size=k_ord, replace=False)
-            weight = (MIN_PER_YEAR / win) / k_ord
-            for i in sorted(pick):
-                t, p, nd, start = pool[i]
-                out.append(_episode(self.net, t, p, nd, start, weight, "ordinary"))
+            # the heaviest windows of the pool all taken (each stands for 1 / years of a
+            # year), the rest sampled at random for the remainder (stratified on the pool)
+            value = np.array([float((nd @ price).sum()) for _, _, nd, _ in pool])
+            scale = (MIN_PER_YEAR / win) / windows_per_year  # windows cover 364 of 365 days
+            n_tail = min(len(pool), round(self.tail_share * k_ord))
+            order = np.argsort(-value, kind="stable")
+            tail, rest = order[:n_tail], order[n_tail:]
+            n_rest = min(len(rest), k_ord - n_tail)
+            picked = rng.choice(rest, size=n_rest, replace=False) if n_rest else rest[:0]
+            weights = {int(i): scale / years for i in tail}
+            for i in picked:
+                weights[int(i)] = scale * len(rest) / years / n_rest
+            for i in sorted(weights):
+                tt, p, nd, start = pool[i]
+                out.append(_episode(self.net, tt, p, nd, start, weights[i], "ordinary"))
         for key, sc in self._surge.items():
             k = counts.get(key, 0)
             surge = s.surges[key]

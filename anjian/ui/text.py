@@ -140,7 +140,8 @@ LABELS: dict[str, dict[str, str]] = {
         "储存年限）），再对每个灾害情景（响应模型生成的 14 天灾害，含按重现期加权的特大洪水）"
         "按时（首批时限内）、超时或未满足调运，超时与缺口按物资单价的倍数计罚（情景设定"
         " [relief_planning]）。两个样本求解，另取新情景评估并给出最优性差距；现状库存、按人口"
-        "定额、方案与乡镇标准在响应仿真中同一批灾害下配对比较。单进程，全市约需一至数分钟。",
+        "定额、方案与乡镇标准在响应仿真中同一批灾害下配对比较。情景数少时方案只适合其样本（见新情景"
+        "评估）；命令行默认 200 个。单进程，全市约需一至数分钟。",
         "en": "A two-stage stochastic program: first the stock of each item at each reserve "
         "point (a unit a year costs its price × (upkeep share + 1 / shelf life)), then for "
         "each disaster episode (14 days of the response model's disasters, the great flood "
@@ -149,7 +150,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scenario's [relief_planning]). Two samples are solved, the plans priced on fresh "
         "episodes with an optimality gap; today's stocks, the per-capita rule, the plan and "
         "the township standard are simulated on the same disasters and compared pairwise. "
-        "One process: a minute or a few for the city.",
+        "With few episodes the plan fits its sample (the fresh-episode pricing shows it); the "
+        "CLI's default is 200. One process: a minute or a few for the city.",
     },
     "stock_cost_metric": {"zh": "储备年度费用（元/年）", "en": "Stock cost (yuan a year)"},
     "stock_expected": {
