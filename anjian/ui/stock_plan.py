@@ -67,11 +67,16 @@ def render(s: Scenario, lang: str) -> None:
     m[0].metric(t("stock_cost_metric", lang), f"{costs['plan']:,.0f}",
                 f"{costs['plan'] - costs['today']:+,.0f}", delta_color="inverse",
                 help=f"{t('stock_case_today', lang)}: {costs['today']:,.0f}")  # fmt: skip
+    hw = f"{ev['plan'].half_width:,.0f}"
     m[1].metric(t("stock_expected", lang), f"{ev['plan'].mean:,.0f}",
                 f"{ev['plan'].mean - ev['today'].mean:+,.0f}", delta_color="inverse",
-                help=f"± {ev['plan'].half_width:,.0f}")  # fmt: skip
-    m[2].metric(t("stock_gap", lang), f"{plan.gap:,.0f}", help=f"≤ {plan.gap_bound:,.0f}")
-    m[3].metric(t("stock_vss", lang), f"{plan.vss:,.0f}", help=f"EVPI {plan.evpi:,.0f}")
+                help=t("stock_expected_help", lang).format(hw=hw))  # fmt: skip
+    m[2].metric(t("stock_gap", lang), f"{plan.gap:,.0f}",
+                help=t("stock_gap_help", lang).format(bound=f"{plan.gap_bound:,.0f}"))  # fmt: skip
+    m[3].metric(t("stock_vss", lang), f"{plan.vss:,.0f}",
+                help=t("stock_vss_help", lang).format(evpi=f"{plan.evpi:,.0f}"))  # fmt: skip
+    if ev["plan"].mean > ev["today"].mean:
+        st.warning(t("stock_worse", lang))
     net = plan.network
     coms = list(net.commodities)
     names = {c: (s.commodities[c].name_zh if zh else s.commodities[c].name_en) for c in coms}
@@ -87,7 +92,7 @@ def render(s: Scenario, lang: str) -> None:
             t("stock_stocked", lang): [f"{x:.0%}" for x in std["stocked_share"]],
         }
         for c in coms:
-            table[names[c]] = [f"{x:,.2f}" for x in std[c]]
+            table[names[c]] = [f"{x:,.3g}" for x in std[c]]
         st.dataframe(pd.DataFrame(table), hide_index=True, key="stock_standard_table")
         st.caption(t("stock_standard_note", lang))
     # the map
@@ -106,6 +111,7 @@ def render(s: Scenario, lang: str) -> None:
     })  # fmt: skip
     fig = district_map(s, dist, col, col, markers=markers, scale="Greens")
     st.plotly_chart(fig, width="stretch", key="stock_map")
+    st.caption(t("stock_map_note", lang))
     # by level
     st.subheader(t("stock_levels", lang))
     rows = []

@@ -154,12 +154,35 @@ LABELS: dict[str, dict[str, str]] = {
         "CLI's default is 200. One process: a minute or a few for the city.",
     },
     "stock_cost_metric": {"zh": "储备年度费用（元/年）", "en": "Stock cost (yuan a year)"},
-    "stock_expected": {
-        "zh": "期望年度总成本（元/年，新情景）",
-        "en": "Expected yearly cost (yuan, fresh episodes)",
+    "stock_expected": {"zh": "期望年度总成本（元/年）", "en": "Expected cost (yuan a year)"},
+    "stock_gap": {"zh": "最优性差距（元/年）", "en": "Optimality gap (yuan a year)"},
+    "stock_gap_help": {
+        "zh": "方案在新情景下的成本减样本平均下界；95%置信上界 ≤ {bound} 元/年",
+        "en": "The plan's fresh-episode cost minus the SAA lower bound; 95% upper bound "
+        "≤ {bound} yuan a year",
     },
-    "stock_gap": {"zh": "最优性差距（95%上界）", "en": "Optimality gap (95% bound)"},
-    "stock_vss": {"zh": "随机解价值 VSS（元/年）", "en": "Value of the stochastic solution"},
+    "stock_expected_help": {
+        "zh": "在新灾害情景下评估：储备费用 + 超时与缺口罚金的期望，± 95%置信区间半宽 {hw} 元/年",
+        "en": "Priced on fresh disaster episodes: stock cost + expected late and unmet "
+        "penalties, ± {hw} yuan a year (95% CI)",
+    },
+    "stock_vss": {"zh": "随机解价值 VSS（元/年）", "en": "VSS (yuan a year)"},
+    "stock_vss_help": {
+        "zh": "随机规划方案相对期望值方案的节约；完全信息期望价值 EVPI {evpi} 元/年",
+        "en": "Value of the stochastic solution (what planning for the spread of disasters "
+        "saves over planning for the mean); EVPI {evpi} yuan a year",
+    },
+    "stock_worse": {
+        "zh": "方案在新情景下的期望成本高于现状库存：情景数太少，方案只适合其样本。请增加情景数"
+        "（命令行默认 200）。",
+        "en": "The plan costs more than today's stocks on fresh episodes: too few episodes, "
+        "the plan fits its sample. Use more episodes (the CLI's default is 200).",
+    },
+    "stock_map_note": {
+        "zh": "底色：各区县所储物资的年度费用（方案）；圆点：方案新设的乡镇储备点，大小按车载量。",
+        "en": "Shading: the yearly cost of the stock each district holds (plan); dots: the "
+        "plan's township stores, sized by truckloads.",
+    },
     "stock_standard": {
         "zh": "乡镇救灾物资储备标准（每千名常住人口的件数）",
         "en": "Township reserve standard (items per 1,000 residents)",
@@ -208,7 +231,7 @@ LABELS: dict[str, dict[str, str]] = {
     "stock_year_surge": {"zh": "{name}年份", "en": "a year with {name}"},
     "stock_points": {"zh": "储备点明细（方案）", "en": "Reserve points (plan)"},
     "stock_point": {"zh": "储备点", "en": "Reserve point"},
-    "stock_truckloads": {"zh": "车载量（车）", "en": "Truckloads"},
+    "stock_truckloads": {"zh": "车", "en": "truckloads"},
     "stock_cost_col": {"zh": "年度费用（元/年）", "en": "Yuan a year"},
     "staff_objective": {"zh": "目标", "en": "Objective"},
     "staff_obj_ontime": {"zh": "按期检查数最多", "en": "Most inspections on time"},
