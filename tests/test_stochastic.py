@@ -15,6 +15,7 @@ from anjian.optimize.stochastic import (
     TwoStage,
     evaluate,
     mean_scenario,
+    recourse_floor,
     solve_extensive,
     solve_lshaped,
     stochastic_measures,
@@ -140,3 +141,15 @@ def test_sample_average_approximation_brackets_the_true_optimum() -> None:
     assert again.lower == r.lower and again.upper == r.upper  # the same seed, the same numbers
     with pytest.raises(InstanceError, match="at least 2 batches"):
         sample_average(farmer().first, sampler, n=30, batches=1)
+
+
+def test_the_recourse_floor_is_the_cheapest_corner_of_the_recourse_bounds() -> None:
+    w = sp.csr_matrix(np.zeros((1, 3)))
+    t = sp.csr_matrix(np.zeros((1, 1)))
+    s = RecourseScenario(1.0, np.array([2.0, -1.0, 0.0]), t, w, np.array([-np.inf]),
+                         np.array([np.inf]), np.array([1.0, 0.0, 0.0]),
+                         np.array([5.0, 3.0, np.inf]))  # fmt: skip
+    assert recourse_floor(s) == pytest.approx(2.0 * 1.0 - 1.0 * 3.0)
+    unbounded = RecourseScenario(1.0, np.array([-1.0, 0.0, 0.0]), t, w, s.h_lo, s.h_hi,
+                                 s.y_lo, np.array([np.inf, 1.0, 1.0]))  # fmt: skip
+    assert recourse_floor(unbounded) == -np.inf
