@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # the names below, for type checkers; at run time they load on first use
+    from anjian.budget import Appraisal, appraise, cost_sheet, harm_tidy
     from anjian.costs import (
         equipment_cost_yuan_per_year,
         fleet_cost_yuan_per_year,
@@ -107,6 +108,10 @@ _LAZY = {
     "verify_vehicle_plan": "anjian.plans",
     "placed_vehicles": "anjian.plans",
     "plan_by_district": "anjian.plans",
+    "Appraisal": "anjian.budget",
+    "appraise": "anjian.budget",
+    "cost_sheet": "anjian.budget",
+    "harm_tidy": "anjian.budget",
     "fleet_cost_yuan_per_year": "anjian.costs",
     "staff_cost_yuan_per_year": "anjian.costs",
     "equipment_cost_yuan_per_year": "anjian.costs",
@@ -156,6 +161,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Appraisal",
     "FrequencyResult",
     "InfeasiblePlan",
     "InspectionConfig",
@@ -175,11 +181,13 @@ __all__ = [
     "Verification",
     "__version__",
     "apply_vehicle_plan",
+    "appraise",
     "builtin_scenarios",
     "can_contract_rented",
     "category_table",
     "cflp",
     "check_plan",
+    "cost_sheet",
     "derived_bundle",
     "district_table",
     "equipment_cost_yuan_per_year",
@@ -187,6 +195,7 @@ __all__ = [
     "erlang_c",
     "extract_bundle",
     "fleet_cost_yuan_per_year",
+    "harm_tidy",
     "hypercube_approx",
     "hypercube_exact",
     "kpi",

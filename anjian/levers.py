@@ -178,3 +178,67 @@ def inspection_levers(s: Scenario) -> dict[str, dict[str, Any]]:
             for k, v in kinds.items()
         },
     }
+
+
+#: What one more sum of money buys, by resource (the marginal-value rules of docs/budget.md).
+SPEND_RULES = {
+    "inspectors": ("按现有编制比例增加各类人员",
+                   "heads of every paid kind, in proportion to today's pools"),
+    "vehicles": ("增加签约（或最便宜的保有）车辆，按同类车辆分布到车辆点",
+                 "contracted (else the cheapest held) vehicles, at depots by today's vehicles "
+                 "of that role"),
+    "stocks": ("按比例增加各仓库各类物资",
+               "every warehouse's stock of every commodity, in proportion"),
+}  # fmt: skip
+
+
+def spend_overrides(s: Scenario, resource: str, yuan_per_year: float) -> tuple[dict[str, Any], str]:
+    """Overrides that spend about ``yuan_per_year`` more a year on ``resource`` by the rule of
+    :data:`SPEND_RULES` (whole heads, vehicles and units: the cost sheet measures what was
+    actually added), and what was bought (中文 and English). Raises ValueError if the scenario has
+    nothing to buy more of (no paid kind, no stock)."""
+    from anjian.scenarios.apportion import largest_remainder
+
+    if resource == "inspectors":
+        pools = {f"{a}|{k}": float(n) for a, row in s.staff.items() for k, n in row.items()
+                 if s.inspector_kinds[k].head_cost_yuan_per_year > 0 and n > 0}  # fmt: skip
+        if not pools:
+            raise ValueError("no paid inspector kind has staff: nothing to add heads to")
+        total = sum(pools.values())
+        per_head = sum(n * s.inspector_kinds[p.split("|")[1]].head_cost_yuan_per_year
+                       for p, n in pools.items()) / total  # fmt: skip
+        heads = round(yuan_per_year / per_head)
+        add = largest_remainder(heads, pools)
+        out = {}
+        for p, n in add.items():
+            if n:
+                a, k = p.split("|")
+                out[f"staff.{a}.{k}"] = s.staff[a][k] + n
+        return out, f"{heads:,} 人 heads"
+    if resource == "vehicles":
+        paid = [(v.mode != "contracted", v.cost_yuan_per_year, k)
+                for k, v in s.vehicle_kinds.items() if v.cost_yuan_per_year > 0]  # fmt: skip
+        if not paid:
+            raise ValueError("no vehicle kind has a yearly cost: nothing to buy more of")
+        _, cost, kind = min(paid)
+        role = s.vehicle_kinds[kind].role
+        n = int(yuan_per_year // cost)
+        weights = {d: float(sum(c for k, c in dep.vehicles.items()
+                                if s.vehicle_kinds[k].role == role))
+                   for d, dep in s.depots.items()}  # fmt: skip
+        if sum(weights.values()) == 0:
+            weights = dict.fromkeys(s.depots, 1.0)
+        out = {}
+        for d, extra in largest_remainder(n, weights).items():
+            if extra:
+                out[f"depots.{d}.vehicles.{kind}"] = s.depots[d].vehicles.get(kind, 0) + extra
+        vk = s.vehicle_kinds[kind]
+        return out, f"{n:,} 辆 × {vk.name_zh} {vk.name_en}"
+    if resource == "stocks":
+        held = sum(pol.stock_units * s.commodities[c].yearly_cost_yuan
+                   for w in s.warehouses.values() for c, pol in w.stocks.items())  # fmt: skip
+        if held <= 0:
+            raise ValueError("the scenario holds no priced stock: nothing to scale")
+        factor = 1.0 + yuan_per_year / held
+        return relief_overrides(s, factor), f"库存 stock × {factor:.3g}"
+    raise ValueError(f"resource must be one of {sorted(SPEND_RULES)}, got {resource!r}")

@@ -42,6 +42,7 @@ MODEL_SECTIONS = (
     "commodities",
     "standards",
     "budget",
+    "harm",
     "surges",
     "relief_logistics",
     "relief_planning",

@@ -85,9 +85,11 @@ class Standards(Strict):
 
 
 class Budget(Strict):
-    """Money available per year, yuan; the split is optional (0 = not fixed)."""
+    """Money available per year, yuan, for inspectors, vehicles and relief stocks as the cost
+    model counts them (``anjian.budget``); without ``total_yuan_per_year``, what today's
+    allocation costs. The split is optional (0 = not fixed)."""
 
-    total_yuan_per_year: NonNegFloat
+    total_yuan_per_year: NonNegFloat | None = None
     inspectors_yuan_per_year: NonNegFloat = 0.0
     vehicles_yuan_per_year: NonNegFloat = 0.0
     relief_yuan_per_year: NonNegFloat = 0.0
@@ -97,12 +99,27 @@ class Budget(Strict):
         split = (
             self.inspectors_yuan_per_year + self.vehicles_yuan_per_year + self.relief_yuan_per_year
         )
+        if self.total_yuan_per_year is None:
+            if split > 0:
+                raise ValueError("a split of the budget needs total_yuan_per_year")
+            return self
         if split > self.total_yuan_per_year * (1 + 1e-9):
             raise ValueError(
                 f"the split ({split:,.0f} yuan) exceeds total_yuan_per_year "
                 f"({self.total_yuan_per_year:,.0f})"
             )
         return self
+
+
+class Harm(Strict):
+    """How the harm measure (expected deaths a year, ``anjian.budget``) weighs its parts:
+    accident deaths expected from open hazards, deaths from response slower than the
+    reference, deaths of people left without relief after the first batch."""
+
+    accident_weight: Annotated[float, Field(ge=0.0, le=1e3)] = 1.0
+    response_weight: Annotated[float, Field(ge=0.0, le=1e3)] = 1.0
+    relief_deaths_per_10000_person_days: Annotated[float, Field(ge=0.0, le=1e4)] = 0.5
+    relief_tail_days: Annotated[float, Field(ge=0.0, le=365.0)] = 1.0
 
 
 class Scenario(Strict):
@@ -139,7 +156,8 @@ class Scenario(Strict):
     commodities: dict[Ident, Commodity]
     warehouses: dict[Ident, Warehouse]
     standards: Standards
-    budget: Budget
+    budget: Budget = Budget()
+    harm: Harm = Harm()
     surges: dict[Ident, Surge] = Field(default_factory=dict)
     townships: dict[str, Township] = Field(default_factory=dict)
     relief_logistics: ReliefLogistics = ReliefLogistics()

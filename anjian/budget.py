@@ -1,0 +1,400 @@
+"""The budget officer's two measures (issue 18): what an allocation costs, itemised, in yuan a
+year, and what harm it leaves, in expected deaths a year — one definition for the CLI, the
+app, exports and reports (docs/budget.md).
+
+**Costs** (:func:`cost_sheet`), one row per item:
+
+========== ============================= ==========================================================
+resource   item                          yuan a year
+========== ============================= ==========================================================
+inspectors ``salaries`` (per kind)       headcount × ``cost_yuan_per_year`` (the whole post)
+inspectors ``equipment`` (per kind)      equipped kits × ``equipment_cost_yuan_per_year``
+inspectors ``inspection_fees`` (kind)    inspections done × ``cost_yuan_per_inspection``
+                                         (third-party 第三方 posts; simulated)
+vehicles   ``ownership`` (per kind)      vehicles × ``cost_yuan_per_year`` (ownership of
+                                         dedicated vehicles, the retainer of contracted ones)
+vehicles   ``use_fees``                  calls answered × ``cost_yuan_per_use`` (rental and
+                                         contract fees, per-use costs; simulated)
+stocks     ``stock_upkeep`` (commodity)  units × ``unit_cost_yuan`` × ``holding_share_per_year``
+stocks     ``stock_replacement``         units × ``unit_cost_yuan`` / ``shelf_life_years``
+========== ============================= ==========================================================
+
+``basis`` says whether a row follows from the allocation alone (``fixed``) or from the work
+done (``simulated``: without a simulation its value is unknown, NaN, and totals say so).
+Buying stock beyond what is held is a one-time outlay (``stock_purchase``, ``one_time``), not a
+yearly cost: in the yearly accounts a unit costs its upkeep and its replacement.
+
+**Harm** (:func:`harm_tidy`), expected deaths a year, three parts weighted by ``[harm]``:
+accident deaths the inspection model expects from the hazards left open
+(``expected_deaths_per_year``), deaths from slower response than each incident type's
+reference time (the response model's harm relation, ``delay_deaths_per_year``), and deaths of
+people left without relief after the first batch: person-days without relief × the excess
+death rate ``relief_deaths_per_10000_person_days`` (the person-days are the trapezoid of the
+response model's ``people_without_relief_<h>h`` counts between the hours from the first batch
+on, the last count carried for ``relief_tail_days`` more).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anjian.scenarios.scenario import Scenario, equipment_kits
+
+#: item key → (中文, English)
+ITEMS: dict[str, tuple[str, str]] = {
+    "salaries": ("人员薪酬", "Salaries"),
+    "equipment": ("检测装备", "Detection kits"),
+    "inspection_fees": ("第三方检查费", "Third-party inspection fees"),
+    "ownership": ("车辆保有/签约费", "Vehicle ownership / retainer"),
+    "use_fees": (
+        "车辆按次费用（租用、签约、运行）",
+        "Vehicle fees per call (rental, contract, running)",
+    ),
+    "stock_upkeep": ("物资仓储维护", "Stock upkeep"),
+    "stock_replacement": ("物资轮换更新", "Stock replacement (shelf life)"),
+    "stock_purchase": ("新增物资购置（一次性）", "Added stock purchase (one-time)"),
+}
+#: resource key → (中文, English)
+RESOURCES: dict[str, tuple[str, str]] = {
+    "inspectors": ("监管检查", "Inspectors"),
+    "vehicles": ("应急车辆", "Vehicles"),
+    "stocks": ("救灾物资", "Relief stocks"),
+}
+#: harm part → (中文, English); ``harm_deaths_per_year`` is their weighted sum
+HARM_PARTS: dict[str, tuple[str, str]] = {
+    "harm_accident_deaths_per_year": ("事故预期死亡", "Accident deaths (expected)"),
+    "harm_response_deaths_per_year": ("响应延误致死", "Deaths from response delay"),
+    "harm_relief_deaths_per_year": ("救助不及时致死", "Deaths from late relief"),
+    "harm_deaths_per_year": ("综合伤害（预期死亡/年）", "Harm (expected deaths a year)"),
+}
+COLUMNS = ["resource", "item", "key", "name_zh", "name_en", "basis", "quantity", "unit_cost_yuan",
+           "yuan_per_year"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Simulated:
+    """The work-dependent costs a simulation measured (yuan a year): third-party fees by
+    inspector kind, and the vehicles' per-use costs."""
+
+    inspection_fees_by_kind: Mapping[str, float]
+    vehicle_use_yuan_per_year: float
+
+    @classmethod
+    def from_summaries(
+        cls, inspection: pd.DataFrame | None, response: pd.DataFrame | None
+    ) -> Simulated:
+        """From the summaries (``level, key, kpi, mean``) of the two models' replications."""
+
+        def pick(df: pd.DataFrame | None, level: str, kpi: str) -> pd.Series:
+            if df is None or df.empty:
+                return pd.Series(dtype=float)
+            sel = df[(df["level"] == level) & (df["kpi"] == kpi)]
+            return sel.set_index("key")["mean"].astype(float)
+
+        fees = pick(inspection, "kind", "inspection_fees_yuan_per_year")
+        use = pick(response, "city", "vehicle_use_cost_yuan_per_year")
+        return cls({str(k): float(v) for k, v in fees.items()},
+                   float(use.iloc[0]) if len(use) else math.nan)  # fmt: skip
+
+
+def _row(resource: str, item: str, key: str, zh: str, en: str, basis: str, quantity: float,
+         unit_cost: float, yuan: float) -> dict[str, object]:  # fmt: skip
+    return dict(zip(COLUMNS, (resource, item, key, zh, en, basis, quantity, unit_cost, yuan),
+                    strict=True))  # fmt: skip
+
+
+def stock_units(s: Scenario) -> dict[str, float]:
+    """Units of each commodity held in the scenario's warehouses."""
+    out = dict.fromkeys(s.commodities, 0.0)
+    for w in s.warehouses.values():
+        for c, pol in w.stocks.items():
+            out[c] += float(pol.stock_units)
+    return out
+
+
+def cost_sheet(
+    s: Scenario,
+    simulated: Simulated | None = None,
+    *,
+    stock_before: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Every cost item of the scenario's allocation, yuan a year (see the module docstring).
+
+    ``simulated`` fills the work-dependent rows (NaN without); ``stock_before`` (units by
+    commodity, e.g. today's) adds the one-time purchase of the stock held beyond it.
+    """
+    rows: list[dict[str, object]] = []
+    heads: dict[str, float] = {}
+    for row in s.staff.values():
+        for k, count in row.items():
+            heads[k] = heads.get(k, 0.0) + count
+    kits: dict[str, float] = {}
+    for kit_row in equipment_kits(s).values():
+        for k, equipped in kit_row.items():
+            kits[k] = kits.get(k, 0.0) + equipped
+    for k, kind in s.inspector_kinds.items():
+        zh, en = kind.name_zh, kind.name_en
+        n = heads.get(k, 0.0)
+        if kind.cost_yuan_per_year > 0 and n > 0:
+            rows.append(_row("inspectors", "salaries", k, zh, en, "fixed", n,
+                             kind.cost_yuan_per_year, n * kind.cost_yuan_per_year))  # fmt: skip
+        kit = kits.get(k, 0.0)
+        if kind.equipment_cost_yuan_per_year > 0 and kit > 0:
+            rows.append(_row("inspectors", "equipment", k, zh, en, "fixed", kit,
+                             kind.equipment_cost_yuan_per_year,
+                             kit * kind.equipment_cost_yuan_per_year))  # fmt: skip
+        if kind.cost_yuan_per_inspection > 0 and n > 0:
+            fee = math.nan if simulated is None else simulated.inspection_fees_by_kind.get(k, 0.0)
+            done = fee / kind.cost_yuan_per_inspection if np.isfinite(fee) else math.nan
+            rows.append(_row("inspectors", "inspection_fees", k, zh, en, "simulated", done,
+                             kind.cost_yuan_per_inspection, fee))  # fmt: skip
+    held: dict[str, float] = {}
+    for d in s.depots.values():
+        for k, count in d.vehicles.items():
+            held[k] = held.get(k, 0.0) + count
+    for k, vk in s.vehicle_kinds.items():
+        n = held.get(k, 0.0)
+        if vk.cost_yuan_per_year > 0 and n > 0:
+            rows.append(_row("vehicles", "ownership", k, vk.name_zh, vk.name_en, "fixed", n,
+                             vk.cost_yuan_per_year, n * vk.cost_yuan_per_year))  # fmt: skip
+    if any(vk.cost_yuan_per_use > 0 for vk in s.vehicle_kinds.values()):
+        use = math.nan if simulated is None else simulated.vehicle_use_yuan_per_year
+        zh, en = ITEMS["use_fees"]
+        rows.append(_row("vehicles", "use_fees", "all", zh, en, "simulated", math.nan, math.nan,
+                         use))  # fmt: skip
+    units = stock_units(s)
+    for c, com in s.commodities.items():
+        n = units.get(c, 0.0)
+        if n <= 0:
+            continue
+        value = n * com.unit_cost_yuan
+        if com.holding_share_per_year > 0:
+            rows.append(_row("stocks", "stock_upkeep", c, com.name_zh, com.name_en, "fixed", n,
+                             com.unit_cost_yuan * com.holding_share_per_year,
+                             value * com.holding_share_per_year))  # fmt: skip
+        if com.shelf_life_years:
+            rows.append(_row("stocks", "stock_replacement", c, com.name_zh, com.name_en, "fixed",
+                             n, com.unit_cost_yuan / com.shelf_life_years,
+                             value / com.shelf_life_years))  # fmt: skip
+        if stock_before is not None and n > stock_before.get(c, 0.0):
+            added = n - stock_before.get(c, 0.0)
+            rows.append(_row("stocks", "stock_purchase", c, com.name_zh, com.name_en, "one_time",
+                             added, com.unit_cost_yuan, added * com.unit_cost_yuan))  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A cost sheet's yearly totals (yuan): by resource, all, whether any simulated row is
+    unknown, and the one-time outlay."""
+
+    by_resource: dict[str, float]
+    total: float
+    complete: bool
+    one_time: float
+
+
+def totals(sheet: pd.DataFrame) -> Totals:
+    """Yearly totals of :func:`cost_sheet` (one-time rows apart; unknown rows count 0 and
+    make ``complete`` False)."""
+    yearly = sheet[sheet["basis"] != "one_time"]
+    values = yearly["yuan_per_year"].astype(float)
+    by = {r: float(values[yearly["resource"] == r].fillna(0.0).sum()) for r in RESOURCES}
+    one = float(sheet.loc[sheet["basis"] == "one_time", "yuan_per_year"].sum())
+    return Totals(by, float(sum(by.values())), bool(values.notna().all()), one)
+
+
+def budget_yuan_per_year(s: Scenario, today_total: float) -> float:
+    """The money the scenario's ``[budget]`` grants a year: its ``total_yuan_per_year``, or
+    what today's allocation costs when it gives none (the same money, placed anew)."""
+    b = s.budget.total_yuan_per_year
+    return float(today_total if b is None else b)
+
+
+# -- harm ------------------------------------------------------------------------------------
+def relief_person_days(counts: Mapping[float, float], first_batch_hours: float,
+                       tail_days: float) -> float:  # fmt: skip
+    """Person-days without relief after the first batch, from the people still without
+    relief at each hour (``counts``: hours → people): the trapezoid between the hours from
+    ``first_batch_hours`` on, then the last count for ``tail_days``. Hours before the first
+    batch count nothing (relief is not yet due)."""
+    hours = sorted(h for h in counts if h >= first_batch_hours)
+    if not hours:
+        return 0.0
+    total = 0.0
+    for a, b in itertools.pairwise(hours):
+        total += 0.5 * (counts[a] + counts[b]) * (b - a) / 24.0
+    return total + counts[hours[-1]] * tail_days
+
+
+def harm_tidy(
+    s: Scenario,
+    inspection: pd.DataFrame | None,
+    response: pd.DataFrame | None,
+    *,
+    years: float,
+) -> pd.DataFrame:
+    """The harm measure per replication (``rep, level, key, kpi, value``; city level) from
+    the two models' tidy KPI tables (either may be None: its part is then left out, not 0),
+    so that :func:`anjian.sim.stats.summarize` and paired differences apply. ``years``: the
+    simulated window of the response model (its relief counts are totals over the window)."""
+    h = s.harm
+    parts: dict[str, pd.Series] = {}
+
+    def city(df: pd.DataFrame, kpi: str) -> pd.Series:
+        sel = df[(df["level"] == "city") & (df["kpi"] == kpi)]
+        return sel.set_index("rep")["value"].astype(float)
+
+    if inspection is not None:
+        parts["harm_accident_deaths_per_year"] = h.accident_weight * city(
+            inspection, "expected_deaths_per_year"
+        )
+    if response is not None:
+        parts["harm_response_deaths_per_year"] = h.response_weight * city(
+            response, "delay_deaths_per_year"
+        )
+        hours = s.relief_logistics.people_without_relief_hours
+        counts = {hr: city(response, f"people_without_relief_{hr:g}h") for hr in hours}
+        reps = sorted(set().union(*[set(c.index) for c in counts.values()])) if counts else []
+        first = s.relief_planning.first_batch_hours
+        rate = h.relief_deaths_per_10000_person_days / 10_000.0
+        parts["harm_relief_deaths_per_year"] = pd.Series(
+            {r: rate * relief_person_days({hr: float(c.get(r, 0.0)) for hr, c in counts.items()},
+                                          first, h.relief_tail_days) / years
+             for r in reps}, dtype=float,
+        )  # fmt: skip
+    if not parts:
+        return pd.DataFrame(columns=["rep", "level", "key", "kpi", "value"])
+    frame = pd.DataFrame(parts)
+    frame["harm_deaths_per_year"] = frame.sum(axis=1, min_count=1)
+    long = frame.rename_axis("rep").reset_index().melt(id_vars="rep", var_name="kpi")
+    long.insert(1, "level", "city")
+    long.insert(2, "key", "all")
+    return long[["rep", "level", "key", "kpi", "value"]]
+
+
+# -- an allocation appraised: its costs and its harm, simulated ------------------------------
+@dataclass(frozen=True)
+class Appraisal:
+    """An allocation's itemised costs (simulated rows filled), its harm per replication and
+    summarised (with CIs), the budget it is held to, and the settings that produced it."""
+
+    scenario: str
+    sheet: pd.DataFrame
+    totals: Totals
+    budget: float
+    harm: pd.DataFrame  # tidy: rep, level, key, kpi, value
+    harm_summary: pd.DataFrame  # level, key, kpi, mean, half_width, low, high, reps
+    years: float
+    reps: int
+    seed: int
+
+    def harm_table(self) -> pd.DataFrame:
+        """The harm parts with their labels (中文, English), mean and 95% half-width."""
+        df = self.harm_summary.set_index("kpi").reindex(list(HARM_PARTS)).reset_index()
+        df.insert(1, "name_zh", [HARM_PARTS[k][0] for k in df["kpi"]])
+        df.insert(2, "name_en", [HARM_PARTS[k][1] for k in df["kpi"]])
+        return df[["kpi", "name_zh", "name_en", "mean", "half_width"]]
+
+    def resource_table(self) -> pd.DataFrame:
+        """Yearly cost by resource with labels, and the total against the budget."""
+        rows = [
+            {
+                "resource": r,
+                "name_zh": zh,
+                "name_en": en,
+                "yuan_per_year": self.totals.by_resource[r],
+            }
+            for r, (zh, en) in RESOURCES.items()
+        ]
+        rows.append({"resource": "total", "name_zh": "合计", "name_en": "Total",
+                     "yuan_per_year": self.totals.total})  # fmt: skip
+        rows.append({"resource": "budget", "name_zh": "预算", "name_en": "Budget",
+                     "yuan_per_year": self.budget})  # fmt: skip
+        return pd.DataFrame(rows)
+
+
+def appraise(
+    s: Scenario,
+    *,
+    years: float = 1.0,
+    reps: int = 3,
+    seed: int = 0,
+    budget: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Appraisal:
+    """Simulate ``s`` (both models coupled: the inspection model's accidents become incidents)
+    and price and weigh it. ``budget``: yuan a year the allocation is held to (default: the
+    scenario's ``[budget]``, or without one its own cost — today's allocation is its own
+    budget); ``progress(done, total)`` is called per replication of each model."""
+    from anjian.sim.inspection import InspectionConfig
+    from anjian.sim.replicate import replicate_inspections, replicate_response
+    from anjian.sim.response import ResponseConfig
+    from anjian.sim.stats import summarize
+
+    insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, progress)
+    resp = replicate_response(s, ResponseConfig(years=years, seed=seed), reps, progress, insp)
+    sheet = cost_sheet(s, Simulated.from_summaries(insp.summary, resp.summary))
+    tot = totals(sheet)
+    money = budget_yuan_per_year(s, tot.total) if budget is None else float(budget)
+    harm = harm_tidy(s, insp.kpis, resp.kpis, years=years)
+    return Appraisal(s.meta.name, sheet, tot, money, harm,
+                     summarize(harm), years, reps, seed)  # fmt: skip
+
+
+# -- what the next sum buys ------------------------------------------------------------------
+MARGIN_COLUMNS = ["resource", "name_zh", "name_en", "bought", "added_yuan_per_year",
+                  "harm_change", "harm_change_half_width", "deaths_averted_per_10k_yuan",
+                  "significant"]  # fmt: skip
+
+
+def marginal_values(
+    s: Scenario,
+    *,
+    step_yuan: float = 10_000_000.0,
+    years: float = 1.0,
+    reps: int = 5,
+    seed: int = 0,
+    base: Appraisal | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """What ``step_yuan`` a year more buys in each resource at the scenario's allocation: each
+    resource's variant (:func:`anjian.levers.spend_overrides`) simulated with the same seed
+    as the base (common random numbers), the paired change in harm with its 95% CI, the cost
+    actually added (the cost sheets' difference) and deaths averted per 10,000 yuan. A
+    resource with nothing to buy is left out. ``base``: the scenario's appraisal if done."""
+    from anjian.levers import spend_overrides
+    from anjian.sim.stats import paired_difference
+
+    if not step_yuan > 0:
+        raise ValueError(f"step_yuan must be positive, got {step_yuan}")
+    a0 = base or appraise(s, years=years, reps=reps, seed=seed)
+    rows = []
+    for r, (zh, en) in RESOURCES.items():
+        try:
+            over, bought = spend_overrides(s, r, step_yuan)
+        except ValueError:
+            continue
+        if progress is not None:
+            progress(f"{zh} {en}: {bought}")
+        v = s.with_(over)
+        a1 = appraise(v, years=a0.years, reps=a0.reps, seed=a0.seed, budget=a0.budget)
+        diff = paired_difference(a0.harm, a1.harm)
+        d = diff[diff["kpi"] == "harm_deaths_per_year"]
+        added = a1.totals.total - a0.totals.total
+        mean = float(d["mean"].to_numpy(dtype=float)[0])
+        half = float(d["half_width"].to_numpy(dtype=float)[0])
+        rows.append({
+            "resource": r, "name_zh": zh, "name_en": en,
+            "bought": bought, "added_yuan_per_year": added,
+            "harm_change": mean, "harm_change_half_width": half,
+            "deaths_averted_per_10k_yuan": -mean / added * 10_000 if added > 0 else math.nan,
+            "significant": bool(np.isfinite(half) and abs(mean) > half),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=MARGIN_COLUMNS)
