@@ -193,12 +193,16 @@ SPEND_RULES = {
 
 
 def spend_overrides(s: Scenario, resource: str, yuan_per_year: float) -> tuple[dict[str, Any], str]:
-    """Overrides that spend about ``yuan_per_year`` more a year on ``resource`` by the rule of
-    :data:`SPEND_RULES` (whole heads, vehicles and units: the cost sheet measures what was
-    actually added), and what was bought (中文 and English). Raises ValueError if the scenario has
-    nothing to buy more of (no paid kind, no stock)."""
+    """Overrides that spend about ``yuan_per_year`` more a year on ``resource`` (less, if
+    negative) by the rule of :data:`SPEND_RULES` — whole heads, vehicles and units, so the
+    cost sheet measures what was actually added or saved — and what was bought or cut (中文 and
+    English). A cut takes heads from every paid pool in proportion, vehicles of the kind a
+    purchase would buy (else any paid kind held) where they stand, and scales stock down (never
+    below zero). Raises ValueError if there is nothing to buy or cut."""
     from anjian.scenarios.apportion import largest_remainder
 
+    sign = 1 if yuan_per_year >= 0 else -1
+    amount = abs(yuan_per_year)
     if resource == "inspectors":
         pools = {f"{a}|{k}": float(n) for a, row in s.staff.items() for k, n in row.items()
                  if s.inspector_kinds[k].head_cost_yuan_per_year > 0 and n > 0}  # fmt: skip
@@ -207,38 +211,47 @@ def spend_overrides(s: Scenario, resource: str, yuan_per_year: float) -> tuple[d
         total = sum(pools.values())
         per_head = sum(n * s.inspector_kinds[p.split("|")[1]].head_cost_yuan_per_year
                        for p, n in pools.items()) / total  # fmt: skip
-        heads = round(yuan_per_year / per_head)
-        add = largest_remainder(heads, pools)
+        heads = round(amount / per_head) if sign > 0 else min(round(amount / per_head), int(total))
         out = {}
-        for p, n in add.items():
+        for p, n in largest_remainder(heads, pools).items():
             if n:
                 a, k = p.split("|")
-                out[f"staff.{a}.{k}"] = s.staff[a][k] + n
-        return out, f"{heads:,} 人 heads"
+                out[f"staff.{a}.{k}"] = max(0, s.staff[a][k] + sign * n)
+        return out, f"{sign * heads:+,} 人 heads"
     if resource == "vehicles":
-        paid = [(v.mode != "contracted", v.cost_yuan_per_year, k)
-                for k, v in s.vehicle_kinds.items() if v.cost_yuan_per_year > 0]  # fmt: skip
+        paid = sorted((v.mode != "contracted", v.cost_yuan_per_year, k)
+                      for k, v in s.vehicle_kinds.items() if v.cost_yuan_per_year > 0)  # fmt: skip
         if not paid:
             raise ValueError("no vehicle kind has a yearly cost: nothing to buy more of")
-        _, cost, kind = min(paid)
+        held = {k: sum(d.vehicles.get(k, 0) for d in s.depots.values()) for _, _, k in paid}
+        if sign < 0:
+            paid = [p for p in paid if held[p[2]] > 0]
+            if not paid:
+                raise ValueError("no vehicle with a yearly cost is held: nothing to cut")
+        _, cost, kind = paid[0]
         role = s.vehicle_kinds[kind].role
-        n = int(yuan_per_year // cost)
-        weights = {d: float(sum(c for k, c in dep.vehicles.items()
-                                if s.vehicle_kinds[k].role == role))
-                   for d, dep in s.depots.items()}  # fmt: skip
-        if sum(weights.values()) == 0:
-            weights = dict.fromkeys(s.depots, 1.0)
+        if sign > 0:
+            n = int(amount // cost)
+            weights = {d: float(sum(c for k, c in dep.vehicles.items()
+                                    if s.vehicle_kinds[k].role == role))
+                       for d, dep in s.depots.items()}  # fmt: skip
+            if sum(weights.values()) == 0:
+                weights = dict.fromkeys(s.depots, 1.0)
+        else:
+            n = min(round(amount / cost), held[kind])
+            weights = {d: float(dep.vehicles.get(kind, 0)) for d, dep in s.depots.items()}
         out = {}
         for d, extra in largest_remainder(n, weights).items():
             if extra:
-                out[f"depots.{d}.vehicles.{kind}"] = s.depots[d].vehicles.get(kind, 0) + extra
+                now = s.depots[d].vehicles.get(kind, 0)
+                out[f"depots.{d}.vehicles.{kind}"] = max(0, now + sign * extra)
         vk = s.vehicle_kinds[kind]
-        return out, f"{n:,} 辆 × {vk.name_zh} {vk.name_en}"
+        return out, f"{sign * n:+,} 辆 × {vk.name_zh} {vk.name_en}"
     if resource == "stocks":
-        held = sum(pol.stock_units * s.commodities[c].yearly_cost_yuan
-                   for w in s.warehouses.values() for c, pol in w.stocks.items())  # fmt: skip
-        if held <= 0:
+        held_cost = sum(pol.stock_units * s.commodities[c].yearly_cost_yuan
+                        for w in s.warehouses.values() for c, pol in w.stocks.items())  # fmt: skip
+        if held_cost <= 0:
             raise ValueError("the scenario holds no priced stock: nothing to scale")
-        factor = 1.0 + yuan_per_year / held
+        factor = max(0.0, 1.0 + sign * amount / held_cost)
         return relief_overrides(s, factor), f"库存 stock × {factor:.3g}"
     raise ValueError(f"resource must be one of {sorted(SPEND_RULES)}, got {resource!r}")

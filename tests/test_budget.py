@@ -133,17 +133,28 @@ def test_spending_more_buys_whole_heads_vehicles_and_stock_by_the_stated_rules(t
     base = totals(cost_sheet(toy)).total
     # an average head costs (11 × 150,000 + 19 × 90,000) / 30 = 112,000: 336,000 buys 3 heads
     over, bought = spend_overrides(toy, "inspectors", 336_000)
-    assert bought == "3 人 heads"
+    assert bought == "+3 人 heads"
     v = toy.with_(over)
     assert sum(sum(r.values()) for r in v.staff.values()) == 30 + 3
     assert totals(cost_sheet(v)).total - base == pytest.approx(336_000, abs=60_000)
     over, bought = spend_overrides(toy, "vehicles", 450_000)  # 2 × 200,000 (no contracted kind)
-    assert bought.startswith("2 辆 × ") and "Dedicated rescue vehicle" in bought
+    assert bought.startswith("+2 辆 × ") and "Dedicated rescue vehicle" in bought
     assert totals(cost_sheet(toy.with_(over))).total - base == pytest.approx(400_000)
     over, _ = spend_overrides(toy, "stocks", 198_000)  # today's stock cost: stock × 2
     assert totals(cost_sheet(toy.with_(over))).by_resource["stocks"] == pytest.approx(396_000)
     with pytest.raises(ValueError, match="resource must be one of"):
         spend_overrides(toy, "drones", 1.0)
+    # cuts: heads from every pool, never below zero; vehicles where they stand; stock to zero
+    over, bought = spend_overrides(toy, "inspectors", -336_000)
+    assert bought == "-3 人 heads"
+    assert sum(sum(r.values()) for r in toy.with_(over).staff.values()) == 30 - 3
+    over, _ = spend_overrides(toy, "inspectors", -1e12)
+    assert sum(sum(r.values()) for r in toy.with_(over).staff.values()) == 0
+    over, bought = spend_overrides(toy, "vehicles", -1e9)  # all 3 dedicated vehicles, no more
+    assert bought.startswith("-3 辆")
+    assert totals(cost_sheet(toy.with_(over))).by_resource["vehicles"] == 0
+    over, bought = spend_overrides(toy, "stocks", -1e9)
+    assert bought == "库存 stock × 0" and stock_units(toy.with_(over)) == {"tent": 0, "quilt": 0}
 
 
 def test_marginal_values_price_what_each_resource_buys_with_paired_cis(toy) -> None:  # type: ignore[no-untyped-def]
