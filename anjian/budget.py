@@ -294,6 +294,7 @@ class Appraisal:
     years: float
     reps: int
     seed: int
+    kpis: pd.DataFrame | None = None  # tidy, both models: model, rep, level, key, kpi, value
 
     def harm_table(self) -> pd.DataFrame:
         """The harm parts with their labels (中文, English), mean and 95% half-width."""
@@ -344,8 +345,10 @@ def appraise(
     tot = totals(sheet)
     money = budget_yuan_per_year(s, tot.total) if budget is None else float(budget)
     harm = harm_tidy(s, insp.kpis, resp.kpis, years=years)
+    kpis = pd.concat([insp.kpis.assign(model="inspection"), resp.kpis.assign(model="response")],
+                     ignore_index=True)  # fmt: skip
     return Appraisal(s.meta.name, sheet, tot, money, harm,
-                     summarize(harm), years, reps, seed)  # fmt: skip
+                     summarize(harm), years, reps, seed, kpis)  # fmt: skip
 
 
 # -- what the next sum buys ------------------------------------------------------------------

@@ -94,9 +94,12 @@ def costs_cmd(
             a = appraise(s, years=years, reps=reps, seed=seed, progress=tick)
             if margins > 0:
                 bar.update(task, description="边际 margins", total=2 * reps * 4)
-                margin = marginal_values(s, step_yuan=margins, base=a,
-                                         progress=lambda m: err.print(f"[dim]… {m}[/dim]",
-                                                                      highlight=False))  # fmt: skip
+                margin = marginal_values(
+                    s,
+                    step_yuan=margins,
+                    base=a,
+                    progress=lambda m: err.print(f"[dim]… {m}[/dim]", highlight=False),
+                )
         sheet, tot, money, harm = a.sheet, a.totals, a.budget, a.harm_table()
     else:
         sheet = cost_sheet(s)
@@ -126,9 +129,15 @@ def costs_cmd(
         return
     console = Console(width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"{s.meta.title_zh} / {s.meta.title_en}: 年度成本 / yearly cost")
-    for col, right in (("资源 / resource", False), ("项目 / item", False),
-                       ("类别 / kind", False), ("依据 / basis", False), ("数量 / quantity", True),
-                       ("单价 / unit cost", True), ("元/年 / yuan a year", True)):  # fmt: skip
+    for col, right in (
+        ("资源 / resource", False),
+        ("项目 / item", False),
+        ("类别 / kind", False),
+        ("依据 / basis", False),
+        ("数量 / quantity", True),
+        ("单价 / unit cost", True),
+        ("元/年 / yuan a year", True),
+    ):
         table.add_column(col, justify="right" if right else "left")
     from anjian.budget import ITEMS
 
@@ -136,48 +145,185 @@ def costs_cmd(
         zh, en = RESOURCES[str(r["resource"])]
         iz, ie = ITEMS[str(r["item"])]
         kind = "" if r["key"] == "all" else f"{r['name_zh']} {r['name_en']}"
-        table.add_row(f"{zh} {en}", f"{iz} {ie}", kind, BASIS[str(r["basis"])],
-                      _number(float(r["quantity"])), _yuan(float(r["unit_cost_yuan"])),
-                      _yuan(float(r["yuan_per_year"])))  # fmt: skip
+        table.add_row(
+            f"{zh} {en}",
+            f"{iz} {ie}",
+            kind,
+            BASIS[str(r["basis"])],
+            _number(float(r["quantity"])),
+            _yuan(float(r["unit_cost_yuan"])),
+            _yuan(float(r["yuan_per_year"])),
+        )
     console.print(table)
     summary = Table(title="合计 / totals")
     summary.add_column("")
     summary.add_column("元/年 / yuan a year", justify="right")
     for key, (zh, en) in RESOURCES.items():
         summary.add_row(f"{zh} / {en}", _yuan(tot.by_resource[key]))
-    summary.add_row("合计 / total" + ("" if tot.complete else " (不含未模拟项 / without the "
-                                     "unsimulated items)"), _yuan(tot.total))  # fmt: skip
-    basis = ("场景设定 set by the scenario" if s.budget.total_yuan_per_year is not None
-             else "= 现状成本 today's cost")  # fmt: skip
+    summary.add_row(
+        "合计 / total"
+        + ("" if tot.complete else " (不含未模拟项 / without the unsimulated items)"),
+        _yuan(tot.total),
+    )
+    basis = (
+        "场景设定 set by the scenario"
+        if s.budget.total_yuan_per_year is not None
+        else "= 现状成本 today's cost"
+    )
     summary.add_row(f"预算 / budget ({basis})", _yuan(money))
     gap = money - tot.total
-    summary.add_row("预算余额 / budget left" if gap >= 0 else "超出预算 / over budget",
-                    _yuan(abs(gap)))  # fmt: skip
+    summary.add_row(
+        "预算余额 / budget left" if gap >= 0 else "超出预算 / over budget", _yuan(abs(gap))
+    )
     console.print(summary)
     if harm is not None:
-        h = Table(title=f"伤害 / harm ({years:g} 年 years × {reps} 次 replications, seed {seed}; "
-                        "均值 ± 95% 置信区间半宽 / mean ± 95% CI half-width)")  # fmt: skip
+        h = Table(
+            title=f"伤害 / harm ({years:g} 年 years × {reps} 次 replications, seed {seed}; "
+            "均值 ± 95% 置信区间半宽 / mean ± 95% CI half-width)"
+        )
         h.add_column("")
         h.add_column("预期死亡/年 / expected deaths a year", justify="right")
         h.add_column("± 95% CI", justify="right")
         for r in harm.to_dict("records"):
             mean, half = float(r["mean"]), float(r["half_width"])
-            h.add_row(f"{r['name_zh']} / {r['name_en']}",
-                      "—" if not math.isfinite(mean) else f"{mean:,.2f}",
-                      "" if not math.isfinite(half) else f"{half:,.2f}")  # fmt: skip
+            h.add_row(
+                f"{r['name_zh']} / {r['name_en']}",
+                "—" if not math.isfinite(mean) else f"{mean:,.2f}",
+                "" if not math.isfinite(half) else f"{half:,.2f}",
+            )
         console.print(h)
     if margin is not None:
-        m = Table(title=f"每年多投入 {margins:,.0f} 元能买到什么 / what {margins:,.0f} yuan a year "
-                        "more buys (与现状配对 paired with today)")  # fmt: skip
-        for col in ("资源 / resource", "购买内容 / bought", "实际增加 / added (元/年 yuan a year)",
-                    "伤害变化 / harm change (死亡/年 deaths a year)", "每万元减少死亡 / deaths "
-                    "averted per 10,000 yuan", "显著 / significant"):  # fmt: skip
+        m = Table(
+            title=f"每年多投入 {margins:,.0f} 元能买到什么 / what {margins:,.0f} yuan a year "
+            "more buys (与现状配对 paired with today)"
+        )
+        for col in (
+            "资源 / resource",
+            "购买内容 / bought",
+            "实际增加 / added (元/年 yuan a year)",
+            "伤害变化 / harm change (死亡/年 deaths a year)",
+            "每万元减少死亡 / deaths averted per 10,000 yuan",
+            "显著 / significant",
+        ):
             m.add_column(col)
         for r in margin.to_dict("records"):
-            m.add_row(f"{r['name_zh']} / {r['name_en']}", str(r["bought"]),
-                      _yuan(float(r["added_yuan_per_year"])),
-                      f"{float(r['harm_change']):+,.2f} ± "
-                      f"{float(r['harm_change_half_width']):,.2f}",
-                      _per10k(float(r["deaths_averted_per_10k_yuan"])),
-                      "是 yes" if r["significant"] else "否 no (CI 含 0 contains 0)")  # fmt: skip
+            m.add_row(
+                f"{r['name_zh']} / {r['name_en']}",
+                str(r["bought"]),
+                _yuan(float(r["added_yuan_per_year"])),
+                f"{float(r['harm_change']):+,.2f} ± {float(r['harm_change_half_width']):,.2f}",
+                _per10k(float(r["deaths_averted_per_10k_yuan"])),
+                "是 yes" if r["significant"] else "否 no (CI 含 0 contains 0)",
+            )
         console.print(m)
+
+
+def run_cmd(
+    scenario: str = typer.Argument(
+        "chongqing", help="A built-in scenario name, folder or scenario.toml (default: Chongqing)."
+    ),
+    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
+    reps: int = typer.Option(3, "--reps", min=2, help="Replications of every allocation."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the search (the comparison: +1)."),
+    step: float | None = typer.Option(
+        None, "--step", min=1.0, help="Yuan a year moved per step (default: 0.3% of the budget)."
+    ),
+    rounds: int = typer.Option(2, "--rounds", min=0, help="Moves tried at most."),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Processes for a round's variants (default: one per core)."
+    ),
+    out: Path = typer.Option(Path("results/run"), "--out", help="Folder for the report."),
+) -> None:
+    """The main job: simulate today's allocation, find a better one for the same budget
+    (money moved between inspectors, vehicles and relief stocks, every step judged by the
+    simulator), simulate it afresh, print the comparison and write an HTML report (中文 and
+    English) with its tables into OUT."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from anjian.run import recommend
+    from anjian.run_report import write_report
+    from anjian.scenarios import load_scenario
+
+    err = Console(stderr=True)
+    try:
+        s = load_scenario(scenario)
+    except ScenarioError as exc:
+        _error(exc, f"Invalid scenario {scenario}")
+        return
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("anjian run", total=None)
+            result = recommend(
+                s,
+                years=years,
+                reps=reps,
+                seed=seed,
+                step_yuan=step,
+                rounds=rounds,
+                workers=workers,
+                progress=lambda m: bar.update(task, description=m[:90]),
+            )
+    except ValueError as exc:
+        _error(exc, "No run")
+        return
+    path = write_report(result, out)
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    head = f"{s.meta.title_zh} / {s.meta.title_en}"
+    costs = Table(title=f"{head}: 年度成本 / yearly cost (元 yuan)")
+    for col in ("资源 / resource", "现状 / today", "方案 / plan", "变化 / change"):
+        costs.add_column(col, justify="left" if col.startswith("资源") else "right")
+    for r in result.cost_table().to_dict("records"):
+        costs.add_row(
+            f"{r['name_zh']} / {r['name_en']}",
+            _yuan(float(r["today"])),
+            _yuan(float(r["plan"])),
+            f"{float(r['change']):+,.0f} 元",
+        )
+    console.print(costs)
+    harm = Table(
+        title="伤害 / harm (预期死亡/年 expected deaths a year; 方案 − 现状 配对, "
+        "新一组模拟 / plan − today, paired, on fresh replications)"
+    )
+    for col in ("", "现状 / today", "方案 / plan", "变化 / change", "± 95% CI"):
+        harm.add_column(col, justify="right" if col else "left")
+    for r in result.harm_diff().to_dict("records"):
+        harm.add_row(
+            f"{r['name_zh']} / {r['name_en']}",
+            f"{float(r['today']):,.2f}",
+            f"{float(r['plan']):,.2f}",
+            f"{float(r['change']):+,.2f}",
+            f"{float(r['half_width']):,.2f}",
+        )
+    console.print(harm)
+    kp = Table(title="运行指标 / operational KPIs (方案 − 现状 配对 / plan − today, paired)")
+    for col in ("", "现状 / today", "方案 / plan", "变化 ± 95% CI / change ± 95% CI"):
+        kp.add_column(col, justify="right" if col else "left")
+    for r in result.kpi_diff().to_dict("records"):
+        kp.add_row(
+            f"{r['name_zh']} / {r['name_en']}",
+            str(r["today_text"]),
+            str(r["plan_text"]),
+            str(r["change_text"]),
+        )
+    console.print(kp)
+    from anjian.budget import RESOURCES
+
+    for m in result.moves.to_dict("records"):
+        src = " / ".join(RESOURCES[m["from"]]) if m["from"] else "—"
+        dst = " / ".join(RESOURCES[m["to"]]) if m["to"] else "—"
+        verdict = "采纳 accepted" if m["accepted"] else "未采纳 rejected"
+        console.print(
+            f"第 {m['round']} 轮 round {m['round']}: {src} → {dst}, "
+            f"{float(m['yuan_per_year']):+,.0f} 元/年 yuan a year, harm "
+            f"{float(m['harm_change']):+,.2f} ± {float(m['half_width']):,.2f} — {verdict}",
+            highlight=False,
+        )
+    for note in result.notes:
+        console.print(note, highlight=False)
+    console.print(f"报告 / report: {path} ({result.seconds:,.0f} 秒 s)", highlight=False)

@@ -1,0 +1,401 @@
+"""The main job (issue 18): ``anjian run`` — today's allocation priced and simulated, a better
+allocation of the same budget found with the simulation in the loop, simulated, and compared
+(docs/budget.md).
+
+The search moves money between the three resources in steps (``step_yuan``), the simulator
+judging every step under common random numbers (the same seed as today, so differences are
+paired):
+
+1. at the current allocation, what one step more buys in each resource and what one step
+   less costs (:func:`anjian.budget.marginal_values` in both directions: the paired change in
+   harm per yuan);
+2. the candidate: with budget left, the best purchase; over budget, the cheapest cut;
+   otherwise the cut that costs least moved to the purchase that buys most (the pair with the
+   largest predicted fall in harm);
+3. the candidate is simulated; it is kept if its harm is lower than the current allocation's
+   with a paired 95% CI below zero and its cost is within the budget; else the search ends.
+4. the search picked the best of noisy estimates on one set of replications (and would flatter
+   its own choice), so the comparison it reports is made afresh: today and the plan on new
+   replications (the next seed), paired with each other.
+
+A greedy, simulation-judged reallocation: it finds better allocations, not the best one —
+the resources' own optimizers (vehicles, headcounts, stocks) place what each step buys once
+they run inside the loop (not yet).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from anjian.budget import RESOURCES, Appraisal, appraise
+from anjian.parallel import default_workers
+from anjian.scenarios.scenario import Scenario
+
+#: Operational KPIs the comparison shows beside harm (model, KPI), from the KPI catalogue.
+OPERATIONAL = (
+    ("inspection", "on_time_rate"),
+    ("inspection", "expected_deaths_per_year"),
+    ("response", "response_mean_min"),
+    ("response", "within_standard_share"),
+    ("response", "delay_deaths_per_year"),
+    ("response", "relief_fill_rate"),
+    ("response", "people_without_relief_12h"),
+)
+TOLERANCE_SHARE = 0.02  # a plan may overshoot the budget by 2% of a step (whole units)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Today and the recommended plan, each appraised; the moves tried; the margins seen in
+    each round; the settings."""
+
+    today_scenario: Scenario
+    plan_scenario: Scenario
+    today: Appraisal
+    plan: Appraisal
+    overrides: dict[str, Any]
+    moves: pd.DataFrame
+    margins: pd.DataFrame
+    settings: dict[str, Any]
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def harm_diff(self) -> pd.DataFrame:
+        """Harm parts, plan − today, paired by replication (mean, 95% half-width)."""
+        from anjian.budget import HARM_PARTS
+        from anjian.sim.stats import paired_difference
+
+        d = paired_difference(self.today.harm, self.plan.harm)
+        change, half = _by(d, "kpi", "mean"), _by(d, "kpi", "half_width")
+        today = _by(self.today.harm_summary, "kpi", "mean")
+        plan = _by(self.plan.harm_summary, "kpi", "mean")
+        rows = []
+        for k, (zh, en) in HARM_PARTS.items():
+            if k not in change:
+                continue
+            rows.append(
+                {
+                    "kpi": k,
+                    "name_zh": zh,
+                    "name_en": en,
+                    "today": today[k],
+                    "plan": plan[k],
+                    "change": change[k],
+                    "half_width": half[k],
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def kpi_diff(self) -> pd.DataFrame:
+        """The operational KPIs, today and plan (means) and plan − today paired."""
+        from anjian.kpis import kpi as catalogue
+        from anjian.sim.stats import paired_difference
+
+        assert self.today.kpis is not None and self.plan.kpis is not None
+        rows = []
+        for model, name in OPERATIONAL:
+            a = self.today.kpis.query("model == @model and level == 'city' and kpi == @name")
+            b = self.plan.kpis.query("model == @model and level == 'city' and kpi == @name")
+            if a.empty or b.empty:
+                continue
+            cols = ["rep", "level", "key", "kpi", "value"]
+            diff = paired_difference(a[cols], b[cols])
+            change = float(diff["mean"].to_numpy(dtype=float)[0])
+            half = float(diff["half_width"].to_numpy(dtype=float)[0])
+            k = catalogue(name, model)  # type: ignore[arg-type]
+            today, plan = float(a["value"].mean()), float(b["value"].mean())
+            rows.append(
+                {
+                    "kpi": name,
+                    "name_zh": k.label("zh"),
+                    "name_en": k.label("en"),
+                    "today": today,
+                    "plan": plan,
+                    "change": change,
+                    "half_width": half,
+                    "lower_is_better": k.lower_is_better,
+                    "today_text": k.format(today),
+                    "plan_text": k.format(plan),
+                    "change_text": k.paired(change, half),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def cost_table(self) -> pd.DataFrame:
+        """Yearly cost by resource, today and plan, with the budget."""
+        rows = []
+        for r, (zh, en) in RESOURCES.items():
+            rows.append(
+                {
+                    "resource": r,
+                    "name_zh": zh,
+                    "name_en": en,
+                    "today": self.today.totals.by_resource[r],
+                    "plan": self.plan.totals.by_resource[r],
+                }
+            )
+        rows.append(
+            {
+                "resource": "total",
+                "name_zh": "合计",
+                "name_en": "Total",
+                "today": self.today.totals.total,
+                "plan": self.plan.totals.total,
+            }
+        )
+        rows.append(
+            {
+                "resource": "budget",
+                "name_zh": "预算",
+                "name_en": "Budget",
+                "today": self.today.budget,
+                "plan": self.plan.budget,
+            }
+        )
+        df = pd.DataFrame(rows)
+        df["change"] = df["plan"] - df["today"]
+        return df
+
+
+def _by(df: pd.DataFrame, key: str, value: str) -> dict[str, float]:
+    """``{key: value}`` of a table's two columns (values as floats)."""
+    return dict(zip(df[key].astype(str), df[value].to_numpy(dtype=float).tolist(), strict=True))
+
+
+def _unit_cost(s: Scenario) -> float:
+    """The dearest single unit a step must be able to buy: a head (the average paid one), a
+    vehicle (the dearest held or buyable kind with a yearly cost), a tenth of the stock."""
+    heads = [
+        (n, s.inspector_kinds[k].head_cost_yuan_per_year)
+        for row in s.staff.values()
+        for k, n in row.items()
+        if s.inspector_kinds[k].head_cost_yuan_per_year > 0
+    ]
+    n = sum(h for h, _ in heads)
+    head = sum(h * c for h, c in heads) / n if n else 0.0
+    vehicle = max((v.cost_yuan_per_year for v in s.vehicle_kinds.values()), default=0.0)
+    return max(head, vehicle)
+
+
+def default_step(s: Scenario, budget: float) -> float:
+    """0.3% of the budget, at least the dearest single unit (so each resource can move one),
+    rounded to 2 significant digits."""
+    raw = max(0.003 * budget, _unit_cost(s))
+    if raw <= 0:
+        return 0.0
+    digits = math.floor(math.log10(raw)) - 1
+    return float(round(raw, -digits))
+
+
+def _appraise_task(
+    shared: tuple[Scenario, float, int, int, float], over: dict[str, Any]
+) -> Appraisal:
+    """One variant of the shared scenario appraised (module level: runs on a worker)."""
+    cur, years, reps, seed, budget = shared
+    return appraise(cur.with_(over), years=years, reps=reps, seed=seed, budget=budget)
+
+
+def _margins(
+    cur: Scenario,
+    base: Appraisal,
+    step: float,
+    rnd: int,
+    tick: Callable[[str], None],
+    workers: int,
+) -> tuple[pd.DataFrame, dict[tuple[str, int], dict[str, Any]]]:
+    """Every resource one step up and one step down from ``cur`` (simulated on ``workers``
+    processes): paired harm change and the cost actually moved; the overrides of each move."""
+    from anjian.levers import spend_overrides
+    from anjian.parallel import map_tasks
+    from anjian.sim.stats import paired_difference
+
+    todo: list[tuple[str, str, str, int, str, dict[str, Any]]] = []
+    for r, (zh, en) in RESOURCES.items():
+        for sign in (1, -1):
+            try:
+                over, what = spend_overrides(cur, r, sign * step)
+            except ValueError:
+                continue
+            if over:
+                todo.append((r, zh, en, sign, what, over))
+    tick(" · ".join(f"{zh} {what}" for _, zh, _, _, what, _ in todo))
+    shared = (cur, base.years, base.reps, base.seed, base.budget)
+    done = map_tasks(
+        _appraise_task,
+        shared,
+        [t[5] for t in todo],
+        workers=workers,
+        progress=lambda i, n: tick(f"{i}/{n}"),
+    )
+    rows, moves = [], {}
+    for (r, zh, en, sign, what, over), a in zip(todo, done, strict=True):
+        diff = paired_difference(base.harm, a.harm)
+        mean = _by(diff, "kpi", "mean")["harm_deaths_per_year"]
+        half = _by(diff, "kpi", "half_width")["harm_deaths_per_year"]
+        moved = a.totals.total - base.totals.total
+        rows.append(
+            {
+                "round": rnd,
+                "resource": r,
+                "name_zh": zh,
+                "name_en": en,
+                "direction": "more" if sign > 0 else "less",
+                "what": what,
+                "yuan_per_year": moved,
+                "harm_change": mean,
+                "half_width": half,
+                "harm_per_10k_yuan": mean / abs(moved) * 10_000 if moved else math.nan,
+            }
+        )
+        moves[(r, sign)] = over
+    return pd.DataFrame(rows), moves
+
+
+def recommend(
+    s: Scenario,
+    *,
+    years: float = 1.0,
+    reps: int = 3,
+    seed: int = 0,
+    step_yuan: float | None = None,
+    rounds: int = 2,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Today's allocation of ``s`` and a better one for the same budget (see the module
+    docstring): ``rounds`` at most, steps of ``step_yuan`` (default :func:`default_step`),
+    each allocation simulated ``reps`` × ``years`` with ``seed``; a round's six variants on
+    ``workers`` processes (default: one per core; the numbers do not depend on it)."""
+    if reps < 2:
+        raise ValueError(f"reps must be at least 2 for a confidence interval, got {reps}")
+    if rounds < 0:
+        raise ValueError(f"rounds must be ≥ 0, got {rounds}")
+    t0 = time.perf_counter()
+    tick = progress or (lambda _m: None)
+    tick("现状 today")
+    today = appraise(s, years=years, reps=reps, seed=seed)
+    budget = today.budget
+    step = default_step(s, budget) if step_yuan is None else float(step_yuan)
+    if not step > 0:
+        raise ValueError(f"step_yuan must be positive, got {step}")
+    cur, a_cur = s, today
+    overrides: dict[str, Any] = {}
+    move_rows, margin_frames, notes = [], [], []
+    from anjian.sim.stats import paired_difference
+
+    for rnd in range(1, rounds + 1):
+        tick(f"第 {rnd} 轮 round {rnd}")
+        margins, moves = _margins(cur, a_cur, step, rnd, tick, workers or default_workers())
+        margin_frames.append(margins)
+        if margins.empty:
+            notes.append(
+                "没有可买或可减的资源。 / Nothing to move: no resource can be bought or cut."
+            )
+            break
+        up = margins[margins["direction"] == "more"]
+        down = margins[margins["direction"] == "less"]
+        up_change, up_half = _by(up, "resource", "harm_change"), _by(up, "resource", "half_width")
+        up_per = _by(up, "resource", "harm_per_10k_yuan")
+        down_change = _by(down, "resource", "harm_change")
+        down_per = _by(down, "resource", "harm_per_10k_yuan")
+        slack = budget - a_cur.totals.total
+        cand: tuple[str | None, str | None, float] | None = None  # donor, receiver, predicted
+        good = [r for r in up_change if up_change[r] + up_half[r] < 0]  # a significant gain
+        if slack >= 0.5 * step and good:
+            r = min(good, key=lambda k: up_per[k])
+            cand = (None, r, up_change[r])
+        elif slack < 0 and down_change:
+            d = min(down_change, key=lambda k: down_per[k])
+            cand = (d, None, down_change[d])
+        else:
+            pairs = [
+                (down_change[d] + up_change[r], d, r) for d in down_change for r in good if d != r
+            ]
+            if pairs:
+                pred, d, r = min(pairs)
+                if pred < 0:
+                    cand = (d, r, pred)
+        if cand is None:
+            notes.append(
+                f"第 {rnd} 轮：没有预计能降低伤害的调整。 / Round {rnd}: no move is "
+                "predicted to lower harm."
+            )
+            break
+        donor, receiver, pred = cand
+        over: dict[str, Any] = {}
+        if donor is not None:
+            over.update(moves[(donor, -1)])
+        if receiver is not None:
+            over.update(moves[(receiver, 1)])
+        tick(f"验证 verifying: {donor or '—'} → {receiver or '—'}")
+        trial = cur.with_(over)
+        a_new = appraise(trial, years=years, reps=reps, seed=seed, budget=budget)
+        diff = paired_difference(a_cur.harm, a_new.harm)
+        mean = _by(diff, "kpi", "mean")["harm_deaths_per_year"]
+        half = _by(diff, "kpi", "half_width")["harm_deaths_per_year"]
+        within = a_new.totals.total <= budget + TOLERANCE_SHARE * step or (
+            slack < 0 and a_new.totals.total < a_cur.totals.total
+        )
+        better = mean + half < 0 if math.isfinite(half) else mean < 0
+        accepted = bool(within and (better or (slack < 0 and donor is not None)))
+        move_rows.append(
+            {
+                "round": rnd,
+                "from": donor or "",
+                "to": receiver or "",
+                "yuan_per_year": float(a_new.totals.total - a_cur.totals.total),
+                "predicted_harm_change": pred,
+                "harm_change": mean,
+                "half_width": half,
+                "within_budget": bool(within),
+                "accepted": accepted,
+            }
+        )
+        if not accepted:
+            notes.append(
+                f"第 {rnd} 轮：{donor or '—'} → {receiver or '—'} 未在预算内显著降低伤害，"
+                f"搜索结束。 / Round {rnd}: the move {donor or '—'} → {receiver or '—'} "
+                "did not lower harm significantly within the budget; the search ends."
+            )
+            break
+        cur, a_cur = trial, a_new
+        overrides.update(over)
+    # the search chose among noisy estimates on one set of replications: the comparison it
+    # reports is made afresh, today and the plan on new replications (seed + 1, paired)
+    fresh = seed + 1
+    tick(f"新一组模拟比较 comparing on fresh replications (seed {fresh})")
+    today_f = appraise(s, years=years, reps=reps, seed=fresh, budget=budget)
+    plan_f = (
+        today_f
+        if not overrides
+        else appraise(cur, years=years, reps=reps, seed=fresh, budget=budget)
+    )
+    settings = {
+        "scenario": s.meta.name,
+        "years": years,
+        "reps": reps,
+        "search_seed": seed,
+        "comparison_seed": fresh,
+        "step_yuan": step,
+        "rounds": rounds,
+        "budget_yuan_per_year": budget,
+    }
+    margins_all = pd.concat(margin_frames, ignore_index=True) if margin_frames else pd.DataFrame()
+    return RunResult(
+        s,
+        cur,
+        today_f,
+        plan_f,
+        overrides,
+        pd.DataFrame(move_rows),
+        margins_all,
+        settings,
+        time.perf_counter() - t0,
+        notes,
+    )

@@ -1,0 +1,90 @@
+"""The main job (issue 18): ``anjian run`` on the toy scenario — the search keeps the budget,
+accepts only moves the simulator confirms, compares afresh, and writes its report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from anjian.cli import app
+from anjian.run import TOLERANCE_SHARE, default_step, recommend
+from anjian.run_report import write_report
+from anjian.scenarios import load_scenario
+
+
+@pytest.fixture(scope="module")
+def toy():  # type: ignore[no-untyped-def]
+    return load_scenario("toy")
+
+
+@pytest.fixture(scope="module")
+def run(toy):  # type: ignore[no-untyped-def]
+    return recommend(toy, years=0.5, reps=3, rounds=2, workers=1)
+
+
+def test_the_step_can_buy_one_of_each_resource(toy) -> None:  # type: ignore[no-untyped-def]
+    # 0.3% of 5 M is 15,000 yuan: less than a head (112,000) or a vehicle (200,000)
+    assert default_step(toy, 5_000_000) == 200_000
+    assert default_step(toy, 3_320_789_327) == pytest.approx(10_000_000)
+
+
+def test_the_plan_keeps_the_budget_and_every_accepted_move_was_confirmed(toy, run) -> None:  # type: ignore[no-untyped-def]
+    step = run.settings["step_yuan"]
+    assert run.plan.totals.total <= run.settings["budget_yuan_per_year"] + TOLERANCE_SHARE * step
+    for m in run.moves.to_dict("records"):
+        if m["accepted"]:
+            assert m["harm_change"] + m["half_width"] < 0
+    accepted = int(run.moves["accepted"].sum()) if not run.moves.empty else 0
+    assert bool(run.overrides) == (accepted > 0)
+    # the comparison is made afresh: on the seed after the search's
+    assert run.today.seed == run.settings["search_seed"] + 1 == run.plan.seed
+    # the plan is the scenario with the overrides, validated
+    again = toy.with_(run.overrides)
+    assert again.staff == run.plan_scenario.staff
+    hd = run.harm_diff().set_index("kpi")
+    assert hd.at["harm_deaths_per_year", "change"] == pytest.approx(
+        hd.at["harm_deaths_per_year", "plan"] - hd.at["harm_deaths_per_year", "today"], abs=1e-9
+    )
+    kd = run.kpi_diff()
+    assert {"on_time_rate", "response_mean_min", "relief_fill_rate"} <= set(kd["kpi"])
+
+
+def test_with_no_rounds_the_plan_is_today(toy) -> None:  # type: ignore[no-untyped-def]
+    r = recommend(toy, years=0.25, reps=2, rounds=0, workers=1)
+    assert r.overrides == {} and r.moves.empty
+    assert r.plan is r.today
+    with pytest.raises(ValueError, match="reps must be at least 2"):
+        recommend(toy, reps=1)
+
+
+def test_over_budget_the_search_cuts_first(toy) -> None:  # type: ignore[no-untyped-def]
+    tight = toy.with_(budget={"total_yuan_per_year": 3_900_000})  # today costs ≈ 4.17 M
+    r = recommend(tight, years=0.25, reps=2, rounds=1, workers=1)
+    m = r.moves.iloc[0]
+    assert m["to"] == "" and m["from"] != "" and m["yuan_per_year"] < 0
+
+
+def test_the_report_is_bilingual_self_contained_and_records_its_settings(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = write_report(run, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "同一预算下的更优配置" in text and "A better allocation of the same budget" in text
+    assert text.count("data:image/png;base64,") >= 3  # figures embedded, no external files
+    assert "harm_deaths_per_year" not in text and "http" not in text.replace("http-equiv", "")
+    meta = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert meta["scenario"] == "toy" and meta["reps"] == 3 and meta["search_seed"] == 0
+    assert meta["code_version"]
+    for name in ("cost_today", "cost_plan", "harm", "kpis", "moves", "margins"):
+        assert (tmp_path / f"{name}.csv").exists()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_the_run_command_writes_the_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    res = CliRunner().invoke(app, ["run", "toy", "--years", "0.25", "--reps", "2", "--rounds", "1",
+                                   "--workers", "1", "--out", str(tmp_path)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "report.html").exists()
+    assert "报告 / report" in res.stdout and "预期死亡" in res.stdout
+    bad = CliRunner().invoke(app, ["run", "no-such-scenario", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
