@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from anjian.scenarios import ScenarioError
+from anjian.scenarios.scenario import Scenario
 
 from .cli_optimize import _error
 
@@ -29,6 +30,17 @@ def _number(v: float) -> str:
     if not math.isfinite(v):
         return "—"
     return f"{v:,.0f}" if abs(v - round(v)) < 1e-9 or abs(v) >= 100 else f"{v:,.1f}"
+
+
+def _scenario(ref: str) -> Scenario:
+    """The scenario, or exit 1 with its problems listed."""
+    from anjian.scenarios import load_scenario
+
+    try:
+        return load_scenario(ref)
+    except ScenarioError as exc:
+        _error(exc, f"Invalid scenario {ref}")
+        raise  # _error exits; never reached
 
 
 def _per10k(v: float) -> str:
@@ -68,14 +80,9 @@ def costs_cmd(
         marginal_values,
         totals,
     )
-    from anjian.scenarios import load_scenario
 
     err = Console(stderr=True)
-    try:
-        s = load_scenario(scenario)
-    except ScenarioError as exc:
-        _error(exc, f"Invalid scenario {scenario}")
-        return
+    s = _scenario(scenario)
     harm = margin = None
     if margins > 0 and not simulate:
         err.print("--margins needs the simulation: drop --no-simulate")
@@ -242,14 +249,9 @@ def run_cmd(
 
     from anjian.run import recommend
     from anjian.run_report import write_report
-    from anjian.scenarios import load_scenario
 
     err = Console(stderr=True)
-    try:
-        s = load_scenario(scenario)
-    except ScenarioError as exc:
-        _error(exc, f"Invalid scenario {scenario}")
-        return
+    s = _scenario(scenario)
     try:
         with Progress(
             SpinnerColumn(),
