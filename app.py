@@ -50,6 +50,7 @@ page = st.navigation(
         st.Page(_lazy("scenario_page"), title=t("page_scenario", lang), url_path="scenario"),
         st.Page(_lazy("whatif"), title=t("page_whatif", lang), url_path="whatif"),
         st.Page(_lazy("optimize_page"), title=t("page_optimize", lang), url_path="optimize"),
+        st.Page(_lazy("budget_page"), title=t("page_budget", lang), url_path="budget"),
         st.Page(_lazy("compare"), title=t("page_compare", lang), url_path="compare"),
         st.Page(_lazy("runs"), title=t("page_runs", lang), url_path="runs"),
     ]

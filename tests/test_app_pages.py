@@ -42,7 +42,8 @@ def _page(page: str, lang: str = "zh", scenario: str = "toy") -> AppTest:
 
 
 @pytest.mark.parametrize(
-    "page", ["overview", "scenario_page", "whatif", "optimize_page", "compare", "runs"]
+    "page",
+    ["overview", "scenario_page", "whatif", "optimize_page", "budget_page", "compare", "runs"],
 )
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_renders(page: str, lang: str) -> None:
@@ -290,3 +291,27 @@ def test_optimize_plans_relief_stocks(lang: str) -> None:
     sim = frames[at_[0] + 1]  # the simulated comparison follows
     assert sim.shape[1] == 4  # today, then rule, plan, standard (paired with today)
     assert all("±" in c or c[0] in "+-0" for c in sim.iloc[:, 1])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -> None:
+    at = _page("budget_page", lang)
+    labels = {m.label: m.value for m in at.metric}
+    fixed = "现状固定成本（元/年）" if lang == "zh" else "Today's fixed cost (yuan a year)"
+    assert labels[fixed].startswith("4,158,000")  # the toy's hand-computed fixed costs
+    sheet = at.dataframe[0].value
+    assert ("人员薪酬" if lang == "zh" else "Salaries") in set(sheet.iloc[:, 1])
+    assert not any(v == "salaries" for v in sheet.iloc[:, 1])  # labels, not codes
+    at.number_input(key="budget_years").set_value(0.25)
+    at.number_input(key="budget_reps").set_value(2)
+    at.number_input(key="budget_rounds").set_value(1)
+    at.button(key="budget_run").click().run()
+    assert not at.exception, at.exception
+    frames = [d.value for d in at.dataframe]  # sheet, costs, harm, KPIs, moves, margins
+    costs, harm, kpis = frames[1], frames[2], frames[3]
+    assert len(costs) == 5  # three resources, total, budget
+    assert all("±" in c for c in harm.iloc[:, 3])
+    assert ("平均响应时间（分钟）" if lang == "zh" else "Mean response (min)") in set(
+        kpis.iloc[:, 0]
+    )
+    assert at.get("download_button")  # the HTML report

@@ -29,13 +29,92 @@ LABELS: dict[str, dict[str, str]] = {
     "district_table": {"zh": "区县明细", "en": "District details"},
     "invalid": {"zh": "情景无效", "en": "Invalid scenario"},
     "coming": {
-        "zh": "预算分配（帕累托前沿）将在后续版本中提供。",
-        "en": "Budget allocation (the Pareto frontier) arrives with a later release.",
+        "zh": "预算页：现状成本明细与同一预算下的更优配置；帕累托前沿将在后续版本中提供。",
+        "en": "The Budget page: today's costs item by item and a better allocation of the same "
+        "budget; the Pareto frontier arrives with a later release.",
     },
     "headline": {
         "zh": "现状应急响应指标（仿真，3次×1年）",
         "en": "Today's response KPIs (simulated, 3 × 1 year)",
     },
+    # budget page (issue 18)
+    "page_budget": {"zh": "预算", "en": "Budget"},
+    "budget_fixed_total": {"zh": "现状固定成本（元/年）", "en": "Today's fixed cost (yuan a year)"},
+    "budget_fixed_help": {
+        "zh": "薪酬、装备、车辆保有/签约、物资维护与轮换；按次费用和第三方检查费需模拟。",
+        "en": "Salaries, kits, vehicle ownership and retainers, stock upkeep and replacement; "
+        "fees per call and third-party fees need a simulation.",
+    },
+    "budget_budget": {"zh": "预算（元/年）", "en": "Budget (yuan a year)"},
+    "budget_budget_help": {
+        "zh": "情景的 [budget]；未设定时为现状成本（同样的钱，重新配置）。",
+        "en": "The scenario's [budget]; without one, today's cost (the same money, placed anew).",
+    },
+    "budget_left": {"zh": "预算余额（元/年）", "en": "Budget left (yuan a year)"},
+    "budget_sheet": {"zh": "现状成本明细", "en": "Today's costs, item by item"},
+    "budget_col_resource": {"zh": "资源", "en": "Resource"},
+    "budget_col_item": {"zh": "项目", "en": "Item"},
+    "budget_col_kind": {"zh": "类别", "en": "Kind"},
+    "budget_col_basis": {"zh": "依据", "en": "Basis"},
+    "budget_col_quantity": {"zh": "数量", "en": "Quantity"},
+    "budget_col_unit_cost": {"zh": "单价", "en": "Unit cost"},
+    "budget_col_yuan": {"zh": "元/年", "en": "Yuan a year"},
+    "budget_col_part": {"zh": "部分", "en": "Part"},
+    "budget_col_kpi": {"zh": "指标", "en": "KPI"},
+    "budget_search": {"zh": "同一预算下的更优配置", "en": "A better allocation of the same budget"},
+    "budget_search_help": {
+        "zh": "在监管人员、车辆和物资之间按步长调整资金，每一步都由仿真检验（共同随机数配对）；"
+        "最后用新的一组模拟比较方案与现状。",
+        "en": "Money moves between inspectors, vehicles and stocks in steps, each judged by the "
+        "simulator (paired, common random numbers); the plan is then compared with today on "
+        "fresh replications.",
+    },
+    "budget_years": {"zh": "每次模拟年数", "en": "Years per replication"},
+    "budget_reps": {"zh": "重复次数", "en": "Replications"},
+    "budget_step": {"zh": "步长（元/年）", "en": "Step (yuan a year)"},
+    "budget_rounds": {"zh": "最多轮数", "en": "Rounds at most"},
+    "budget_run": {"zh": "寻找更优配置", "en": "Find a better allocation"},
+    "budget_not_run": {
+        "zh": "按下按钮开始（重庆约 3 分钟）。",
+        "en": "Press the button to start (about 3 minutes on Chongqing).",
+    },
+    "budget_same": {
+        "zh": "没有找到能显著降低伤害的调整：方案即现状。",
+        "en": "No move lowered harm significantly: the plan is today's allocation.",
+    },
+    "budget_verdict": {
+        "zh": "方案与现状相比，预期死亡每年变化 {change:+,.2f} ± {half:,.2f} 人"
+        "（配对，95% 置信区间）。",
+        "en": "Against today the plan changes expected deaths by {change:+,.2f} ± {half:,.2f} a "
+        "year (paired, 95% CI).",
+    },
+    "budget_not_significant": {
+        "zh": "不显著（置信区间含 0）。",
+        "en": "Not significant (the CI contains 0).",
+    },
+    "budget_costs": {"zh": "年度成本", "en": "Yearly cost"},
+    "budget_harm": {"zh": "伤害（预期死亡/年）", "en": "Harm (expected deaths a year)"},
+    "budget_kpis": {"zh": "运行指标", "en": "Operational KPIs"},
+    "budget_moves": {"zh": "资金调整", "en": "What moves where"},
+    "budget_margins": {"zh": "边际价值（每一步）", "en": "Marginal values (one step)"},
+    "budget_no_moves": {"zh": "没有调整。", "en": "No move."},
+    "budget_today": {"zh": "现状", "en": "Today"},
+    "budget_plan": {"zh": "方案", "en": "Plan"},
+    "budget_change": {"zh": "变化", "en": "Change"},
+    "budget_change_ci": {"zh": "变化 ± 95% 置信区间", "en": "Change ± 95% CI"},
+    "budget_round": {"zh": "轮", "en": "Round"},
+    "budget_from": {"zh": "减少", "en": "From"},
+    "budget_to": {"zh": "增加", "en": "To"},
+    "budget_accepted": {"zh": "采纳", "en": "Accepted"},
+    "budget_what": {"zh": "内容", "en": "What"},
+    "budget_report": {"zh": "下载报告（HTML）", "en": "Download the report (HTML)"},
+    "budget_not_built": {
+        "zh": "尚未提供：帕累托前沿、按区县的边际价值、规划人员自行修改方案后的比较。",
+        "en": "Not yet here: the Pareto frontier, marginal values by district, and comparing a "
+        "planner's own edit of the plan.",
+    },
+    "yes": {"zh": "是", "en": "Yes"},
+    "no": {"zh": "否", "en": "No"},
     # pages
     "page_scenario": {"zh": "情景编辑", "en": "Scenario"},
     "page_whatif": {"zh": "假设分析", "en": "What-if"},

@@ -1,0 +1,258 @@
+"""Budget page (issue 18): what today's allocation costs, item by item, and the main job —
+a better allocation of the same budget, found with the simulator in the loop (``anjian run``),
+with its costs, harm and KPIs against today and its HTML report. Model logic lives in
+:mod:`anjian.budget` and :mod:`anjian.run`."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from anjian import Scenario
+from anjian.budget import ITEMS, RESOURCES, budget_yuan_per_year, cost_sheet, totals
+from anjian.run import RunResult, default_step, recommend
+from anjian.run_report import write_report
+
+from .common import cached_variant, current_scenario, overrides_json, scenario_ref
+from .text import t
+
+BASIS = {
+    "fixed": ("固定", "fixed"),
+    "simulated": ("模拟", "simulated"),
+    "one_time": ("一次性", "one-time"),
+}
+
+
+def _yuan(v: float, lang: str) -> str:
+    if not math.isfinite(v):
+        return "—"
+    text = f"{v:,.2f}" if abs(v) < 100 and abs(v - round(v)) > 1e-9 else f"{v:,.0f}"
+    return f"{text} 元" if lang == "zh" else f"{text} yuan"
+
+
+def _signed_yuan(v: float, lang: str) -> str:
+    return ("+" if v > 0 else "") + _yuan(v, lang)
+
+
+def sheet_table(sheet: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The cost sheet with labels in ``lang`` and formatted numbers."""
+    i = 0 if lang == "zh" else 1
+    rows = []
+    for r in sheet.to_dict("records"):
+        qty = float(r["quantity"])
+        rows.append(
+            {
+                t("budget_col_resource", lang): RESOURCES[str(r["resource"])][i],
+                t("budget_col_item", lang): ITEMS[str(r["item"])][i],
+                t("budget_col_kind", lang): "" if r["key"] == "all" else str(r["name_" + lang]),
+                t("budget_col_basis", lang): BASIS[str(r["basis"])][i],
+                t("budget_col_quantity", lang): "—" if not math.isfinite(qty) else f"{qty:,.0f}",
+                t("budget_col_unit_cost", lang): _yuan(float(r["unit_cost_yuan"]), lang),
+                t("budget_col_yuan", lang): _yuan(float(r["yuan_per_year"]), lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _run(ref: str, edits: str, years: float, reps: int, step: float, rounds: int) -> RunResult:
+    """The search with a progress bar (kept in the session by the caller: a run takes
+    minutes and is not repeated on every rerun)."""
+    s = cached_variant(ref, edits)
+    bar = st.progress(0.0, text="…")
+    seen = {"n": 0}
+
+    def tick(message: str) -> None:
+        seen["n"] += 1
+        bar.progress(min(0.99, seen["n"] / (12 * max(1, rounds) + 4)), text=message[:100])
+
+    result = recommend(s, years=years, reps=reps, step_yuan=step, rounds=rounds, progress=tick)
+    bar.empty()
+    return result
+
+
+def _report_bytes(result: RunResult) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_report(result, Path(tmp)).read_bytes()
+
+
+def _verdict(result: RunResult, lang: str) -> None:
+    hd = {str(r["kpi"]): r for r in result.harm_diff().to_dict("records")}
+    total = hd.get("harm_deaths_per_year")
+    if not result.overrides or total is None:
+        st.info(t("budget_same", lang))
+        return
+    ch, hw = float(total["change"]), float(total["half_width"])
+    text = t("budget_verdict", lang).format(change=ch, half=hw)
+    if math.isfinite(hw) and ch + hw < 0:
+        st.success(text)
+    else:
+        st.warning(text + " " + t("budget_not_significant", lang))
+
+
+def _results(result: RunResult, lang: str) -> None:
+    i = 0 if lang == "zh" else 1
+    _verdict(result, lang)
+    ct = result.cost_table()
+    st.subheader(t("budget_costs", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("budget_col_resource", lang): ct["name_" + lang],
+                t("budget_today", lang): [_yuan(v, lang) for v in ct["today"]],
+                t("budget_plan", lang): [_yuan(v, lang) for v in ct["plan"]],
+                t("budget_change", lang): [_signed_yuan(v, lang) for v in ct["change"]],
+            }
+        ),
+        hide_index=True,
+        key="budget_costs_table",
+    )
+    st.subheader(t("budget_harm", lang))
+    hd = result.harm_diff()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("budget_col_part", lang): hd["name_" + lang],
+                t("budget_today", lang): [f"{v:,.2f}" for v in hd["today"]],
+                t("budget_plan", lang): [f"{v:,.2f}" for v in hd["plan"]],
+                t("budget_change_ci", lang): [
+                    f"{c:+,.2f} ± {h:,.2f}"
+                    for c, h in zip(hd["change"], hd["half_width"], strict=True)
+                ],
+            }
+        ),
+        hide_index=True,
+        key="budget_harm_table",
+    )
+    st.subheader(t("budget_kpis", lang))
+    kd = result.kpi_diff()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("budget_col_kpi", lang): kd["name_" + lang],
+                t("budget_today", lang): kd["today_text"],
+                t("budget_plan", lang): kd["plan_text"],
+                t("budget_change_ci", lang): kd["change_text"],
+            }
+        ),
+        hide_index=True,
+        key="budget_kpi_table",
+    )
+    st.subheader(t("budget_moves", lang))
+    if result.moves.empty:
+        st.caption(t("budget_no_moves", lang))
+    else:
+        mv = result.moves
+
+        def name(r: str) -> str:
+            return RESOURCES[r][i] if r in RESOURCES else "—"
+
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("budget_round", lang): mv["round"],
+                    t("budget_from", lang): [name(r) for r in mv["from"]],
+                    t("budget_to", lang): [name(r) for r in mv["to"]],
+                    t("budget_col_yuan", lang): [
+                        _signed_yuan(v, lang) for v in mv["yuan_per_year"]
+                    ],
+                    t("budget_change_ci", lang): [
+                        f"{c:+,.2f} ± {h:,.2f}"
+                        for c, h in zip(mv["harm_change"], mv["half_width"], strict=True)
+                    ],
+                    t("budget_accepted", lang): [
+                        t("yes", lang) if a else t("no", lang) for a in mv["accepted"]
+                    ],
+                }
+            ),
+            hide_index=True,
+            key="budget_moves_table",
+        )
+    for note in result.notes:
+        st.caption(note.split(" / ")[0] if lang == "zh" else note.split(" / ", 1)[-1])
+    if not result.margins.empty:
+        st.subheader(t("budget_margins", lang))
+        m = result.margins
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("budget_round", lang): m["round"],
+                    t("budget_col_resource", lang): m["name_" + lang],
+                    t("budget_what", lang): m["what"],
+                    t("budget_col_yuan", lang): [_signed_yuan(v, lang) for v in m["yuan_per_year"]],
+                    t("budget_change_ci", lang): [
+                        f"{c:+,.3f} ± {h:,.3f}"
+                        for c, h in zip(m["harm_change"], m["half_width"], strict=True)
+                    ],
+                }
+            ),
+            hide_index=True,
+            key="budget_margins_table",
+        )
+    st.download_button(
+        t("budget_report", lang),
+        _report_bytes(result),
+        file_name=f"anjian-run-{result.settings['scenario']}.html",
+        mime="text/html",
+        key="budget_report_download",
+    )
+
+
+def _settings(s: Scenario, budget: float, lang: str) -> tuple[float, int, float, int]:
+    c = st.columns(4)
+    years = float(
+        c[0].number_input(t("budget_years", lang), 0.25, 5.0, 1.0, 0.25, key="budget_years")
+    )
+    reps = int(c[1].number_input(t("budget_reps", lang), 2, 20, 3, 1, key="budget_reps"))
+    step0 = default_step(s, budget) or 1.0
+    step = float(
+        c[2].number_input(
+            t("budget_step", lang),
+            1.0,
+            max(step0, budget or step0),
+            step0,
+            step0 / 10,
+            format="%.0f",
+            key="budget_step",
+        )
+    )
+    rounds = int(c[3].number_input(t("budget_rounds", lang), 0, 10, 2, 1, key="budget_rounds"))
+    return years, reps, step, rounds
+
+
+def render() -> None:
+    lang = st.session_state["lang"]
+    st.header(t("page_budget", lang))
+    s = current_scenario(lang)
+    if s is None:
+        return
+    sheet = cost_sheet(s)
+    tot = totals(sheet)
+    budget = budget_yuan_per_year(s, tot.total)
+    c = st.columns(3)
+    c[0].metric(
+        t("budget_fixed_total", lang), _yuan(tot.total, lang), help=t("budget_fixed_help", lang)
+    )
+    c[1].metric(t("budget_budget", lang), _yuan(budget, lang), help=t("budget_budget_help", lang))
+    c[2].metric(t("budget_left", lang), _signed_yuan(budget - tot.total, lang))
+    st.subheader(t("budget_sheet", lang))
+    st.dataframe(sheet_table(sheet, lang), hide_index=True, key="budget_sheet_table")
+    st.subheader(t("budget_search", lang))
+    st.caption(t("budget_search_help", lang))
+    args: tuple[Any, ...] = (scenario_ref(), overrides_json(), *_settings(s, budget, lang))
+    if st.button(t("budget_run", lang), type="primary", key="budget_run"):
+        try:
+            st.session_state["budget_result"] = (list(args), _run(*args))
+        except ValueError as err:
+            st.error(f"{t('no_plan', lang)}: {err}")
+            return
+    done = st.session_state.get("budget_result")
+    if done is None or done[0] != list(args):
+        st.info(t("budget_not_run", lang))
+        return
+    _results(done[1], lang)
+    st.caption(t("budget_not_built", lang))
