@@ -73,8 +73,17 @@ HARM_PARTS: dict[str, tuple[str, str]] = {
     "harm_relief_deaths_per_year": ("救助不及时致死", "Deaths from late relief"),
     "harm_deaths_per_year": ("综合伤害（预期死亡/年）", "Harm (expected deaths a year)"),
 }
-COLUMNS = ["resource", "item", "key", "name_zh", "name_en", "basis", "quantity", "unit_cost_yuan",
-           "yuan_per_year"]  # fmt: skip
+COLUMNS = [
+    "resource",
+    "item",
+    "key",
+    "name_zh",
+    "name_en",
+    "basis",
+    "quantity",
+    "unit_cost_yuan",
+    "yuan_per_year",
+]
 
 
 @dataclass(frozen=True)
@@ -99,14 +108,26 @@ class Simulated:
 
         fees = pick(inspection, "kind", "inspection_fees_yuan_per_year")
         use = pick(response, "city", "vehicle_use_cost_yuan_per_year")
-        return cls({str(k): float(v) for k, v in fees.items()},
-                   float(use.iloc[0]) if len(use) else math.nan)  # fmt: skip
+        return cls(
+            {str(k): float(v) for k, v in fees.items()},
+            float(use.iloc[0]) if len(use) else math.nan,
+        )
 
 
-def _row(resource: str, item: str, key: str, zh: str, en: str, basis: str, quantity: float,
-         unit_cost: float, yuan: float) -> dict[str, object]:  # fmt: skip
-    return dict(zip(COLUMNS, (resource, item, key, zh, en, basis, quantity, unit_cost, yuan),
-                    strict=True))  # fmt: skip
+def _row(
+    resource: str,
+    item: str,
+    key: str,
+    zh: str,
+    en: str,
+    basis: str,
+    quantity: float,
+    unit_cost: float,
+    yuan: float,
+) -> dict[str, object]:
+    return dict(
+        zip(COLUMNS, (resource, item, key, zh, en, basis, quantity, unit_cost, yuan), strict=True)
+    )
 
 
 def stock_units(s: Scenario) -> dict[str, float]:
@@ -142,18 +163,50 @@ def cost_sheet(
         zh, en = kind.name_zh, kind.name_en
         n = heads.get(k, 0.0)
         if kind.cost_yuan_per_year > 0 and n > 0:
-            rows.append(_row("inspectors", "salaries", k, zh, en, "fixed", n,
-                             kind.cost_yuan_per_year, n * kind.cost_yuan_per_year))  # fmt: skip
+            rows.append(
+                _row(
+                    "inspectors",
+                    "salaries",
+                    k,
+                    zh,
+                    en,
+                    "fixed",
+                    n,
+                    kind.cost_yuan_per_year,
+                    n * kind.cost_yuan_per_year,
+                )
+            )
         kit = kits.get(k, 0.0)
         if kind.equipment_cost_yuan_per_year > 0 and kit > 0:
-            rows.append(_row("inspectors", "equipment", k, zh, en, "fixed", kit,
-                             kind.equipment_cost_yuan_per_year,
-                             kit * kind.equipment_cost_yuan_per_year))  # fmt: skip
+            rows.append(
+                _row(
+                    "inspectors",
+                    "equipment",
+                    k,
+                    zh,
+                    en,
+                    "fixed",
+                    kit,
+                    kind.equipment_cost_yuan_per_year,
+                    kit * kind.equipment_cost_yuan_per_year,
+                )
+            )
         if kind.cost_yuan_per_inspection > 0 and n > 0:
             fee = math.nan if simulated is None else simulated.inspection_fees_by_kind.get(k, 0.0)
             done = fee / kind.cost_yuan_per_inspection if np.isfinite(fee) else math.nan
-            rows.append(_row("inspectors", "inspection_fees", k, zh, en, "simulated", done,
-                             kind.cost_yuan_per_inspection, fee))  # fmt: skip
+            rows.append(
+                _row(
+                    "inspectors",
+                    "inspection_fees",
+                    k,
+                    zh,
+                    en,
+                    "simulated",
+                    done,
+                    kind.cost_yuan_per_inspection,
+                    fee,
+                )
+            )
     held: dict[str, float] = {}
     for d in s.depots.values():
         for k, count in d.vehicles.items():
@@ -161,13 +214,25 @@ def cost_sheet(
     for k, vk in s.vehicle_kinds.items():
         n = held.get(k, 0.0)
         if vk.cost_yuan_per_year > 0 and n > 0:
-            rows.append(_row("vehicles", "ownership", k, vk.name_zh, vk.name_en, "fixed", n,
-                             vk.cost_yuan_per_year, n * vk.cost_yuan_per_year))  # fmt: skip
+            rows.append(
+                _row(
+                    "vehicles",
+                    "ownership",
+                    k,
+                    vk.name_zh,
+                    vk.name_en,
+                    "fixed",
+                    n,
+                    vk.cost_yuan_per_year,
+                    n * vk.cost_yuan_per_year,
+                )
+            )
     if any(vk.cost_yuan_per_use > 0 for vk in s.vehicle_kinds.values()):
         use = math.nan if simulated is None else simulated.vehicle_use_yuan_per_year
         zh, en = ITEMS["use_fees"]
-        rows.append(_row("vehicles", "use_fees", "all", zh, en, "simulated", math.nan, math.nan,
-                         use))  # fmt: skip
+        rows.append(
+            _row("vehicles", "use_fees", "all", zh, en, "simulated", math.nan, math.nan, use)
+        )
     units = stock_units(s)
     for c, com in s.commodities.items():
         n = units.get(c, 0.0)
@@ -175,17 +240,48 @@ def cost_sheet(
             continue
         value = n * com.unit_cost_yuan
         if com.holding_share_per_year > 0:
-            rows.append(_row("stocks", "stock_upkeep", c, com.name_zh, com.name_en, "fixed", n,
-                             com.unit_cost_yuan * com.holding_share_per_year,
-                             value * com.holding_share_per_year))  # fmt: skip
+            rows.append(
+                _row(
+                    "stocks",
+                    "stock_upkeep",
+                    c,
+                    com.name_zh,
+                    com.name_en,
+                    "fixed",
+                    n,
+                    com.unit_cost_yuan * com.holding_share_per_year,
+                    value * com.holding_share_per_year,
+                )
+            )
         if com.shelf_life_years:
-            rows.append(_row("stocks", "stock_replacement", c, com.name_zh, com.name_en, "fixed",
-                             n, com.unit_cost_yuan / com.shelf_life_years,
-                             value / com.shelf_life_years))  # fmt: skip
+            rows.append(
+                _row(
+                    "stocks",
+                    "stock_replacement",
+                    c,
+                    com.name_zh,
+                    com.name_en,
+                    "fixed",
+                    n,
+                    com.unit_cost_yuan / com.shelf_life_years,
+                    value / com.shelf_life_years,
+                )
+            )
         if stock_before is not None and n > stock_before.get(c, 0.0):
             added = n - stock_before.get(c, 0.0)
-            rows.append(_row("stocks", "stock_purchase", c, com.name_zh, com.name_en, "one_time",
-                             added, com.unit_cost_yuan, added * com.unit_cost_yuan))  # fmt: skip
+            rows.append(
+                _row(
+                    "stocks",
+                    "stock_purchase",
+                    c,
+                    com.name_zh,
+                    com.name_en,
+                    "one_time",
+                    added,
+                    com.unit_cost_yuan,
+                    added * com.unit_cost_yuan,
+                )
+            )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -218,8 +314,9 @@ def budget_yuan_per_year(s: Scenario, today_total: float) -> float:
 
 
 # -- harm ------------------------------------------------------------------------------------
-def relief_person_days(counts: Mapping[float, float], first_batch_hours: float,
-                       tail_days: float) -> float:  # fmt: skip
+def relief_person_days(
+    counts: Mapping[float, float], first_batch_hours: float, tail_days: float
+) -> float:
     """Person-days without relief after the first batch, from the people still without
     relief at each hour (``counts``: hours → people): the trapezoid between the hours from
     ``first_batch_hours`` on, then the last count for ``tail_days``. Hours before the first
@@ -265,10 +362,18 @@ def harm_tidy(
         first = s.relief_planning.first_batch_hours
         rate = h.relief_deaths_per_10000_person_days / 10_000.0
         parts["harm_relief_deaths_per_year"] = pd.Series(
-            {r: rate * relief_person_days({hr: float(c.get(r, 0.0)) for hr, c in counts.items()},
-                                          first, h.relief_tail_days) / years
-             for r in reps}, dtype=float,
-        )  # fmt: skip
+            {
+                r: rate
+                * relief_person_days(
+                    {hr: float(c.get(r, 0.0)) for hr, c in counts.items()},
+                    first,
+                    h.relief_tail_days,
+                )
+                / years
+                for r in reps
+            },
+            dtype=float,
+        )
     if not parts:
         return pd.DataFrame(columns=["rep", "level", "key", "kpi", "value"])
     frame = pd.DataFrame(parts)
@@ -314,10 +419,22 @@ class Appraisal:
             }
             for r, (zh, en) in RESOURCES.items()
         ]
-        rows.append({"resource": "total", "name_zh": "合计", "name_en": "Total",
-                     "yuan_per_year": self.totals.total})  # fmt: skip
-        rows.append({"resource": "budget", "name_zh": "预算", "name_en": "Budget",
-                     "yuan_per_year": self.budget})  # fmt: skip
+        rows.append(
+            {
+                "resource": "total",
+                "name_zh": "合计",
+                "name_en": "Total",
+                "yuan_per_year": self.totals.total,
+            }
+        )
+        rows.append(
+            {
+                "resource": "budget",
+                "name_zh": "预算",
+                "name_en": "Budget",
+                "yuan_per_year": self.budget,
+            }
+        )
         return pd.DataFrame(rows)
 
 
@@ -345,16 +462,25 @@ def appraise(
     tot = totals(sheet)
     money = budget_yuan_per_year(s, tot.total) if budget is None else float(budget)
     harm = harm_tidy(s, insp.kpis, resp.kpis, years=years)
-    kpis = pd.concat([insp.kpis.assign(model="inspection"), resp.kpis.assign(model="response")],
-                     ignore_index=True)  # fmt: skip
-    return Appraisal(s.meta.name, sheet, tot, money, harm,
-                     summarize(harm), years, reps, seed, kpis)  # fmt: skip
+    kpis = pd.concat(
+        [insp.kpis.assign(model="inspection"), resp.kpis.assign(model="response")],
+        ignore_index=True,
+    )
+    return Appraisal(s.meta.name, sheet, tot, money, harm, summarize(harm), years, reps, seed, kpis)
 
 
 # -- what the next sum buys ------------------------------------------------------------------
-MARGIN_COLUMNS = ["resource", "name_zh", "name_en", "bought", "added_yuan_per_year",
-                  "harm_change", "harm_change_half_width", "deaths_averted_per_10k_yuan",
-                  "significant"]  # fmt: skip
+MARGIN_COLUMNS = [
+    "resource",
+    "name_zh",
+    "name_en",
+    "bought",
+    "added_yuan_per_year",
+    "harm_change",
+    "harm_change_half_width",
+    "deaths_averted_per_10k_yuan",
+    "significant",
+]
 
 
 def marginal_values(
@@ -378,6 +504,11 @@ def marginal_values(
     if not step_yuan > 0:
         raise ValueError(f"step_yuan must be positive, got {step_yuan}")
     a0 = base or appraise(s, years=years, reps=reps, seed=seed)
+    if step_yuan > 0.25 * a0.budget:
+        raise ValueError(
+            f"the step ({step_yuan:,.0f} yuan a year) is more than a quarter of the "
+            f"budget ({a0.budget:,.0f}): choose a smaller --margins"
+        )
     rows = []
     for r, (zh, en) in RESOURCES.items():
         try:
@@ -393,11 +524,17 @@ def marginal_values(
         added = a1.totals.total - a0.totals.total
         mean = float(d["mean"].to_numpy(dtype=float)[0])
         half = float(d["half_width"].to_numpy(dtype=float)[0])
-        rows.append({
-            "resource": r, "name_zh": zh, "name_en": en,
-            "bought": bought, "added_yuan_per_year": added,
-            "harm_change": mean, "harm_change_half_width": half,
-            "deaths_averted_per_10k_yuan": -mean / added * 10_000 if added > 0 else math.nan,
-            "significant": bool(np.isfinite(half) and abs(mean) > half),
-        })  # fmt: skip
+        rows.append(
+            {
+                "resource": r,
+                "name_zh": zh,
+                "name_en": en,
+                "bought": bought,
+                "added_yuan_per_year": added,
+                "harm_change": mean,
+                "harm_change_half_width": half,
+                "deaths_averted_per_10k_yuan": -mean / added * 10_000 if added > 0 else math.nan,
+                "significant": bool(np.isfinite(half) and abs(mean) > half),
+            }
+        )
     return pd.DataFrame(rows, columns=MARGIN_COLUMNS)

@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -43,6 +44,26 @@ def _scenario(ref: str) -> Scenario:
         raise  # _error exits; never reached
 
 
+def _check_out(out: Path | None) -> None:
+    """Exit 2 before any work if ``out`` exists and is not a folder."""
+    if out is not None and out.exists() and not out.is_dir():
+        Console(stderr=True).print(
+            f"--out {out} is a file, not a folder: name a folder (it is created if missing)",
+            highlight=False,
+        )
+        raise typer.Exit(code=2)
+
+
+def _margins_or_exit(*args: Any, **kwargs: Any) -> Any:
+    """:func:`anjian.budget.marginal_values`, or exit 1 with its reason."""
+    from anjian.budget import marginal_values
+
+    try:
+        return marginal_values(*args, **kwargs)
+    except ValueError as exc:
+        _error(exc, "No margins")
+
+
 def _per10k(v: float) -> str:
     return "—" if not math.isfinite(v) else ("0" if v == 0 else f"{v:+,.5f}")
 
@@ -77,12 +98,12 @@ def costs_cmd(
         appraise,
         budget_yuan_per_year,
         cost_sheet,
-        marginal_values,
         totals,
     )
 
     err = Console(stderr=True)
     s = _scenario(scenario)
+    _check_out(out)
     harm = margin = None
     if margins > 0 and not simulate:
         err.print("--margins needs the simulation: drop --no-simulate")
@@ -101,7 +122,7 @@ def costs_cmd(
             a = appraise(s, years=years, reps=reps, seed=seed, progress=tick)
             if margins > 0:
                 bar.update(task, description="边际 margins", total=2 * reps * 4)
-                margin = marginal_values(
+                margin = _margins_or_exit(
                     s,
                     step_yuan=margins,
                     base=a,
@@ -251,6 +272,7 @@ def run_cmd(
     from anjian.run_report import write_report
 
     err = Console(stderr=True)
+    _check_out(out)
     s = _scenario(scenario)
     try:
         with Progress(

@@ -9,11 +9,15 @@ paired):
 1. at the current allocation, what one step more buys in each resource and what one step
    less costs (:func:`anjian.budget.marginal_values` in both directions: the paired change in
    harm per yuan);
-2. the candidate: with budget left, the best purchase; over budget, the cheapest cut;
-   otherwise the cut that costs least moved to the purchase that buys most (the pair with the
-   largest predicted fall in harm);
-3. the candidate is simulated; it is kept if its harm is lower than the current allocation's
-   with a paired 95% CI below zero and its cost is within the budget; else the search ends.
+2. the candidate: with budget left, the best purchase; otherwise the cut that costs least moved
+   to the purchase that buys most (the pair with the largest predicted fall in harm);
+3. the candidate is simulated on the search's replications (for a lone purchase that is its
+   own margin run again; the independent check is step 4); it is kept if its harm is lower
+   than the current allocation's with a paired 95% CI below zero and its cost within the
+   budget; else the search ends.
+Over budget, rounds of cuts come first (only the cuts are simulated; the cheapest harm per
+yuan saved is kept even if harm rises — the budget binds), up to ``MAX_CUTS`` rounds beyond
+``rounds``; a plan still over budget is said so in the notes.
 4. the search picked the best of noisy estimates on one set of replications (and would flatter
    its own choice), so the comparison it reports is made afresh: today and the plan on new
    replications (the next seed), paired with each other.
@@ -48,6 +52,30 @@ OPERATIONAL = (
     ("response", "people_without_relief_12h"),
 )
 TOLERANCE_SHARE = 0.02  # a plan may overshoot the budget by 2% of a step (whole units)
+MAX_CUTS = 20
+MARGIN_COLUMNS = [
+    "round",
+    "resource",
+    "name_zh",
+    "name_en",
+    "direction",
+    "what",
+    "yuan_per_year",
+    "harm_change",
+    "half_width",
+    "harm_per_10k_yuan",
+]
+MOVE_COLUMNS = [
+    "round",
+    "from",
+    "to",
+    "yuan_per_year",
+    "predicted_harm_change",
+    "harm_change",
+    "half_width",
+    "within_budget",
+    "accepted",
+]  # rounds of cuts at most to bring an allocation over budget within it
 
 
 @dataclass(frozen=True)
@@ -163,14 +191,42 @@ class RunResult:
         return df
 
 
+#: the harm part through which each resource's value is seen
+SEEN_THROUGH = {
+    "harm_accident_deaths_per_year": "inspectors",
+    "harm_response_deaths_per_year": "vehicles",
+    "harm_relief_deaths_per_year": "stocks",
+}
+
+
+def _blind_spots(a: Appraisal) -> list[str]:
+    """Notes for harm parts that are zero in every replication: the search cannot see what the
+    resource behind them is worth, and may cut it for nothing (e.g. incident types without a
+    harm relation, or a window without the relief season)."""
+    from anjian.budget import HARM_PARTS
+
+    out = []
+    for part, resource in SEEN_THROUGH.items():
+        v = a.harm[a.harm["kpi"] == part]["value"].to_numpy(dtype=float)
+        if len(v) and not (abs(v) > 0).any():
+            zh, en = HARM_PARTS[part]
+            rz, re_ = RESOURCES[resource]
+            out.append(
+                f"注意：{zh}在每次模拟中都为 0，搜索看不到{rz}的价值，可能会削减它。 / "
+                f"Note: {en.lower()} is 0 in every replication: the search cannot see what "
+                f"{re_.lower()} are worth and may cut them for nothing."
+            )
+    return out
+
+
 def _by(df: pd.DataFrame, key: str, value: str) -> dict[str, float]:
     """``{key: value}`` of a table's two columns (values as floats)."""
     return dict(zip(df[key].astype(str), df[value].to_numpy(dtype=float).tolist(), strict=True))
 
 
 def _unit_cost(s: Scenario) -> float:
-    """The dearest single unit a step must be able to buy: a head (the average paid one), a
-    vehicle (the dearest held or buyable kind with a yearly cost), a tenth of the stock."""
+    """The unit a step must be able to buy: an average paid head or the dearest vehicle kind's
+    yearly cost, whichever is more (stock comes in units too small to matter)."""
     heads = [
         (n, s.inspector_kinds[k].head_cost_yuan_per_year)
         for row in s.staff.values()
@@ -208,7 +264,8 @@ def _margins(
     rnd: int,
     tick: Callable[[str], None],
     workers: int,
-) -> tuple[pd.DataFrame, dict[tuple[str, int], dict[str, Any]]]:
+    directions: tuple[int, ...] = (1, -1),
+) -> tuple[pd.DataFrame, dict[tuple[str, int], dict[str, Any]], list[tuple[str, str]]]:
     """Every resource one step up and one step down from ``cur`` (simulated on ``workers``
     processes): paired harm change and the cost actually moved; the overrides of each move."""
     from anjian.levers import spend_overrides
@@ -216,14 +273,18 @@ def _margins(
     from anjian.sim.stats import paired_difference
 
     todo: list[tuple[str, str, str, int, str, dict[str, Any]]] = []
+    skipped: list[tuple[str, str]] = []
     for r, (zh, en) in RESOURCES.items():
-        for sign in (1, -1):
+        for sign in directions:
             try:
                 over, what = spend_overrides(cur, r, sign * step)
-            except ValueError:
+            except ValueError as err:
+                skipped.append((r, str(err)))
                 continue
-            if over:
+            if over and not what.startswith(("+0 ", "-0 ")):
                 todo.append((r, zh, en, sign, what, over))
+            else:
+                skipped.append((r, f"one step ({step:,.0f} yuan) buys or cuts no whole unit"))
     tick(" · ".join(f"{zh} {what}" for _, zh, _, _, what, _ in todo))
     shared = (cur, base.years, base.reps, base.seed, base.budget)
     done = map_tasks(
@@ -254,7 +315,7 @@ def _margins(
             }
         )
         moves[(r, sign)] = over
-    return pd.DataFrame(rows), moves
+    return pd.DataFrame(rows, columns=MARGIN_COLUMNS), moves, skipped
 
 
 def recommend(
@@ -284,15 +345,43 @@ def recommend(
     step = default_step(s, budget) if step_yuan is None else float(step_yuan)
     if not step > 0:
         raise ValueError(f"step_yuan must be positive, got {step}")
+    if step > 0.25 * budget:
+        raise ValueError(
+            f"step_yuan ({step:,.0f}) is more than a quarter of the budget "
+            f"({budget:,.0f} yuan a year): choose a smaller --step"
+        )
     cur, a_cur = s, today
     overrides: dict[str, Any] = {}
-    move_rows, margin_frames, notes = [], [], []
+    move_rows: list[dict[str, Any]] = []
+    margin_frames: list[pd.DataFrame] = []
+    notes: list[str] = _blind_spots(today)
     from anjian.sim.stats import paired_difference
 
-    for rnd in range(1, rounds + 1):
+    tol = TOLERANCE_SHARE * step
+    rnd = improving = 0
+    while True:
+        over_budget = a_cur.totals.total > budget + tol
+        if not over_budget and improving >= rounds:
+            break
+        if rnd >= rounds + MAX_CUTS:
+            break
+        rnd += 1
+        improving += 0 if over_budget else 1
         tick(f"第 {rnd} 轮 round {rnd}")
-        margins, moves = _margins(cur, a_cur, step, rnd, tick, workers or default_workers())
+        margins, moves, skipped = _margins(
+            cur,
+            a_cur,
+            step,
+            rnd,
+            tick,
+            workers or default_workers(),
+            (-1,) if over_budget else (1, -1),
+        )
         margin_frames.append(margins)
+        for r, why in skipped:
+            note = f"第 {rnd} 轮 round {rnd}: {RESOURCES[r][0]} / {RESOURCES[r][1]}: {why}"
+            if note.split(": ", 1)[1] not in " ".join(notes):
+                notes.append(note)
         if margins.empty:
             notes.append(
                 "没有可买或可减的资源。 / Nothing to move: no resource can be bought or cut."
@@ -307,12 +396,14 @@ def recommend(
         slack = budget - a_cur.totals.total
         cand: tuple[str | None, str | None, float] | None = None  # donor, receiver, predicted
         good = [r for r in up_change if up_change[r] + up_half[r] < 0]  # a significant gain
-        if slack >= 0.5 * step and good:
+        if over_budget:
+            saving = [d for d in down_change if _by(down, "resource", "yuan_per_year")[d] < 0]
+            if saving:
+                d = min(saving, key=lambda k: down_per[k])
+                cand = (d, None, down_change[d])
+        elif slack >= 0.5 * step and good:
             r = min(good, key=lambda k: up_per[k])
             cand = (None, r, up_change[r])
-        elif slack < 0 and down_change:
-            d = min(down_change, key=lambda k: down_per[k])
-            cand = (d, None, down_change[d])
         else:
             pairs = [
                 (down_change[d] + up_change[r], d, r) for d in down_change for r in good if d != r
@@ -323,8 +414,10 @@ def recommend(
                     cand = (d, r, pred)
         if cand is None:
             notes.append(
-                f"第 {rnd} 轮：没有预计能降低伤害的调整。 / Round {rnd}: no move is "
-                "predicted to lower harm."
+                f"第 {rnd} 轮：没有可行的调整（超预算时无可减项；"
+                "否则没有预计能降低伤害的调整）。 / "
+                f"Round {rnd}: no move to make (over budget: nothing left to cut; otherwise no "
+                "move is predicted to lower harm)."
             )
             break
         donor, receiver, pred = cand
@@ -339,11 +432,10 @@ def recommend(
         diff = paired_difference(a_cur.harm, a_new.harm)
         mean = _by(diff, "kpi", "mean")["harm_deaths_per_year"]
         half = _by(diff, "kpi", "half_width")["harm_deaths_per_year"]
-        within = a_new.totals.total <= budget + TOLERANCE_SHARE * step or (
-            slack < 0 and a_new.totals.total < a_cur.totals.total
-        )
+        within = a_new.totals.total <= budget + tol
         better = mean + half < 0 if math.isfinite(half) else mean < 0
-        accepted = bool(within and (better or (slack < 0 and donor is not None)))
+        cheaper = a_new.totals.total < a_cur.totals.total
+        accepted = bool(cheaper if over_budget else (within and better))
         move_rows.append(
             {
                 "round": rnd,
@@ -358,14 +450,28 @@ def recommend(
             }
         )
         if not accepted:
+            src = " / ".join(RESOURCES[donor]) if donor else "—"
+            dst = " / ".join(RESOURCES[receiver]) if receiver else "—"
+            if not within:
+                zh = f"超出预算 {a_new.totals.total - budget:,.0f} 元"
+                en = f"it would exceed the budget by {a_new.totals.total - budget:,.0f} yuan"
+            else:
+                zh = f"伤害变化 {mean:+,.3f} ± {half:,.3f} 不显著"
+                en = f"its harm change {mean:+,.3f} ± {half:,.3f} is not a significant fall"
             notes.append(
-                f"第 {rnd} 轮：{donor or '—'} → {receiver or '—'} 未在预算内显著降低伤害，"
-                f"搜索结束。 / Round {rnd}: the move {donor or '—'} → {receiver or '—'} "
-                "did not lower harm significantly within the budget; the search ends."
+                f"第 {rnd} 轮：{src} → {dst} 未采纳（{zh}），搜索结束。 / Round {rnd}: "
+                f"the move {src} → {dst} was not kept ({en}); the search ends."
             )
             break
         cur, a_cur = trial, a_new
         overrides.update(over)
+    if a_cur.totals.total > budget + tol:
+        gap = a_cur.totals.total - budget
+        notes.append(
+            f"方案仍超出预算 {gap:,.0f} 元/年：请增大 --rounds、步长或预算。 / The plan is "
+            f"still {gap:,.0f} yuan a year over the budget: raise --rounds, the step "
+            "or the budget."
+        )
     # the search chose among noisy estimates on one set of replications: the comparison it
     # reports is made afresh, today and the plan on new replications (seed + 1, paired)
     fresh = seed + 1
@@ -386,14 +492,18 @@ def recommend(
         "rounds": rounds,
         "budget_yuan_per_year": budget,
     }
-    margins_all = pd.concat(margin_frames, ignore_index=True) if margin_frames else pd.DataFrame()
+    margins_all = (
+        pd.concat(margin_frames, ignore_index=True)
+        if margin_frames
+        else pd.DataFrame(columns=MARGIN_COLUMNS)
+    )
     return RunResult(
         s,
         cur,
         today_f,
         plan_f,
         overrides,
-        pd.DataFrame(move_rows),
+        pd.DataFrame(move_rows, columns=MOVE_COLUMNS),
         margins_all,
         settings,
         time.perf_counter() - t0,

@@ -89,7 +89,7 @@ class Budget(Strict):
     model counts them (``anjian.budget``); without ``total_yuan_per_year``, what today's
     allocation costs. The split is optional (0 = not fixed)."""
 
-    total_yuan_per_year: NonNegFloat | None = None
+    total_yuan_per_year: Annotated[float, Field(gt=0.0, le=1e13)] | None = None
     inspectors_yuan_per_year: NonNegFloat = 0.0
     vehicles_yuan_per_year: NonNegFloat = 0.0
     relief_yuan_per_year: NonNegFloat = 0.0

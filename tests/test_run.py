@@ -59,11 +59,18 @@ def test_with_no_rounds_the_plan_is_today(toy) -> None:  # type: ignore[no-untyp
         recommend(toy, reps=1)
 
 
-def test_over_budget_the_search_cuts_first(toy) -> None:  # type: ignore[no-untyped-def]
-    tight = toy.with_(budget={"total_yuan_per_year": 3_900_000})  # today costs ≈ 4.17 M
+def test_over_budget_the_search_cuts_until_within_the_budget(toy) -> None:  # type: ignore[no-untyped-def]
+    tight = toy.with_(budget={"total_yuan_per_year": 3_000_000})  # today costs ≈ 4.17 M
     r = recommend(tight, years=0.25, reps=2, rounds=1, workers=1)
-    m = r.moves.iloc[0]
-    assert m["to"] == "" and m["from"] != "" and m["yuan_per_year"] < 0
+    cuts = r.moves[r.moves["to"] == ""]
+    assert len(cuts) >= 5 and (cuts["yuan_per_year"] < 0).all()  # rounds of cuts beyond --rounds
+    last = r.moves.iloc[-1]
+    assert last["within_budget"] and not r.moves.iloc[0]["within_budget"]
+    assert not any("still" in n for n in r.notes)
+    # the toy's incident types have no harm relation: the search is told it cannot see vehicles
+    assert any("cannot see what vehicles are worth" in n for n in r.notes)
+    with pytest.raises(ValueError, match="more than a quarter of the budget"):
+        recommend(toy, years=0.25, reps=2, step_yuan=2_000_000, workers=1)
 
 
 def test_the_report_is_bilingual_self_contained_and_records_its_settings(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -88,3 +95,16 @@ def test_the_run_command_writes_the_report(tmp_path) -> None:  # type: ignore[no
     assert "报告 / report" in res.stdout and "预期死亡" in res.stdout
     bad = CliRunner().invoke(app, ["run", "no-such-scenario", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
+    afile = tmp_path / "a-file"
+    afile.write_text("")
+    bad = CliRunner().invoke(app, ["run", "toy", "--out", str(afile)])
+    assert bad.exit_code == 2 and "not a folder" in " ".join(bad.output.split())
+    assert (tmp_path / "moves.csv").read_text(encoding="utf-8-sig").startswith("round,from,to")
+
+
+def test_a_budget_must_be_positive_and_plausible(toy) -> None:  # type: ignore[no-untyped-def]
+    from anjian.scenarios import ScenarioError
+
+    for bad in (0.0, 1e15):
+        with pytest.raises(ScenarioError, match="total_yuan_per_year"):
+            toy.with_(budget={"total_yuan_per_year": bad})
