@@ -413,12 +413,16 @@ def recommend(
                 if pred < 0:
                     cand = (d, r, pred)
         if cand is None:
-            notes.append(
-                f"第 {rnd} 轮：没有可行的调整（超预算时无可减项；"
-                "否则没有预计能降低伤害的调整）。 / "
-                f"Round {rnd}: no move to make (over budget: nothing left to cut; otherwise no "
-                "move is predicted to lower harm)."
-            )
+            if over_budget:
+                notes.append(
+                    f"第 {rnd} 轮：超出预算，但已无可减项。 / Round {rnd}: over the "
+                    "budget, and nothing is left to cut."
+                )
+            else:
+                notes.append(
+                    f"第 {rnd} 轮：没有预计能降低伤害的调整。 / Round {rnd}: no move "
+                    "is predicted to lower harm."
+                )
             break
         donor, receiver, pred = cand
         over: dict[str, Any] = {}
