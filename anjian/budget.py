@@ -40,6 +40,7 @@ import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -469,6 +470,98 @@ def appraise(
     return Appraisal(s.meta.name, sheet, tot, money, harm, summarize(harm), years, reps, seed, kpis)
 
 
+# -- one step of money, simulated ---------------------------------------------------------
+STEP_COLUMNS = [
+    "round",
+    "resource",
+    "name_zh",
+    "name_en",
+    "direction",
+    "what",
+    "yuan_per_year",
+    "harm_change",
+    "half_width",
+    "harm_per_10k_yuan",
+]
+
+
+def by_key(df: pd.DataFrame, key: str, value: str) -> dict[str, float]:
+    """``{key: value}`` of a table's two columns (values as floats)."""
+    return dict(zip(df[key].astype(str), df[value].to_numpy(dtype=float).tolist(), strict=True))
+
+
+def _appraise_task(
+    shared: tuple[Scenario, float, int, int, float], over: dict[str, Any]
+) -> Appraisal:
+    """One variant of the shared scenario appraised (module level: runs on a worker)."""
+    cur, years, reps, seed, budget = shared
+    return appraise(cur.with_(over), years=years, reps=reps, seed=seed, budget=budget)
+
+
+def step_margins(
+    cur: Scenario,
+    base: Appraisal,
+    step: float,
+    rnd: int,
+    tick: Callable[[str], None],
+    workers: int,
+    directions: tuple[int, ...] = (1, -1),
+) -> tuple[pd.DataFrame, dict[tuple[str, int], dict[str, Any]], list[tuple[str, str]]]:
+    """Every resource one step (``step`` yuan a year, :func:`anjian.levers.spend_overrides`)
+    in each of ``directions`` from ``cur``, simulated on ``workers`` processes with ``base``'s
+    settings and seed (common random numbers): the paired change in harm and the cost actually
+    moved (one row each, ``STEP_COLUMNS``), the overrides of each move by (resource, sign), and
+    the resources left out with the reason."""
+    from anjian.levers import spend_overrides
+    from anjian.parallel import map_tasks
+    from anjian.sim.stats import paired_difference
+
+    todo: list[tuple[str, str, str, int, str, dict[str, Any]]] = []
+    skipped: list[tuple[str, str]] = []
+    for r, (zh, en) in RESOURCES.items():
+        for sign in directions:
+            try:
+                over, what = spend_overrides(cur, r, sign * step)
+            except ValueError as err:
+                skipped.append((r, str(err)))
+                continue
+            if over and not what.startswith(("+0 ", "-0 ")):
+                todo.append((r, zh, en, sign, what, over))
+            else:
+                skipped.append((r, f"one step ({step:,.0f} yuan) buys or cuts no whole unit"))
+    tick(" · ".join(f"{zh} {what}" for _, zh, _, _, what, _ in todo))
+    shared = (cur, base.years, base.reps, base.seed, base.budget)
+    done = map_tasks(
+        _appraise_task,
+        shared,
+        [t[5] for t in todo],
+        workers=workers,
+        progress=lambda i, n: tick(f"{i}/{n}"),
+    )
+    rows, moves = [], {}
+    for (r, zh, en, sign, what, over), a in zip(todo, done, strict=True):
+        diff = paired_difference(base.harm, a.harm)
+        mean = by_key(diff, "kpi", "mean")["harm_deaths_per_year"]
+        half = by_key(diff, "kpi", "half_width")["harm_deaths_per_year"]
+        moved = a.totals.total - base.totals.total
+        rows.append(
+            {
+                "round": rnd,
+                "resource": r,
+                "name_zh": zh,
+                "name_en": en,
+                "direction": "more" if sign > 0 else "less",
+                "what": what,
+                "yuan_per_year": moved,
+                "harm_change": mean,
+                "half_width": half,
+                "harm_per_10k_yuan": mean / abs(moved) * 10_000 if moved else math.nan,
+            }
+        )
+        moves[(r, sign)] = over
+    return pd.DataFrame(rows, columns=STEP_COLUMNS), moves, skipped
+
+
 # -- what the next sum buys ------------------------------------------------------------------
 MARGIN_COLUMNS = [
     "resource",
@@ -498,9 +591,6 @@ def marginal_values(
     as the base (common random numbers), the paired change in harm with its 95% CI, the cost
     actually added (the cost sheets' difference) and deaths averted per 10,000 yuan. A
     resource with nothing to buy is left out. ``base``: the scenario's appraisal if done."""
-    from anjian.levers import spend_overrides
-    from anjian.sim.stats import paired_difference
-
     if not step_yuan > 0:
         raise ValueError(f"step_yuan must be positive, got {step_yuan}")
     a0 = base or appraise(s, years=years, reps=reps, seed=seed)
@@ -509,27 +599,17 @@ def marginal_values(
             f"the step ({step_yuan:,.0f} yuan a year) is more than a quarter of the "
             f"budget ({a0.budget:,.0f}): choose a smaller --margins"
         )
+    tick = (lambda _m: None) if progress is None else progress
+    steps, _, _ = step_margins(s, a0, step_yuan, 1, tick, workers=1, directions=(1,))
     rows = []
-    for r, (zh, en) in RESOURCES.items():
-        try:
-            over, bought = spend_overrides(s, r, step_yuan)
-        except ValueError:
-            continue
-        if progress is not None:
-            progress(f"{zh} {en}: {bought}")
-        v = s.with_(over)
-        a1 = appraise(v, years=a0.years, reps=a0.reps, seed=a0.seed, budget=a0.budget)
-        diff = paired_difference(a0.harm, a1.harm)
-        d = diff[diff["kpi"] == "harm_deaths_per_year"]
-        added = a1.totals.total - a0.totals.total
-        mean = float(d["mean"].to_numpy(dtype=float)[0])
-        half = float(d["half_width"].to_numpy(dtype=float)[0])
+    for m in steps.to_dict("records"):
+        added, mean, half = (float(m[k]) for k in ("yuan_per_year", "harm_change", "half_width"))
         rows.append(
             {
-                "resource": r,
-                "name_zh": zh,
-                "name_en": en,
-                "bought": bought,
+                "resource": m["resource"],
+                "name_zh": m["name_zh"],
+                "name_en": m["name_en"],
+                "bought": m["what"],
                 "added_yuan_per_year": added,
                 "harm_change": mean,
                 "harm_change_half_width": half,

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from anjian.budget import RESOURCES, Appraisal, appraise
+from anjian.budget import RESOURCES, STEP_COLUMNS, Appraisal, appraise, by_key, step_margins
 from anjian.parallel import default_workers
 from anjian.scenarios.scenario import Scenario
 
@@ -53,18 +53,6 @@ OPERATIONAL = (
 )
 TOLERANCE_SHARE = 0.02  # a plan may overshoot the budget by 2% of a step (whole units)
 MAX_CUTS = 20
-MARGIN_COLUMNS = [
-    "round",
-    "resource",
-    "name_zh",
-    "name_en",
-    "direction",
-    "what",
-    "yuan_per_year",
-    "harm_change",
-    "half_width",
-    "harm_per_10k_yuan",
-]
 MOVE_COLUMNS = [
     "round",
     "from",
@@ -100,9 +88,9 @@ class RunResult:
         from anjian.sim.stats import paired_difference
 
         d = paired_difference(self.today.harm, self.plan.harm)
-        change, half = _by(d, "kpi", "mean"), _by(d, "kpi", "half_width")
-        today = _by(self.today.harm_summary, "kpi", "mean")
-        plan = _by(self.plan.harm_summary, "kpi", "mean")
+        change, half = by_key(d, "kpi", "mean"), by_key(d, "kpi", "half_width")
+        today = by_key(self.today.harm_summary, "kpi", "mean")
+        plan = by_key(self.plan.harm_summary, "kpi", "mean")
         rows = []
         for k, (zh, en) in HARM_PARTS.items():
             if k not in change:
@@ -219,11 +207,6 @@ def _blind_spots(a: Appraisal) -> list[str]:
     return out
 
 
-def _by(df: pd.DataFrame, key: str, value: str) -> dict[str, float]:
-    """``{key: value}`` of a table's two columns (values as floats)."""
-    return dict(zip(df[key].astype(str), df[value].to_numpy(dtype=float).tolist(), strict=True))
-
-
 def _unit_cost(s: Scenario) -> float:
     """The unit a step must be able to buy: an average paid head or the dearest vehicle kind's
     yearly cost, whichever is more (stock comes in units too small to matter)."""
@@ -247,75 +230,6 @@ def default_step(s: Scenario, budget: float) -> float:
         return 0.0
     digits = math.floor(math.log10(raw)) - 1
     return float(round(raw, -digits))
-
-
-def _appraise_task(
-    shared: tuple[Scenario, float, int, int, float], over: dict[str, Any]
-) -> Appraisal:
-    """One variant of the shared scenario appraised (module level: runs on a worker)."""
-    cur, years, reps, seed, budget = shared
-    return appraise(cur.with_(over), years=years, reps=reps, seed=seed, budget=budget)
-
-
-def _margins(
-    cur: Scenario,
-    base: Appraisal,
-    step: float,
-    rnd: int,
-    tick: Callable[[str], None],
-    workers: int,
-    directions: tuple[int, ...] = (1, -1),
-) -> tuple[pd.DataFrame, dict[tuple[str, int], dict[str, Any]], list[tuple[str, str]]]:
-    """Every resource one step up and one step down from ``cur`` (simulated on ``workers``
-    processes): paired harm change and the cost actually moved; the overrides of each move."""
-    from anjian.levers import spend_overrides
-    from anjian.parallel import map_tasks
-    from anjian.sim.stats import paired_difference
-
-    todo: list[tuple[str, str, str, int, str, dict[str, Any]]] = []
-    skipped: list[tuple[str, str]] = []
-    for r, (zh, en) in RESOURCES.items():
-        for sign in directions:
-            try:
-                over, what = spend_overrides(cur, r, sign * step)
-            except ValueError as err:
-                skipped.append((r, str(err)))
-                continue
-            if over and not what.startswith(("+0 ", "-0 ")):
-                todo.append((r, zh, en, sign, what, over))
-            else:
-                skipped.append((r, f"one step ({step:,.0f} yuan) buys or cuts no whole unit"))
-    tick(" · ".join(f"{zh} {what}" for _, zh, _, _, what, _ in todo))
-    shared = (cur, base.years, base.reps, base.seed, base.budget)
-    done = map_tasks(
-        _appraise_task,
-        shared,
-        [t[5] for t in todo],
-        workers=workers,
-        progress=lambda i, n: tick(f"{i}/{n}"),
-    )
-    rows, moves = [], {}
-    for (r, zh, en, sign, what, over), a in zip(todo, done, strict=True):
-        diff = paired_difference(base.harm, a.harm)
-        mean = _by(diff, "kpi", "mean")["harm_deaths_per_year"]
-        half = _by(diff, "kpi", "half_width")["harm_deaths_per_year"]
-        moved = a.totals.total - base.totals.total
-        rows.append(
-            {
-                "round": rnd,
-                "resource": r,
-                "name_zh": zh,
-                "name_en": en,
-                "direction": "more" if sign > 0 else "less",
-                "what": what,
-                "yuan_per_year": moved,
-                "harm_change": mean,
-                "half_width": half,
-                "harm_per_10k_yuan": mean / abs(moved) * 10_000 if moved else math.nan,
-            }
-        )
-        moves[(r, sign)] = over
-    return pd.DataFrame(rows, columns=MARGIN_COLUMNS), moves, skipped
 
 
 def recommend(
@@ -368,7 +282,7 @@ def recommend(
         rnd += 1
         improving += 0 if over_budget else 1
         tick(f"第 {rnd} 轮 round {rnd}")
-        margins, moves, skipped = _margins(
+        margins, moves, skipped = step_margins(
             cur,
             a_cur,
             step,
@@ -389,15 +303,18 @@ def recommend(
             break
         up = margins[margins["direction"] == "more"]
         down = margins[margins["direction"] == "less"]
-        up_change, up_half = _by(up, "resource", "harm_change"), _by(up, "resource", "half_width")
-        up_per = _by(up, "resource", "harm_per_10k_yuan")
-        down_change = _by(down, "resource", "harm_change")
-        down_per = _by(down, "resource", "harm_per_10k_yuan")
+        up_change, up_half = (
+            by_key(up, "resource", "harm_change"),
+            by_key(up, "resource", "half_width"),
+        )
+        up_per = by_key(up, "resource", "harm_per_10k_yuan")
+        down_change = by_key(down, "resource", "harm_change")
+        down_per = by_key(down, "resource", "harm_per_10k_yuan")
         slack = budget - a_cur.totals.total
         cand: tuple[str | None, str | None, float] | None = None  # donor, receiver, predicted
         good = [r for r in up_change if up_change[r] + up_half[r] < 0]  # a significant gain
         if over_budget:
-            saving = [d for d in down_change if _by(down, "resource", "yuan_per_year")[d] < 0]
+            saving = [d for d in down_change if by_key(down, "resource", "yuan_per_year")[d] < 0]
             if saving:
                 d = min(saving, key=lambda k: down_per[k])
                 cand = (d, None, down_change[d])
@@ -434,8 +351,8 @@ def recommend(
         trial = cur.with_(over)
         a_new = appraise(trial, years=years, reps=reps, seed=seed, budget=budget)
         diff = paired_difference(a_cur.harm, a_new.harm)
-        mean = _by(diff, "kpi", "mean")["harm_deaths_per_year"]
-        half = _by(diff, "kpi", "half_width")["harm_deaths_per_year"]
+        mean = by_key(diff, "kpi", "mean")["harm_deaths_per_year"]
+        half = by_key(diff, "kpi", "half_width")["harm_deaths_per_year"]
         within = a_new.totals.total <= budget + tol
         better = mean + half < 0 if math.isfinite(half) else mean < 0
         cheaper = a_new.totals.total < a_cur.totals.total
@@ -499,7 +416,7 @@ def recommend(
     margins_all = (
         pd.concat(margin_frames, ignore_index=True)
         if margin_frames
-        else pd.DataFrame(columns=MARGIN_COLUMNS)
+        else pd.DataFrame(columns=STEP_COLUMNS)
     )
     return RunResult(
         s,
