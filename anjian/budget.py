@@ -447,18 +447,22 @@ def appraise(
     seed: int = 0,
     budget: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    first: int = 0,
 ) -> Appraisal:
     """Simulate ``s`` (both models coupled: the inspection model's accidents become incidents)
     and price and weigh it. ``budget``: yuan a year the allocation is held to (default: the
     scenario's ``[budget]``, or without one its own cost — today's allocation is its own
-    budget); ``progress(done, total)`` is called per replication of each model."""
+    budget); ``progress(done, total)`` is called per replication of each model; ``first``:
+    the first replication's index (more replications of the same seed: ``first`` = reps done)."""
     from anjian.sim.inspection import InspectionConfig
     from anjian.sim.replicate import replicate_inspections, replicate_response
     from anjian.sim.response import ResponseConfig
     from anjian.sim.stats import summarize
 
-    insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, progress)
-    resp = replicate_response(s, ResponseConfig(years=years, seed=seed), reps, progress, insp)
+    insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, progress, first)
+    resp = replicate_response(
+        s, ResponseConfig(years=years, seed=seed), reps, progress, insp, first
+    )
     sheet = cost_sheet(s, Simulated.from_summaries(insp.summary, resp.summary))
     tot = totals(sheet)
     money = budget_yuan_per_year(s, tot.total) if budget is None else float(budget)

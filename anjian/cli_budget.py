@@ -260,6 +260,17 @@ def run_cmd(
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Processes for a round's variants (default: one per core)."
     ),
+    alpha: float = typer.Option(
+        0.05, "--alpha", help="1 − the probability of correct selection among the candidates."
+    ),
+    delta: float | None = typer.Option(
+        None,
+        "--delta",
+        help="Indifference zone, deaths a year (default: 1% of today's harm).",
+    ),
+    max_reps: int = typer.Option(
+        10, "--max-reps", min=2, help="Replications per candidate at most in the selection."
+    ),
     out: Path = typer.Option(Path("results/run"), "--out", help="Folder for the report."),
 ) -> None:
     """The main job: simulate today's allocation, find a better one for the same budget
@@ -292,6 +303,9 @@ def run_cmd(
                 rounds=rounds,
                 workers=workers,
                 progress=lambda m: bar.update(task, description=m[:90]),
+                alpha=alpha,
+                delta=delta,
+                max_reps=max_reps,
             )
     except ValueError as exc:
         _error(exc, "No run")

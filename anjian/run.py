@@ -35,11 +35,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from anjian.budget import RESOURCES, STEP_COLUMNS, Appraisal, appraise, by_key, step_margins
-from anjian.parallel import default_workers
+from anjian.parallel import default_workers, map_tasks
 from anjian.scenarios.scenario import Scenario
+from anjian.selection import Selection, kn_select
 
 #: Operational KPIs the comparison shows beside harm (model, KPI), from the KPI catalogue.
 OPERATIONAL = (
@@ -51,6 +53,7 @@ OPERATIONAL = (
     ("response", "relief_fill_rate"),
     ("response", "people_without_relief_12h"),
 )
+DELTA_SHARE = 0.01  # KN's default indifference zone: 1% of today's harm
 TOLERANCE_SHARE = 0.02  # a plan may overshoot the budget by 2% of a step (whole units)
 MAX_CUTS = 20
 MOVE_COLUMNS = [
@@ -222,6 +225,42 @@ def _unit_cost(s: Scenario) -> float:
     return max(head, vehicle)
 
 
+def _fresh_task(
+    shared: tuple[Scenario, float, int, int, float, int], over: dict[str, Any]
+) -> Appraisal:
+    """One candidate appraised on the comparison's replications (runs on a worker)."""
+    s, years, reps, seed, budget, first = shared
+    return appraise(s.with_(over), years=years, reps=reps, seed=seed, budget=budget, first=first)
+
+
+def _harm_by_rep(a: Appraisal) -> np.ndarray:
+    """Total harm per replication, in replication order."""
+    h = a.harm[a.harm["kpi"] == "harm_deaths_per_year"].sort_values("rep")
+    return h["value"].to_numpy(dtype=float)
+
+
+def _selection_note(sel: Selection, names: list[str]) -> str:
+    """What KN chose and how sure it is (中文 / English)."""
+    best = names[sel.best]
+    if sel.guaranteed:
+        return (
+            f"排序与选择（KN）：在 {len(names)} 个候选中选出「{best}」，{sel.reps} 次重复；"
+            f"若最优者比其余好 {sel.delta:,.2f} 人/年以上，选对的概率 ≥ {1 - sel.alpha:.0%}。 / "
+            f"Ranking and selection (KN): '{best}' is the best of {len(names)} candidates "
+            f"after {sel.reps} replications, with probability ≥ {1 - sel.alpha:.0%} of a "
+            f"correct selection when the best is {sel.delta:,.2f} deaths a year better than "
+            "the rest."
+        )
+    return (
+        f"排序与选择（KN）：{sel.reps} 次重复后仍有 {len(sel.survivors)} 个候选无法区分，"
+        f"取均值最低者「{best}」，不保证 {1 - sel.alpha:.0%} 的选对概率"
+        "（可增加 --max-reps 或 --delta）。 / "
+        f"Ranking and selection (KN): after {sel.reps} replications {len(sel.survivors)} "
+        f"candidates are still not told apart; '{best}' has the lowest mean, without the "
+        f"{1 - sel.alpha:.0%} guarantee (raise --max-reps or --delta)."
+    )
+
+
 def default_step(s: Scenario, budget: float) -> float:
     """0.3% of the budget, at least the dearest single unit (so each resource can move one),
     rounded to 2 significant digits."""
@@ -242,15 +281,27 @@ def recommend(
     rounds: int = 2,
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
+    alpha: float = 0.05,
+    delta: float | None = None,
+    max_reps: int = 10,
 ) -> RunResult:
     """Today's allocation of ``s`` and a better one for the same budget (see the module
     docstring): ``rounds`` at most, steps of ``step_yuan`` (default :func:`default_step`),
     each allocation simulated ``reps`` × ``years`` with ``seed``; a round's six variants on
-    ``workers`` processes (default: one per core; the numbers do not depend on it)."""
+    ``workers`` processes (default: one per core; the numbers do not depend on it). The plan
+    is the best of the candidates on fresh replications by KN with probability of correct
+    selection ≥ 1 − ``alpha`` when the best is ``delta`` deaths a year (default 1% of today's
+    harm) better than the rest; at most ``max_reps`` replications per candidate."""
     if reps < 2:
         raise ValueError(f"reps must be at least 2 for a confidence interval, got {reps}")
     if rounds < 0:
         raise ValueError(f"rounds must be ≥ 0, got {rounds}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha}")
+    if delta is not None and not (math.isfinite(delta) and delta > 0):
+        raise ValueError(f"delta must be a positive number of deaths a year, got {delta}")
+    if max_reps < reps:
+        raise ValueError(f"max_reps ({max_reps}) must be at least reps ({reps})")
     t0 = time.perf_counter()
     tick = progress or (lambda _m: None)
     tick("现状 today")
@@ -272,6 +323,7 @@ def recommend(
     from anjian.sim.stats import paired_difference
 
     tol = TOLERANCE_SHARE * step
+    kept: list[tuple[str, dict[str, Any], Scenario]] = []  # allocations after improving rounds
     rnd = improving = 0
     while True:
         over_budget = a_cur.totals.total > budget + tol
@@ -386,6 +438,8 @@ def recommend(
             break
         cur, a_cur = trial, a_new
         overrides.update(over)
+        if not over_budget:
+            kept.append((f"第 {rnd} 轮后 after round {rnd}", dict(overrides), cur))
     if a_cur.totals.total > budget + tol:
         gap = a_cur.totals.total - budget
         notes.append(
@@ -394,15 +448,55 @@ def recommend(
             "or the budget."
         )
     # the search chose among noisy estimates on one set of replications: the comparison it
-    # reports is made afresh, today and the plan on new replications (seed + 1, paired)
+    # reports is made afresh, on new replications (seed + 1), and the plan is the best of the
+    # candidates (today, the allocation after each improving round, and the plan over budget
+    # if cuts came first) by Kim & Nelson's KN procedure (anjian.selection)
     fresh = seed + 1
     tick(f"新一组模拟比较 comparing on fresh replications (seed {fresh})")
-    today_f = appraise(s, years=years, reps=reps, seed=fresh, budget=budget)
-    plan_f = (
-        today_f
-        if not overrides
-        else appraise(cur, years=years, reps=reps, seed=fresh, budget=budget)
+    cands: list[tuple[str, dict[str, Any], Scenario]] = [("现状 today", {}, s)]
+    if overrides and (not kept or kept[-1][1] != overrides):
+        kept.append(("方案 plan", dict(overrides), cur))
+    cands += kept
+    # eligible: within the budget on the search's replications (per-use fees vary with the
+    # work, so a fresh seed can put today a few yuan over the budget that today defines)
+    eligible = [today.totals.total <= budget + tol] + [
+        c[1] != overrides or a_cur.totals.total <= budget + tol for c in kept
+    ]
+    fresh_a = map_tasks(
+        _fresh_task,
+        (s, years, reps, fresh, budget, 0),
+        [c[1] for c in cands],
+        workers=workers or default_workers(),
+        progress=lambda i, n: tick(f"{i}/{n}"),
     )
+    today_f = fresh_a[0]
+    chosen, selection = len(cands) - 1, None
+    if len(cands) > 1:
+        first = np.array([_harm_by_rep(a) for a in fresh_a])
+        gap = delta if delta is not None else DELTA_SHARE * float(first[0].mean())
+        if not gap > 0:
+            gap = 1e-6
+        in_budget = [i for i in range(len(cands)) if eligible[i]]
+
+        def more(alive: list[int], r: int) -> np.ndarray:
+            tick(f"排序与选择 ranking and selection: replication {r + 1}")
+            got = map_tasks(
+                _fresh_task,
+                (s, years, 1, fresh, budget, r),
+                [cands[in_budget[i]][1] for i in alive],
+                workers=workers or default_workers(),
+            )
+            return np.array([_harm_by_rep(a)[0] for a in got])
+
+        if len(in_budget) >= 2:
+            selection = kn_select(
+                first[in_budget], delta=gap, alpha=alpha, more=more, max_reps=max_reps
+            )
+            chosen = in_budget[selection.best]
+            notes.append(_selection_note(selection, [cands[i][0] for i in in_budget]))
+    cur = cands[chosen][2]
+    overrides = dict(cands[chosen][1])
+    plan_f = fresh_a[chosen]
     settings = {
         "scenario": s.meta.name,
         "years": years,
@@ -412,6 +506,17 @@ def recommend(
         "step_yuan": step,
         "rounds": rounds,
         "budget_yuan_per_year": budget,
+        "selection": None
+        if selection is None
+        else {
+            "procedure": "KN (Kim & Nelson 2001)",
+            "candidates": [c[0] for c in cands],
+            "alpha": selection.alpha,
+            "delta_deaths_per_year": selection.delta,
+            "replications": selection.reps,
+            "guaranteed": selection.guaranteed,
+            "selected": cands[chosen][0],
+        },
     }
     margins_all = (
         pd.concat(margin_frames, ignore_index=True)

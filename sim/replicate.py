@@ -42,8 +42,10 @@ def replicate_inspections(
     config: InspectionConfig,
     reps: int,
     progress: Callable[[int, int], None] | None = None,
+    first: int = 0,
 ) -> Replications:
-    """Run ``reps`` replications (0 … reps−1) of the inspection model.
+    """Run ``reps`` replications (``first`` … ``first`` + reps − 1, default 0 …) of the
+    inspection model.
 
     Raises
     ------
@@ -52,11 +54,13 @@ def replicate_inspections(
     """
     if reps < 1:
         raise ValueError(f"reps must be >= 1, got {reps}")
+    if first < 0:
+        raise ValueError(f"first must be >= 0, got {first}")
     results: list[InspectionResult] = []
-    for rep in range(reps):
+    for i, rep in enumerate(range(first, first + reps)):
         results.append(simulate_inspections(scenario, replace(config, replication=rep)))
         if progress is not None:
-            progress(rep + 1, reps)
+            progress(i + 1, reps)
     kpis = pd.concat([r.kpis for r in results], ignore_index=True)
     return Replications(
         kpis=kpis,
@@ -107,8 +111,9 @@ def replicate_response(
     reps: int,
     progress: Callable[[int, int], None] | None = None,
     inspections: Replications | None = None,
+    first: int = 0,
 ) -> ResponseReplications:
-    """Run ``reps`` replications of the response model.
+    """Run ``reps`` replications (``first`` … ``first`` + reps − 1) of the response model.
 
     With ``inspections`` (from :func:`replicate_inspections` on the same scenario and seed),
     replication ``r`` also serves the accidents of inspection replication ``r``: the two
@@ -118,8 +123,10 @@ def replicate_response(
         raise ValueError(f"reps must be >= 1, got {reps}")
     if inspections is not None:
         scenario = net_of_inspection_accidents(scenario)
+    if first < 0:
+        raise ValueError(f"first must be >= 0, got {first}")
     results: list[ResponseResult] = []
-    for rep in range(reps):
+    for i, rep in enumerate(range(first, first + reps)):
         extra = None
         if inspections is not None:
             acc = inspections.accidents
@@ -127,7 +134,7 @@ def replicate_response(
         cfg = replace(config, replication=rep, extra_incidents=extra)
         results.append(simulate_response(scenario, cfg))
         if progress is not None:
-            progress(rep + 1, reps)
+            progress(i + 1, reps)
     kpis = pd.concat([r.kpis for r in results], ignore_index=True)
     return ResponseReplications(
         kpis=kpis,

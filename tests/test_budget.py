@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from anjian.budget import (
     Simulated,
+    appraise,
     budget_yuan_per_year,
     cost_sheet,
     harm_tidy,
@@ -169,3 +170,13 @@ def test_marginal_values_price_what_each_resource_buys_with_paired_cis(toy) -> N
     assert (m["significant"] == sig).all()
     with pytest.raises(ValueError, match="step_yuan must be positive"):
         marginal_values(toy, step_yuan=0, base=a)
+
+
+def test_more_replications_of_the_same_seed_continue_the_stream(toy):
+    """appraise(first=r) is replication r of the same seed: what ranking and selection adds."""
+    whole = appraise(toy, years=0.25, reps=3, seed=2)
+    third = appraise(toy, years=0.25, reps=1, seed=2, first=2)
+    a = whole.harm[(whole.harm["rep"] == 2)].set_index("kpi")["value"]
+    b = third.harm.set_index("kpi")["value"]
+    assert set(third.harm["rep"]) == {2}
+    pd.testing.assert_series_equal(a.sort_index(), b.sort_index())

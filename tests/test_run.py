@@ -108,3 +108,41 @@ def test_a_budget_must_be_positive_and_plausible(toy) -> None:  # type: ignore[n
     for bad in (0.0, 1e15):
         with pytest.raises(ScenarioError, match="total_yuan_per_year"):
             toy.with_(budget={"total_yuan_per_year": bad})
+
+
+def test_the_plan_is_the_candidate_that_ranking_and_selection_chose() -> None:
+    # 渝中 Yuzhong alone: round 1 moves money from inspectors to vehicles (confirmed), so KN
+    # chooses between today and the allocation after round 1 on fresh replications
+    from anjian.scenarios.derive import district_subscenario
+
+    yuzhong = district_subscenario(load_scenario("chongqing"), "500101")
+    r = recommend(yuzhong, years=0.5, reps=3, rounds=1, workers=1)
+    assert bool(r.moves["accepted"].iloc[0])
+    sel = r.settings["selection"]
+    assert sel is not None, r.notes
+    assert sel["procedure"].startswith("KN") and sel["candidates"] == [
+        "现状 today",
+        "第 1 轮后 after round 1",
+    ]
+    assert sel["alpha"] == 0.05 and 3 <= sel["replications"] <= 10
+    # δ is 1% of today's harm on the fresh replications
+    today_harm = r.harm_diff().set_index("kpi").at["harm_deaths_per_year", "today"]
+    assert sel["delta_deaths_per_year"] == pytest.approx(0.01 * today_harm, rel=1e-9)
+    assert any("Ranking and selection (KN)" in n for n in r.notes)
+    # the search's gain (−1.6 ± 0.3 deaths a year) is far beyond δ: KN keeps the move
+    assert sel["selected"] == "第 1 轮后 after round 1" and sel["guaranteed"]
+    assert r.overrides and r.plan.seed == r.today.seed == 1
+    assert r.plan.totals.total < r.today.totals.total
+
+
+def test_selection_settings_are_checked_before_any_work(toy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for kw, match in (
+        ({"alpha": 1.5}, "alpha must be between 0 and 1"),
+        ({"delta": -1.0}, "delta must be a positive"),
+        ({"max_reps": 2, "reps": 3}, r"max_reps \(2\) must be at least reps \(3\)"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            recommend(toy, **kw)  # type: ignore[arg-type]
+    bad = CliRunner().invoke(app, ["run", "toy", "--alpha", "0", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 1 and "alpha" in bad.output and "Traceback" not in bad.output
+    assert not (tmp_path / "x").exists()
