@@ -494,12 +494,14 @@ def by_key(df: pd.DataFrame, key: str, value: str) -> dict[str, float]:
     return dict(zip(df[key].astype(str), df[value].to_numpy(dtype=float).tolist(), strict=True))
 
 
-def _appraise_task(
-    shared: tuple[Scenario, float, int, int, float], over: dict[str, Any]
+def appraise_variant(
+    shared: tuple[Scenario, float, int, int, float, int], over: dict[str, Any]
 ) -> Appraisal:
-    """One variant of the shared scenario appraised (module level: runs on a worker)."""
-    cur, years, reps, seed, budget = shared
-    return appraise(cur.with_(over), years=years, reps=reps, seed=seed, budget=budget)
+    """One variant of the shared scenario appraised: ``shared`` = (scenario, years, reps,
+    seed, budget, first replication), ``over`` its overrides (module level: runs on a
+    worker, see :func:`anjian.parallel.map_tasks`)."""
+    cur, years, reps, seed, budget, first = shared
+    return appraise(cur.with_(over), years=years, reps=reps, seed=seed, budget=budget, first=first)
 
 
 def step_margins(
@@ -510,12 +512,17 @@ def step_margins(
     tick: Callable[[str], None],
     workers: int,
     directions: tuple[int, ...] = (1, -1),
-) -> tuple[pd.DataFrame, dict[tuple[str, int], dict[str, Any]], list[tuple[str, str]]]:
+) -> tuple[
+    pd.DataFrame,
+    dict[tuple[str, int], dict[str, Any]],
+    list[tuple[str, str]],
+    dict[tuple[str, int], Appraisal],
+]:
     """Every resource one step (``step`` yuan a year, :func:`anjian.levers.spend_overrides`)
     in each of ``directions`` from ``cur``, simulated on ``workers`` processes with ``base``'s
     settings and seed (common random numbers): the paired change in harm and the cost actually
-    moved (one row each, ``STEP_COLUMNS``), the overrides of each move by (resource, sign), and
-    the resources left out with the reason."""
+    moved (one row each, ``STEP_COLUMNS``), the overrides of each move by (resource, sign),
+    the resources left out with the reason, and each move's appraisal by (resource, sign)."""
     from anjian.levers import spend_overrides
     from anjian.parallel import map_tasks
     from anjian.sim.stats import paired_difference
@@ -534,15 +541,15 @@ def step_margins(
             else:
                 skipped.append((r, f"one step ({step:,.0f} yuan) buys or cuts no whole unit"))
     tick(" · ".join(f"{zh} {what}" for _, zh, _, _, what, _ in todo))
-    shared = (cur, base.years, base.reps, base.seed, base.budget)
+    shared = (cur, base.years, base.reps, base.seed, base.budget, 0)
     done = map_tasks(
-        _appraise_task,
+        appraise_variant,
         shared,
         [t[5] for t in todo],
         workers=workers,
         progress=lambda i, n: tick(f"{i}/{n}"),
     )
-    rows, moves = [], {}
+    rows, moves, appraised = [], {}, {}
     for (r, zh, en, sign, what, over), a in zip(todo, done, strict=True):
         diff = paired_difference(base.harm, a.harm)
         mean = by_key(diff, "kpi", "mean")["harm_deaths_per_year"]
@@ -563,7 +570,8 @@ def step_margins(
             }
         )
         moves[(r, sign)] = over
-    return pd.DataFrame(rows, columns=STEP_COLUMNS), moves, skipped
+        appraised[(r, sign)] = a
+    return pd.DataFrame(rows, columns=STEP_COLUMNS), moves, skipped, appraised
 
 
 # -- what the next sum buys ------------------------------------------------------------------
@@ -604,7 +612,7 @@ def marginal_values(
             f"budget ({a0.budget:,.0f}): choose a smaller --margins"
         )
     tick = (lambda _m: None) if progress is None else progress
-    steps, _, _ = step_margins(s, a0, step_yuan, 1, tick, workers=1, directions=(1,))
+    steps, _, _, _ = step_margins(s, a0, step_yuan, 1, tick, workers=1, directions=(1,))
     rows = []
     for m in steps.to_dict("records"):
         added, mean, half = (float(m[k]) for k in ("yuan_per_year", "harm_change", "half_width"))

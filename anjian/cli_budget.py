@@ -365,3 +365,116 @@ def run_cmd(
     for note in result.notes:
         console.print(note, highlight=False)
     console.print(f"报告 / report: {path} ({result.seconds:,.0f} 秒 s)", highlight=False)
+
+
+def frontier_cmd(
+    scenario: str = typer.Argument(
+        "chongqing", help="A built-in scenario name, folder or scenario.toml (default: Chongqing)."
+    ),
+    up: int = typer.Option(4, "--up", min=0, help="Steps of more budget at most."),
+    down: int = typer.Option(4, "--down", min=0, help="Steps of less budget at most."),
+    start: str = typer.Option(
+        "plan",
+        "--from",
+        help="Where the walk starts: plan (the best allocation for today's budget, as "
+        "`anjian run` finds it) or today (today's allocation as it is).",
+    ),
+    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
+    reps: int = typer.Option(3, "--reps", min=2, help="Replications of every allocation."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the search."),
+    step: float | None = typer.Option(
+        None, "--step", min=1.0, help="Yuan a year per step (default: 0.3% of the budget)."
+    ),
+    rounds: int = typer.Option(2, "--rounds", min=0, help="Moves tried for the plan at most."),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Processes for the variants (default: one per core)."
+    ),
+    out: Path = typer.Option(Path("results/frontier"), "--out", help="Folder for the files."),
+) -> None:
+    """Harm against cost over budget levels: from the best allocation for today's budget,
+    the budget is walked up (best purchase per yuan) and down (least harmful cut per yuan),
+    every point simulated afresh; prints the table and writes frontier.csv/.json/.png/.html
+    into OUT (中文 and English)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from anjian.frontier import STARTS, frontier
+    from anjian.frontier_report import point_name, write_frontier
+
+    err = Console(stderr=True)
+    if start not in STARTS:
+        err.print(
+            f"--from {start!r} is not a start: use one of {', '.join(STARTS)}", highlight=False
+        )
+        raise typer.Exit(code=2)
+    if up + down == 0:
+        err.print("--up and --down are both 0: ask for at least one step", highlight=False)
+        raise typer.Exit(code=2)
+    _check_out(out)
+    s = _scenario(scenario)
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("anjian frontier", total=None)
+            result = frontier(
+                s,
+                up=up,
+                down=down,
+                step_yuan=step,
+                years=years,
+                reps=reps,
+                seed=seed,
+                workers=workers,
+                start=start,
+                rounds=rounds,
+                progress=lambda m: bar.update(task, description=m[:90]),
+            )
+    except ValueError as exc:
+        _error(exc, "No frontier")
+        return
+    path = write_frontier(result, s, out)
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    t = Table(
+        title=f"{s.meta.title_zh} / {s.meta.title_en}: 预算前沿 / the frontier "
+        "(预期死亡/年 expected deaths a year, 新一组模拟 on fresh replications)"
+    )
+    cols = (
+        "点 / point",
+        "这一步 / the step",
+        "监察员 / inspectors",
+        "车辆 / vehicles",
+        "物资 / stocks",
+        "合计 / total",
+        "伤害 / harm ± 95% CI",
+        "较现状 / vs today",
+        "非支配 / non-dominated",
+        "前沿 / frontier",
+    )
+    for c in cols:
+        t.add_column(c, justify="left" if c.startswith(("点", "这一步")) else "right")
+    for r in result.points.to_dict("records"):
+        step_text = str(r["move"])
+        if r["point"] not in ("today", "plan"):
+            step_text += "" if r["significant"] else " (不显著 n.s.)"
+        t.add_row(
+            point_name(str(r["point"])),
+            step_text,
+            _yuan(float(r["inspectors_yuan_per_year"])),
+            _yuan(float(r["vehicles_yuan_per_year"])),
+            _yuan(float(r["stocks_yuan_per_year"])),
+            _yuan(float(r["total_yuan_per_year"])),
+            f"{float(r['harm_deaths_per_year']):,.2f} ± {float(r['half_width']):,.2f}",
+            "—"
+            if r["point"] == "today"
+            else f"{float(r['change_vs_today']):+,.2f} ± {float(r['change_half_width']):,.2f}",
+            "是 yes" if r["non_dominated"] else "否 no",
+            f"{float(r['frontier_deaths_per_year']):,.2f}",
+        )
+    console.print(t)
+    for note in result.notes:
+        console.print(note, highlight=False)
+    console.print(f"前沿 / frontier: {path} ({result.seconds:,.0f} 秒 s)", highlight=False)

@@ -38,7 +38,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from anjian.budget import RESOURCES, STEP_COLUMNS, Appraisal, appraise, by_key, step_margins
+from anjian.budget import (
+    RESOURCES,
+    STEP_COLUMNS,
+    Appraisal,
+    appraise,
+    appraise_variant,
+    by_key,
+    step_margins,
+)
 from anjian.parallel import default_workers, map_tasks
 from anjian.scenarios.scenario import Scenario
 from anjian.selection import Selection, kn_select
@@ -225,14 +233,6 @@ def _unit_cost(s: Scenario) -> float:
     return max(head, vehicle)
 
 
-def _fresh_task(
-    shared: tuple[Scenario, float, int, int, float, int], over: dict[str, Any]
-) -> Appraisal:
-    """One candidate appraised on the comparison's replications (runs on a worker)."""
-    s, years, reps, seed, budget, first = shared
-    return appraise(s.with_(over), years=years, reps=reps, seed=seed, budget=budget, first=first)
-
-
 def _harm_by_rep(a: Appraisal) -> np.ndarray:
     """Total harm per replication, in replication order."""
     h = a.harm[a.harm["kpi"] == "harm_deaths_per_year"].sort_values("rep")
@@ -334,7 +334,7 @@ def recommend(
         rnd += 1
         improving += 0 if over_budget else 1
         tick(f"第 {rnd} 轮 round {rnd}")
-        margins, moves, skipped = step_margins(
+        margins, moves, skipped, _ = step_margins(
             cur,
             a_cur,
             step,
@@ -463,7 +463,7 @@ def recommend(
         c[1] != overrides or a_cur.totals.total <= budget + tol for c in kept
     ]
     fresh_a = map_tasks(
-        _fresh_task,
+        appraise_variant,
         (s, years, reps, fresh, budget, 0),
         [c[1] for c in cands],
         workers=workers or default_workers(),
@@ -481,7 +481,7 @@ def recommend(
         def more(alive: list[int], r: int) -> np.ndarray:
             tick(f"排序与选择 ranking and selection: replication {r + 1}")
             got = map_tasks(
-                _fresh_task,
+                appraise_variant,
                 (s, years, 1, fresh, budget, r),
                 [cands[in_budget[i]][1] for i in alive],
                 workers=workers or default_workers(),

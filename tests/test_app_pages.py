@@ -315,3 +315,20 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
         kpis.iloc[:, 0]
     )
     assert at.get("download_button")  # the HTML report
+    if lang == "zh":  # the frontier from the run's plan, one step each way
+        at.number_input(key="budget_up").set_value(1)
+        at.number_input(key="budget_down").set_value(1)
+        at.button(key="budget_frontier_run").click().run()
+        assert not at.exception, at.exception
+        table = at.dataframe[-1].value  # the frontier table comes last
+        assert {"现状", "方案"} <= set(table.iloc[:, 0])
+        assert 3 <= len(table) <= 4 and all("±" in c for c in table.iloc[:, 3])
+        assert set(table.iloc[:, 5]) <= {"是", "否"} and "是" in set(table.iloc[:, 5])
+        assert at.get("plotly_chart")
+        # the planner's own edit: one step more of inspectors from the plan
+        at.number_input(key="budget_edit_inspectors").set_value(1)
+        at.button(key="budget_edit_run").click().run()
+        assert not at.exception, at.exception
+        edit = at.dataframe[-1].value  # harm: part, today, plan, edit, vs today, vs plan
+        assert edit.shape[1] == 6 and all("±" in c for c in edit.iloc[:, 5])
+        assert "综合伤害（预期死亡/年）" in set(edit.iloc[:, 0])

@@ -15,6 +15,8 @@ import streamlit as st
 
 from anjian import Scenario
 from anjian.budget import ITEMS, RESOURCES, budget_yuan_per_year, cost_sheet, totals
+from anjian.frontier import Frontier, frontier
+from anjian.plan_edit import compare_edit
 from anjian.run import RunResult, default_step, recommend
 from anjian.run_report import write_report
 
@@ -202,6 +204,179 @@ def _results(result: RunResult, lang: str) -> None:
     )
 
 
+def _frontier_run(ref: str, edits: str, result: RunResult, up: int, down: int) -> Frontier:
+    """The frontier from the run's plan, with a progress bar."""
+    s = cached_variant(ref, edits)
+    bar = st.progress(0.0, text="…")
+    seen = {"n": 0}
+
+    def tick(message: str) -> None:
+        seen["n"] += 1
+        bar.progress(min(0.99, seen["n"] / (8 * (up + down) + 4)), text=message[:100])
+
+    out = frontier(s, up=up, down=down, start="plan", run=result, progress=tick)
+    bar.empty()
+    return out
+
+
+def _frontier_view(f: Frontier, lang: str) -> None:
+    import plotly.graph_objects as go
+
+    i = 0 if lang == "zh" else 1
+    df = f.points.sort_values(["total_yuan_per_year", "harm_deaths_per_year"])
+    names = {"today": t("budget_today", lang), "plan": t("budget_plan", lang)}
+    label = [names.get(str(p), str(p)) for p in df["point"]]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=df["total_yuan_per_year"] / 1e6,
+            y=df["frontier_deaths_per_year"],
+            mode="lines",
+            line={"shape": "hv", "color": "#2a6f97"},
+            name=t("budget_frontier_line", lang),
+        )
+    )
+    colour = [{"today": "#c0392b", "plan": "#27ae60"}.get(str(p), "#2a6f97") for p in df["point"]]
+    fig.add_trace(
+        go.Scatter(
+            x=df["total_yuan_per_year"] / 1e6,
+            y=df["harm_deaths_per_year"],
+            error_y={"type": "data", "array": df["half_width"], "visible": True},
+            mode="markers+text",
+            text=label,
+            textposition="top right",
+            marker={
+                "size": 10,
+                "color": colour,
+                "symbol": ["circle" if k else "circle-open" for k in df["non_dominated"]],
+            },
+            name=t("budget_frontier_points", lang),
+        )
+    )
+    fig.update_layout(
+        xaxis_title=t("budget_frontier_x", lang),
+        yaxis_title=t("budget_frontier_y", lang),
+        height=420,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    )
+    st.plotly_chart(fig, width="stretch", key="budget_frontier_chart")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("budget_frontier_point", lang): label,
+                t("budget_what", lang): [m.split(" / ")[0] if i == 0 else m for m in df["move"]],
+                t("budget_col_yuan", lang): [_yuan(v, lang) for v in df["total_yuan_per_year"]],
+                t("budget_harm", lang): [
+                    f"{h:,.2f} ± {w:,.2f}"
+                    for h, w in zip(df["harm_deaths_per_year"], df["half_width"], strict=True)
+                ],
+                t("budget_frontier_vs_today", lang): [
+                    f"{c:+,.2f} ± {w:,.2f}"
+                    for c, w in zip(df["change_vs_today"], df["change_half_width"], strict=True)
+                ],
+                t("budget_frontier_kept", lang): [
+                    t("yes", lang) if k else t("no", lang) for k in df["non_dominated"]
+                ],
+            }
+        ),
+        hide_index=True,
+        key="budget_frontier_table",
+    )
+    for note in f.notes:
+        st.caption(note.split(" / ")[0] if lang == "zh" else note.split(" / ", 1)[-1])
+
+
+def _frontier_section(args: list[Any], result: RunResult, lang: str) -> None:
+    st.subheader(t("budget_frontier", lang))
+    st.caption(t("budget_frontier_help", lang))
+    c = st.columns(2)
+    up = int(c[0].number_input(t("budget_frontier_up", lang), 0, 10, 4, 1, key="budget_up"))
+    down = int(c[1].number_input(t("budget_frontier_down", lang), 0, 10, 4, 1, key="budget_down"))
+    key = [*args, up, down]
+    if st.button(t("budget_frontier_run", lang), key="budget_frontier_run"):
+        if up + down == 0:
+            st.error(t("budget_frontier_none", lang))
+            return
+        try:
+            st.session_state["budget_frontier"] = (
+                key,
+                _frontier_run(args[0], args[1], result, up, down),
+            )
+        except ValueError as err:
+            st.error(f"{t('no_plan', lang)}: {err}")
+            return
+    done = st.session_state.get("budget_frontier")
+    if done is not None and done[0] == key:
+        _frontier_view(done[1], lang)
+
+
+def _edit_section(args: list[Any], result: RunResult, lang: str) -> None:
+    """The planner's own edit of the plan: whole steps more or less of each resource,
+    simulated on the run's comparison replications against today and the plan."""
+    i = 0 if lang == "zh" else 1
+    st.subheader(t("budget_edit", lang))
+    step = float(result.settings["step_yuan"])
+    st.caption(t("budget_edit_help", lang).format(step=_yuan(step, lang)))
+    c = st.columns(3)
+    steps = {
+        r: int(c[j].number_input(names[i], -10, 10, 0, 1, key=f"budget_edit_{r}"))
+        for j, (r, names) in enumerate(RESOURCES.items())
+    }
+    key = [*args, steps]
+    if st.button(t("budget_edit_run", lang), key="budget_edit_run"):
+        try:
+            with st.spinner(t("budget_edit_running", lang)):
+                st.session_state["budget_edit"] = (key, compare_edit(result, steps))
+        except ValueError as err:
+            st.error(f"{t('budget_edit_bad', lang)}: {err}")
+            return
+    done = st.session_state.get("budget_edit")
+    if done is None or done[0] != key:
+        return
+    e = done[1]
+    for w in e.what:
+        st.caption(w)
+    if not e.within_budget:
+        st.warning(
+            t("budget_edit_over", lang).format(
+                over=_yuan(e.appraisal.totals.total - e.appraisal.budget, lang)
+            )
+        )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("budget_col_resource", lang): e.costs["name_" + lang],
+                t("budget_today", lang): [_yuan(v, lang) for v in e.costs["today"]],
+                t("budget_plan", lang): [_yuan(v, lang) for v in e.costs["plan"]],
+                t("budget_edit_col", lang): [_yuan(v, lang) for v in e.costs["edit"]],
+            }
+        ),
+        hide_index=True,
+        key="budget_edit_costs",
+    )
+    h = e.harm
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("budget_col_part", lang): h["name_" + lang],
+                t("budget_today", lang): [f"{v:,.2f}" for v in h["today"]],
+                t("budget_plan", lang): [f"{v:,.2f}" for v in h["plan"]],
+                t("budget_edit_col", lang): [f"{v:,.2f}" for v in h["edit"]],
+                t("budget_edit_vs_today", lang): [
+                    f"{c:+,.2f} ± {w:,.2f}"
+                    for c, w in zip(h["vs_today"], h["vs_today_half_width"], strict=True)
+                ],
+                t("budget_edit_vs_plan", lang): [
+                    f"{c:+,.2f} ± {w:,.2f}"
+                    for c, w in zip(h["vs_plan"], h["vs_plan_half_width"], strict=True)
+                ],
+            }
+        ),
+        hide_index=True,
+        key="budget_edit_harm",
+    )
+
+
 def _settings(s: Scenario, budget: float, lang: str) -> tuple[float, int, float, int]:
     c = st.columns(4)
     years = float(
@@ -255,4 +430,6 @@ def render() -> None:
         st.info(t("budget_not_run", lang))
         return
     _results(done[1], lang)
+    _frontier_section(list(args), done[1], lang)
+    _edit_section(list(args), done[1], lang)
     st.caption(t("budget_not_built", lang))

@@ -109,10 +109,51 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_what": {"zh": "内容", "en": "What"},
     "budget_report": {"zh": "下载报告（HTML）", "en": "Download the report (HTML)"},
     "budget_not_built": {
-        "zh": "尚未提供：帕累托前沿、按区县的边际价值、规划人员自行修改方案后的比较。",
-        "en": "Not yet here: the Pareto frontier, marginal values by district, and comparing a "
-        "planner's own edit of the plan.",
+        "zh": "尚未提供：目标之间的前沿、按区县的边际价值。",
+        "en": "Not yet here: the frontier between objectives and marginal values by district.",
     },
+    "budget_edit": {"zh": "自行修改方案", "en": "Your own edit of the plan"},
+    "budget_edit_help": {
+        "zh": "在推荐方案上每种资源增加（+）或减少（−）若干步，每步 {step}/年；用与比较相同的"
+        "模拟（共同随机数）评估，与现状和方案配对比较。",
+        "en": "Add (+) or cut (−) whole steps of {step} a year of each resource from the plan; "
+        "simulated on the comparison's replications (common random numbers) and compared, "
+        "paired, with today and with the plan.",
+    },
+    "budget_edit_run": {"zh": "比较我的修改", "en": "Compare my edit"},
+    "budget_edit_running": {"zh": "正在模拟……", "en": "Simulating…"},
+    "budget_edit_bad": {"zh": "无法修改", "en": "The edit cannot be made"},
+    "budget_edit_over": {
+        "zh": "该修改超出预算 {over}/年。",
+        "en": "This edit is {over} a year over the budget.",
+    },
+    "budget_edit_col": {"zh": "我的修改", "en": "My edit"},
+    "budget_edit_vs_today": {"zh": "较现状 ± 95% 置信区间", "en": "Vs today ± 95% CI"},
+    "budget_edit_vs_plan": {"zh": "较方案 ± 95% 置信区间", "en": "Vs plan ± 95% CI"},
+    "budget_frontier": {"zh": "预算前沿（伤害对成本）", "en": "The frontier (harm against cost)"},
+    "budget_frontier_help": {
+        "zh": "从同预算的推荐方案出发，预算每步增加（买每元降低伤害最多的资源）或减少（减每元"
+        "增加伤害最少的资源），每一点再用新一组模拟评估。"
+        "每步约需 3 次模拟；重庆 10 个点约 10 分钟。",
+        "en": "From the plan for today's budget the budget is walked up (the purchase that lowers "
+        "harm most per yuan) and down (the cut that adds least harm per yuan saved), every point "
+        "simulated afresh. About 3 simulations a step; 10 points on Chongqing take about 10 "
+        "minutes.",
+    },
+    "budget_frontier_up": {"zh": "增加预算的步数", "en": "Steps of more budget"},
+    "budget_frontier_down": {"zh": "减少预算的步数", "en": "Steps of less budget"},
+    "budget_frontier_run": {"zh": "计算前沿", "en": "Compute the frontier"},
+    "budget_frontier_none": {
+        "zh": "增加和减少的步数都为 0：请至少选一步。",
+        "en": "Both step counts are 0: choose at least one step.",
+    },
+    "budget_frontier_line": {"zh": "前沿", "en": "Frontier"},
+    "budget_frontier_points": {"zh": "各点（95% 置信区间）", "en": "Points (95% CI)"},
+    "budget_frontier_x": {"zh": "年度成本（百万元）", "en": "Yearly cost (million yuan)"},
+    "budget_frontier_y": {"zh": "预期死亡（人/年）", "en": "Expected deaths a year"},
+    "budget_frontier_point": {"zh": "点", "en": "Point"},
+    "budget_frontier_vs_today": {"zh": "较现状 ± 95% 置信区间", "en": "Vs today ± 95% CI"},
+    "budget_frontier_kept": {"zh": "非支配", "en": "Non-dominated"},
     "yes": {"zh": "是", "en": "Yes"},
     "no": {"zh": "否", "en": "No"},
     # pages
