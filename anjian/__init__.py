@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
         fleet_cost_yuan_per_year,
         staff_cost_yuan_per_year,
     )
+    from anjian.frontier import Frontier, frontier
     from anjian.inspector_frequencies import FrequencyResult, optimize_frequencies
     from anjian.inspector_plans import InspectorPlan, optimize_inspectors
     from anjian.kpis import Kpi, kpi
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
         p_center,
         p_median,
     )
+    from anjian.plan_edit import EditComparison, compare_edit
     from anjian.plans import (
         VehiclePlanResult,
         Verification,
@@ -52,6 +54,7 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
         plan_by_district,
         verify_vehicle_plan,
     )
+    from anjian.run import RunResult, recommend
     from anjian.scenarios import Scenario, ScenarioError, load_scenario
     from anjian.scenarios.builtin import names as builtin_scenarios
     from anjian.scenarios.bundle import derived_bundle, extract_bundle, new_scenario
@@ -63,6 +66,7 @@ if TYPE_CHECKING:  # the names below, for type checkers; at run time they load o
     from anjian.sim.replicate import replicate_inspections, replicate_response
     from anjian.sim.response import ResponseConfig, simulate_response
     from anjian.sim.stats import mser5, paired_difference, replications_needed, summarize
+    from anjian.simopt import LoopResult, vehicle_loop
     from anjian.stock_plans import StockPlan, optimize_stocks
 
     from .store import RunStore
@@ -109,6 +113,14 @@ _LAZY = {
     "placed_vehicles": "anjian.plans",
     "plan_by_district": "anjian.plans",
     "Appraisal": "anjian.budget",
+    "Frontier": "anjian.frontier",
+    "frontier": "anjian.frontier",
+    "EditComparison": "anjian.plan_edit",
+    "compare_edit": "anjian.plan_edit",
+    "RunResult": "anjian.run",
+    "recommend": "anjian.run",
+    "LoopResult": "anjian.simopt",
+    "vehicle_loop": "anjian.simopt",
     "appraise": "anjian.budget",
     "cost_sheet": "anjian.budget",
     "harm_tidy": "anjian.budget",
@@ -162,16 +174,20 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Appraisal",
+    "EditComparison",
     "FrequencyResult",
+    "Frontier",
     "InfeasiblePlan",
     "InspectionConfig",
     "InspectorPlan",
     "InstanceError",
     "Kpi",
     "LocationPlan",
+    "LoopResult",
     "OptimizeError",
     "ResponseConfig",
     "Rules",
+    "RunResult",
     "RunStore",
     "Scenario",
     "ScenarioError",
@@ -187,6 +203,7 @@ __all__ = [
     "category_table",
     "cflp",
     "check_plan",
+    "compare_edit",
     "cost_sheet",
     "derived_bundle",
     "district_table",
@@ -195,6 +212,7 @@ __all__ = [
     "erlang_c",
     "extract_bundle",
     "fleet_cost_yuan_per_year",
+    "frontier",
     "harm_tidy",
     "hypercube_approx",
     "hypercube_exact",
@@ -219,6 +237,7 @@ __all__ = [
     "paired_difference",
     "placed_vehicles",
     "plan_by_district",
+    "recommend",
     "replicate_inspections",
     "replicate_response",
     "replications_needed",
@@ -229,6 +248,7 @@ __all__ = [
     "staff_cost_yuan_per_year",
     "staff_table",
     "summarize",
+    "vehicle_loop",
     "verify_vehicle_plan",
     "whatif_overrides",
     "with_overrides",

@@ -15,9 +15,12 @@ fractions instead of being a black box at the end), every iteration here:
    the standard, against the optimizer's predicted expected coverage share (the gap);
 4. sets ``q`` to the simulated busy fraction.
 
-It stops **converged** when the plan repeats and the simulated busy fraction lies within
-``tol`` (or its CI half-width, if larger) of the ``q`` the plan was solved with — a fixed point
-of the loop. It stops unconverged at ``max_iter`` or when a plan seen before returns with a
+It stops **converged** when the simulated busy fraction lies within ``tol`` (or its CI
+half-width, if larger) of the ``q`` the plan was solved with and the plan is, for MEXCLP at
+that ``q``, as good as the previous one: the same plan, or (when a time limit left a gap) the
+previous plan's expected coverage at the new ``q`` is within the solver's proven gap of the
+new plan's — two equally good solutions of the same model. That is a fixed point of the loop.
+It stops unconverged at ``max_iter`` or when a plan seen before returns with a
 different ``q`` (a cycle); the result says which.
 """
 
@@ -33,6 +36,7 @@ import pandas as pd
 
 from anjian.optimize.api import VehicleSolution, service_minutes
 from anjian.optimize.api import optimize_vehicles as _solve
+from anjian.optimize.check import objective_of
 from anjian.optimize.vehicles import apply_plan, vehicle_instance
 from anjian.scenarios import load_scenario
 from anjian.scenarios.scenario import Scenario
@@ -102,6 +106,24 @@ def _moved(a: dict[str, int], b: dict[str, int]) -> int:
     """Vehicles placed differently between two plans (half the absolute count difference)."""
     keys = set(a) | set(b)
     return sum(abs(a.get(k, 0) - b.get(k, 0)) for k in keys) // 2
+
+
+def _y(sol: VehicleSolution, counts: dict[str, int]) -> np.ndarray:
+    """Vehicles per site of ``sol``'s instance for a plan's counts."""
+    ids = [str(i) for i in sol.vehicles.instance.site_ids]
+    return np.array([counts.get(i, 0) for i in ids], dtype=float)
+
+
+def equally_good(sol: VehicleSolution, prev: dict[str, int], q: float) -> bool:
+    """Whether the previous plan ``prev`` is, for MEXCLP at ``q``, within the new solution's
+    proven gap of it (absolute slack 1e-9 of the objective)."""
+    inst = sol.vehicles.instance
+    if set(prev) - {str(i) for i in inst.site_ids}:
+        return False
+    old = objective_of("mexclp", inst, _y(sol, prev), busy_fraction=q)
+    new = float(sol.plan.objective)
+    slack = max(abs(new) * (sol.plan.gap if np.isfinite(sol.plan.gap) else 0.0), 1e-9 * abs(new))
+    return old >= new - slack
 
 
 def vehicle_loop(
@@ -204,12 +226,21 @@ def vehicle_loop(
             )
             break
         close = abs(u - q) <= max(tol, u_half if np.isfinite(u_half) else 0.0)
-        if prev == counts and close:
+        if prev is not None and close and (prev == counts or equally_good(sol, prev, q)):
             converged = True
+            same_zh, same_en = (
+                ("方案不变", "the plan repeats")
+                if prev == counts
+                else (
+                    f"方案与上一次同样好（差距 {sol.plan.gap:.2%} 以内）",
+                    f"the plan is as good as the previous one (within the {sol.plan.gap:.2%} "
+                    "gap the solver proved)",
+                )
+            )
             reason = (
-                f"第 {it} 次迭代收敛：方案不变，模拟忙碌概率 {u:.3f} 与假设 {q:.3f} 相符。 / "
-                f"Converged at iteration {it}: the plan repeats and the simulated busy "
-                f"fraction {u:.3f} matches the {q:.3f} it was solved with."
+                f"第 {it} 次迭代收敛：{same_zh}，模拟忙碌概率 {u:.3f} 与假设 {q:.3f} 相符。 / "
+                f"Converged at iteration {it}: {same_en} and the simulated busy fraction "
+                f"{u:.3f} matches the {q:.3f} it was solved with."
             )
             break
         if any(c == counts and abs(q0 - q) > 1e-12 for c, q0 in seen[:-1]):

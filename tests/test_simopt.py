@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from anjian.cli import app
 from anjian.scenarios.reference import response_scenario
 from anjian.sim.response import ResponseConfig
-from anjian.simopt import COLUMNS, busy_fraction, vehicle_loop
+from anjian.simopt import COLUMNS, busy_fraction, equally_good, vehicle_loop
 
 
 @pytest.mark.parametrize(("overflow", "expected"), [("queue", 0.5), ("rent", 0.5 / 1.5)])
@@ -53,6 +54,27 @@ def test_the_toy_converges_and_the_plan_is_applied() -> None:
     )  # fmt: skip
     assert placed == 2
     assert (r.iterations["sites_changed"].iloc[1:] >= 0).all()
+
+
+def test_a_plan_is_as_good_as_itself_and_not_as_a_worse_one() -> None:
+    r = vehicle_loop("toy", vehicles=2, years=0.25, reps=2, max_iter=1)
+    sol = r.solution
+    q = float(r.iterations.iloc[-1]["busy_fraction_assumed"])
+    best = {str(k): int(v) for k, v in sol.plan.counts.items() if int(v) > 0}
+    assert equally_good(sol, best, q)
+    # both vehicles on the one site that covers least: strictly worse for MEXCLP
+    from anjian.optimize.check import objective_of
+
+    inst = sol.vehicles.instance
+    values = []
+    for j, site in enumerate(inst.site_ids):
+        y = [0.0] * len(inst.site_ids)
+        y[j] = 2.0
+        values.append((objective_of("mexclp", inst, np.array(y), busy_fraction=q), site))
+    worst_value, worst = min(values)
+    assert worst_value < sol.plan.objective
+    assert not equally_good(sol, {str(worst): 2}, q)
+    assert not equally_good(sol, {"no_such_site": 2}, q)
 
 
 def test_busy_fraction_weights_kinds_by_units() -> None:
