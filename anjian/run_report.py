@@ -43,6 +43,95 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def district_map(r: RunResult, cjk: bool) -> tuple[str, str, str] | None:
+    """Two district maps: vehicles with a yearly cost, plan − today, and the change in mean
+    response time (plan − today, fresh replications); None without district outlines or when
+    the plan is today's allocation."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.collections import PatchCollection
+    from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.patches import Polygon as Patch
+
+    s0, s1 = r.today_scenario, r.plan_scenario
+    if not r.overrides:
+        return None  # the plan is today's allocation: nothing moves
+    shapes = {a: d.geometry for a, d in s0.districts.items() if d.geometry is not None}
+    if not shapes:
+        return None
+    paid = {k for k, v in s0.vehicle_kinds.items() if v.cost_yuan_per_year > 0}
+
+    def fleet(s: Any) -> dict[str, int]:
+        out = dict.fromkeys(shapes, 0)
+        for dep in s.depots.values():
+            if dep.adcode in out:
+                out[dep.adcode] += sum(n for k, n in dep.vehicles.items() if k in paid)
+        return out
+
+    def response(a: Any) -> dict[str, float]:
+        if a.kpis is None:
+            return {}
+        k = a.kpis
+        k = k[(k["model"] == "response") & (k["level"] == "district")]
+        k = k[k["kpi"] == "response_mean_min"]
+        return {str(x): float(v) for x, v in k.groupby("key")["value"].mean().items()}
+
+    f0, f1 = fleet(s0), fleet(s1)
+    added: dict[str, float] = {a: float(f1[a] - f0[a]) for a in shapes}
+    t0, t1 = response(r.today), response(r.plan)
+    faster: dict[str, float] = {a: t1[a] - t0[a] for a in shapes if a in t0 and a in t1}
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+    panels: list[tuple[dict[str, float], str, str, str]] = [
+        (added, _label("车辆增减（辆）", "vehicles added (−: cut)", cjk), "PuOr", "{:+,.0f}"),
+        (
+            faster,
+            _label("平均响应时间变化（分钟）", "change in mean response (min)", cjk),
+            "RdBu_r",
+            "{:+,.0f}",
+        ),
+    ]
+    for ax, (values, title, cmap, fmt) in zip(axes, panels, strict=True):
+        patches, colours = [], []
+        for a, geom in shapes.items():
+            for poly in getattr(geom, "geoms", [geom]):
+                patches.append(Patch(np.asarray(poly.exterior.coords), closed=True))
+                colours.append(values.get(a, np.nan))
+        c = np.asarray(colours, dtype=float)
+        span = float(np.nanmax(np.abs(c))) if np.isfinite(c).any() else 0.0
+        span = span or 1.0
+        coll = PatchCollection(
+            patches, cmap=cmap, norm=TwoSlopeNorm(0.0, -span, span), edgecolor="#555", lw=0.3
+        )
+        coll.set_array(np.ma.masked_invalid(c))
+        ax.add_collection(coll)
+        ax.autoscale_view()
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.set_title(title, fontsize=9)
+        fig.colorbar(coll, ax=ax, shrink=0.7)
+        top = sorted(values, key=lambda a: -abs(values[a]))[:5]
+        for a in top:
+            if values[a] == 0 or not np.isfinite(values[a]):
+                continue
+            pt = shapes[a].representative_point()
+            d = s0.districts[a]
+            name = f"{d.name_zh} {d.name_pinyin}" if cjk else str(d.name_pinyin)
+            ax.annotate(
+                f"{name}\n{fmt.format(values[a])}",
+                (pt.x, pt.y),
+                fontsize=6,
+                ha="center",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "alpha": 0.7, "lw": 0},
+            )
+    fig.tight_layout()
+    return (
+        _png(fig),
+        "按区县：方案比现状增减的车辆（左）与平均响应时间的变化（右，新一组模拟）",
+        "By district: vehicles the plan adds or cuts (left) and the change in mean response "
+        "time (right, fresh replications)",
+    )
+
+
 def _figures(r: RunResult) -> list[tuple[str, str, str]]:
     """(PNG base64, caption 中文, caption English) for each figure."""
     import matplotlib
@@ -110,7 +199,11 @@ def _figures(r: RunResult) -> list[tuple[str, str, str]]:
                 "Marginal value of one step at today's allocation (+ more, − less)",
             )
         )
-    # 4. before/after: harm of each replication, today vs plan (paired lines)
+    # 4. where it moves: two district maps
+    m = district_map(r, cjk)
+    if m is not None:
+        out.append(m)
+    # 5. before/after: harm of each replication, today vs plan (paired lines)
     t = r.today.harm.query("kpi == 'harm_deaths_per_year'").set_index("rep")["value"]
     p = r.plan.harm.query("kpi == 'harm_deaths_per_year'").set_index("rep")["value"]
     fig, ax = plt.subplots(figsize=(4.5, 3))

@@ -55,6 +55,9 @@ def test_with_no_rounds_the_plan_is_today(toy) -> None:  # type: ignore[no-untyp
     r = recommend(toy, years=0.25, reps=2, rounds=0, workers=1)
     assert r.overrides == {} and r.moves.empty
     assert r.plan is r.today
+    from anjian.run_report import district_map
+
+    assert district_map(r, cjk=False) is None  # nothing moves: no map
     with pytest.raises(ValueError, match="reps must be at least 2"):
         recommend(toy, reps=1)
 
@@ -133,6 +136,17 @@ def test_the_plan_is_the_candidate_that_ranking_and_selection_chose() -> None:
     assert sel["selected"] == "第 1 轮后 after round 1" and sel["guaranteed"]
     assert r.overrides and r.plan.seed == r.today.seed == 1
     assert r.plan.totals.total < r.today.totals.total
+    # the district map: vehicles the plan adds in 渝中, and the change in its mean response
+    from anjian.run_report import district_map
+
+    paid = {k for k, v in yuzhong.vehicle_kinds.items() if v.cost_yuan_per_year > 0}
+
+    def fleet(s):  # type: ignore[no-untyped-def]
+        return sum(n for d in s.depots.values() for k, n in d.vehicles.items() if k in paid)
+
+    assert fleet(r.plan_scenario) > fleet(yuzhong)
+    m = district_map(r, cjk=False)
+    assert m is not None and len(m[0]) > 1000 and "By district" in m[2]
 
 
 def test_selection_settings_are_checked_before_any_work(toy, tmp_path) -> None:  # type: ignore[no-untyped-def]
