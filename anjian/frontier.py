@@ -55,7 +55,18 @@ COLUMNS = [
     "change_half_width",
     "non_dominated",
     "frontier_deaths_per_year",  # the least harm of any point costing no more than this one
+    # between objectives: the operational KPIs of each point (fresh replications, means)
+    "within_standard_share",  # response: incidents reached within the standard
+    "on_time_rate",  # inspection: inspections done on time
+    "relief_fill_rate",  # relief: demand met from stock
+    "non_dominated_kpis",  # no point costs no more and is at least as good on all three
 ]
+#: The objectives of the between-objectives view: (model, KPI), all higher is better.
+OBJECTIVES = (
+    ("response", "within_standard_share"),
+    ("inspection", "on_time_rate"),
+    ("response", "relief_fill_rate"),
+)
 PARTS = {
     "accident_deaths_per_year": "harm_accident_deaths_per_year",
     "response_deaths_per_year": "harm_response_deaths_per_year",
@@ -102,6 +113,29 @@ def dominance(cost: Any, harm: Any, tol: float = 0.0) -> tuple[np.ndarray, np.nd
     best = np.where(no_dearer, h[None, :], np.inf).min(axis=1)
     keep = np.logical_not(beats.any(axis=1))
     return keep, best
+
+
+def pareto(values: Any) -> np.ndarray:
+    """Rows of ``values`` (points × objectives, all to be minimised) that no other row
+    dominates: no other row is at most as large in every objective and smaller in one."""
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2:
+        raise ValueError("values must be a 2-D array: points × objectives")
+    if not np.isfinite(v).all():
+        raise ValueError("values must be finite numbers")
+    le = (v[None, :, :] <= v[:, None, :]).all(axis=2)  # [i, j]: j no worse than i everywhere
+    lt = (v[None, :, :] < v[:, None, :]).any(axis=2)  # [i, j]: j better than i somewhere
+    beats: np.ndarray = np.asarray(le & lt)
+    np.fill_diagonal(beats, False)
+    return np.logical_not(beats.any(axis=1))
+
+
+def _kpi_mean(a: Appraisal, model: str, kpi: str) -> float:
+    if a.kpis is None:
+        return float("nan")
+    k = a.kpis
+    rows = k[(k["model"] == model) & (k["level"] == "city") & (k["kpi"] == kpi)]
+    return float(rows["value"].mean()) if len(rows) else float("nan")
 
 
 def reps_note(a: Appraisal, en: bool = False) -> str:
@@ -280,6 +314,7 @@ def frontier(
                 "change_half_width": 0.0
                 if same
                 else by_key(diff, "kpi", "half_width")["harm_deaths_per_year"],
+                **{kpi: _kpi_mean(a, model, kpi) for model, kpi in OBJECTIVES},
             }
         )
     df = pd.DataFrame(rows)
@@ -288,6 +323,15 @@ def frontier(
     )
     df["non_dominated"] = keep
     df["frontier_deaths_per_year"] = best
+    # between objectives: cost (within the tolerance, rounded to it) against the three KPIs
+    objectives = [kpi for _, kpi in OBJECTIVES]
+    known = df[objectives].notna().all(axis=1)
+    df["non_dominated_kpis"] = False
+    if known.any():
+        tol = TOLERANCE_SHARE * step
+        cost = np.round(df.loc[known, "total_yuan_per_year"].to_numpy() / max(tol, 1e-9))
+        both = np.column_stack([cost, -df.loc[known, objectives].to_numpy(dtype=float)])
+        df.loc[known, "non_dominated_kpis"] = pareto(both)
     settings = {
         "scenario": s.meta.name,
         "start": start,

@@ -163,6 +163,23 @@ def write_frontier(f: Frontier, s: Scenario, out: Path) -> Path:
                 "frontier_deaths_per_year": ("前沿 frontier", ",.2f"),
             },
         ),
+        "<h2>目标之间 / Between objectives</h2>",
+        "<p>各点的运行指标（新一组模拟的均值）；“非支配”指没有其他点成本不高于它且三项指标都不差、"
+        "至少一项更好。 / Each point's operational KPIs (means on the fresh replications); "
+        "non-dominated: no other point costs no more and is at least as good on all three "
+        "and better on one. These are the points of the walk, which minimised harm, not a "
+        "frontier optimised for each KPI.</p>",
+        _table(
+            table,
+            {
+                "name": ("点 point", ""),
+                "total_yuan_per_year": ("合计 total (元/年 yuan a year)", ",.0f"),
+                "within_standard_share": ("响应达标率 within the standard", ".1%"),
+                "on_time_rate": ("按时检查率 inspections on time", ".1%"),
+                "relief_fill_rate": ("物资满足率 relief fill rate", ".1%"),
+                "non_dominated_kpis": ("非支配 non-dominated", ""),
+            },
+        ),
     ]
     if f.notes:
         parts.append("<h2>说明 / Notes</h2><ul>")

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from anjian.budget import appraise
 from anjian.cli import app
-from anjian.frontier import COLUMNS, dominance, frontier
+from anjian.frontier import COLUMNS, dominance, frontier, pareto
 from anjian.scenarios import load_scenario
 
 
@@ -37,6 +37,18 @@ def test_dominance_by_hand() -> None:
         dominance([1, np.nan], [1, 2])
     with pytest.raises(ValueError, match="tol"):
         dominance([1], [1], tol=-1)
+
+
+def test_pareto_by_hand() -> None:
+    # minimise both: (1, 3) and (3, 1) trade off; (2, 2) too; (3, 3) is beaten by all three;
+    # (1, 3) twice: neither beats the other
+    v = [[1, 3], [3, 1], [2, 2], [3, 3], [1, 3]]
+    assert pareto(v).tolist() == [True, True, True, False, True]
+    assert pareto([[0, 0, 0], [0, 0, 1]]).tolist() == [True, False]
+    with pytest.raises(ValueError, match="2-D"):
+        pareto([1, 2])
+    with pytest.raises(ValueError, match="finite"):
+        pareto([[1, np.inf]])
 
 
 @settings(max_examples=200, deadline=None)
@@ -86,6 +98,16 @@ def test_the_walk_spends_more_up_and_less_down_and_more_never_hurts(walk) -> Non
     parts = df[["accident_deaths_per_year", "response_deaths_per_year", "relief_deaths_per_year"]]
     assert np.allclose(parts.sum(axis=1), df["harm_deaths_per_year"], atol=1e-9)
     assert bool(df["non_dominated"].any())
+    # between objectives: each point's KPIs are shares, and some point is non-dominated
+    for col in ("within_standard_share", "on_time_rate", "relief_fill_rate"):
+        assert df[col].between(0, 1).all(), col
+    assert bool(df["non_dominated_kpis"].any())
+    # a point non-dominated on cost and harm need not be so on the KPIs, but the flag is
+    # consistent: no flagged point is matched or beaten on all three KPIs by a cheaper one
+    kp = df[["within_standard_share", "on_time_rate", "relief_fill_rate"]].to_numpy()
+    for i in np.flatnonzero(df["non_dominated_kpis"].to_numpy()):
+        cheaper = cost < cost[i] - 1e-6
+        assert not np.any(cheaper & (kp >= kp[i]).all(axis=1) & (kp > kp[i]).any(axis=1))
     st = walk.settings
     assert (st["search_seed"], st["walk_seed"], st["comparison_seed"]) == (0, 0, 1)
     assert st["step_yuan"] == 200_000  # the run's default step on the toy
