@@ -478,3 +478,122 @@ def frontier_cmd(
     for note in result.notes:
         console.print(note, highlight=False)
     console.print(f"前沿 / frontier: {path} ({result.seconds:,.0f} 秒 s)", highlight=False)
+
+
+def _plan_overrides(path: Path, scenario: Scenario) -> dict[str, Any]:
+    """The overrides in a run's ``run.json`` (exit 2 with the reason if it is not one, or is
+    of another scenario)."""
+    err = Console(stderr=True)
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        err.print(
+            f"--plan {path}: not a readable run.json ({type(exc).__name__})",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=2) from None
+    over = meta.get("overrides") if isinstance(meta, dict) else None
+    if not isinstance(over, dict):
+        err.print(
+            f"--plan {path}: no 'overrides' object (write it with anjian run)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=2)
+    if meta.get("scenario") not in (None, scenario.meta.name):
+        err.print(
+            f"--plan {path} is a run of {meta.get('scenario')!r}, not of {scenario.meta.name!r}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=2)
+    return over
+
+
+def margins_cmd(
+    scenario: str = typer.Argument(
+        "chongqing", help="A built-in scenario name, folder or scenario.toml (default: Chongqing)."
+    ),
+    plan: Path | None = typer.Option(
+        None, "--plan", help="A run's run.json: the margins at its plan (default: today's)."
+    ),
+    role: str = typer.Option("rescue", "--role", help="Vehicle role to add one of."),
+    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
+    reps: int = typer.Option(3, "--reps", min=2, help="Replications (≥ 2 for a CI)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Processes for the districts (default: one per core)."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Write the table as CSV here."),
+) -> None:
+    """What one more vehicle buys in each district: added at the district's depot, simulated
+    with common random numbers against the allocation (today's, or a run's plan with --plan),
+    the paired change in expected deaths a year and deaths averted per 10,000 yuan."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from anjian.district_margins import vehicle_margins_by_district
+
+    err = Console(stderr=True)
+    if out is not None and out.is_dir():
+        err.print(f"--out {out} is a folder: name a CSV file", highlight=False)
+        raise typer.Exit(code=2)
+    s = _scenario(scenario)
+    if plan is not None:
+        try:
+            s = s.with_(_plan_overrides(plan, s))
+        except ScenarioError as exc:
+            _error(exc, f"The plan in {plan} does not apply to {scenario}")
+            return
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("anjian margins", total=None)
+            df = vehicle_margins_by_district(
+                s,
+                role=role,
+                years=years,
+                reps=reps,
+                seed=seed,
+                workers=workers,
+                progress=lambda m: bar.update(task, description=m[:90]),
+            )
+    except ValueError as exc:
+        _error(exc, "No margins")
+        return
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    where = "方案 the plan" if plan is not None else "现状 today"
+    t = Table(
+        title=f"{s.meta.title_zh} / {s.meta.title_en}: 每区县多一辆车 / one more vehicle per "
+        f"district ({where}; 预期死亡/年 expected deaths a year, 配对 paired)"
+    )
+    for col in (
+        "区县 / district",
+        "车辆 / vehicle",
+        "年度成本 / yearly cost",
+        "伤害变化 ± 95% CI / harm change",
+        "每万元避免死亡 / deaths averted per 10,000 yuan",
+    ):
+        t.add_column(col, justify="left" if col.startswith(("区县", "车辆")) else "right")
+    for r in df.to_dict("records"):
+        t.add_row(
+            f"{r['name_zh']} {r['name_pinyin']}",
+            str(r["kind"]),
+            _yuan(float(r["added_yuan_per_year"])),
+            f"{float(r['harm_change']):+,.3f} ± {float(r['half_width']):,.3f}"
+            + ("" if r["significant"] else " (不显著 n.s.)"),
+            "省钱 saves money" + (" · 减伤 and lives" if float(r["harm_change"]) < 0 else "")
+            if r["saves_money"]
+            else _per10k(float(r["deaths_averted_per_10k_yuan"])),
+        )
+    console.print(t, markup=False)
+    if out is not None:
+        tmp = out.with_name(f".{out.name}.tmp")
+        df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        tmp.replace(out)
+        console.print(f"表 / table: {out}", highlight=False)

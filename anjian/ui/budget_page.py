@@ -222,10 +222,10 @@ def _frontier_run(ref: str, edits: str, result: RunResult, up: int, down: int) -
 def _frontier_view(f: Frontier, lang: str) -> None:
     import plotly.graph_objects as go
 
-    i = 0 if lang == "zh" else 1
     df = f.points.sort_values(["total_yuan_per_year", "harm_deaths_per_year"])
     names = {"today": t("budget_today", lang), "plan": t("budget_plan", lang)}
-    label = [names.get(str(p), str(p)) for p in df["point"]]
+    steps = t("budget_frontier_steps", lang)
+    label = [names.get(str(p), f"{p} {steps}") for p in df["point"]]
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -244,7 +244,7 @@ def _frontier_view(f: Frontier, lang: str) -> None:
             error_y={"type": "data", "array": df["half_width"], "visible": True},
             mode="markers+text",
             text=label,
-            textposition="top right",
+            textposition=["bottom right" if str(p) == "plan" else "top right" for p in df["point"]],
             marker={
                 "size": 10,
                 "color": colour,
@@ -264,7 +264,7 @@ def _frontier_view(f: Frontier, lang: str) -> None:
         pd.DataFrame(
             {
                 t("budget_frontier_point", lang): label,
-                t("budget_what", lang): [m.split(" / ")[0] if i == 0 else m for m in df["move"]],
+                t("budget_what", lang): list(df["move"]),
                 t("budget_col_yuan", lang): [_yuan(v, lang) for v in df["total_yuan_per_year"]],
                 t("budget_harm", lang): [
                     f"{h:,.2f} ± {w:,.2f}"
@@ -324,6 +324,9 @@ def _edit_section(args: list[Any], result: RunResult, lang: str) -> None:
     }
     key = [*args, steps]
     if st.button(t("budget_edit_run", lang), key="budget_edit_run"):
+        if not any(steps.values()):
+            st.error(t("budget_edit_none", lang))
+            return
         try:
             with st.spinner(t("budget_edit_running", lang)):
                 st.session_state["budget_edit"] = (key, compare_edit(result, steps))
@@ -342,19 +345,39 @@ def _edit_section(args: list[Any], result: RunResult, lang: str) -> None:
                 over=_yuan(e.appraisal.totals.total - e.appraisal.budget, lang)
             )
         )
+    budget = float(result.settings["budget_yuan_per_year"])
+    costs = pd.concat(
+        [
+            e.costs,
+            pd.DataFrame(
+                [
+                    {
+                        "name_zh": "预算",
+                        "name_en": "Budget",
+                        "today": budget,
+                        "plan": budget,
+                        "edit": budget,
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    st.caption(t("budget_costs", lang))
     st.dataframe(
         pd.DataFrame(
             {
-                t("budget_col_resource", lang): e.costs["name_" + lang],
-                t("budget_today", lang): [_yuan(v, lang) for v in e.costs["today"]],
-                t("budget_plan", lang): [_yuan(v, lang) for v in e.costs["plan"]],
-                t("budget_edit_col", lang): [_yuan(v, lang) for v in e.costs["edit"]],
+                t("budget_col_resource", lang): costs["name_" + lang],
+                t("budget_today", lang): [_yuan(v, lang) for v in costs["today"]],
+                t("budget_plan", lang): [_yuan(v, lang) for v in costs["plan"]],
+                t("budget_edit_col", lang): [_yuan(v, lang) for v in costs["edit"]],
             }
         ),
         hide_index=True,
         key="budget_edit_costs",
     )
     h = e.harm
+    st.caption(t("budget_harm", lang))
     st.dataframe(
         pd.DataFrame(
             {

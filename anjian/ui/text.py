@@ -109,19 +109,29 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_what": {"zh": "内容", "en": "What"},
     "budget_report": {"zh": "下载报告（HTML）", "en": "Download the report (HTML)"},
     "budget_not_built": {
-        "zh": "尚未提供：目标之间的前沿、按区县的边际价值。",
-        "en": "Not yet here: the frontier between objectives and marginal values by district.",
+        "zh": "此页尚未提供：按各项指标分别优化的多目标前沿；按区县的边际价值（命令行：anjian "
+        "margins）。",
+        "en": "Not on this page yet: a frontier optimised for each KPI separately; marginal "
+        "values by district (command line: anjian margins).",
     },
     "budget_edit": {"zh": "自行修改方案", "en": "Your own edit of the plan"},
     "budget_edit_help": {
-        "zh": "在推荐方案上每种资源增加（+）或减少（−）若干步，每步 {step}/年；用与比较相同的"
-        "模拟（共同随机数）评估，与现状和方案配对比较。",
-        "en": "Add (+) or cut (−) whole steps of {step} a year of each resource from the plan; "
-        "simulated on the comparison's replications (common random numbers) and compared, "
-        "paired, with today and with the plan.",
+        "zh": "在推荐方案上每种资源增加（+）或减少（−）若干步，每步约 {step}/年（按整人、整车"
+        "取整，实际金额见成本表）；用与比较相同的模拟（共同随机数）评估，与现状和方案配对比较。"
+        "含按次费用的合计随模拟的工作量略有不同。",
+        "en": "Add (+) or cut (−) steps of about {step} a year of each resource from the plan "
+        "(whole heads and vehicles: the cost table shows what was actually added); simulated on "
+        "the comparison's replications (common random numbers) and compared, paired, with "
+        "today and with the plan. Totals include per-use fees, which vary with the simulated "
+        "work.",
     },
     "budget_edit_run": {"zh": "比较我的修改", "en": "Compare my edit"},
     "budget_edit_running": {"zh": "正在模拟……", "en": "Simulating…"},
+    "budget_edit_none": {
+        "zh": "所有步数都为 0：请至少修改一种资源。",
+        "en": "Every step count is 0: change at least one resource.",
+    },
+    "budget_frontier_steps": {"zh": "步", "en": "step(s)"},
     "budget_edit_bad": {"zh": "无法修改", "en": "The edit cannot be made"},
     "budget_edit_over": {
         "zh": "该修改超出预算 {over}/年。",
@@ -134,11 +144,11 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_frontier_help": {
         "zh": "从同预算的推荐方案出发，预算每步增加（买每元降低伤害最多的资源）或减少（减每元"
         "增加伤害最少的资源），每一点再用新一组模拟评估。"
-        "每步约需 3 次模拟；重庆 10 个点约 10 分钟。",
+        "（合计含这些模拟中的按次费用。）每步约需 3 次模拟；重庆 10 个点约 12 分钟。",
         "en": "From the plan for today's budget the budget is walked up (the purchase that lowers "
         "harm most per yuan) and down (the cut that adds least harm per yuan saved), every point "
-        "simulated afresh. About 3 simulations a step; 10 points on Chongqing take about 10 "
-        "minutes.",
+        "simulated afresh (totals include the per-use fees of those replications). About 3 "
+        "simulations a step; 10 points on Chongqing take about 12 minutes.",
     },
     "budget_frontier_up": {"zh": "增加预算的步数", "en": "Steps of more budget"},
     "budget_frontier_down": {"zh": "减少预算的步数", "en": "Steps of less budget"},
