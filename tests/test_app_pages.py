@@ -305,7 +305,9 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
     at.number_input(key="budget_years").set_value(0.25)
     at.number_input(key="budget_reps").set_value(2)
     at.number_input(key="budget_rounds").set_value(1)
+    at.number_input(key="budget_alpha").set_value(0.1)  # KN's settings go with the run
     at.button(key="budget_run").click().run()
+    assert at.session_state["budget_result"][0][6:] == [0.1, 0.0, 10]  # α, δ (default), max
     assert not at.exception, at.exception
     frames = [d.value for d in at.dataframe]  # sheet, costs, harm, KPIs, moves, margins
     costs, harm, kpis = frames[1], frames[2], frames[3]

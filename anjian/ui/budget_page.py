@@ -61,7 +61,17 @@ def sheet_table(sheet: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _run(ref: str, edits: str, years: float, reps: int, step: float, rounds: int) -> RunResult:
+def _run(
+    ref: str,
+    edits: str,
+    years: float,
+    reps: int,
+    step: float,
+    rounds: int,
+    alpha: float = 0.05,
+    delta: float = 0.0,
+    max_reps: int = 10,
+) -> RunResult:
     """The search with a progress bar (kept in the session by the caller: a run takes
     minutes and is not repeated on every rerun)."""
     s = cached_variant(ref, edits)
@@ -72,7 +82,17 @@ def _run(ref: str, edits: str, years: float, reps: int, step: float, rounds: int
         seen["n"] += 1
         bar.progress(min(0.99, seen["n"] / (12 * max(1, rounds) + 4)), text=message[:100])
 
-    result = recommend(s, years=years, reps=reps, step_yuan=step, rounds=rounds, progress=tick)
+    result = recommend(
+        s,
+        years=years,
+        reps=reps,
+        step_yuan=step,
+        rounds=rounds,
+        progress=tick,
+        alpha=alpha,
+        delta=delta or None,
+        max_reps=max(max_reps, reps),
+    )
     bar.empty()
     return result
 
@@ -400,7 +420,9 @@ def _edit_section(args: list[Any], result: RunResult, lang: str) -> None:
     )
 
 
-def _settings(s: Scenario, budget: float, lang: str) -> tuple[float, int, float, int]:
+def _settings(
+    s: Scenario, budget: float, lang: str
+) -> tuple[float, int, float, int, float, float, int]:
     c = st.columns(4)
     years = float(
         c[0].number_input(t("budget_years", lang), 0.25, 5.0, 1.0, 0.25, key="budget_years")
@@ -419,7 +441,23 @@ def _settings(s: Scenario, budget: float, lang: str) -> tuple[float, int, float,
         )
     )
     rounds = int(c[3].number_input(t("budget_rounds", lang), 0, 10, 2, 1, key="budget_rounds"))
-    return years, reps, step, rounds
+    with st.expander(t("budget_selection", lang)):
+        st.caption(t("budget_selection_help", lang))
+        k = st.columns(3)
+        alpha = float(
+            k[0].number_input(
+                t("budget_alpha", lang), 0.01, 0.5, 0.05, 0.01, format="%.2f", key="budget_alpha"
+            )
+        )
+        delta = float(
+            k[1].number_input(
+                t("budget_delta", lang), 0.0, 1e6, 0.0, 0.5, format="%.2f", key="budget_delta"
+            )
+        )
+        max_reps = int(
+            k[2].number_input(t("budget_max_reps", lang), 2, 50, 10, 1, key="budget_max_reps")
+        )
+    return years, reps, step, rounds, alpha, delta, max_reps
 
 
 def render() -> None:

@@ -127,6 +127,17 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "budget_edit_run": {"zh": "比较我的修改", "en": "Compare my edit"},
     "budget_edit_running": {"zh": "正在模拟……", "en": "Simulating…"},
+    "budget_selection": {"zh": "排序与选择（KN）设置", "en": "Ranking and selection (KN)"},
+    "budget_selection_help": {
+        "zh": "候选方案（现状与每轮之后的配置）在新一组模拟上用 KN 程序比较：若最优者比其余好 δ "
+        "以上，选对的概率 ≥ 1 − α。δ 为 0 时取现状伤害的 1%。",
+        "en": "The candidates (today and the allocation after each round) are compared on fresh "
+        "replications by the KN procedure: the probability of a correct selection is ≥ 1 − α "
+        "when the best is δ better than the rest. δ = 0 means 1% of today's harm.",
+    },
+    "budget_alpha": {"zh": "α（1 − 选对概率）", "en": "α (1 − P(correct selection))"},
+    "budget_delta": {"zh": "δ（死亡/年，0 = 默认）", "en": "δ (deaths a year, 0 = default)"},
+    "budget_max_reps": {"zh": "每个候选最多重复次数", "en": "Replications per candidate at most"},
     "budget_edit_none": {
         "zh": "所有步数都为 0：请至少修改一种资源。",
         "en": "Every step count is 0: change at least one resource.",
