@@ -16,7 +16,7 @@ from rich.table import Table
 from anjian.scenarios import ScenarioError
 from anjian.scenarios.scenario import Scenario
 
-from .cli_optimize import _error
+from .cli_optimize import _error, with_spinner
 
 BASIS = {"fixed": "固定 fixed", "simulated": "模拟 simulated", "one_time": "一次性 one-time"}
 
@@ -277,24 +277,16 @@ def run_cmd(
     (money moved between inspectors, vehicles and relief stocks, every step judged by the
     simulator), simulate it afresh, print the comparison and write an HTML report (中文 and
     English) with its tables into OUT."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from anjian.run import recommend
     from anjian.run_report import write_report
 
-    err = Console(stderr=True)
     _check_out(out)
     s = _scenario(scenario)
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("anjian run", total=None)
-            result = recommend(
+        result = with_spinner(
+            "anjian run",
+            lambda tick: recommend(
                 s,
                 years=years,
                 reps=reps,
@@ -302,11 +294,12 @@ def run_cmd(
                 step_yuan=step,
                 rounds=rounds,
                 workers=workers,
-                progress=lambda m: bar.update(task, description=m[:90]),
+                progress=tick,
                 alpha=alpha,
                 delta=delta,
                 max_reps=max_reps,
-            )
+            ),
+        )
     except ValueError as exc:
         _error(exc, "No run")
         return
@@ -395,7 +388,6 @@ def frontier_cmd(
     the budget is walked up (best purchase per yuan) and down (least harmful cut per yuan),
     every point simulated afresh; prints the table and writes frontier.csv/.json/.png/.html
     into OUT (中文 and English)."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from anjian.frontier import STARTS, frontier
     from anjian.frontier_report import point_name, write_frontier
@@ -412,15 +404,9 @@ def frontier_cmd(
     _check_out(out)
     s = _scenario(scenario)
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("anjian frontier", total=None)
-            result = frontier(
+        result = with_spinner(
+            "anjian frontier",
+            lambda tick: frontier(
                 s,
                 up=up,
                 down=down,
@@ -431,8 +417,9 @@ def frontier_cmd(
                 workers=workers,
                 start=start,
                 rounds=rounds,
-                progress=lambda m: bar.update(task, description=m[:90]),
-            )
+                progress=tick,
+            ),
+        )
     except ValueError as exc:
         _error(exc, "No frontier")
         return
@@ -530,7 +517,6 @@ def margins_cmd(
     """What one more vehicle buys in each district: added at the district's depot, simulated
     with common random numbers against the allocation (today's, or a run's plan with --plan),
     the paired change in expected deaths a year and deaths averted per 10,000 yuan."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from anjian.district_margins import vehicle_margins_by_district
 
@@ -546,23 +532,18 @@ def margins_cmd(
             _error(exc, f"The plan in {plan} does not apply to {scenario}")
             return
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("anjian margins", total=None)
-            df = vehicle_margins_by_district(
+        df = with_spinner(
+            "anjian margins",
+            lambda tick: vehicle_margins_by_district(
                 s,
                 role=role,
                 years=years,
                 reps=reps,
                 seed=seed,
                 workers=workers,
-                progress=lambda m: bar.update(task, description=m[:90]),
-            )
+                progress=tick,
+            ),
+        )
     except ValueError as exc:
         _error(exc, "No margins")
         return

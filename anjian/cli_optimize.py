@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import typer
@@ -23,6 +24,8 @@ from anjian.scenarios import ScenarioError
 
 from .kpis import kpi
 from .plans import optimize_vehicles
+
+R = TypeVar("R")
 
 optimize_app = typer.Typer(
     help="Place vehicles and depots with the location models.", no_args_is_help=True
@@ -42,6 +45,22 @@ def _error(exc: Exception, what: str) -> None:
     for line in problems:
         err.print(f"  • {line}", markup=False, highlight=False)
     raise typer.Exit(code=1)
+
+
+def with_spinner(label: str, work: Callable[[Callable[[str], None]], R]) -> R:
+    """``work(tick)`` under a transient spinner on stderr; ``tick(message)`` updates its text
+    (the first 90 characters)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        return work(lambda m: bar.update(task, description=m[:90]))
 
 
 #: Bilingual labels and units of the lines printed after a plan.
@@ -224,7 +243,6 @@ def loop_cmd(
     """MEXCLP and the simulator in a loop: solve with a busy fraction q, simulate the plan,
     set q to the planned vehicles' simulated busy fraction, re-solve, until the plan and q
     agree (a fixed point)."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .simopt import vehicle_loop
 
@@ -233,15 +251,9 @@ def loop_cmd(
         err.print(f"--out {out} is a folder: name a CSV file", highlight=False)
         raise typer.Exit(code=2)
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("anjian optimize loop", total=None)
-            r = vehicle_loop(
+        r = with_spinner(
+            "anjian optimize loop",
+            lambda tick: vehicle_loop(
                 scenario,
                 vehicles=vehicles,
                 years=years,
@@ -254,8 +266,9 @@ def loop_cmd(
                 role=role,
                 kinds=[k.strip() for k in kinds.split(",")] if kinds else None,
                 standard_min=standard_min,
-                progress=lambda m: bar.update(task, description=m[:90]),
-            )
+                progress=tick,
+            ),
+        )
     except ScenarioError as exc:
         _error(exc, f"Invalid scenario {scenario}")
         return
