@@ -334,3 +334,9 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
         edit = at.dataframe[-1].value  # harm: part, today, plan, edit, vs today, vs plan
         assert edit.shape[1] == 6 and all("±" in c for c in edit.iloc[:, 5])
         assert "综合伤害（预期死亡/年）" in set(edit.iloc[:, 0])
+        # one more vehicle per district, at the plan
+        at.button(key="budget_districts_run").click().run()
+        assert not at.exception, at.exception
+        dm = at.dataframe[-1].value
+        assert len(dm) == 3 and "城中区 Chengzhong" in set(dm.iloc[:, 0])
+        assert all("±" in c for c in dm.iloc[:, 2]) and all(c.endswith("元") for c in dm.iloc[:, 1])

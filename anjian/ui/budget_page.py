@@ -15,6 +15,7 @@ import streamlit as st
 
 from anjian import Scenario
 from anjian.budget import ITEMS, RESOURCES, budget_yuan_per_year, cost_sheet, totals
+from anjian.district_margins import vehicle_margins_by_district
 from anjian.frontier import Frontier, frontier
 from anjian.plan_edit import compare_edit
 from anjian.run import RunResult, default_step, recommend
@@ -420,6 +421,69 @@ def _edit_section(args: list[Any], result: RunResult, lang: str) -> None:
     )
 
 
+def _district_section(args: list[Any], result: RunResult, lang: str) -> None:
+    """What one more vehicle buys in each district, at the plan (paired, CRN)."""
+    st.subheader(t("budget_districts", lang))
+    st.caption(t("budget_districts_help", lang))
+    key = list(args)
+    if st.button(t("budget_districts_run", lang), key="budget_districts_run"):
+        rs = result.settings
+        bar = st.progress(0.0, text="…")
+        seen = {"n": 0}
+
+        def tick(message: str) -> None:
+            seen["n"] += 1
+            n = len(result.plan_scenario.districts) + 2
+            bar.progress(min(0.99, seen["n"] / n), text=message[:100])
+
+        try:
+            df = vehicle_margins_by_district(
+                result.plan_scenario,
+                years=rs["years"],
+                reps=rs["reps"],
+                seed=rs["search_seed"],
+                progress=tick,
+            )
+        except ValueError as err:
+            bar.empty()
+            st.error(f"{t('no_plan', lang)}: {err}")
+            return
+        bar.empty()
+        st.session_state["budget_districts"] = (key, df)
+    done = st.session_state.get("budget_districts")
+    if done is None or done[0] != key:
+        return
+    df = done[1]
+    saves = t("budget_districts_saves", lang)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("budget_districts_col", lang): [
+                    f"{z} {p}" for z, p in zip(df["name_zh"], df["name_pinyin"], strict=True)
+                ],
+                t("budget_col_yuan", lang): [
+                    _signed_yuan(v, lang) for v in df["added_yuan_per_year"]
+                ],
+                t("budget_change_ci", lang): [
+                    f"{c:+,.3f} ± {h:,.3f}"
+                    for c, h in zip(df["harm_change"], df["half_width"], strict=True)
+                ],
+                t("budget_districts_per10k", lang): [
+                    saves if s else ("—" if v != v else f"{v:+,.4f}")
+                    for s, v in zip(
+                        df["saves_money"], df["deaths_averted_per_10k_yuan"], strict=True
+                    )
+                ],
+                t("budget_districts_sig", lang): [
+                    t("yes", lang) if k else t("no", lang) for k in df["significant"]
+                ],
+            }
+        ),
+        hide_index=True,
+        key="budget_districts_table",
+    )
+
+
 def _settings(
     s: Scenario, budget: float, lang: str
 ) -> tuple[float, int, float, int, float, float, int]:
@@ -493,4 +557,5 @@ def render() -> None:
     _results(done[1], lang)
     _frontier_section(list(args), done[1], lang)
     _edit_section(list(args), done[1], lang)
+    _district_section(list(args), done[1], lang)
     st.caption(t("budget_not_built", lang))

@@ -109,10 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_what": {"zh": "内容", "en": "What"},
     "budget_report": {"zh": "下载报告（HTML）", "en": "Download the report (HTML)"},
     "budget_not_built": {
-        "zh": "此页尚未提供：按各项指标分别优化的多目标前沿；按区县的边际价值（命令行：anjian "
-        "margins）。",
+        "zh": "此页尚未提供：按各项指标分别优化的多目标前沿；监察员与物资按区县的边际价值。",
         "en": "Not on this page yet: a frontier optimised for each KPI separately; marginal "
-        "values by district (command line: anjian margins).",
+        "values of inspectors and stocks by district.",
     },
     "budget_edit": {"zh": "自行修改方案", "en": "Your own edit of the plan"},
     "budget_edit_help": {
@@ -138,6 +137,28 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_alpha": {"zh": "α（1 − 选对概率）", "en": "α (1 − P(correct selection))"},
     "budget_delta": {"zh": "δ（死亡/年，0 = 默认）", "en": "δ (deaths a year, 0 = default)"},
     "budget_max_reps": {"zh": "每个候选最多重复次数", "en": "Replications per candidate at most"},
+    "budget_districts": {
+        "zh": "每区县多一辆车（方案下的边际价值）",
+        "en": "One more vehicle per district (marginal values at the plan)",
+    },
+    "budget_districts_help": {
+        "zh": "在方案的基础上，每次在一个区县的站点增加一辆车，用共同随机数与方案配对比较预期死亡"
+        "的变化；每个区县一次响应模拟（重庆 38 个区县约 2–3 分钟）。",
+        "en": "From the plan, one vehicle is added at one district's depot at a time and the "
+        "change in expected deaths is paired with the plan (common random numbers); one response "
+        "simulation per district (38 districts of Chongqing take about 2–3 minutes).",
+    },
+    "budget_districts_run": {
+        "zh": "计算各区县的边际价值",
+        "en": "Compute marginal values by district",
+    },
+    "budget_districts_col": {"zh": "区县", "en": "District"},
+    "budget_districts_per10k": {
+        "zh": "每万元避免死亡（人/年）",
+        "en": "Deaths averted per 10,000 yuan (a year)",
+    },
+    "budget_districts_saves": {"zh": "省钱", "en": "saves money"},
+    "budget_districts_sig": {"zh": "显著", "en": "Significant"},
     "budget_edit_none": {
         "zh": "所有步数都为 0：请至少修改一种资源。",
         "en": "Every step count is 0: change at least one resource.",
