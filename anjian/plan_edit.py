@@ -23,8 +23,9 @@ MAX_STEPS = 50
 @dataclass(frozen=True)
 class EditComparison:
     """The edit (overrides of the plan, what it buys or cuts), its appraisal, whether it keeps
-    the run's budget, yearly cost by resource (today, plan, edit) and harm by part (today,
-    plan, edit, and the edit's paired change against today and against the plan)."""
+    the run's budget, yearly cost by resource with the total and the budget (today, plan,
+    edit) and harm by part (today, plan, edit, and the edit's paired change against today and
+    against the plan)."""
 
     overrides: dict[str, Any]
     what: list[str]
@@ -84,29 +85,9 @@ def compare_edit(run: RunResult, steps: Mapping[str, int]) -> EditComparison:
         seed=st["comparison_seed"],
         budget=budget,
     )
-    rows = []
-    for r, (zh, en) in RESOURCES.items():
-        rows.append(
-            {
-                "resource": r,
-                "name_zh": zh,
-                "name_en": en,
-                "today": run.today.totals.by_resource[r],
-                "plan": run.plan.totals.by_resource[r],
-                "edit": a.totals.by_resource[r],
-            }
-        )
-    rows.append(
-        {
-            "resource": "total",
-            "name_zh": "合计",
-            "name_en": "Total",
-            "today": run.today.totals.total,
-            "plan": run.plan.totals.total,
-            "edit": a.totals.total,
-        }
-    )
-    costs = pd.DataFrame(rows)
+    costs = run.cost_table()[["resource", "name_zh", "name_en", "today", "plan"]].copy()
+    edit = {**a.totals.by_resource, "total": a.totals.total, "budget": budget}
+    costs["edit"] = [edit[str(r)] for r in costs["resource"]]
     vs_today = paired_difference(run.today.harm, a.harm)
     vs_plan = paired_difference(run.plan.harm, a.harm)
     means = {

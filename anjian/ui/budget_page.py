@@ -366,24 +366,7 @@ def _edit_section(args: list[Any], result: RunResult, lang: str) -> None:
                 over=_yuan(e.appraisal.totals.total - e.appraisal.budget, lang)
             )
         )
-    budget = float(result.settings["budget_yuan_per_year"])
-    costs = pd.concat(
-        [
-            e.costs,
-            pd.DataFrame(
-                [
-                    {
-                        "name_zh": "预算",
-                        "name_en": "Budget",
-                        "today": budget,
-                        "plan": budget,
-                        "edit": budget,
-                    }
-                ]
-            ),
-        ],
-        ignore_index=True,
-    )
+    costs = e.costs
     st.caption(t("budget_costs", lang))
     st.dataframe(
         pd.DataFrame(
