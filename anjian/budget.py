@@ -39,7 +39,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -401,6 +401,9 @@ class Appraisal:
     reps: int
     seed: int
     kpis: pd.DataFrame | None = None  # tidy, both models: model, rep, level, key, kpi, value
+    #: the inspection model's replications behind it (for variants that share them, see
+    #: :func:`inspections_unchanged`); not compared, not printed
+    inspections: Any = field(default=None, compare=False, repr=False)
 
     def harm_table(self) -> pd.DataFrame:
         """The harm parts with their labels (中文, English), mean and 95% half-width."""
@@ -448,18 +451,34 @@ def appraise(
     budget: float | None = None,
     progress: Callable[[int, int], None] | None = None,
     first: int = 0,
+    inspections: Any = None,
 ) -> Appraisal:
     """Simulate ``s`` (both models coupled: the inspection model's accidents become incidents)
     and price and weigh it. ``budget``: yuan a year the allocation is held to (default: the
     scenario's ``[budget]``, or without one its own cost — today's allocation is its own
     budget); ``progress(done, total)`` is called per replication of each model; ``first``:
-    the first replication's index (more replications of the same seed: ``first`` = reps done)."""
+    the first replication's index (more replications of the same seed: ``first`` = reps done).
+    ``inspections``: the inspection model's replications of an allocation that differs from
+    ``s`` only where the inspection model does not look (:func:`inspections_unchanged`), with
+    the same ``years``, ``seed`` and replications — used as they are, not simulated again
+    (the result is the same; the inspection model is most of an appraisal's time)."""
     from anjian.sim.inspection import InspectionConfig
     from anjian.sim.replicate import replicate_inspections, replicate_response
     from anjian.sim.response import ResponseConfig
     from anjian.sim.stats import summarize
 
-    insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, progress, first)
+    if inspections is None:
+        insp = replicate_inspections(
+            s, InspectionConfig(years=years, seed=seed), reps, progress, first
+        )
+    else:
+        want = list(range(first, first + reps))
+        have = sorted(int(r) for r in pd.unique(inspections.kpis["rep"]))
+        if have != want:
+            raise ValueError(
+                f"the inspections given have replications {have}, the appraisal needs {want}"
+            )
+        insp = inspections
     resp = replicate_response(
         s, ResponseConfig(years=years, seed=seed), reps, progress, insp, first
     )
@@ -471,7 +490,24 @@ def appraise(
         [insp.kpis.assign(model="inspection"), resp.kpis.assign(model="response")],
         ignore_index=True,
     )
-    return Appraisal(s.meta.name, sheet, tot, money, harm, summarize(harm), years, reps, seed, kpis)
+    return Appraisal(
+        s.meta.name, sheet, tot, money, harm, summarize(harm), years, reps, seed, kpis, insp
+    )
+
+
+#: scenario sections the inspection model never reads (vehicles, depots, relief stocks): an
+#: allocation changed only there has the same inspections, replication by replication
+RESPONSE_ONLY_SECTIONS = ("depots", "vehicle_kinds", "warehouses", "commodities")
+
+
+def inspection_part(over: Mapping[str, Any]) -> dict[str, Any]:
+    """The overrides the inspection model can see (those outside ``RESPONSE_ONLY_SECTIONS``)."""
+    return {k: v for k, v in over.items() if k.split(".", 1)[0] not in RESPONSE_ONLY_SECTIONS}
+
+
+def inspections_unchanged(over: Mapping[str, Any]) -> bool:
+    """Whether overrides ``over`` leave the inspection model's input as it was."""
+    return not inspection_part(over)
 
 
 # -- one step of money, simulated ---------------------------------------------------------
@@ -494,14 +530,74 @@ def by_key(df: pd.DataFrame, key: str, value: str) -> dict[str, float]:
     return dict(zip(df[key].astype(str), df[value].to_numpy(dtype=float).tolist(), strict=True))
 
 
-def appraise_variant(
-    shared: tuple[Scenario, float, int, int, float, int], over: dict[str, Any]
-) -> Appraisal:
+def appraise_variant(shared: tuple[Any, ...], over: dict[str, Any]) -> Appraisal:
     """One variant of the shared scenario appraised: ``shared`` = (scenario, years, reps,
-    seed, budget, first replication), ``over`` its overrides (module level: runs on a
-    worker, see :func:`anjian.parallel.map_tasks`)."""
-    cur, years, reps, seed, budget, first = shared
-    return appraise(cur.with_(over), years=years, reps=reps, seed=seed, budget=budget, first=first)
+    seed, budget, first replication[, inspections by :func:`inspection_key`]), ``over`` its
+    overrides (module level: runs on a worker, see :func:`anjian.parallel.map_tasks`). With
+    the inspections of the variant's key, only the response model runs."""
+    cur, years, reps, seed, budget, first = shared[:6]
+    known = shared[6] if len(shared) > 6 else {}
+    return appraise(
+        cur.with_(over),
+        years=years,
+        reps=reps,
+        seed=seed,
+        budget=budget,
+        first=first,
+        inspections=known.get(inspection_key(over)),
+    )
+
+
+def inspection_key(over: Mapping[str, Any]) -> str:
+    """A key shared by overrides that give the inspection model the same input."""
+    import json
+
+    return json.dumps(inspection_part(over), sort_keys=True, default=str)
+
+
+def _inspect(shared: tuple[Any, ...], over: dict[str, Any]) -> Any:
+    """The inspection model's replications of one variant (module level: runs on a worker)."""
+    from anjian.sim.inspection import InspectionConfig
+    from anjian.sim.replicate import replicate_inspections
+
+    cur, years, reps, seed, _budget, first = shared[:6]
+    cfg = InspectionConfig(years=years, seed=seed)
+    return replicate_inspections(cur.with_(over), cfg, reps, None, first)
+
+
+def appraise_many(
+    s: Scenario,
+    overrides: list[dict[str, Any]],
+    *,
+    years: float,
+    reps: int,
+    seed: int,
+    budget: float | None,
+    first: int = 0,
+    workers: int | None = None,
+    inspections: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Appraisal]:
+    """Each variant of ``s`` (its overrides) appraised as :func:`appraise` would, with the
+    inspection model run once per distinct input it sees: first the inspections of the
+    variants that change what it sees (in parallel), then every variant's response model with
+    its inspections. ``inspections``: those of ``s`` itself, if already simulated with these
+    settings. The results are the same as appraising each variant alone."""
+    from anjian.parallel import default_workers, map_tasks
+
+    n = workers or default_workers()
+    shared: tuple[Any, ...] = (s, years, reps, seed, budget, first)
+    known: dict[str, Any] = {} if inspections is None else {inspection_key({}): inspections}
+    todo: dict[str, dict[str, Any]] = {}
+    for over in overrides:
+        key = inspection_key(over)
+        if key not in known and key not in todo:
+            todo[key] = inspection_part(over)
+    # one variant alone is cheaper whole (one task); several share their inspections
+    if len(overrides) > 1 and todo:
+        got = map_tasks(_inspect, shared, list(todo.values()), workers=n)
+        known.update(zip(todo, got, strict=True))
+    return map_tasks(appraise_variant, (*shared, known), overrides, workers=n, progress=progress)
 
 
 def step_margins(
@@ -524,7 +620,6 @@ def step_margins(
     moved (one row each, ``STEP_COLUMNS``), the overrides of each move by (resource, sign),
     the resources left out with the reason, and each move's appraisal by (resource, sign)."""
     from anjian.levers import spend_overrides
-    from anjian.parallel import map_tasks
     from anjian.sim.stats import paired_difference
 
     todo: list[tuple[str, str, str, int, str, dict[str, Any]]] = []
@@ -541,12 +636,15 @@ def step_margins(
             else:
                 skipped.append((r, f"one step ({step:,.0f} yuan) buys or cuts no whole unit"))
     tick(" · ".join(f"{zh} {what}" for _, zh, _, _, what, _ in todo))
-    shared = (cur, base.years, base.reps, base.seed, base.budget, 0)
-    done = map_tasks(
-        appraise_variant,
-        shared,
+    done = appraise_many(
+        cur,
         [t[5] for t in todo],
+        years=base.years,
+        reps=base.reps,
+        seed=base.seed,
+        budget=base.budget,
         workers=workers,
+        inspections=base.inspections,
         progress=lambda i, n: tick(f"{i}/{n}"),
     )
     rows, moves, appraised = [], {}, {}

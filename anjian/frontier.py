@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from anjian.budget import RESOURCES, Appraisal, appraise, appraise_variant, by_key, step_margins
-from anjian.parallel import default_workers, map_tasks
+from anjian.budget import RESOURCES, Appraisal, appraise, appraise_many, by_key, step_margins
+from anjian.parallel import default_workers, one_cluster
 from anjian.run import TOLERANCE_SHARE, RunResult, default_step, recommend
 from anjian.scenarios.scenario import Scenario
 
@@ -216,9 +216,43 @@ def frontier(
     the module docstring). ``start``: "plan" (the best allocation for today's budget by
     :func:`anjian.run.recommend` with ``rounds``) or "today". Each allocation is simulated
     ``reps`` × ``years``; the walk on one seed, the table on the next, on ``workers``
-    processes (default one per core; the numbers do not depend on it). ``run``: a finished
-    :func:`anjian.run.recommend` of ``s`` to start from instead of searching again (its
-    settings then stand for ``years``, ``reps``, ``seed``, ``step_yuan`` and ``rounds``)."""
+    processes (default one per core, one cluster for the whole walk; the numbers do not
+    depend on it). ``run``: a finished :func:`anjian.run.recommend` of ``s`` to start from
+    instead of searching again (its settings then stand for ``years``, ``reps``, ``seed``,
+    ``step_yuan`` and ``rounds``)."""
+    with one_cluster(workers):
+        return _frontier(
+            s,
+            up=up,
+            down=down,
+            step_yuan=step_yuan,
+            years=years,
+            reps=reps,
+            seed=seed,
+            workers=workers,
+            start=start,
+            rounds=rounds,
+            progress=progress,
+            run=run,
+        )
+
+
+def _frontier(
+    s: Scenario,
+    *,
+    up: int = 4,
+    down: int = 4,
+    step_yuan: float | None = None,
+    years: float = 1.0,
+    reps: int = 3,
+    seed: int = 0,
+    workers: int | None = None,
+    start: str = "plan",
+    rounds: int = 2,
+    progress: Callable[[str], None] | None = None,
+    run: RunResult | None = None,
+) -> Frontier:
+    """:func:`frontier` itself."""
     from anjian.sim.stats import paired_difference
 
     if start not in STARTS:
@@ -283,10 +317,13 @@ def frontier(
     seconds["walk_up"] = time.perf_counter() - t0 - sum(seconds.values())
     fresh = base.seed + 1
     tick(f"新一组模拟 fresh replications (seed {fresh}): {len(walked)} points")
-    done = map_tasks(
-        appraise_variant,
-        (s, years, reps, fresh, budget, 0),
+    done = appraise_many(
+        s,
         [p[2] for p in walked],
+        years=years,
+        reps=reps,
+        seed=fresh,
+        budget=budget,
         workers=w,
         progress=lambda i, n: tick(f"新一组模拟 fresh replications {i}/{n}"),
     )

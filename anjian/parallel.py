@@ -3,7 +3,8 @@ cache of their results by content (scenario hash and settings).
 
 :func:`map_tasks` sends the shared input (a scenario) to every worker once and runs
 ``fn(shared, item)`` for each item; results come back in the items' order whatever the backend
-and the number of workers (each task is a pure function of its inputs). :func:`cached_frame`
+and the number of workers (each task is a pure function of its inputs); inside a
+:func:`one_cluster` block all maps share one cluster, started once. :func:`cached_frame`
 keeps a table computed from a scenario under a key made of its content hash and the settings, in
 ``<run store>/cache`` (``$ANJIAN_STORE``, see :func:`anjian.store.default_store_path`).
 """
@@ -64,6 +65,8 @@ def map_tasks(
     core; 1 runs here, serially). ``fn`` must be a module-level function."""
     n = workers or default_workers()
     total = len(items)
+    if _active is not None and n > 1 and total > 1:
+        return _run_on(_active, fn, shared, items, progress)
     if n <= 1 or total <= 1:
         out = []
         for i, item in enumerate(items):
@@ -72,23 +75,71 @@ def map_tasks(
                 progress(i + 1, total)
         return out
     import dask
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, LocalCluster
 
     with dask.config.set(LOCAL_CLUSTER_CONFIG):
         cluster = LocalCluster(n_workers=min(n, total), threads_per_worker=1, processes=True,
                                dashboard_address=None)  # fmt: skip
     try:
         with Client(cluster) as client:
-            [big] = client.scatter([shared], broadcast=True)
-            futures = [client.submit(fn, big, item, pure=False) for item in items]
-            index = {f.key: i for i, f in enumerate(futures)}
-            results: list[Any] = [None] * total
-            for done, fut in enumerate(as_completed(futures), start=1):
-                results[index[fut.key]] = fut.result()
-                if progress is not None:
-                    progress(done, total)
+            results = _run_on(client, fn, shared, items, progress)
             client.run(_quiet_teardown)
             return results
+    finally:
+        cluster.close()
+
+
+def _run_on(
+    client: Any,
+    fn: Callable[[Any, Any], Any],
+    shared: Any,
+    items: Sequence[Any],
+    progress: Callable[[int, int], None] | None,
+) -> list[Any]:
+    """``[fn(shared, item) for item in items]`` on ``client``'s workers, in the items' order."""
+    from distributed import as_completed
+
+    total = len(items)
+    [big] = client.scatter([shared], broadcast=True)
+    futures = [client.submit(fn, big, item, pure=False) for item in items]
+    index = {f.key: i for i, f in enumerate(futures)}
+    results: list[Any] = [None] * total
+    for done, fut in enumerate(as_completed(futures), start=1):
+        results[index[fut.key]] = fut.result()
+        if progress is not None:
+            progress(done, total)
+    return results
+
+
+_active: Any = None  # the Client of an open :func:`one_cluster` block
+
+
+@contextmanager
+def one_cluster(workers: int | None = None) -> Iterator[None]:
+    """Inside the block every :func:`map_tasks` call (with more than one worker and item)
+    runs on one local Dask cluster of ``workers`` processes (default one per core), started
+    once: a cluster takes seconds to start and its workers to import the models, which a job
+    of many small maps (``anjian run``'s rounds, the fresh comparison, KN's replications)
+    otherwise pays each time. Nested blocks use the outer cluster; one worker does nothing."""
+    global _active
+    n = workers or default_workers()
+    if n <= 1 or _active is not None:
+        yield
+        return
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address=None)  # fmt: skip
+    try:
+        with Client(cluster) as client:
+            _active = client
+            try:
+                yield
+            finally:
+                _active = None
+                client.run(_quiet_teardown)
     finally:
         cluster.close()
 

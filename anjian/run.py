@@ -43,11 +43,12 @@ from anjian.budget import (
     STEP_COLUMNS,
     Appraisal,
     appraise,
-    appraise_variant,
+    appraise_many,
     by_key,
+    inspections_unchanged,
     step_margins,
 )
-from anjian.parallel import default_workers, map_tasks
+from anjian.parallel import default_workers, one_cluster
 from anjian.scenarios.scenario import Scenario
 from anjian.selection import Selection, kn_select
 
@@ -302,6 +303,26 @@ def recommend(
         raise ValueError(f"delta must be a positive number of deaths a year, got {delta}")
     if max_reps < reps:
         raise ValueError(f"max_reps ({max_reps}) must be at least reps ({reps})")
+    with one_cluster(workers):  # every map below on one cluster, started once
+        return _recommend(
+            s, years, reps, seed, step_yuan, rounds, workers, progress, alpha, delta, max_reps
+        )
+
+
+def _recommend(
+    s: Scenario,
+    years: float,
+    reps: int,
+    seed: int,
+    step_yuan: float | None,
+    rounds: int,
+    workers: int | None,
+    progress: Callable[[str], None] | None,
+    alpha: float,
+    delta: float | None,
+    max_reps: int,
+) -> RunResult:
+    """:func:`recommend`, its arguments checked."""
     t0 = time.perf_counter()
     tick = progress or (lambda _m: None)
     tick("现状 today")
@@ -401,7 +422,14 @@ def recommend(
             over.update(moves[(receiver, 1)])
         tick(f"验证 verifying: {donor or '—'} → {receiver or '—'}")
         trial = cur.with_(over)
-        a_new = appraise(trial, years=years, reps=reps, seed=seed, budget=budget)
+        a_new = appraise(
+            trial,
+            years=years,
+            reps=reps,
+            seed=seed,
+            budget=budget,
+            inspections=a_cur.inspections if inspections_unchanged(over) else None,
+        )
         diff = paired_difference(a_cur.harm, a_new.harm)
         mean = by_key(diff, "kpi", "mean")["harm_deaths_per_year"]
         half = by_key(diff, "kpi", "half_width")["harm_deaths_per_year"]
@@ -462,10 +490,13 @@ def recommend(
     eligible = [today.totals.total <= budget + tol] + [
         c[1] != overrides or a_cur.totals.total <= budget + tol for c in kept
     ]
-    fresh_a = map_tasks(
-        appraise_variant,
-        (s, years, reps, fresh, budget, 0),
+    fresh_a = appraise_many(
+        s,
         [c[1] for c in cands],
+        years=years,
+        reps=reps,
+        seed=fresh,
+        budget=budget,
         workers=workers or default_workers(),
         progress=lambda i, n: tick(f"{i}/{n}"),
     )
@@ -480,10 +511,14 @@ def recommend(
 
         def more(alive: list[int], r: int) -> np.ndarray:
             tick(f"排序与选择 ranking and selection: replication {r + 1}")
-            got = map_tasks(
-                appraise_variant,
-                (s, years, 1, fresh, budget, r),
+            got = appraise_many(
+                s,
                 [cands[in_budget[i]][1] for i in alive],
+                years=years,
+                reps=1,
+                seed=fresh,
+                budget=budget,
+                first=r,
                 workers=workers or default_workers(),
             )
             return np.array([_harm_by_rep(a)[0] for a in got])
