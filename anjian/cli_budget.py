@@ -505,7 +505,17 @@ def margins_cmd(
     plan: Path | None = typer.Option(
         None, "--plan", help="A run's run.json: the margins at its plan (default: today's)."
     ),
+    resource: str = typer.Option(
+        "vehicles",
+        "--resource",
+        help="What to add in each district: vehicles (one), inspectors (--heads of each paid "
+        "kind) or stocks (--yuan a year).",
+    ),
     role: str = typer.Option("rescue", "--role", help="Vehicle role to add one of."),
+    heads: int = typer.Option(1, "--heads", min=1, help="Inspectors added per district and kind."),
+    yuan: float = typer.Option(
+        100_000.0, "--yuan", help="Yuan a year of stock added in each district's warehouses."
+    ),
     years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
     reps: int = typer.Option(3, "--reps", min=2, help="Replications (≥ 2 for a CI)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
@@ -514,13 +524,31 @@ def margins_cmd(
     ),
     out: Path | None = typer.Option(None, "--out", help="Write the table as CSV here."),
 ) -> None:
-    """What one more vehicle buys in each district: added at the district's depot, simulated
-    with common random numbers against the allocation (today's, or a run's plan with --plan),
-    the paired change in expected deaths a year and deaths averted per 10,000 yuan."""
+    """What one more vehicle (or inspector, or stock) buys in each district, simulated with
+    common random numbers against the allocation (today's, or a run's plan with --plan): the
+    paired change in expected deaths a year and deaths averted per 10,000 yuan."""
 
-    from anjian.district_margins import vehicle_margins_by_district
+    from anjian.district_margins import BY_RESOURCE, margins_by_district
 
     err = Console(stderr=True)
+    if resource not in BY_RESOURCE:
+        err.print(
+            f"--resource must be one of {', '.join(BY_RESOURCE)}, got {resource!r}",
+            highlight=False,
+        )
+        raise typer.Exit(code=2)
+    if resource == "stocks" and not (math.isfinite(yuan) and yuan > 0):
+        err.print(
+            f"--yuan must be a positive number of yuan a year (e.g. 100000), got {yuan}",
+            highlight=False,
+        )
+        raise typer.Exit(code=2)
+    by_resource: dict[str, dict[str, Any]] = {
+        "vehicles": {"role": role},
+        "inspectors": {"heads": heads},
+        "stocks": {"yuan": yuan},
+    }
+    extra = by_resource[resource]
     if out is not None and out.is_dir():
         err.print(f"--out {out} is a folder: name a CSV file", highlight=False)
         raise typer.Exit(code=2)
@@ -534,9 +562,10 @@ def margins_cmd(
     try:
         df = with_spinner(
             "anjian margins",
-            lambda tick: vehicle_margins_by_district(
+            lambda tick: margins_by_district(
                 s,
-                role=role,
+                resource,
+                **extra,
                 years=years,
                 reps=reps,
                 seed=seed,
@@ -549,22 +578,28 @@ def margins_cmd(
         return
     console = Console(width=None if sys.stdout.isatty() else 160)
     where = "方案 the plan" if plan is not None else "现状 today"
+    added = {
+        "vehicles": "每区县多一辆车 / one more vehicle per district",
+        "inspectors": f"每区县每类多 {heads} 人 / {heads} more inspector(s) per district and kind",
+        "stocks": f"每区县多 {yuan:,.0f} 元/年物资 / {yuan:,.0f} yuan a year more stock per "
+        "district",
+    }[resource]
     t = Table(
-        title=f"{s.meta.title_zh} / {s.meta.title_en}: 每区县多一辆车 / one more vehicle per "
-        f"district ({where}; 预期死亡/年 expected deaths a year, 配对 paired)"
+        title=f"{s.meta.title_zh} / {s.meta.title_en}: {added} "
+        f"({where}; 预期死亡/年 expected deaths a year, 配对 paired)"
     )
     for col in (
         "区县 / district",
-        "车辆 / vehicle",
+        "增加 / added",
         "年度成本 / yearly cost",
         "伤害变化 ± 95% CI / harm change",
         "每万元避免死亡 / deaths averted per 10,000 yuan",
     ):
-        t.add_column(col, justify="left" if col.startswith(("区县", "车辆")) else "right")
+        t.add_column(col, justify="left" if col.startswith(("区县", "增加")) else "right")
     for r in df.to_dict("records"):
         t.add_row(
             f"{r['name_zh']} {r['name_pinyin']}",
-            str(r["kind"]),
+            str(r["what"]),
             _yuan(float(r["added_yuan_per_year"])),
             f"{float(r['harm_change']):+,.3f} ± {float(r['half_width']):,.3f}"
             + ("" if r["significant"] else " (不显著 n.s.)"),

@@ -339,4 +339,11 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
         assert not at.exception, at.exception
         dm = at.dataframe[-1].value
         assert len(dm) == 3 and "城中区 Chengzhong" in set(dm.iloc[:, 0])
-        assert all("±" in c for c in dm.iloc[:, 2]) and all(c.endswith("元") for c in dm.iloc[:, 1])
+        assert all("辆" in c for c in dm.iloc[:, 1])
+        assert all("±" in c for c in dm.iloc[:, 3]) and all(c.endswith("元") for c in dm.iloc[:, 2])
+        # more stock per district instead: the districts that hold stock of their own
+        at.radio(key="budget_districts_resource").set_value("stocks")
+        at.button(key="budget_districts_run").click().run()
+        assert not at.exception, at.exception
+        dm = at.dataframe[-1].value
+        assert len(dm) >= 1 and all("库存" in c for c in dm.iloc[:, 1])

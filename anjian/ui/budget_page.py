@@ -15,7 +15,7 @@ import streamlit as st
 
 from anjian import Scenario
 from anjian.budget import ITEMS, RESOURCES, budget_yuan_per_year, cost_sheet, totals
-from anjian.district_margins import vehicle_margins_by_district
+from anjian.district_margins import margins_by_district
 from anjian.frontier import Frontier, frontier
 from anjian.plan_edit import compare_edit
 from anjian.run import RunResult, default_step, recommend
@@ -404,11 +404,27 @@ def _edit_section(args: list[Any], result: RunResult, lang: str) -> None:
     )
 
 
+#: what each resource's margins add in a district (中文, English)
+RESOURCE_NAMES = {
+    "vehicles": {"zh": "一辆车", "en": "one vehicle"},
+    "inspectors": {"zh": "每类检查人员一人", "en": "one inspector of each kind"},
+    "stocks": {"zh": "每年 10 万元物资", "en": "100,000 yuan a year of stock"},
+}
+
+
 def _district_section(args: list[Any], result: RunResult, lang: str) -> None:
-    """What one more vehicle buys in each district, at the plan (paired, CRN)."""
+    """What one more vehicle, inspector or stock buys in each district, at the plan (paired,
+    CRN)."""
     st.subheader(t("budget_districts", lang))
     st.caption(t("budget_districts_help", lang))
-    key = list(args)
+    resource = st.radio(
+        t("budget_districts_resource", lang),
+        list(RESOURCE_NAMES),
+        format_func=lambda r: RESOURCE_NAMES[r][lang],
+        horizontal=True,
+        key="budget_districts_resource",
+    )
+    key = [*args, resource]
     if st.button(t("budget_districts_run", lang), key="budget_districts_run"):
         rs = result.settings
         bar = st.progress(0.0, text="…")
@@ -420,8 +436,9 @@ def _district_section(args: list[Any], result: RunResult, lang: str) -> None:
             bar.progress(min(0.99, seen["n"] / n), text=message[:100])
 
         try:
-            df = vehicle_margins_by_district(
+            df = margins_by_district(
                 result.plan_scenario,
+                resource,
                 years=rs["years"],
                 reps=rs["reps"],
                 seed=rs["search_seed"],
@@ -444,6 +461,7 @@ def _district_section(args: list[Any], result: RunResult, lang: str) -> None:
                 t("budget_districts_col", lang): [
                     f"{z} {p}" for z, p in zip(df["name_zh"], df["name_pinyin"], strict=True)
                 ],
+                t("budget_districts_what", lang): df["what"].astype(str).tolist(),
                 t("budget_col_yuan", lang): [
                     _signed_yuan(v, lang) for v in df["added_yuan_per_year"]
                 ],

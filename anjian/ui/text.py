@@ -138,16 +138,22 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_delta": {"zh": "δ（死亡/年，0 = 默认）", "en": "δ (deaths a year, 0 = default)"},
     "budget_max_reps": {"zh": "每个候选最多重复次数", "en": "Replications per candidate at most"},
     "budget_districts": {
-        "zh": "每区县多一辆车（方案下的边际价值）",
-        "en": "One more vehicle per district (marginal values at the plan)",
+        "zh": "各区县多投入一份资源（方案下的边际价值）",
+        "en": "One more unit per district (marginal values at the plan)",
     },
     "budget_districts_help": {
-        "zh": "在方案的基础上，每次在一个区县的站点增加一辆车，用共同随机数与方案配对比较预期死亡"
-        "的变化；每个区县一次响应模拟（重庆 38 个区县约 2–3 分钟）。",
-        "en": "From the plan, one vehicle is added at one district's depot at a time and the "
-        "change in expected deaths is paired with the plan (common random numbers); one response "
-        "simulation per district (38 districts of Chongqing take about 2–3 minutes).",
+        "zh": "在方案的基础上，每次在一个区县增加一辆车（站点）、每类检查人员一人（该区县单独模拟）"
+        "或每年 10 万元物资（区县和乡镇仓库），用共同随机数与方案配对比较预期死亡的变化。重庆："
+        "车辆和物资约 2 分钟，检查人员约 6 分钟（38 个区县、约 340 个区县×人员类别）。",
+        "en": "From the plan, one district at a time gets one more vehicle (at its depot), one "
+        "more inspector of each paid kind (the district simulated on its own) or 100,000 yuan a "
+        "year more stock (its district and township warehouses); the change in expected deaths "
+        "is paired with the plan (common random numbers). Chongqing: about 2 minutes for "
+        "vehicles or stocks, about 6 for inspectors (38 districts, some 340 district × kind "
+        "pairs).",
     },
+    "budget_districts_resource": {"zh": "增加什么", "en": "What to add"},
+    "budget_districts_what": {"zh": "增加", "en": "Added"},
     "budget_districts_run": {
         "zh": "计算各区县的边际价值",
         "en": "Compute marginal values by district",
