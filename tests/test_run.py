@@ -114,12 +114,13 @@ def test_a_budget_must_be_positive_and_plausible(toy) -> None:  # type: ignore[n
 
 
 def test_the_plan_is_the_candidate_that_ranking_and_selection_chose() -> None:
-    # 渝中 Yuzhong alone: round 1 moves money from inspectors to vehicles (confirmed), so KN
+    # 万州 Wanzhou (500101) alone: round 1 moves money from inspectors to vehicles (confirmed), so KN
     # chooses between today and the allocation after round 1 on fresh replications
     from anjian.scenarios.derive import district_subscenario
 
-    yuzhong = district_subscenario(load_scenario("chongqing"), "500101")
-    r = recommend(yuzhong, years=0.5, reps=3, rounds=1, workers=1)
+    wanzhou = district_subscenario(load_scenario("chongqing"), "500101")
+    assert wanzhou.districts["500101"].name_pinyin == "Wanzhou"
+    r = recommend(wanzhou, years=0.5, reps=3, rounds=1, workers=1)
     assert bool(r.moves["accepted"].iloc[0])
     sel = r.settings["selection"]
     assert sel is not None, r.notes
@@ -136,15 +137,15 @@ def test_the_plan_is_the_candidate_that_ranking_and_selection_chose() -> None:
     assert sel["selected"] == "第 1 轮后 after round 1" and sel["guaranteed"]
     assert r.overrides and r.plan.seed == r.today.seed == 1
     assert r.plan.totals.total < r.today.totals.total
-    # the district map: vehicles the plan adds in 渝中, and the change in its mean response
+    # the district map: vehicles the plan adds in 万州, and the change in its mean response
     from anjian.run_report import district_map
 
-    paid = {k for k, v in yuzhong.vehicle_kinds.items() if v.cost_yuan_per_year > 0}
+    paid = {k for k, v in wanzhou.vehicle_kinds.items() if v.cost_yuan_per_year > 0}
 
     def fleet(s):  # type: ignore[no-untyped-def]
         return sum(n for d in s.depots.values() for k, n in d.vehicles.items() if k in paid)
 
-    assert fleet(r.plan_scenario) > fleet(yuzhong)
+    assert fleet(r.plan_scenario) > fleet(wanzhou)
     m = district_map(r, cjk=False)
     assert m is not None and len(m[0]) > 1000 and "By district" in m[2]
 
