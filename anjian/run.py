@@ -262,6 +262,22 @@ def _selection_note(sel: Selection, names: list[str]) -> str:
     )
 
 
+#: the scenario's ``[budget]`` split field of each resource
+SPLIT_FIELDS = {
+    "inspectors": "inspectors_yuan_per_year",
+    "vehicles": "vehicles_yuan_per_year",
+    "stocks": "relief_yuan_per_year",
+}
+
+
+def split_caps(s: Scenario) -> dict[str, float]:
+    """The resources whose yearly spending the scenario's ``[budget]`` fixes (a split > 0):
+    yuan a year at most, by resource. The search never raises a resource above its cap (one
+    already above it today may only fall)."""
+    b = s.budget
+    return {r: float(getattr(b, f)) for r, f in SPLIT_FIELDS.items() if getattr(b, f) > 0}
+
+
 def default_step(s: Scenario, budget: float) -> float:
     """0.3% of the budget, at least the dearest single unit (so each resource can move one),
     rounded to 2 significant digits."""
@@ -341,6 +357,16 @@ def _recommend(
     move_rows: list[dict[str, Any]] = []
     margin_frames: list[pd.DataFrame] = []
     notes: list[str] = _blind_spots(today)
+    caps = split_caps(s)
+    if caps:
+        notes.append(
+            "预算分项上限 / the budget's split caps: "
+            + "; ".join(
+                f"{RESOURCES[r][0]} / {RESOURCES[r][1]} ≤ {v:,.0f} 元/年 yuan a year "
+                f"(现状 today {today.totals.by_resource[r]:,.0f})"
+                for r, v in caps.items()
+            )
+        )
     from anjian.sim.stats import paired_difference
 
     tol = TOLERANCE_SHARE * step
@@ -385,7 +411,14 @@ def _recommend(
         down_per = by_key(down, "resource", "harm_per_10k_yuan")
         slack = budget - a_cur.totals.total
         cand: tuple[str | None, str | None, float] | None = None  # donor, receiver, predicted
-        good = [r for r in up_change if up_change[r] + up_half[r] < 0]  # a significant gain
+        up_yuan = by_key(up, "resource", "yuan_per_year")
+        # a significant gain, keeping the resource within its split cap
+        good = [
+            r
+            for r in up_change
+            if up_change[r] + up_half[r] < 0
+            and (r not in caps or a_cur.totals.by_resource[r] + up_yuan[r] <= caps[r] + tol)
+        ]
         if over_budget:
             saving = [d for d in down_change if by_key(down, "resource", "yuan_per_year")[d] < 0]
             if saving:
@@ -433,7 +466,10 @@ def _recommend(
         diff = paired_difference(a_cur.harm, a_new.harm)
         mean = by_key(diff, "kpi", "mean")["harm_deaths_per_year"]
         half = by_key(diff, "kpi", "half_width")["harm_deaths_per_year"]
-        within = a_new.totals.total <= budget + tol
+        within = a_new.totals.total <= budget + tol and all(
+            a_new.totals.by_resource[r] <= max(caps[r], a_cur.totals.by_resource[r]) + tol
+            for r in caps
+        )
         better = mean + half < 0 if math.isfinite(half) else mean < 0
         cheaper = a_new.totals.total < a_cur.totals.total
         accepted = bool(cheaper if over_budget else (within and better))
@@ -453,9 +489,12 @@ def _recommend(
         if not accepted:
             src = " / ".join(RESOURCES[donor]) if donor else "—"
             dst = " / ".join(RESOURCES[receiver]) if receiver else "—"
-            if not within:
+            if not within and a_new.totals.total > budget + tol:
                 zh = f"超出预算 {a_new.totals.total - budget:,.0f} 元"
                 en = f"it would exceed the budget by {a_new.totals.total - budget:,.0f} yuan"
+            elif not within:
+                zh = "超出预算分项上限"
+                en = "it would exceed a resource's cap in the budget's split"
             else:
                 zh = f"伤害变化 {mean:+,.3f} ± {half:,.3f} 不显著"
                 en = f"its harm change {mean:+,.3f} ± {half:,.3f} is not a significant fall"

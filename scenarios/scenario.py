@@ -87,7 +87,8 @@ class Standards(Strict):
 class Budget(Strict):
     """Money available per year, yuan, for inspectors, vehicles and relief stocks as the cost
     model counts them (``anjian.budget``); without ``total_yuan_per_year``, what today's
-    allocation costs. The split is optional (0 = not fixed)."""
+    allocation costs. The split is optional (0 = not fixed); a fixed one caps what the
+    search of ``anjian run`` may spend on that resource (``anjian.run.split_caps``)."""
 
     total_yuan_per_year: Annotated[float, Field(gt=0.0, le=1e13)] | None = None
     inspectors_yuan_per_year: NonNegFloat = 0.0

@@ -114,8 +114,8 @@ def test_a_budget_must_be_positive_and_plausible(toy) -> None:  # type: ignore[n
 
 
 def test_the_plan_is_the_candidate_that_ranking_and_selection_chose() -> None:
-    # 万州 Wanzhou (500101) alone: round 1 moves money from inspectors to vehicles (confirmed), so KN
-    # chooses between today and the allocation after round 1 on fresh replications
+    # 万州 Wanzhou (500101) alone: round 1 moves money from inspectors to vehicles (confirmed), so
+    # KN chooses between today and the allocation after round 1 on fresh replications
     from anjian.scenarios.derive import district_subscenario
 
     wanzhou = district_subscenario(load_scenario("chongqing"), "500101")
@@ -161,3 +161,26 @@ def test_selection_settings_are_checked_before_any_work(toy, tmp_path) -> None: 
     bad = CliRunner().invoke(app, ["run", "toy", "--alpha", "0", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 1 and "alpha" in bad.output and "Traceback" not in bad.output
     assert not (tmp_path / "x").exists()
+
+
+def test_a_split_cap_in_the_budget_holds_the_search() -> None:
+    # 万州 Wanzhou alone buys vehicles in round 1 (the test above); with the budget's vehicle
+    # split fixed at what its vehicles cost today, no purchase of vehicles is allowed
+    from anjian.budget import appraise
+    from anjian.run import split_caps
+    from anjian.scenarios.derive import district_subscenario
+
+    wanzhou = district_subscenario(load_scenario("chongqing"), "500101")
+    assert split_caps(wanzhou) == {}
+    today = appraise(wanzhou, years=0.5, reps=3, seed=0).totals
+    capped = wanzhou.with_(
+        budget={
+            "total_yuan_per_year": today.total,
+            "vehicles_yuan_per_year": today.by_resource["vehicles"],
+        }
+    )
+    assert split_caps(capped) == {"vehicles": pytest.approx(today.by_resource["vehicles"])}
+    r = recommend(capped, years=0.5, reps=3, rounds=1, workers=1)
+    assert not (r.moves["to"] == "vehicles").any(), r.moves
+    assert any("split caps" in n for n in r.notes)
+    assert r.overrides == {} or not any(k.startswith("depots.") for k in r.overrides)
