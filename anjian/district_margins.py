@@ -95,6 +95,37 @@ def _variant(shared: tuple[Scenario, Any, Any, int], over: dict[str, Any]) -> tu
     return total, harm_tidy(v, insp.kpis, resp.kpis, years=cfg.years)
 
 
+def _response_variants(
+    s: Scenario,
+    overs: list[dict[str, Any]],
+    years: float,
+    reps: int,
+    seed: int,
+    workers: int | None,
+    tick: Callable[[str], None],
+) -> tuple[tuple[float, Any], list[tuple[float, Any]]]:
+    """The base's and each variant's (total cost, harm per replication): the inspection model
+    once, its replications shared by every variant's response model (variants that change
+    only vehicles or stocks)."""
+    from anjian.sim.inspection import InspectionConfig
+    from anjian.sim.replicate import replicate_inspections
+    from anjian.sim.response import ResponseConfig
+
+    tick("监管检查模型 inspection model")
+    insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps)
+    shared = (s, insp, ResponseConfig(years=years, seed=seed), reps)
+    tick("基准 base")
+    base = _variant(shared, {})
+    done = map_tasks(
+        _variant,
+        shared,
+        overs,
+        workers=workers or default_workers(),
+        progress=lambda i, n: tick(f"{i}/{n} 区县 districts"),
+    )
+    return base, done
+
+
 def vehicle_margins_by_district(
     s: Scenario,
     *,
@@ -108,9 +139,6 @@ def vehicle_margins_by_district(
     """One more vehicle in each district of ``s`` (see the module docstring): the paired
     change in harm (95% CI), the yearly cost it adds and deaths averted per 10,000 yuan, one
     row per district with a depot (``COLUMNS``), the best first."""
-    from anjian.sim.inspection import InspectionConfig
-    from anjian.sim.replicate import replicate_inspections
-    from anjian.sim.response import ResponseConfig
     from anjian.sim.stats import paired_difference
 
     if reps < 2:
@@ -126,18 +154,8 @@ def vehicle_margins_by_district(
         todo.append((a, depot, {f"depots.{depot}.vehicles.{kind}": have + 1}))
     if not todo:
         raise ValueError("no district has a depot: nowhere to add a vehicle")
-    tick("监管检查模型 inspection model")
-    insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps)
-    cfg = ResponseConfig(years=years, seed=seed)
-    shared = (s, insp, cfg, reps)
-    tick("基准 base")
-    base_total, base_harm = _variant(shared, {})
-    done = map_tasks(
-        _variant,
-        shared,
-        [t[2] for t in todo],
-        workers=workers or default_workers(),
-        progress=lambda i, n: tick(f"{i}/{n} 区县 districts"),
+    (base_total, base_harm), done = _response_variants(
+        s, [t[2] for t in todo], years, reps, seed, workers, tick
     )
     vk = s.vehicle_kinds[kind]
     rows = []
@@ -290,9 +308,6 @@ def stock_margins_by_district(
     """``yuan`` a year more stock in each district's own warehouses (see the module
     docstring): the paired change in harm (95% CI), the yearly cost added (the cost sheets'
     difference) and deaths averted per 10,000 yuan (``COLUMNS``)."""
-    from anjian.sim.inspection import InspectionConfig
-    from anjian.sim.replicate import replicate_inspections
-    from anjian.sim.response import ResponseConfig
     from anjian.sim.stats import paired_difference
 
     if reps < 2:
@@ -308,18 +323,8 @@ def stock_margins_by_district(
             todo.append((a, " ".join(held), what, over))
     if not todo:
         raise ValueError("no district holds priced stock in its own warehouses: nothing to add")
-    tick("监管检查模型 inspection model")
-    insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps)
-    cfg = ResponseConfig(years=years, seed=seed)
-    shared = (s, insp, cfg, reps)
-    tick("基准 base")
-    base_total, base_harm = _variant(shared, {})
-    done = map_tasks(
-        _variant,
-        shared,
-        [t[3] for t in todo],
-        workers=workers or default_workers(),
-        progress=lambda i, n: tick(f"{i}/{n} 区县 districts"),
+    (base_total, base_harm), done = _response_variants(
+        s, [t[3] for t in todo], years, reps, seed, workers, tick
     )
     rows = []
     for (a, place, what, _), (total, harm) in zip(todo, done, strict=True):

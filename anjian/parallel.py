@@ -74,12 +74,9 @@ def map_tasks(
             if progress is not None:
                 progress(i + 1, total)
         return out
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with dask.config.set(LOCAL_CLUSTER_CONFIG):
-        cluster = LocalCluster(n_workers=min(n, total), threads_per_worker=1, processes=True,
-                               dashboard_address=None)  # fmt: skip
+    cluster = _local_cluster(min(n, total))
     try:
         with Client(cluster) as client:
             results = _run_on(client, fn, shared, items, progress)
@@ -87,6 +84,16 @@ def map_tasks(
             return results
     finally:
         cluster.close()
+
+
+def _local_cluster(n: int) -> Any:
+    """A local Dask cluster of ``n`` single-threaded worker processes, no dashboard."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                            dashboard_address=None)  # fmt: skip
 
 
 def _run_on(
@@ -126,12 +133,9 @@ def one_cluster(workers: int | None = None) -> Iterator[None]:
     if n <= 1 or _active is not None:
         yield
         return
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with dask.config.set(LOCAL_CLUSTER_CONFIG):
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=None)  # fmt: skip
+    cluster = _local_cluster(n)
     try:
         with Client(cluster) as client:
             _active = client
@@ -154,12 +158,9 @@ def worker_pool(workers: int | None = None) -> Iterator[Pool]:
     if n <= 1:
         yield lambda fn, items: [fn(i) for i in items]
         return
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with dask.config.set(LOCAL_CLUSTER_CONFIG):
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=None)  # fmt: skip
+    cluster = _local_cluster(n)
     try:
         with Client(cluster) as client:
 
