@@ -109,9 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_what": {"zh": "内容", "en": "What"},
     "budget_report": {"zh": "下载报告（HTML）", "en": "Download the report (HTML)"},
     "budget_not_built": {
-        "zh": "此页尚未提供：按各项指标分别优化的多目标前沿；监察员与物资按区县的边际价值。",
-        "en": "Not on this page yet: a frontier optimised for each KPI separately; marginal "
-        "values of inspectors and stocks by district.",
+        "zh": "此页尚未提供：按各项指标分别优化的多目标前沿；搜索的每一步尚不按区县边际价值布置。",
+        "en": "Not on this page yet: a frontier optimised for each KPI separately; the search's "
+        "steps are not yet placed by the district margins.",
     },
     "budget_edit": {"zh": "自行修改方案", "en": "Your own edit of the plan"},
     "budget_edit_help": {
