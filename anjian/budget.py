@@ -40,12 +40,15 @@ import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from anjian.scenarios.scenario import Scenario, equipment_kits
+
+if TYPE_CHECKING:
+    from anjian.placement import Place
 
 #: item key → (中文, English)
 ITEMS: dict[str, tuple[str, str]] = {
@@ -608,6 +611,7 @@ def step_margins(
     tick: Callable[[str], None],
     workers: int,
     directions: tuple[int, ...] = (1, -1),
+    place: Place | None = None,
 ) -> tuple[
     pd.DataFrame,
     dict[tuple[str, int], dict[str, Any]],
@@ -618,16 +622,20 @@ def step_margins(
     in each of ``directions`` from ``cur``, simulated on ``workers`` processes with ``base``'s
     settings and seed (common random numbers): the paired change in harm and the cost actually
     moved (one row each, ``STEP_COLUMNS``), the overrides of each move by (resource, sign),
-    the resources left out with the reason, and each move's appraisal by (resource, sign)."""
-    from anjian.levers import spend_overrides
+    the resources left out with the reason, and each move's appraisal by (resource, sign).
+    ``place`` decides where a step's money goes (:mod:`anjian.placement`; default: the fixed
+    rules of :func:`anjian.levers.spend_overrides`); it is given ``base``."""
+    from anjian.placement import by_rules
     from anjian.sim.stats import paired_difference
+
+    place = place or by_rules
 
     todo: list[tuple[str, str, str, int, str, dict[str, Any]]] = []
     skipped: list[tuple[str, str]] = []
     for r, (zh, en) in RESOURCES.items():
         for sign in directions:
             try:
-                over, what = spend_overrides(cur, r, sign * step)
+                over, what = place(cur, r, sign * step, base)
             except ValueError as err:
                 skipped.append((r, str(err)))
                 continue

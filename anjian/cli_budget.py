@@ -271,6 +271,13 @@ def run_cmd(
     max_reps: int = typer.Option(
         10, "--max-reps", min=2, help="Replications per candidate at most in the selection."
     ),
+    place: str = typer.Option(
+        "rules",
+        "--place",
+        help="Where a step's money goes: rules (in proportion to today's) or optimizers (heads "
+        "by the headcount optimizer's district curves, vehicles by expected response time; "
+        "minutes more the first time, the curves are cached).",
+    ),
     out: Path = typer.Option(Path("results/run"), "--out", help="Folder for the report."),
 ) -> None:
     """The main job: simulate today's allocation, find a better one for the same budget
@@ -278,9 +285,15 @@ def run_cmd(
     simulator), simulate it afresh, print the comparison and write an HTML report (中文 and
     English) with its tables into OUT."""
 
+    from anjian.placement import PLACEMENTS
     from anjian.run import recommend
     from anjian.run_report import write_report
 
+    if place not in PLACEMENTS:
+        Console(stderr=True).print(
+            f"--place must be one of {', '.join(PLACEMENTS)}, got {place!r}", highlight=False
+        )
+        raise typer.Exit(code=2)
     _check_out(out)
     s = _scenario(scenario)
     try:
@@ -298,6 +311,7 @@ def run_cmd(
                 alpha=alpha,
                 delta=delta,
                 max_reps=max_reps,
+                placement=place,
             ),
         )
     except ValueError as exc:

@@ -22,9 +22,10 @@ yuan saved is kept even if harm rises — the budget binds), up to ``MAX_CUTS`` 
    its own choice), so the comparison it reports is made afresh: today and the plan on new
    replications (the next seed), paired with each other.
 
-A greedy, simulation-judged reallocation: it finds better allocations, not the best one —
-the resources' own optimizers (vehicles, headcounts, stocks) place what each step buys once
-they run inside the loop (not yet).
+A greedy, simulation-judged reallocation: it finds better allocations, not the best one.
+Where a step's money goes is the placement's (:mod:`anjian.placement`): fixed rules (in
+proportion, the default) or the resources' optimizers (heads by the headcount optimizer's
+district curves, vehicles by expected response time at the simulated busy fraction).
 """
 
 from __future__ import annotations
@@ -301,6 +302,7 @@ def recommend(
     alpha: float = 0.05,
     delta: float | None = None,
     max_reps: int = 10,
+    placement: str = "rules",
 ) -> RunResult:
     """Today's allocation of ``s`` and a better one for the same budget (see the module
     docstring): ``rounds`` at most, steps of ``step_yuan`` (default :func:`default_step`),
@@ -308,7 +310,11 @@ def recommend(
     ``workers`` processes (default: one per core; the numbers do not depend on it). The plan
     is the best of the candidates on fresh replications by KN with probability of correct
     selection ≥ 1 − ``alpha`` when the best is ``delta`` deaths a year (default 1% of today's
-    harm) better than the rest; at most ``max_reps`` replications per candidate."""
+    harm) better than the rest; at most ``max_reps`` replications per candidate.
+    ``placement``: where a step's money goes (:data:`anjian.placement.PLACEMENTS`: ``rules``,
+    in proportion; ``optimizers``, by the resources' optimizers)."""
+    from anjian.placement import PLACEMENTS
+
     if reps < 2:
         raise ValueError(f"reps must be at least 2 for a confidence interval, got {reps}")
     if rounds < 0:
@@ -319,10 +325,13 @@ def recommend(
         raise ValueError(f"delta must be a positive number of deaths a year, got {delta}")
     if max_reps < reps:
         raise ValueError(f"max_reps ({max_reps}) must be at least reps ({reps})")
+    if placement not in PLACEMENTS:
+        raise ValueError(f"placement must be one of {sorted(PLACEMENTS)}, got {placement!r}")
     with one_cluster(workers):  # every map below on one cluster, started once
         return _recommend(
-            s, years, reps, seed, step_yuan, rounds, workers, progress, alpha, delta, max_reps
-        )
+            s, years, reps, seed, step_yuan, rounds, workers, progress, alpha, delta, max_reps,
+            placement,
+        )  # fmt: skip
 
 
 def _recommend(
@@ -337,10 +346,14 @@ def _recommend(
     alpha: float,
     delta: float | None,
     max_reps: int,
+    placement: str = "rules",
 ) -> RunResult:
     """:func:`recommend`, its arguments checked."""
+    from anjian.placement import placement as make_placement
+
     t0 = time.perf_counter()
     tick = progress or (lambda _m: None)
+    place = make_placement(placement, s, progress=tick)
     tick("现状 today")
     today = appraise(s, years=years, reps=reps, seed=seed)
     budget = today.budget
@@ -389,6 +402,7 @@ def _recommend(
             tick,
             workers or default_workers(),
             (-1,) if over_budget else (1, -1),
+            place,
         )
         margin_frames.append(margins)
         for r, why in skipped:
@@ -579,6 +593,7 @@ def _recommend(
         "comparison_seed": fresh,
         "step_yuan": step,
         "rounds": rounds,
+        "placement": placement,
         "budget_yuan_per_year": budget,
         "selection": None
         if selection is None

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .budget import RESOURCES
+from .placement import PLACEMENTS
 from .run import RunResult
 from .store import code_version
 
@@ -323,6 +324,10 @@ def write_report(r: RunResult, out: Path) -> Path:
                     },
                     {"k": "步长 / step", "v": f"{st['step_yuan']:,.0f} 元/年 yuan a year"},
                     {"k": "轮数上限 / rounds (at most)", "v": str(st["rounds"])},
+                    {
+                        "k": "每步资金的布置 / where a step's money goes",
+                        "v": " / ".join(PLACEMENTS[st.get("placement", "rules")]),
+                    },
                     {
                         "k": "模拟 / simulation",
                         "v": f"{st['years']:g} 年 years × {st['reps']} 次 replications",

@@ -306,8 +306,13 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
     at.number_input(key="budget_reps").set_value(2)
     at.number_input(key="budget_rounds").set_value(1)
     at.number_input(key="budget_alpha").set_value(0.1)  # KN's settings go with the run
+    if lang == "en":  # the steps placed by the optimizers
+        at.radio(key="budget_place").set_value("optimizers")
     at.button(key="budget_run").click().run()
-    assert at.session_state["budget_result"][0][6:] == [0.1, 0.0, 10]  # α, δ (default), max
+    assert at.session_state["budget_result"][0][6:9] == [0.1, 0.0, 10]  # α, δ (default), max
+    place = "optimizers" if lang == "en" else "rules"
+    assert at.session_state["budget_result"][0][9] == place
+    assert at.session_state["budget_result"][1].settings["placement"] == place
     assert not at.exception, at.exception
     frames = [d.value for d in at.dataframe]  # sheet, costs, harm, KPIs, moves, margins
     costs, harm, kpis = frames[1], frames[2], frames[3]

@@ -72,6 +72,7 @@ def _run(
     alpha: float = 0.05,
     delta: float = 0.0,
     max_reps: int = 10,
+    placement: str = "rules",
 ) -> RunResult:
     """The search with a progress bar (kept in the session by the caller: a run takes
     minutes and is not repeated on every rerun)."""
@@ -93,6 +94,7 @@ def _run(
         alpha=alpha,
         delta=delta or None,
         max_reps=max(max_reps, reps),
+        placement=placement,
     )
     bar.empty()
     return result
@@ -487,7 +489,7 @@ def _district_section(args: list[Any], result: RunResult, lang: str) -> None:
 
 def _settings(
     s: Scenario, budget: float, lang: str
-) -> tuple[float, int, float, int, float, float, int]:
+) -> tuple[float, int, float, int, float, float, int, str]:
     c = st.columns(4)
     years = float(
         c[0].number_input(t("budget_years", lang), 0.25, 5.0, 1.0, 0.25, key="budget_years")
@@ -506,6 +508,16 @@ def _settings(
         )
     )
     rounds = int(c[3].number_input(t("budget_rounds", lang), 0, 10, 2, 1, key="budget_rounds"))
+    place = str(
+        st.radio(
+            t("budget_place", lang),
+            ["rules", "optimizers"],
+            format_func=lambda k: t(f"budget_place_{k}", lang),
+            horizontal=True,
+            help=t("budget_place_help", lang),
+            key="budget_place",
+        )
+    )
     with st.expander(t("budget_selection", lang)):
         st.caption(t("budget_selection_help", lang))
         k = st.columns(3)
@@ -522,7 +534,7 @@ def _settings(
         max_reps = int(
             k[2].number_input(t("budget_max_reps", lang), 2, 50, 10, 1, key="budget_max_reps")
         )
-    return years, reps, step, rounds, alpha, delta, max_reps
+    return years, reps, step, rounds, alpha, delta, max_reps, place
 
 
 def render() -> None:

@@ -73,6 +73,20 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_reps": {"zh": "重复次数", "en": "Replications"},
     "budget_step": {"zh": "步长（元/年）", "en": "Step (yuan a year)"},
     "budget_rounds": {"zh": "最多轮数", "en": "Rounds at most"},
+    "budget_place": {"zh": "每步资金的布置", "en": "Where a step's money goes"},
+    "budget_place_rules": {"zh": "按现有比例（快）", "en": "In proportion to today's (fast)"},
+    "budget_place_optimizers": {
+        "zh": "由各资源优化模型布置（首次多几分钟）",
+        "en": "Placed by each resource's optimizer (minutes more the first time)",
+    },
+    "budget_place_help": {
+        "zh": "优化布置：人员按各区人员曲线（与人员优化相同，结果缓存）边际效益最高处增减；"
+        "车辆按模拟的忙碌率、以期望响应时间最短布置到车辆点；物资仍按比例。",
+        "en": "Optimizers: heads go where the district staff curves (those of the headcount "
+        "optimizer, cached) gain most per yuan; vehicles go to the depots where they cut the "
+        "expected response time most at the simulated busy fraction; stocks stay in "
+        "proportion.",
+    },
     "budget_run": {"zh": "寻找更优配置", "en": "Find a better allocation"},
     "budget_not_run": {
         "zh": "按下按钮开始（重庆约 3 分钟）。",
