@@ -525,7 +525,50 @@ STEP_COLUMNS = [
     "harm_change",
     "half_width",
     "harm_per_10k_yuan",
+    # what the search minimises (harm, or an operational KPI made lower-is-better): its change
+    "objective_change",
+    "objective_half_width",
+    "objective_per_10k_yuan",
 ]
+
+#: What the search may minimise: ``harm`` (expected deaths a year), or one operational KPI
+#: to raise (model, KPI; higher is better), for the frontier between objectives.
+SEARCH_OBJECTIVES: dict[str, tuple[str, str] | None] = {
+    "harm": None,
+    "within_standard_share": ("response", "within_standard_share"),
+    "on_time_rate": ("inspection", "on_time_rate"),
+    "relief_fill_rate": ("response", "relief_fill_rate"),
+}
+
+
+def objective_tidy(a: Appraisal, objective: str = "harm") -> pd.DataFrame:
+    """What the search minimises, per replication (``rep, level, key, kpi, value``, kpi
+    ``objective``): the harm (deaths a year), or − the KPI (a share: −1 = all) for the others.
+
+    Raises
+    ------
+    ValueError
+        For an unknown objective, or a KPI the appraisal lacks.
+    """
+    if objective not in SEARCH_OBJECTIVES:
+        raise ValueError(
+            f"objective must be one of {', '.join(SEARCH_OBJECTIVES)}, got {objective!r}"
+        )
+    which = SEARCH_OBJECTIVES[objective]
+    if which is None:
+        h = a.harm[a.harm["kpi"] == "harm_deaths_per_year"]
+        return h.assign(kpi="objective")[["rep", "level", "key", "kpi", "value"]]
+    model, kpi = which
+    k = a.kpis
+    rows = (
+        k[(k["model"] == model) & (k["level"] == "city") & (k["kpi"] == kpi)]
+        if k is not None
+        else None
+    )
+    if rows is None or rows.empty:
+        raise ValueError(f"the simulation has no {kpi} to optimise (model {model})")
+    out = rows[["rep", "level", "key"]].assign(kpi="objective", value=-rows["value"].astype(float))
+    return out.reset_index(drop=True)
 
 
 def by_key(df: pd.DataFrame, key: str, value: str) -> dict[str, float]:
@@ -612,6 +655,7 @@ def step_margins(
     workers: int,
     directions: tuple[int, ...] = (1, -1),
     place: Place | None = None,
+    objective: str = "harm",
 ) -> tuple[
     pd.DataFrame,
     dict[tuple[str, int], dict[str, Any]],
@@ -624,7 +668,8 @@ def step_margins(
     moved (one row each, ``STEP_COLUMNS``), the overrides of each move by (resource, sign),
     the resources left out with the reason, and each move's appraisal by (resource, sign).
     ``place`` decides where a step's money goes (:mod:`anjian.placement`; default: the fixed
-    rules of :func:`anjian.levers.spend_overrides`); it is given ``base``."""
+    rules of :func:`anjian.levers.spend_overrides`); it is given ``base``. ``objective``
+    (:data:`SEARCH_OBJECTIVES`) fills the ``objective_*`` columns."""
     from anjian.placement import by_rules
     from anjian.sim.stats import paired_difference
 
@@ -661,6 +706,8 @@ def step_margins(
         mean = by_key(diff, "kpi", "mean")["harm_deaths_per_year"]
         half = by_key(diff, "kpi", "half_width")["harm_deaths_per_year"]
         moved = a.totals.total - base.totals.total
+        od = paired_difference(objective_tidy(base, objective), objective_tidy(a, objective))
+        o_mean, o_half = float(od["mean"].iloc[0]), float(od["half_width"].iloc[0])
         rows.append(
             {
                 "round": rnd,
@@ -673,6 +720,9 @@ def step_margins(
                 "harm_change": mean,
                 "half_width": half,
                 "harm_per_10k_yuan": mean / abs(moved) * 10_000 if moved else math.nan,
+                "objective_change": o_mean,
+                "objective_half_width": o_half,
+                "objective_per_10k_yuan": o_mean / abs(moved) * 10_000 if moved else math.nan,
             }
         )
         moves[(r, sign)] = over

@@ -22,7 +22,7 @@ from anjian.scenarios.summary import (
     staff_table,
 )
 
-from .cli_budget import costs_cmd, frontier_cmd, margins_cmd, run_cmd
+from .cli_budget import costs_cmd, frontier_cmd, margins_cmd, objectives_cmd, run_cmd
 from .cli_optimize import locate_cmd, optimize_app
 from .cli_runs import runs_app, sweep_cmd
 from .cli_stocks import stocks_cmd  # noqa: F401  (registers `optimize stocks`)
@@ -57,6 +57,7 @@ app.command("locate")(locate_cmd)
 app.command("costs")(costs_cmd)
 app.command("run")(run_cmd)
 app.command("frontier")(frontier_cmd)
+app.command("objectives")(objectives_cmd)
 app.command("margins")(margins_cmd)
 app.command("sweep")(sweep_cmd)
 app.add_typer(runs_app, name="runs")

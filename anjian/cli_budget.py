@@ -393,6 +393,7 @@ def frontier_cmd(
         None, "--step", min=1.0, help="Yuan a year per step (default: 0.3% of the budget)."
     ),
     rounds: int = typer.Option(2, "--rounds", min=0, help="Moves tried for the plan at most."),
+    place: str = typer.Option("rules", "--place", help="rules or optimizers (as anjian run)."),
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Processes for the variants (default: one per core)."
     ),
@@ -415,6 +416,12 @@ def frontier_cmd(
     if up + down == 0:
         err.print("--up and --down are both 0: ask for at least one step", highlight=False)
         raise typer.Exit(code=2)
+    from anjian.placement import PLACEMENTS
+
+    if place not in PLACEMENTS:
+        err.print(f"--place must be one of {', '.join(PLACEMENTS)}, got {place!r}",
+                  highlight=False)  # fmt: skip
+        raise typer.Exit(code=2)
     _check_out(out)
     s = _scenario(scenario)
     try:
@@ -432,6 +439,7 @@ def frontier_cmd(
                 start=start,
                 rounds=rounds,
                 progress=tick,
+                placement=place,
             ),
         )
     except ValueError as exc:
@@ -627,3 +635,117 @@ def margins_cmd(
         df.to_csv(tmp, index=False, encoding="utf-8-sig")
         tmp.replace(out)
         console.print(f"表 / table: {out}", highlight=False)
+
+
+def objectives_cmd(
+    scenario: str = typer.Argument(
+        "chongqing", help="A built-in scenario name, folder or scenario.toml (default: Chongqing)."
+    ),
+    objectives: str = typer.Option(
+        "harm,within_standard_share,on_time_rate,relief_fill_rate",
+        "--objectives",
+        help="Comma-separated: harm, within_standard_share, on_time_rate, relief_fill_rate.",
+    ),
+    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
+    reps: int = typer.Option(3, "--reps", min=2, help="Replications of every allocation."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the searches (the table: +2)."),
+    step: float | None = typer.Option(
+        None, "--step", min=1.0, help="Yuan a year per step (default: 0.3% of the budget)."
+    ),
+    rounds: int = typer.Option(2, "--rounds", min=0, help="Moves tried per search at most."),
+    place: str = typer.Option("rules", "--place", help="rules or optimizers (as anjian run)."),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Processes for the variants (default: one per core)."
+    ),
+    out: Path = typer.Option(Path("results/objectives"), "--out", help="Folder for the files."),
+) -> None:
+    """Between objectives at one budget: the best plan for each objective (least harm, most
+    responses within the standard, most inspections on time, most relief met from stock),
+    all simulated afresh with today; prints which are Pareto-optimal and what each costs the
+    others, and writes objectives.csv/.json/.html into OUT."""
+    from anjian.budget import SEARCH_OBJECTIVES
+    from anjian.objectives import (
+        KPI_COLUMNS,
+        KPI_NAMES,
+        between_objectives,
+        point_label,
+        write_objectives,
+    )
+    from anjian.placement import PLACEMENTS
+
+    err = Console(stderr=True)
+    objs = [o.strip() for o in objectives.split(",") if o.strip()]
+    bad = [o for o in objs if o not in SEARCH_OBJECTIVES]
+    if not objs or bad:
+        err.print(
+            f"--objectives: unknown {bad or objectives!r}; use some of "
+            f"{', '.join(SEARCH_OBJECTIVES)}",
+            highlight=False,
+        )
+        raise typer.Exit(code=2)
+    if place not in PLACEMENTS:
+        err.print(f"--place must be one of {', '.join(PLACEMENTS)}, got {place!r}",
+                  highlight=False)  # fmt: skip
+        raise typer.Exit(code=2)
+    _check_out(out)
+    s = _scenario(scenario)
+    try:
+        result = with_spinner(
+            "anjian objectives",
+            lambda tick: between_objectives(
+                s,
+                objectives=objs,
+                years=years,
+                reps=reps,
+                seed=seed,
+                step_yuan=step,
+                rounds=rounds,
+                workers=workers,
+                placement=place,
+                progress=tick,
+            ),
+        )
+    except ValueError as exc:
+        _error(exc, "No comparison")
+        return
+    path = write_objectives(result, s, out)
+    console = Console(width=None if sys.stdout.isatty() else 220)
+    t = Table(
+        title=f"{s.meta.title_zh} / {s.meta.title_en}: 目标之间 / between objectives "
+        "(新一组模拟，较现状配对 / fresh replications, paired with today)"
+    )
+    t.add_column("方案 / plan")
+    t.add_column("合计 / total", justify="right")
+    t.add_column("伤害 / harm (较现状 vs today)", justify="right")
+    for k in KPI_COLUMNS:
+        zh, en = KPI_NAMES[k]
+        t.add_column(f"{zh} / {en}", justify="right")
+    t.add_column("帕累托 / Pareto", justify="right")
+    for r in result.points.to_dict("records"):
+        cells = [
+            point_label(str(r["point"]), str(r["objectives"])),
+            _yuan(float(r["total_yuan_per_year"])),
+            f"{float(r['harm_deaths_per_year']):,.2f}"
+            + (
+                ""
+                if r["point"] == "today"
+                else f" ({float(r['harm_change']):+,.2f} ± "
+                f"{float(r['harm_change_half_width']):,.2f})"
+            ),
+        ]
+        for k in KPI_COLUMNS:
+            v = float(r[k])
+            cells.append(
+                "—"
+                if v != v
+                else f"{v:.1%}"
+                if r["point"] == "today"
+                else f"{v:.1%} ({100 * float(r[k + '_change']):+,.1f} ± "
+                f"{100 * float(r[k + '_change_half_width']):,.1f} pts)"
+            )
+        cells.append("是 yes" if r["pareto"] else "否 no")
+        t.add_row(*cells)
+    console.print(t)
+    for note in result.notes:
+        console.print(note, highlight=False)
+    console.print(f"报告 / report: {path} ({result.seconds:,.0f} 秒 s)", highlight=False)

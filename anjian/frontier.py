@@ -27,7 +27,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from anjian.budget import RESOURCES, Appraisal, appraise, appraise_many, by_key,
 from anjian.parallel import default_workers, one_cluster
 from anjian.run import TOLERANCE_SHARE, RunResult, default_step, recommend
 from anjian.scenarios.scenario import Scenario
+
+if TYPE_CHECKING:
+    from anjian.placement import Place
 
 COLUMNS = [
     "point",  # "today", "plan" (start="plan"), "+k" k steps up, "-k" k steps down
@@ -154,19 +157,38 @@ def _walk(
     workers: int,
     tick: Callable[[str], None],
     notes: list[str],
+    place: Place | None = None,
+    caps: dict[str, float] | None = None,
 ) -> list[tuple[int, dict[str, Any], str, bool]]:
     """Up to ``n`` steps in direction ``sign`` from ``start`` (appraised as ``base``): for
-    each step made (signed steps, overrides from ``start``, the move, significant)."""
+    each step made (signed steps, overrides from ``start``, the move, significant). ``place``
+    puts each step's money (:mod:`anjian.placement`); ``caps``: the budget's split — no
+    purchase takes a resource above its cap."""
     cur, over = start, dict[str, Any]()
     out: list[tuple[int, dict[str, Any], str, bool]] = []
     for k in range(1, n + 1):
         steps = sign * k
         tick(f"{steps:+d}: {'买 buying' if sign > 0 else '减 cutting'}")
         margins, moves, skipped, appraised = step_margins(
-            cur, base, step, steps, tick, workers, (sign,)
+            cur, base, step, steps, tick, workers, (sign,), place
         )
         if sign < 0:
             margins = margins[margins["yuan_per_year"] < 0]  # only cuts that save money
+        elif caps:
+            tol = TOLERANCE_SHARE * step
+            capped = [
+                r
+                for r, y in zip(margins["resource"], margins["yuan_per_year"], strict=True)
+                if r in caps and base.totals.by_resource[r] + float(y) > caps[r] + tol
+            ]
+            for r in capped:
+                skipped.append((r, f"its cap in the budget's split ({caps[r]:,.0f} yuan)"))
+                notes.append(
+                    f"第 {steps:+d} 步：{RESOURCES[r][0]}已达预算分项上限 {caps[r]:,.0f} 元，"
+                    f"不再购买。 / Step {steps:+d}: {RESOURCES[r][1].lower()} not bought, at "
+                    f"its cap in the budget's split ({caps[r]:,.0f} yuan a year)."
+                )
+            margins = margins[~margins["resource"].isin(capped)]
         if margins.empty:
             why = "; ".join(f"{RESOURCES[r][1]}: {w}" for r, w in skipped) or "nothing to move"
             verb_zh, verb_en = ("买", "buy") if sign > 0 else ("减", "cut")
@@ -211,6 +233,7 @@ def frontier(
     rounds: int = 2,
     progress: Callable[[str], None] | None = None,
     run: RunResult | None = None,
+    placement: str = "rules",
 ) -> Frontier:
     """Harm against cost from ``down`` steps below the start to ``up`` steps above it (see
     the module docstring). ``start``: "plan" (the best allocation for today's budget by
@@ -219,7 +242,14 @@ def frontier(
     processes (default one per core, one cluster for the whole walk; the numbers do not
     depend on it). ``run``: a finished :func:`anjian.run.recommend` of ``s`` to start from
     instead of searching again (its settings then stand for ``years``, ``reps``, ``seed``,
-    ``step_yuan`` and ``rounds``)."""
+    ``step_yuan`` and ``rounds``). ``placement``: where each step's money goes
+    (:data:`anjian.placement.PLACEMENTS`). The budget's split (``[budget]`` caps by resource,
+    :func:`anjian.run.split_caps`) holds on the walk up: no purchase takes a resource above
+    its cap."""
+    from anjian.placement import PLACEMENTS
+
+    if placement not in PLACEMENTS:
+        raise ValueError(f"placement must be one of {sorted(PLACEMENTS)}, got {placement!r}")
     with one_cluster(workers):
         return _frontier(
             s,
@@ -234,6 +264,7 @@ def frontier(
             rounds=rounds,
             progress=progress,
             run=run,
+            placement=placement,
         )
 
 
@@ -251,8 +282,11 @@ def _frontier(
     rounds: int = 2,
     progress: Callable[[str], None] | None = None,
     run: RunResult | None = None,
+    placement: str = "rules",
 ) -> Frontier:
     """:func:`frontier` itself."""
+    from anjian.placement import placement as make_placement
+    from anjian.run import split_caps
     from anjian.sim.stats import paired_difference
 
     if start not in STARTS:
@@ -268,6 +302,8 @@ def _frontier(
     w = workers or default_workers()
     notes: list[str] = []
     seconds: dict[str, float] = {}
+    place = make_placement(placement, s, progress=tick)
+    caps = split_caps(s)
     if run is not None:
         if start != "plan":
             raise ValueError("a finished run is a start only with start='plan'")
@@ -275,6 +311,8 @@ def _frontier(
         if rs["scenario"] != s.meta.name:
             raise ValueError(f"the run is of {rs['scenario']!r}, not of {s.meta.name!r}")
         years, reps, seed, rounds = rs["years"], rs["reps"], rs["search_seed"], rs["rounds"]
+        placement = rs.get("placement", "rules")
+        place = make_placement(placement, s, progress=tick)
     if start == "plan":
         run = run or recommend(
             s,
@@ -285,6 +323,7 @@ def _frontier(
             rounds=rounds,
             workers=w,
             progress=lambda m: tick(f"方案 plan · {m}"),
+            placement=placement,
         )
         origin, base, base_over = run.plan_scenario, run.plan, dict(run.overrides)
         budget, step = run.settings["budget_yuan_per_year"], float(run.settings["step_yuan"])
@@ -304,7 +343,7 @@ def _frontier(
         )
     seconds["start"] = time.perf_counter() - t0
     walked: list[tuple[str, int, dict[str, Any], str, bool]] = []
-    for steps, over, move, sig in _walk(origin, base, step, down, -1, w, tick, notes)[::-1]:
+    for steps, over, move, sig in _walk(origin, base, step, down, -1, w, tick, notes, place)[::-1]:
         walked.append((f"{steps:+d}", steps, {**base_over, **over}, move, sig))
     walked.append(("today", 0, {}, "现状 / today's allocation", True))
     if start == "plan":
@@ -312,7 +351,7 @@ def _frontier(
             ("plan", 0, base_over, "同预算的推荐方案 / the plan for today's budget", True)
         )
     seconds["walk_down"] = time.perf_counter() - t0 - seconds["start"]
-    for steps, over, move, sig in _walk(origin, base, step, up, 1, w, tick, notes):
+    for steps, over, move, sig in _walk(origin, base, step, up, 1, w, tick, notes, place, caps):
         walked.append((f"{steps:+d}", steps, {**base_over, **over}, move, sig))
     seconds["walk_up"] = time.perf_counter() - t0 - sum(seconds.values())
     fresh = base.seed + 1
@@ -381,6 +420,8 @@ def _frontier(
         "up": up,
         "down": down,
         "rounds": rounds if start == "plan" else None,
+        "placement": placement,
+        "split_caps_yuan": caps,
         "budget_yuan_per_year": budget,
         "cost_tolerance_yuan": TOLERANCE_SHARE * step,
         "seconds_by_stage": {k: round(v, 1) for k, v in seconds.items()},

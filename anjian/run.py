@@ -47,6 +47,7 @@ from anjian.budget import (
     appraise_many,
     by_key,
     inspections_unchanged,
+    objective_tidy,
     step_margins,
 )
 from anjian.parallel import default_workers, one_cluster
@@ -64,6 +65,7 @@ OPERATIONAL = (
     ("response", "people_without_relief_12h"),
 )
 DELTA_SHARE = 0.01  # KN's default indifference zone: 1% of today's harm
+DELTA_KPI = 0.005  # … and for a KPI objective (a share): half a percentage point
 TOLERANCE_SHARE = 0.02  # a plan may overshoot the budget by 2% of a step (whole units)
 MAX_CUTS = 20
 MOVE_COLUMNS = [
@@ -71,11 +73,13 @@ MOVE_COLUMNS = [
     "from",
     "to",
     "yuan_per_year",
-    "predicted_harm_change",
+    "predicted_harm_change",  # the objective's predicted change (harm, unless another)
     "harm_change",
     "half_width",
     "within_budget",
     "accepted",
+    "objective_change",  # the check's change in what the search minimises
+    "objective_half_width",
 ]  # rounds of cuts at most to bring an allocation over budget within it
 
 
@@ -235,23 +239,28 @@ def _unit_cost(s: Scenario) -> float:
     return max(head, vehicle)
 
 
-def _harm_by_rep(a: Appraisal) -> np.ndarray:
-    """Total harm per replication, in replication order."""
-    h = a.harm[a.harm["kpi"] == "harm_deaths_per_year"].sort_values("rep")
+def _objective_by_rep(a: Appraisal, objective: str = "harm") -> np.ndarray:
+    """What the search minimises (:func:`anjian.budget.objective_tidy`) per replication, in
+    replication order."""
+    h = objective_tidy(a, objective).sort_values("rep")
     return h["value"].to_numpy(dtype=float)
 
 
-def _selection_note(sel: Selection, names: list[str]) -> str:
+def _selection_note(sel: Selection, names: list[str], objective: str = "harm") -> str:
     """What KN chose and how sure it is (中文 / English)."""
     best = names[sel.best]
+    if objective == "harm":
+        by_zh, by_en = f"{sel.delta:,.2f} 人/年", f"{sel.delta:,.2f} deaths a year"
+    else:
+        by_zh = f"{100 * sel.delta:,.2f} 个百分点（{objective}）"
+        by_en = f"{100 * sel.delta:,.2f} percentage points of {objective}"
     if sel.guaranteed:
         return (
             f"排序与选择（KN）：在 {len(names)} 个候选中选出「{best}」，{sel.reps} 次重复；"
-            f"若最优者比其余好 {sel.delta:,.2f} 人/年以上，选对的概率 ≥ {1 - sel.alpha:.0%}。 / "
+            f"若最优者比其余好 {by_zh}以上，选对的概率 ≥ {1 - sel.alpha:.0%}。 / "
             f"Ranking and selection (KN): '{best}' is the best of {len(names)} candidates "
             f"after {sel.reps} replications, with probability ≥ {1 - sel.alpha:.0%} of a "
-            f"correct selection when the best is {sel.delta:,.2f} deaths a year better than "
-            "the rest."
+            f"correct selection when the best is {by_en} better than the rest."
         )
     return (
         f"排序与选择（KN）：{sel.reps} 次重复后仍有 {len(sel.survivors)} 个候选无法区分，"
@@ -303,6 +312,7 @@ def recommend(
     delta: float | None = None,
     max_reps: int = 10,
     placement: str = "rules",
+    objective: str = "harm",
 ) -> RunResult:
     """Today's allocation of ``s`` and a better one for the same budget (see the module
     docstring): ``rounds`` at most, steps of ``step_yuan`` (default :func:`default_step`),
@@ -312,7 +322,11 @@ def recommend(
     selection ≥ 1 − ``alpha`` when the best is ``delta`` deaths a year (default 1% of today's
     harm) better than the rest; at most ``max_reps`` replications per candidate.
     ``placement``: where a step's money goes (:data:`anjian.placement.PLACEMENTS`: ``rules``,
-    in proportion; ``optimizers``, by the resources' optimizers)."""
+    in proportion; ``optimizers``, by the resources' optimizers). ``objective``: what the
+    search minimises (:data:`anjian.budget.SEARCH_OBJECTIVES`: harm, or one operational KPI
+    to raise — the between-objectives frontier's anchors; δ is then in the KPI's units,
+    default half a percentage point)."""
+    from anjian.budget import SEARCH_OBJECTIVES
     from anjian.placement import PLACEMENTS
 
     if reps < 2:
@@ -327,10 +341,14 @@ def recommend(
         raise ValueError(f"max_reps ({max_reps}) must be at least reps ({reps})")
     if placement not in PLACEMENTS:
         raise ValueError(f"placement must be one of {sorted(PLACEMENTS)}, got {placement!r}")
+    if objective not in SEARCH_OBJECTIVES:
+        raise ValueError(
+            f"objective must be one of {', '.join(SEARCH_OBJECTIVES)}, got {objective!r}"
+        )
     with one_cluster(workers):  # every map below on one cluster, started once
         return _recommend(
             s, years, reps, seed, step_yuan, rounds, workers, progress, alpha, delta, max_reps,
-            placement,
+            placement, objective,
         )  # fmt: skip
 
 
@@ -347,6 +365,7 @@ def _recommend(
     delta: float | None,
     max_reps: int,
     placement: str = "rules",
+    objective: str = "harm",
 ) -> RunResult:
     """:func:`recommend`, its arguments checked."""
     from anjian.placement import placement as make_placement
@@ -403,6 +422,7 @@ def _recommend(
             workers or default_workers(),
             (-1,) if over_budget else (1, -1),
             place,
+            objective,
         )
         margin_frames.append(margins)
         for r, why in skipped:
@@ -417,12 +437,12 @@ def _recommend(
         up = margins[margins["direction"] == "more"]
         down = margins[margins["direction"] == "less"]
         up_change, up_half = (
-            by_key(up, "resource", "harm_change"),
-            by_key(up, "resource", "half_width"),
+            by_key(up, "resource", "objective_change"),
+            by_key(up, "resource", "objective_half_width"),
         )
-        up_per = by_key(up, "resource", "harm_per_10k_yuan")
-        down_change = by_key(down, "resource", "harm_change")
-        down_per = by_key(down, "resource", "harm_per_10k_yuan")
+        up_per = by_key(up, "resource", "objective_per_10k_yuan")
+        down_change = by_key(down, "resource", "objective_change")
+        down_per = by_key(down, "resource", "objective_per_10k_yuan")
         slack = budget - a_cur.totals.total
         cand: tuple[str | None, str | None, float] | None = None  # donor, receiver, predicted
         up_yuan = by_key(up, "resource", "yuan_per_year")
@@ -456,9 +476,14 @@ def _recommend(
                     "budget, and nothing is left to cut."
                 )
             else:
+                what_zh, what_en = ("伤害", "harm") if objective == "harm" else (
+                    f"目标（{objective}）",
+                    f"the objective ({objective})",
+                )  # fmt: skip
                 notes.append(
-                    f"第 {rnd} 轮：没有预计能降低伤害的调整。 / Round {rnd}: no move "
-                    "is predicted to lower harm."
+                    f"第 {rnd} 轮：没有预计能降低{what_zh}的调整。 / Round {rnd}: no move "
+                    f"is predicted to {'lower' if objective == 'harm' else 'improve'} "
+                    f"{what_en}."
                 )
             break
         donor, receiver, pred = cand
@@ -478,8 +503,10 @@ def _recommend(
             inspections=a_cur.inspections if inspections_unchanged(over) else None,
         )
         diff = paired_difference(a_cur.harm, a_new.harm)
-        mean = by_key(diff, "kpi", "mean")["harm_deaths_per_year"]
-        half = by_key(diff, "kpi", "half_width")["harm_deaths_per_year"]
+        h_mean = by_key(diff, "kpi", "mean")["harm_deaths_per_year"]
+        h_half = by_key(diff, "kpi", "half_width")["harm_deaths_per_year"]
+        od = paired_difference(objective_tidy(a_cur, objective), objective_tidy(a_new, objective))
+        mean, half = float(od["mean"].iloc[0]), float(od["half_width"].iloc[0])
         within = a_new.totals.total <= budget + tol and all(
             a_new.totals.by_resource[r] <= max(caps[r], a_cur.totals.by_resource[r]) + tol
             for r in caps
@@ -494,10 +521,12 @@ def _recommend(
                 "to": receiver or "",
                 "yuan_per_year": float(a_new.totals.total - a_cur.totals.total),
                 "predicted_harm_change": pred,
-                "harm_change": mean,
-                "half_width": half,
+                "harm_change": h_mean,
+                "half_width": h_half,
                 "within_budget": bool(within),
                 "accepted": accepted,
+                "objective_change": mean,
+                "objective_half_width": half,
             }
         )
         if not accepted:
@@ -509,9 +538,13 @@ def _recommend(
             elif not within:
                 zh = "超出预算分项上限"
                 en = "it would exceed a resource's cap in the budget's split"
-            else:
+            elif objective == "harm":
                 zh = f"伤害变化 {mean:+,.3f} ± {half:,.3f} 不显著"
                 en = f"its harm change {mean:+,.3f} ± {half:,.3f} is not a significant fall"
+            else:
+                pts, hp = -100 * mean, 100 * half
+                zh = f"{objective} 变化 {pts:+,.2f} ± {hp:,.2f} 个百分点，不显著"
+                en = f"its {objective} change {pts:+,.2f} ± {hp:,.2f} pts is not a significant rise"
             notes.append(
                 f"第 {rnd} 轮：{src} → {dst} 未采纳（{zh}），搜索结束。 / Round {rnd}: "
                 f"the move {src} → {dst} was not kept ({en}); the search ends."
@@ -556,8 +589,13 @@ def _recommend(
     today_f = fresh_a[0]
     chosen, selection = len(cands) - 1, None
     if len(cands) > 1:
-        first = np.array([_harm_by_rep(a) for a in fresh_a])
-        gap = delta if delta is not None else DELTA_SHARE * float(first[0].mean())
+        first = np.array([_objective_by_rep(a, objective) for a in fresh_a])
+        if delta is not None:
+            gap = delta
+        elif objective == "harm":
+            gap = DELTA_SHARE * float(first[0].mean())
+        else:
+            gap = DELTA_KPI
         if not gap > 0:
             gap = 1e-6
         in_budget = [i for i in range(len(cands)) if eligible[i]]
@@ -574,14 +612,14 @@ def _recommend(
                 first=r,
                 workers=workers or default_workers(),
             )
-            return np.array([_harm_by_rep(a)[0] for a in got])
+            return np.array([_objective_by_rep(a, objective)[0] for a in got])
 
         if len(in_budget) >= 2:
             selection = kn_select(
                 first[in_budget], delta=gap, alpha=alpha, more=more, max_reps=max_reps
             )
             chosen = in_budget[selection.best]
-            notes.append(_selection_note(selection, [cands[i][0] for i in in_budget]))
+            notes.append(_selection_note(selection, [cands[i][0] for i in in_budget], objective))
     cur = cands[chosen][2]
     overrides = dict(cands[chosen][1])
     plan_f = fresh_a[chosen]
@@ -594,6 +632,7 @@ def _recommend(
         "step_yuan": step,
         "rounds": rounds,
         "placement": placement,
+        "objective": objective,
         "budget_yuan_per_year": budget,
         "selection": None
         if selection is None

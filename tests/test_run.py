@@ -184,3 +184,31 @@ def test_a_split_cap_in_the_budget_holds_the_search() -> None:
     assert not (r.moves["to"] == "vehicles").any(), r.moves
     assert any("split caps" in n for n in r.notes)
     assert r.overrides == {} or not any(k.startswith("depots.") for k in r.overrides)
+
+
+def test_the_frontier_walk_up_keeps_the_split() -> None:
+    # 万州 Wanzhou's best purchase is vehicles; with its vehicle split fixed at today's vehicle
+    # cost, the frontier's walk up buys something else (or stops), never vehicles
+    from anjian.budget import appraise
+    from anjian.frontier import frontier
+    from anjian.scenarios.derive import district_subscenario
+
+    wanzhou = district_subscenario(load_scenario("chongqing"), "500101")
+    free = frontier(wanzhou, start="today", up=1, down=0, years=0.5, reps=3, workers=1)
+    first = free.points[free.points["point"] == "+1"]
+    assert len(first) == 1 and "车辆" in str(first["move"].iloc[0])  # vehicles, unconstrained
+    today = appraise(wanzhou, years=0.5, reps=3, seed=0).totals
+    capped = wanzhou.with_(
+        budget={
+            "total_yuan_per_year": today.total,
+            "vehicles_yuan_per_year": today.by_resource["vehicles"],
+        }
+    )
+    f = frontier(capped, start="today", up=1, down=0, years=0.5, reps=3, workers=1)
+    assert f.settings["split_caps_yuan"] == {
+        "vehicles": pytest.approx(today.by_resource["vehicles"])
+    }
+    up = f.points[f.points["point"] == "+1"]
+    assert up.empty or "车辆" not in str(up["move"].iloc[0])
+    # the note names the cap that held vehicles back
+    assert any("cap in the budget's split" in n for n in f.notes), f.notes
