@@ -64,6 +64,17 @@ def _margins_or_exit(*args: Any, **kwargs: Any) -> Any:
         _error(exc, "No margins")
 
 
+def _place_or_exit(place: str) -> None:
+    """Exit with code 2 and the choices for an unknown ``--place``."""
+    from anjian.placement import PLACEMENTS
+
+    if place not in PLACEMENTS:
+        Console(stderr=True).print(
+            f"--place must be one of {', '.join(PLACEMENTS)}, got {place!r}", highlight=False
+        )
+        raise typer.Exit(code=2)
+
+
 def _per10k(v: float) -> str:
     return "—" if not math.isfinite(v) else ("0" if v == 0 else f"{v:+,.5f}")
 
@@ -285,15 +296,10 @@ def run_cmd(
     simulator), simulate it afresh, print the comparison and write an HTML report (中文 and
     English) with its tables into OUT."""
 
-    from anjian.placement import PLACEMENTS
     from anjian.run import recommend
     from anjian.run_report import write_report
 
-    if place not in PLACEMENTS:
-        Console(stderr=True).print(
-            f"--place must be one of {', '.join(PLACEMENTS)}, got {place!r}", highlight=False
-        )
-        raise typer.Exit(code=2)
+    _place_or_exit(place)
     _check_out(out)
     s = _scenario(scenario)
     try:
@@ -416,12 +422,8 @@ def frontier_cmd(
     if up + down == 0:
         err.print("--up and --down are both 0: ask for at least one step", highlight=False)
         raise typer.Exit(code=2)
-    from anjian.placement import PLACEMENTS
 
-    if place not in PLACEMENTS:
-        err.print(f"--place must be one of {', '.join(PLACEMENTS)}, got {place!r}",
-                  highlight=False)  # fmt: skip
-        raise typer.Exit(code=2)
+    _place_or_exit(place)
     _check_out(out)
     s = _scenario(scenario)
     try:
@@ -671,7 +673,6 @@ def objectives_cmd(
         point_label,
         write_objectives,
     )
-    from anjian.placement import PLACEMENTS
 
     err = Console(stderr=True)
     objs = [o.strip() for o in objectives.split(",") if o.strip()]
@@ -683,10 +684,7 @@ def objectives_cmd(
             highlight=False,
         )
         raise typer.Exit(code=2)
-    if place not in PLACEMENTS:
-        err.print(f"--place must be one of {', '.join(PLACEMENTS)}, got {place!r}",
-                  highlight=False)  # fmt: skip
-        raise typer.Exit(code=2)
+    _place_or_exit(place)
     _check_out(out)
     s = _scenario(scenario)
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .frontier import Frontier
-from .run_report import CSS, _cjk_font, _label, _png, _table
+from .run_report import CSS, _cjk_font, _label, _png, _table, write_page
 from .scenarios.scenario import Scenario
 from .store import code_version
 
@@ -181,13 +181,4 @@ def write_frontier(f: Frontier, s: Scenario, out: Path) -> Path:
             },
         ),
     ]
-    if f.notes:
-        parts.append("<h2>说明 / Notes</h2><ul>")
-        parts += [f"<li>{html.escape(n)}</li>" for n in f.notes]
-        parts.append("</ul>")
-    parts.append("</body></html>")
-    tmp = out / ".frontier.html.tmp"
-    tmp.write_text("".join(parts), encoding="utf-8")
-    path = out / "frontier.html"
-    tmp.replace(path)
-    return path
+    return write_page(parts, f.notes, out, "frontier.html")

@@ -267,7 +267,7 @@ def write_objectives(f: ObjectiveFrontier, s: Scenario, out: Any) -> Any:
     from datetime import UTC, datetime
     from pathlib import Path
 
-    from anjian.run_report import CSS, _table
+    from anjian.run_report import CSS, _table, write_page
     from anjian.store import code_version
 
     out = Path(out)
@@ -316,16 +316,7 @@ def write_objectives(f: ObjectiveFrontier, s: Scenario, out: Any) -> Any:
         "harm and every KPI and better on one.</p>",
         _table(table, cols),
     ]
-    if f.notes:
-        parts.append("<h2>说明 / Notes</h2><ul>")
-        parts += [f"<li>{html.escape(n)}</li>" for n in f.notes]
-        parts.append("</ul>")
-    parts.append("</body></html>")
-    tmp = out / ".objectives.html.tmp"
-    tmp.write_text("".join(parts), encoding="utf-8")
-    path = out / "objectives.html"
-    tmp.replace(path)
-    return path
+    return write_page(parts, f.notes, out, "objectives.html")
 
 
 KPI_NAMES = {

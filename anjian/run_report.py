@@ -432,3 +432,19 @@ def write_report(r: RunResult, out: Path) -> Path:
     tmp.write_text("\n".join(parts), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def write_page(parts: list[str], notes: list[str], out: Path, name: str) -> Path:
+    """An HTML page of ``parts`` with the notes as a list, closed and written to ``out/name``
+    through a temporary name (a crash never leaves half a page); returns its path."""
+    parts = list(parts)
+    if notes:
+        parts.append("<h2>说明 / Notes</h2><ul>")
+        parts += [f"<li>{html.escape(n)}</li>" for n in notes]
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    tmp = out / f".{name}.tmp"
+    tmp.write_text("".join(parts), encoding="utf-8")
+    path = out / name
+    tmp.replace(path)
+    return path
