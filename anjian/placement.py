@@ -37,8 +37,11 @@ from anjian.levers import spend_overrides
 from anjian.scenarios.scenario import Scenario
 
 if TYPE_CHECKING:
-    from anjian.budget import Appraisal
     from anjian.optimize.allocation import Curve
+
+#: the current allocation's appraisal (:class:`anjian.budget.Appraisal`, which imports this
+#: module: typed loosely here to keep the imports one way)
+Appraisal = Any
 
 PLACEMENTS = {
     "rules": ("按固定规则（按比例）", "by fixed rules (in proportion)"),
@@ -47,7 +50,7 @@ PLACEMENTS = {
 
 #: A placement: (the current allocation, resource, yuan a year (negative: a cut), the current
 #: allocation's appraisal) → (overrides, what was bought or cut).
-Place = Callable[[Scenario, str, float, "Appraisal | None"], tuple[dict[str, Any], str]]
+Place = Callable[[Scenario, str, float, Any], tuple[dict[str, Any], str]]
 
 
 def by_rules(
