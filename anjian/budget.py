@@ -541,6 +541,17 @@ SEARCH_OBJECTIVES: dict[str, tuple[str, str] | None] = {
 }
 
 
+def objective_label(objective: str) -> tuple[str, str]:
+    """The objective's name (中文, English): the harm measure, or the KPI's catalogue label."""
+    which = SEARCH_OBJECTIVES[objective]
+    if which is None:
+        return HARM_PARTS["harm_deaths_per_year"]
+    from anjian.kpis import kpi
+
+    k = kpi(which[1], which[0])  # type: ignore[arg-type]
+    return k.label("zh"), k.label("en")
+
+
 def objective_tidy(a: Appraisal, objective: str = "harm") -> pd.DataFrame:
     """What the search minimises, per replication (``rep, level, key, kpi, value``, kpi
     ``objective``): the harm (deaths a year), or − the KPI (a share: −1 = all) for the others.

@@ -656,6 +656,18 @@ def objectives_cmd(
     ),
     rounds: int = typer.Option(2, "--rounds", min=0, help="Moves tried per search at most."),
     place: str = typer.Option("rules", "--place", help="rules or optimizers (as anjian run)."),
+    alpha: float = typer.Option(
+        0.05, "--alpha", help="1 − the probability of correct selection in each search."
+    ),
+    delta: float | None = typer.Option(
+        None,
+        "--delta",
+        help="Indifference zone in the objective's units (deaths a year; a share for a KPI). "
+        "Default: 1% of today's harm, half a percentage point of a KPI.",
+    ),
+    max_reps: int = typer.Option(
+        10, "--max-reps", min=2, help="Replications per candidate at most in each selection."
+    ),
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Processes for the variants (default: one per core)."
     ),
@@ -677,10 +689,16 @@ def objectives_cmd(
     err = Console(stderr=True)
     objs = [o.strip() for o in objectives.split(",") if o.strip()]
     bad = [o for o in objs if o not in SEARCH_OBJECTIVES]
-    if not objs or bad:
+    twice = sorted({o for o in objs if objs.count(o) > 1})
+    if not objs or bad or twice:
+        if not objs:
+            zh, en = "未给出目标", "no objective given"
+        elif bad:
+            zh, en = f"未知目标 {', '.join(bad)}", f"unknown {', '.join(bad)}"
+        else:
+            zh, en = f"目标重复 {', '.join(twice)}", f"given twice: {', '.join(twice)}"
         err.print(
-            f"--objectives: unknown {bad or objectives!r}; use some of "
-            f"{', '.join(SEARCH_OBJECTIVES)}",
+            f"--objectives：{zh} / {en}。可选 / use some of: {', '.join(SEARCH_OBJECTIVES)}",
             highlight=False,
         )
         raise typer.Exit(code=2)
@@ -701,10 +719,13 @@ def objectives_cmd(
                 workers=workers,
                 placement=place,
                 progress=tick,
+                alpha=alpha,
+                delta=delta,
+                max_reps=max_reps,
             ),
         )
     except ValueError as exc:
-        _error(exc, "No comparison")
+        _error(exc, "No comparison of objectives")
         return
     path = write_objectives(result, s, out)
     console = Console(width=None if sys.stdout.isatty() else 220)

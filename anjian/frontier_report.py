@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .frontier import Frontier
+from .placement import PLACEMENTS
 from .run_report import CSS, _cjk_font, _label, _png, _table, write_page
 from .scenarios.scenario import Scenario
 from .store import code_version
@@ -98,7 +99,14 @@ def write_frontier(f: Frontier, s: Scenario, out: Path) -> Path:
     tmp.write_bytes(base64.b64decode(png))
     tmp.replace(out / "frontier.png")
     st = f.settings
-    table = f.points.assign(name=[point_name(str(p)) for p in f.points["point"]])
+    table = f.points.assign(
+        name=[point_name(str(p)) for p in f.points["point"]],
+        # today and the plan are not steps of the walk
+        significant=[
+            "—" if p in POINT_NAMES else ("是 yes" if sig else "否 no")
+            for p, sig in zip(f.points["point"], f.points["significant"], strict=True)
+        ],
+    )
     plan = "同预算的推荐方案 the plan for today's budget"
     start = plan if st["start"] == "plan" else "现状 today"
     settings = [
@@ -106,6 +114,10 @@ def write_frontier(f: Frontier, s: Scenario, out: Path) -> Path:
         {"k": "预算 / budget", "v": f"{st['budget_yuan_per_year']:,.0f} 元/年 yuan a year"},
         {"k": "步长 / step", "v": f"{st['step_yuan']:,.0f} 元/年 yuan a year"},
         {"k": "步数 / steps", "v": f"+{st['up']} / −{st['down']}"},
+        {
+            "k": "每步资金的布置 / where a step's money goes",
+            "v": " / ".join(PLACEMENTS[st.get("placement", "rules")]),
+        },
         {"k": "模拟 / simulation", "v": f"{st['years']:g} 年 years × {st['reps']} 次 replications"},
         {
             "k": "随机种子 / seeds",
@@ -164,11 +176,12 @@ def write_frontier(f: Frontier, s: Scenario, out: Path) -> Path:
             },
         ),
         "<h2>目标之间 / Between objectives</h2>",
-        "<p>各点的运行指标（新一组模拟的均值）；“非支配”指没有其他点成本不高于它且三项指标都不差、"
-        "至少一项更好。 / Each point's operational KPIs (means on the fresh replications); "
-        "non-dominated: no other point costs no more and is at least as good on all three "
-        "and better on one. These are the points of the walk, which minimised harm, not a "
-        "frontier optimised for each KPI.</p>",
+        "<p>各点的运行指标（新一组模拟的均值）；“非支配”指没有其他点在成本（按容差取整）和三项指标"
+        "上都不差、且至少一项更好——更便宜而指标相同的点也算更好。 / Each point's operational KPIs "
+        "(means on the fresh replications); non-dominated: no other point is at least as good "
+        "on cost (to within the tolerance) and all three KPIs and better on one — a cheaper "
+        "point with the same KPIs counts as better. These are the points of the walk, which "
+        "minimised harm; anjian objectives optimises for each KPI.</p>",
         _table(
             table,
             {

@@ -67,17 +67,27 @@ class ObjectiveFrontier:
     seconds: float
 
 
-def _moves_text(moves: pd.DataFrame) -> str:
+def _moves_text(moves: pd.DataFrame, margins: pd.DataFrame) -> str:
+    """The accepted moves, each with what it cut and bought (the margins' words)."""
     kept = moves[moves["accepted"].astype(bool)] if not moves.empty else moves
     if kept.empty:
         return "不调整 / no move"
+
+    def what(rnd: int, r: str, direction: str) -> str:
+        m = margins[(margins["round"] == rnd) & (margins["resource"] == r)
+                    & (margins["direction"] == direction)]  # fmt: skip
+        return f" ({m['what'].iloc[0]})" if len(m) else ""
+
     parts = []
     for m in kept.to_dict("records"):
-        src = RESOURCES[m["from"]][0] if m["from"] else "—"
-        dst = RESOURCES[m["to"]][0] if m["to"] else "—"
-        src_en = RESOURCES[m["from"]][1] if m["from"] else "—"
-        dst_en = RESOURCES[m["to"]][1] if m["to"] else "—"
-        parts.append(f"{src}→{dst} / {src_en}→{dst_en}")
+        side = []
+        for r, direction in ((m["from"], "less"), (m["to"], "more")):
+            if r:
+                zh, en = RESOURCES[r]
+                side.append(f"{zh} {en}{what(int(m['round']), r, direction)}")
+            else:
+                side.append("—")
+        parts.append(f"{side[0]} → {side[1]}")
     return "; ".join(parts)
 
 
@@ -93,10 +103,14 @@ def between_objectives(
     workers: int | None = None,
     placement: str = "rules",
     progress: Callable[[str], None] | None = None,
+    alpha: float = 0.05,
+    delta: float | None = None,
+    max_reps: int = 10,
 ) -> ObjectiveFrontier:
     """The best plan for each of ``objectives`` at today's budget, and the table of them all
     simulated afresh (see the module docstring). The other settings are
-    :func:`anjian.run.recommend`'s.
+    :func:`anjian.run.recommend`'s (``delta`` in each objective's units: deaths a year for
+    harm, a share for a KPI; default each objective's own).
 
     Raises
     ------
@@ -113,7 +127,7 @@ def between_objectives(
         raise ValueError(f"an objective is given twice: {objs}")
     with one_cluster(workers):
         return _between(s, objs, years, reps, seed, step_yuan, rounds, workers, placement,
-                        progress)  # fmt: skip
+                        progress, (alpha, delta, max_reps))  # fmt: skip
 
 
 def _between(
@@ -127,6 +141,7 @@ def _between(
     workers: int | None,
     placement: str,
     progress: Callable[[str], None] | None,
+    kn: tuple[float, float | None, int] = (0.05, None, 10),
 ) -> ObjectiveFrontier:
     from anjian.sim.stats import paired_difference
 
@@ -151,6 +166,9 @@ def _between(
             progress=_prefixed(tick, zh),
             placement=placement,
             objective=o,
+            alpha=kn[0],
+            delta=kn[1],
+            max_reps=kn[2],
         )
         budget = run.settings["budget_yuan_per_year"]
         step = float(run.settings["step_yuan"])
@@ -162,7 +180,7 @@ def _between(
         elif same is not None:
             same[0].append(o)
         else:
-            plans.append(([o], dict(run.overrides), _moves_text(run.moves)))
+            plans.append(([o], dict(run.overrides), _moves_text(run.moves, run.margins)))
     assert budget is not None and step is not None
     fresh = seed + 2
     tick(f"新一组模拟 fresh replications (seed {fresh}): {len(plans) + 1} allocations")
@@ -206,8 +224,8 @@ def _between(
                 row.update({k: np.nan, f"{k}_change": np.nan, f"{k}_change_half_width": np.nan})
                 continue
             d = paired_difference(base, mine)
-            row[k] = -float(mine["value"].mean())
-            row[f"{k}_change"] = -float(d["mean"].iloc[0])
+            row[k] = 0.0 - float(mine["value"].mean())  # (0 − x: never a negative zero)
+            row[f"{k}_change"] = 0.0 - float(d["mean"].iloc[0])
             row[f"{k}_change_half_width"] = float(d["half_width"].iloc[0])
         rows.append(row)
     df = pd.DataFrame(rows)
@@ -233,6 +251,9 @@ def _between(
         "step_yuan": step,
         "rounds": rounds,
         "placement": placement,
+        "alpha": kn[0],
+        "delta": kn[1],
+        "max_reps": kn[2],
         "budget_yuan_per_year": budget,
         "cost_tolerance_yuan": tol,
         "seconds_by_stage": {k: round(v, 1) for k, v in seconds.items()},
@@ -281,40 +302,82 @@ def write_objectives(f: ObjectiveFrontier, s: Scenario, out: Any) -> Any:
     tmp = out / ".objectives.json.tmp"
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     tmp.replace(out / "objectives.json")
-    table = f.points.assign(
-        name=[point_label(str(p), str(o)) for p, o in zip(f.points["point"],
-                                                          f.points["objectives"], strict=True)]
-    )  # fmt: skip
+    rows = []
+    for r in f.points.to_dict("records"):
+        today = r["point"] == "today"
+        row = {
+            "name": point_label(str(r["point"]), str(r["objectives"])),
+            "moves": r["moves"],
+            "total": f"{r['total_yuan_per_year']:,.0f} 元",
+            "harm": f"{r['harm_deaths_per_year']:,.2f}",
+            "harm_change": "—"
+            if today
+            else f"{r['harm_change']:+,.2f} ± {r['harm_change_half_width']:,.2f}",
+            "pareto": "是 yes" if r["pareto"] else "否 no",
+        }
+        for k in KPI_COLUMNS:
+            v = float(r[k])
+            row[k] = "—" if v != v else f"{v:.1%}"
+            row[f"{k}_change"] = (
+                "—"
+                if today or v != v
+                else f"{100 * r[k + '_change']:+,.1f} ± "
+                f"{100 * r[k + '_change_half_width']:,.1f} 个百分点 pts"
+            )
+        rows.append(row)
     cols: dict[str, tuple[str, str]] = {
         "name": ("方案 plan", ""),
         "moves": ("调整 moves", ""),
-        "total_yuan_per_year": ("合计 total (元/年 yuan a year)", ",.0f"),
-        "harm_deaths_per_year": ("预期死亡 deaths a year", ",.2f"),
-        "harm_change": ("较现状 vs today", "+,.2f"),
-        "harm_change_half_width": ("± 95% CI", ",.2f"),
+        "total": ("合计 total (元/年 yuan a year)", ""),
+        "harm": ("预期死亡 deaths a year", ""),
+        "harm_change": ("较现状 vs today (± 95% CI)", ""),
     }
     for k in KPI_COLUMNS:
         zh, en = KPI_NAMES[k]
-        cols[k] = (f"{zh} {en}", ".1%")
-        cols[f"{k}_change"] = ("较现状 vs today", "+.1%")
-        cols[f"{k}_change_half_width"] = ("± 95% CI", ".1%")
+        cols[k] = (f"{zh} {en}", "")
+        cols[f"{k}_change"] = ("较现状 vs today (± 95% CI)", "")
     cols["pareto"] = ("帕累托最优 Pareto-optimal", "")
+    st = f.settings
+    from anjian.placement import PLACEMENTS
+
+    delta_text = (
+        "各目标默认 each objective's default" if st["delta"] is None else f"{st['delta']:g}"
+    )
+
+    settings = pd.DataFrame(
+        [
+            {"k": "预算 / budget", "v": f"{st['budget_yuan_per_year']:,.0f} 元/年 yuan a year"},
+            {"k": "步长 / step", "v": f"{st['step_yuan']:,.0f} 元/年 yuan a year"},
+            {"k": "每次搜索的轮数上限 / rounds per search", "v": str(st["rounds"])},
+            {"k": "每步资金的布置 / placement", "v": " / ".join(PLACEMENTS[st["placement"]])},
+            {"k": "模拟 / simulation",
+             "v": f"{st['years']:g} 年 years × {st['reps']} 次 replications"},
+            {"k": "随机种子 / seeds",
+             "v": f"搜索 search {st['search_seed']}, 选择 selection {st['selection_seed']}, "
+                  f"比较表 table {st['table_seed']}"},
+            {"k": "排序与选择 / ranking and selection (KN)",
+             "v": f"α = {st['alpha']:g}, δ = {delta_text}, ≤ {st['max_reps']} 次 reps"},
+            {"k": "代码版本 / code version", "v": code_version()},
+            {"k": "生成时间 / created", "v": created},
+            {"k": "用时 / took", "v": f"{f.seconds:,.0f} 秒 s"},
+        ]
+    )  # fmt: skip
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
         f"<title>anjian objectives — {html.escape(s.meta.title_zh)}</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>目标之间的权衡 / Between objectives, at one budget</h1>",
-        f"<p><b>{html.escape(s.meta.title_zh)} / {html.escape(s.meta.title_en)}</b>; 预算 "
-        f"budget {f.settings['budget_yuan_per_year']:,.0f} 元/年 yuan a year; "
-        f"{f.settings['years']:g} 年 years × {f.settings['reps']} 次 replications; seeds "
-        f"{f.settings['search_seed']} / {f.settings['selection_seed']} / "
-        f"{f.settings['table_seed']}; {html.escape(code_version())}; {created}</p>",
+        f"<p><b>{html.escape(s.meta.title_zh)} / {html.escape(s.meta.title_en)}</b> "
+        f"({html.escape(s.meta.name)})</p>",
         "<p class='note'>每个目标各搜索一次（同一预算），所得方案在新一组模拟上与现状配对比较。"
         "帕累托最优：没有其他预算内方案在伤害和各项指标上都不差且至少一项更好。 / One search "
         "per objective (the same budget); the plans are compared, paired with today, on fresh "
         "replications. Pareto-optimal: no other plan within the budget is at least as good on "
         "harm and every KPI and better on one.</p>",
-        _table(table, cols),
+        "<h2>设置 / Settings</h2>",
+        _table(settings, {"k": ("项目 / item", ""), "v": ("值 / value", "")}),
+        "<h2>方案 / The plans</h2>",
+        _table(pd.DataFrame(rows), cols),
     ]
     return write_page(parts, f.notes, out, "objectives.html")
 

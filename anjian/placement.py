@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 Appraisal = Any
 
 PLACEMENTS = {
-    "rules": ("按固定规则（按比例）", "by fixed rules (in proportion)"),
+    "rules": ("按固定规则（按现有比例）", "by fixed rules (in proportion to today's)"),
     "optimizers": ("由各资源优化模型布置", "placed by each resource's optimizer"),
 }
 
@@ -267,7 +267,9 @@ class OptimizerPlacement:
         total = sum(change.values())
         top = sorted(change.items(), key=lambda kv: -abs(kv[1]))[:3]
         where = ", ".join(
-            f"{cur.districts[a].name_zh} {kinds[k].name_zh} {n:+d}" for (a, k), n in top
+            f"{cur.districts[a].name_zh} {cur.districts[a].name_pinyin} "
+            f"{kinds[k].name_zh} {kinds[k].name_en} {n:+d}"
+            for (a, k), n in top
         )
         more = f" … ({len(change)} 处 places)" if len(change) > 3 else ""
         return out, f"{total:+,} 人 heads（{where}{more}）"

@@ -47,6 +47,7 @@ from anjian.budget import (
     appraise_many,
     by_key,
     inspections_unchanged,
+    objective_label,
     objective_tidy,
     step_margins,
 )
@@ -73,13 +74,13 @@ MOVE_COLUMNS = [
     "from",
     "to",
     "yuan_per_year",
-    "predicted_harm_change",  # the objective's predicted change (harm, unless another)
+    "predicted_harm_change",  # the objective's predicted change (harm, or −KPI: see below)
     "harm_change",
     "half_width",
     "within_budget",
     "accepted",
-    "objective_change",  # the check's change in what the search minimises
-    "objective_half_width",
+    "objective_change",  # the check's change in what the search minimises: harm, or − the KPI
+    "objective_half_width",  # (a share) for a KPI objective, so negative is better either way
 ]  # rounds of cuts at most to bring an allocation over budget within it
 
 
@@ -252,8 +253,9 @@ def _selection_note(sel: Selection, names: list[str], objective: str = "harm") -
     if objective == "harm":
         by_zh, by_en = f"{sel.delta:,.2f} 人/年", f"{sel.delta:,.2f} deaths a year"
     else:
-        by_zh = f"{100 * sel.delta:,.2f} 个百分点（{objective}）"
-        by_en = f"{100 * sel.delta:,.2f} percentage points of {objective}"
+        name_zh, name_en = objective_label(objective)
+        by_zh = f"{100 * sel.delta:,.2f} 个百分点（{name_zh}）"
+        by_en = f"{100 * sel.delta:,.2f} percentage points of {name_en}"
     if sel.guaranteed:
         return (
             f"排序与选择（KN）：在 {len(names)} 个候选中选出「{best}」，{sel.reps} 次重复；"
@@ -388,7 +390,8 @@ def _recommend(
     overrides: dict[str, Any] = {}
     move_rows: list[dict[str, Any]] = []
     margin_frames: list[pd.DataFrame] = []
-    notes: list[str] = _blind_spots(today)
+    # a harm part that is zero everywhere hides what a resource is worth — to a harm search
+    notes: list[str] = _blind_spots(today) if objective == "harm" else []
     caps = split_caps(s)
     if caps:
         notes.append(
@@ -476,15 +479,17 @@ def _recommend(
                     "budget, and nothing is left to cut."
                 )
             else:
-                what_zh, what_en = ("伤害", "harm") if objective == "harm" else (
-                    f"目标（{objective}）",
-                    f"the objective ({objective})",
-                )  # fmt: skip
-                notes.append(
-                    f"第 {rnd} 轮：没有预计能降低{what_zh}的调整。 / Round {rnd}: no move "
-                    f"is predicted to {'lower' if objective == 'harm' else 'improve'} "
-                    f"{what_en}."
-                )
+                if objective == "harm":
+                    notes.append(
+                        f"第 {rnd} 轮：没有预计能降低伤害的调整。 / Round {rnd}: no move "
+                        "is predicted to lower harm."
+                    )
+                else:
+                    zh, en = objective_label(objective)
+                    notes.append(
+                        f"第 {rnd} 轮：没有预计能显著提高「{zh}」的调整。 / Round {rnd}: no "
+                        f"move is predicted to raise {en} significantly."
+                    )
             break
         donor, receiver, pred = cand
         over: dict[str, Any] = {}
@@ -543,8 +548,12 @@ def _recommend(
                 en = f"its harm change {mean:+,.3f} ± {half:,.3f} is not a significant fall"
             else:
                 pts, hp = -100 * mean, 100 * half
-                zh = f"{objective} 变化 {pts:+,.2f} ± {hp:,.2f} 个百分点，不显著"
-                en = f"its {objective} change {pts:+,.2f} ± {hp:,.2f} pts is not a significant rise"
+                name_zh, name_en = objective_label(objective)
+                zh = f"「{name_zh}」变化 {pts:+,.2f} ± {hp:,.2f} 个百分点，不显著"
+                en = (
+                    f"its change in {name_en}, {pts:+,.2f} ± {hp:,.2f} pts, is not a "
+                    "significant rise"
+                )
             notes.append(
                 f"第 {rnd} 轮：{src} → {dst} 未采纳（{zh}），搜索结束。 / Round {rnd}: "
                 f"the move {src} → {dst} was not kept ({en}); the search ends."

@@ -71,7 +71,7 @@ def test_whatif_run_shows_kpis_and_changes() -> None:
 
 def test_whatif_inspections_english() -> None:
     at = _page("whatif", "en")
-    at.radio(key="whatif_model").set_value("inspections")
+    at.radio(key="whatif_model_en").set_value("inspections")
     at.slider(key="whatif_staff_township").set_value(2.0)
     at.number_input(key="whatif_reps").set_value(2)
     at.button(key="whatif_run").click().run()
@@ -307,7 +307,7 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
     at.number_input(key="budget_rounds").set_value(1)
     at.number_input(key="budget_alpha").set_value(0.1)  # KN's settings go with the run
     if lang == "en":  # the steps placed by the optimizers
-        at.radio(key="budget_place").set_value("optimizers")
+        at.radio(key="budget_place_en").set_value("optimizers")
     at.button(key="budget_run").click().run()
     assert at.session_state["budget_result"][0][6:9] == [0.1, 0.0, 10]  # α, δ (default), max
     place = "optimizers" if lang == "en" else "rules"
@@ -347,8 +347,18 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
         assert all("辆" in c for c in dm.iloc[:, 1])
         assert all("±" in c for c in dm.iloc[:, 3]) and all(c.endswith("元") for c in dm.iloc[:, 2])
         # more stock per district instead: the districts that hold stock of their own
-        at.radio(key="budget_districts_resource").set_value("stocks")
+        at.radio(key="budget_districts_resource_zh").set_value("stocks")
         at.button(key="budget_districts_run").click().run()
         assert not at.exception, at.exception
         dm = at.dataframe[-1].value
         assert len(dm) >= 1 and all("库存" in c for c in dm.iloc[:, 1])
+
+
+def test_a_radio_keeps_its_choice_when_the_language_changes() -> None:
+    at = _page("budget_page", "en")
+    at.radio(key="budget_place_en").set_value("optimizers").run()
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.radio(key="budget_place_zh").value == "optimizers"
+    assert "由各资源优化模型布置" in at.radio(key="budget_place_zh").options[1]

@@ -21,7 +21,13 @@ from anjian.plan_edit import compare_edit
 from anjian.run import RunResult, default_step, recommend
 from anjian.run_report import write_report
 
-from .common import cached_variant, current_scenario, overrides_json, scenario_ref
+from .common import (
+    cached_variant,
+    current_scenario,
+    lasting_radio,
+    overrides_json,
+    scenario_ref,
+)
 from .text import t
 
 BASIS = {
@@ -419,12 +425,13 @@ def _district_section(args: list[Any], result: RunResult, lang: str) -> None:
     CRN)."""
     st.subheader(t("budget_districts", lang))
     st.caption(t("budget_districts_help", lang))
-    resource = st.radio(
+    resource = lasting_radio(
         t("budget_districts_resource", lang),
         list(RESOURCE_NAMES),
-        format_func=lambda r: RESOURCE_NAMES[r][lang],
+        lambda r: RESOURCE_NAMES[r][lang],
+        "budget_districts_resource",
+        lang,
         horizontal=True,
-        key="budget_districts_resource",
     )
     key = [*args, resource]
     if st.button(t("budget_districts_run", lang), key="budget_districts_run"):
@@ -508,15 +515,14 @@ def _settings(
         )
     )
     rounds = int(c[3].number_input(t("budget_rounds", lang), 0, 10, 2, 1, key="budget_rounds"))
-    place = str(
-        st.radio(
-            t("budget_place", lang),
-            ["rules", "optimizers"],
-            format_func=lambda k: t(f"budget_place_{k}", lang),
-            horizontal=True,
-            help=t("budget_place_help", lang),
-            key="budget_place",
-        )
+    place = lasting_radio(
+        t("budget_place", lang),
+        ["rules", "optimizers"],
+        lambda k: t(f"budget_place_{k}", lang),
+        "budget_place",
+        lang,
+        horizontal=True,
+        help=t("budget_place_help", lang),
     )
     with st.expander(t("budget_selection", lang)):
         st.caption(t("budget_selection_help", lang))

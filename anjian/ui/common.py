@@ -70,6 +70,30 @@ def run_store() -> RunStore:
     return RunStore()
 
 
+def lasting_radio(
+    label: str,
+    options: list[str],
+    format_func: Callable[[str], str],
+    key: str,
+    lang: str,
+    **kw: Any,
+) -> str:
+    """A radio whose choice survives a language switch: one widget per language (its label
+    changes with the language, which would reset a shared one; test keys are
+    ``f"{key}_{lang}"``), the choice kept in the session under ``key``."""
+    saved = st.session_state.get(key, options[0])
+    choice = st.radio(
+        label,
+        options,
+        index=options.index(saved) if saved in options else 0,
+        format_func=format_func,
+        key=f"{key}_{lang}",
+        **kw,
+    )
+    st.session_state[key] = choice
+    return str(choice)
+
+
 def district_label(s: Scenario, adcode: str, lang: str) -> str:
     d = s.districts[adcode]
     return f"{d.name_zh} {d.name_pinyin}" if lang == "zh" else f"{d.name_pinyin} {d.name_zh}"

@@ -74,7 +74,10 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_step": {"zh": "步长（元/年）", "en": "Step (yuan a year)"},
     "budget_rounds": {"zh": "最多轮数", "en": "Rounds at most"},
     "budget_place": {"zh": "每步资金的布置", "en": "Where a step's money goes"},
-    "budget_place_rules": {"zh": "按现有比例（快）", "en": "In proportion to today's (fast)"},
+    "budget_place_rules": {
+        "zh": "按固定规则（按现有比例，快）",
+        "en": "By fixed rules (in proportion to today's, fast)",
+    },
     "budget_place_optimizers": {
         "zh": "由各资源优化模型布置（首次多几分钟）",
         "en": "Placed by each resource's optimizer (minutes more the first time)",
@@ -123,9 +126,9 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_what": {"zh": "内容", "en": "What"},
     "budget_report": {"zh": "下载报告（HTML）", "en": "Download the report (HTML)"},
     "budget_not_built": {
-        "zh": "此页尚未提供：按各项指标分别优化的多目标前沿；搜索的每一步尚不按区县边际价值布置。",
-        "en": "Not on this page yet: a frontier optimised for each KPI separately; the search's "
-        "steps are not yet placed by the district margins.",
+        "zh": "此页尚未提供：按各项指标分别优化的方案比较（命令行 anjian objectives）。",
+        "en": "Not on this page yet: the plans optimised for each KPI separately, compared "
+        "(the CLI's anjian objectives).",
     },
     "budget_edit": {"zh": "自行修改方案", "en": "Your own edit of the plan"},
     "budget_edit_help": {

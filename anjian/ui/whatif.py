@@ -32,6 +32,7 @@ from .common import (
     current_scenario,
     district_label,
     district_map,
+    lasting_radio,
     overrides,
     run_store,
     scenario_ref,
@@ -79,12 +80,13 @@ def render() -> None:
     if s is None:
         return
     st.header(t("page_whatif", lang))
-    model: Any = st.radio(
+    model: Any = lasting_radio(
         t("model", lang),
         ["response", "inspections"],
+        lambda m: t(f"model_{m}", lang),
+        "whatif_model",
+        lang,
         horizontal=True,
-        format_func=lambda m: t(f"model_{m}", lang),
-        key="whatif_model",
     )
     left, right = st.columns(2)
     with left:
