@@ -21,7 +21,7 @@ from rich.table import Table
 from anjian.scenarios import ScenarioError
 
 from .store import RunStore, StoreError
-from .sweep import SweepError, load_sweep, run_sweep
+from .sweep import SweepError, SweepInterrupted, load_sweep, run_sweep
 
 STORE_HELP = (
     "Run store folder (default: $ANJIAN_STORE, else ~/.local/share/anjian/runs or "
@@ -34,12 +34,18 @@ runs_app = typer.Typer(
 
 
 def _store(path: Path | None) -> RunStore:
-    return RunStore(path)
+    try:
+        return RunStore(path)
+    except StoreError as err:
+        _fail(str(err))
+        raise
 
 
 def _fail(msg: str) -> None:
+    from rich.text import Text
+
     Console(stderr=True, width=None if sys.stderr.isatty() else 220).print(
-        f"[bold red]Error[/bold red] {msg}", highlight=False
+        Text.assemble(("Error ", "bold red"), str(msg)), highlight=False
     )
     raise typer.Exit(code=1)
 
@@ -65,10 +71,10 @@ def sweep_cmd(
         _fail(f"--workers must be ≥ 1, got {workers}")
     try:
         sweep = load_sweep(file)
-        st = _store(store)
-    except (SweepError, StoreError) as err:
+    except SweepError as err:
         _fail(str(err))
         return
+    st = _store(store)
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description}"),
@@ -97,6 +103,12 @@ def sweep_cmd(
     except ScenarioError as err:
         _fail("invalid scenario or overrides:\n  • " + "\n  • ".join(err.problems))
         return
+    except SweepInterrupted as err:
+        Console(stderr=True).print(str(err), highlight=False, markup=False)
+        raise typer.Exit(code=130) from None
+    except (SweepError, StoreError) as err:
+        _fail(str(err))
+        return
     typer.echo(
         f"sweep {result.sweep_id}: {result.ran} runs done, {result.skipped} already "
         f"recorded, {result.seconds:.1f} s; store {st.root}"
@@ -104,11 +116,14 @@ def sweep_cmd(
 
 
 def _table(title: str, df) -> Table:  # type: ignore[no-untyped-def]
-    t = Table(title=title)
+    """Data printed as text: case names like ``v[surges.x=100]`` or ``:x:`` are not markup."""
+    from rich.text import Text
+
+    t = Table(title=Text(title))
     for c in df.columns:
-        t.add_column(str(c))
+        t.add_column(Text(str(c)))
     for row in df.itertuples(index=False):
-        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
+        t.add_row(*[Text(f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row])
     return t
 
 
@@ -118,8 +133,38 @@ def _console() -> Console:
 
 @runs_app.command("list")
 def list_cmd(store: Path | None = typer.Option(None, "--store", help=STORE_HELP)) -> None:
-    """The recorded sweeps with their progress."""
-    _console().print(_table("sweeps", _store(store).sweeps()))
+    """The recorded sweeps with their progress (``interrupted``: its process has ended —
+    continue it with ``anjian sweep FILE --resume``)."""
+    st = _store(store)
+    _console().print(_table("sweeps", st.sweeps()))
+    lost = st.orphans()
+    if lost:
+        Console(stderr=True).print(
+            f"{lost} KPI file(s) in {st.root / 'kpis'} belong to no recorded run (a lost or "
+            f"replaced database?): `anjian runs repair --store {st.root}` restores them.",
+            highlight=False,
+            markup=False,
+        )
+
+
+@runs_app.command("repair")
+def repair_cmd(store: Path | None = typer.Option(None, "--store", help=STORE_HELP)) -> None:
+    """Bring the run store's database back in line with its files: a damaged database is
+    kept aside and rebuilt from the KPI files, runs whose KPI file is missing or damaged are
+    removed (resume the sweep to compute them again), lost runs are restored."""
+    from .store import repair_store
+
+    root = store if store is not None else None
+    from .store import default_store_path
+
+    counts = repair_store(root or default_store_path())
+    typer.echo(
+        "repair: database kept aside and rebuilt: "
+        f"{'yes' if counts['moved_aside'] else 'no'}; sweeps restored {counts['sweeps_restored']}; "
+        f"runs restored {counts['runs_restored']}; runs removed (missing or damaged KPI file) "
+        f"{counts['runs_dropped']}; damaged files moved to kpis/damaged "
+        f"{counts['files_quarantined']}"
+    )
 
 
 @runs_app.command("show")

@@ -58,6 +58,70 @@ class SweepError(ValueError):
     """A sweep definition that cannot run; the message names the field and the fix."""
 
 
+#: Limits on a sweep file (docs/experiments.md): what one sweep may ask of a machine.
+MAX_REPS = 1000
+MAX_YEARS = 50.0
+MAX_TASKS = 100_000  # cases × replications
+MAX_GRID_VALUES = 1000  # values of one grid path
+NAME_PATTERN = r"[0-9A-Za-z_\-.\u4e00-\u9fff]{1,64}"
+#: config fields a sweep file may not set (the sweep sets them, or TOML cannot express them)
+NOT_IN_CONFIG = {"years", "seed", "replication", "extra_incidents", "trace"}
+
+
+def _number(where: str, v: Any, *, integer: bool, lo: float, hi: float) -> Any:
+    """``v`` checked as a number (an integer if asked; never a boolean) within [lo, hi]."""
+    ok = isinstance(v, int) and not isinstance(v, bool)
+    if not integer:
+        ok = ok or isinstance(v, float)
+    if not ok:
+        kind = "a whole number" if integer else "a number"
+        raise SweepError(f"{where} must be {kind}, got {v!r}")
+    if not (lo <= v <= hi):  # NaN fails too
+        raise SweepError(f"{where} must be between {lo:g} and {hi:g}, got {v!r}")
+    return v
+
+
+def check_config(model: str, config: Any) -> dict[str, Any]:
+    """A sweep's ``[sweep.config]``: a table whose keys are the model's run settings, each of
+    its setting's type (a string for a choice, a number for a number, true/false for a flag).
+
+    Raises
+    ------
+    SweepError
+        Naming the key and what it may be.
+    """
+    import dataclasses
+
+    if not isinstance(config, dict):
+        raise SweepError(f"[sweep.config] must be a table of settings, got {config!r}")
+    cls = InspectionConfig if model == "inspections" else ResponseConfig
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in NOT_IN_CONFIG}
+    for k, v in config.items():
+        if k not in fields:
+            raise SweepError(
+                f"[sweep.config] {k!r} is not a setting of the {model} model; settings are "
+                f"{sorted(fields)}"
+            )
+        default = fields[k].default
+        if isinstance(default, bool):
+            ok = isinstance(v, bool)
+        elif isinstance(default, int | float):
+            ok = isinstance(v, int | float) and not isinstance(v, bool)
+        elif isinstance(default, str):
+            ok = isinstance(v, str)
+        else:
+            ok = True
+        if not ok:
+            raise SweepError(
+                f"[sweep.config] {k} must be {type(default).__name__} like {default!r}, got {v!r}"
+            )
+    return dict(config)
+
+
+class SweepInterrupted(SweepError):
+    """A sweep stopped by the user (Ctrl-C); the message says how much is kept."""
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -132,13 +196,19 @@ class Sweep:
 
 def load_sweep(path: str | Path) -> Sweep:
     """Read a sweep TOML file. Raises :class:`SweepError` naming the file and field."""
+    import re
+
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise SweepError(f"{path}: cannot read ({err.strerror})") from err
+    except UnicodeDecodeError:
+        raise SweepError(f"{path}: not UTF-8 text: save the sweep file as UTF-8") from None
     except tomllib.TOMLDecodeError as err:
         raise SweepError(f"{path}: not valid TOML: {err}") from err
+    except RecursionError:
+        raise SweepError(f"{path}: nested too deeply to be a sweep file") from None
     unknown = set(data) - {"sweep", "variants", "grid"}
     if unknown:
         raise SweepError(
@@ -154,19 +224,52 @@ def load_sweep(path: str | Path) -> Sweep:
     for key in ("name", "scenario"):
         if not isinstance(head.get(key), str) or not head[key]:
             raise SweepError(f"{path} [sweep]: '{key}' is required (a string)")
+    if not re.fullmatch(NAME_PATTERN, head["name"]) or head["name"].startswith("."):
+        raise SweepError(
+            f"{path} [sweep]: name {head['name'][:80]!r} may use letters, digits, Chinese "
+            "characters, '-', '_' and '.' (1–64 of them, not starting with '.'): it names "
+            "the sweep's files"
+        )
     variants = data.get("variants", {"baseline": {}})
+    grid = data.get("grid", {})
     try:
-        return Sweep(
+        if not isinstance(variants, dict) or not all(
+            isinstance(v, dict) for v in variants.values()
+        ):
+            raise SweepError(
+                "[variants] must be tables of overrides: [variants.NAME] then "
+                '"dotted.path" = value lines (an empty table is today\'s scenario)'
+            )
+        if not isinstance(grid, dict):
+            raise SweepError('[grid] must be a table of lists: "dotted.path" = [v1, v2, …]')
+        for p, values in grid.items():
+            if isinstance(values, list) and len(values) > MAX_GRID_VALUES:
+                raise SweepError(f"grid {p!r}: at most {MAX_GRID_VALUES} values, got {len(values)}")
+        model = head.get("model", "response")
+        if not isinstance(model, str):
+            raise SweepError(f"[sweep] model must be 'response' or 'inspections', got {model!r}")
+        sweep = Sweep(
             name=head["name"],
             scenario=head["scenario"],
-            model=head.get("model", "response"),
-            years=float(head.get("years", 1.0)),
-            reps=int(head.get("reps", 5)),
-            seed=int(head.get("seed", 0)),
-            config=dict(head.get("config", {})),
-            variants={k: dict(v) for k, v in variants.items()},
-            grid={k: v for k, v in data.get("grid", {}).items()},
+            model=model,  # type: ignore[arg-type]
+            years=float(
+                _number(
+                    "[sweep] years", head.get("years", 1.0), integer=False, lo=1e-6, hi=MAX_YEARS
+                )
+            ),
+            reps=_number("[sweep] reps", head.get("reps", 5), integer=True, lo=1, hi=MAX_REPS),
+            seed=_number("[sweep] seed", head.get("seed", 0), integer=True, lo=0, hi=2**63 - 1),
+            config=check_config(model, head.get("config", {})),
+            variants={str(k): dict(v) for k, v in variants.items()},
+            grid=dict(grid),
         )
+        tasks = len(sweep.cases()) * sweep.reps
+        if tasks > MAX_TASKS:
+            raise SweepError(
+                f"{tasks:,} runs (cases × reps) is more than a sweep may hold ({MAX_TASKS:,}): "
+                "fewer grid values, variants or reps, or split it into several sweeps"
+            )
+        return sweep
     except SweepError as err:
         raise SweepError(f"{path}: {err}") from None
     except (TypeError, ValueError) as err:
@@ -244,9 +347,16 @@ def run_sweep(
     """
     if backend not in ("serial", "dask"):
         raise SweepError(f"backend must be 'serial' or 'dask', got {backend!r}")
-    client, cluster = (
-        _open_dask(sweep.scenario, workers, scheduler) if backend == "dask" else (None, None)
-    )
+    try:
+        client, cluster = (
+            _open_dask(sweep.scenario, workers, scheduler) if backend == "dask" else (None, None)
+        )
+    except (OSError, ValueError, TypeError) as err:  # unreachable or malformed address
+        where = f"the Dask scheduler at {scheduler!r}" if scheduler else "a local Dask cluster"
+        raise SweepError(
+            f"cannot reach {where} ({type(err).__name__}: {err}): check the address "
+            "(e.g. tcp://host:8786) and that the scheduler runs, or leave out --scheduler"
+        ) from None
     try:
         return _run(sweep, store, client, resume, progress)
     finally:
@@ -285,7 +395,7 @@ def _open_dask(ref: str, workers: int | None, scheduler: str | None) -> tuple[An
             )
         client = Client(cluster)
     else:
-        client = Client(scheduler)
+        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
     # one warm-up task pinned to each worker; the futures are kept on the client so the tasks
     # run (they finish before that worker's first real task)
     client._anjian_warm = [  # type: ignore[attr-defined]
@@ -293,6 +403,9 @@ def _open_dask(ref: str, workers: int | None, scheduler: str | None) -> tuple[An
         for w in client.scheduler_info()["workers"]
     ]
     return client, cluster
+
+
+SCHEDULER_TIMEOUT_S = 10  # how long to try to reach a --scheduler before giving up
 
 
 def _warm(ref: str) -> None:
@@ -317,7 +430,10 @@ def _run(
         store.save_scenario(hashes[c.name], s)
     total = len(cases) * sweep.reps
     sweep_id = store.resumable(sweep.spec_hash()) if resume else None
-    if sweep_id is None:
+    if sweep_id is not None:
+        _same_scenarios(store, sweep_id, hashes)
+        store.claim(sweep_id)
+    else:
         sweep_id = store.create_sweep(sweep.name, sweep.to_dict(), sweep.spec_hash(), total)
     done = store.done(sweep_id)
     todo = [(c, r) for c in cases for r in range(sweep.reps) if (c.name, r) not in done]
@@ -356,13 +472,41 @@ def _run(
         )
         for c, r in todo
     ]
-    if client is None:
-        for (c, r), a in zip(todo, args, strict=True):
-            record(c, r, *run_task(*a))
-    else:
-        _run_dask(client, todo, args, record)
+    try:
+        if client is None:
+            for (c, r), a in zip(todo, args, strict=True):
+                record(c, r, *run_task(*a))
+        else:
+            _run_dask(client, todo, args, record)
+    except KeyboardInterrupt:  # every finished run is already recorded
+        store.finish_sweep(sweep_id, "interrupted")
+        raise SweepInterrupted(
+            f"sweep {sweep_id} stopped: {finished} of {total} runs are recorded; continue "
+            "with the same command and --resume"
+        ) from None
     store.finish_sweep(sweep_id, "done")
     return SweepRun(sweep_id, len(todo), len(done), time.perf_counter() - t0)
+
+
+def _same_scenarios(store: RunStore, sweep_id: str, hashes: dict[str, str]) -> None:
+    """Refuse to resume a sweep whose cases were run on other scenario content (the scenario
+    file or a built-in changed since): a case's replications must all come from one world.
+
+    Raises
+    ------
+    SweepError
+        Naming the first changed case and the way out.
+    """
+    runs = store.runs(sweep_id)
+    for case, digest in zip(runs["case_name"], runs["scenario_hash"], strict=True):
+        now = hashes.get(str(case))
+        if now is not None and now != digest:
+            raise SweepError(
+                f"cannot resume sweep {sweep_id}: the scenario of case {case!r} has changed "
+                f"since its runs were made (content {str(digest)[:12]}… then, {now[:12]}… now), "
+                "and one case would mix two scenarios. Run the sweep without --resume (a new "
+                "sweep), or restore the scenario as it was."
+            )
 
 
 def _run_dask(

@@ -59,7 +59,7 @@ def test_sweep_file_and_cases(tmp_path: Path) -> None:
     ("text", "match"),
     [
         ("[sweep]\nscenario='toy'\n", "'name' is required"),
-        ("[sweep]\nname='x'\nscenario='toy'\nreps=0\n", "reps must be ≥ 1"),
+        ("[sweep]\nname='x'\nscenario='toy'\nreps=0\n", "reps must be between 1"),
         ("[sweep]\nname='x'\nscenario='toy'\nmodel='queue'\n", "model must be"),
         ("[sweep]\nname='x'\nscenario='toy'\nrep=3\n", r"unknown keys \['rep'\]"),
         ("[sweep]\nname='x'\nscenario='toy'\n[grid]\n'a.b'=[]\n", "non-empty list"),
