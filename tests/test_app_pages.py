@@ -362,3 +362,15 @@ def test_a_radio_keeps_its_choice_when_the_language_changes() -> None:
     assert not at.exception, at.exception
     assert at.radio(key="budget_place_zh").value == "optimizers"
     assert "由各资源优化模型布置" in at.radio(key="budget_place_zh").options[1]
+
+
+@pytest.mark.parametrize("page", ["runs", "compare"])
+def test_a_damaged_run_store_is_an_error_message_not_a_traceback(page: str, tmp_path: Path) -> None:
+    import os
+
+    store = Path(os.environ["ANJIAN_STORE"])
+    store.mkdir(parents=True, exist_ok=True)
+    (store / "runs.sqlite").write_bytes(b"not a database" * 64)
+    at = _page(page, "en")
+    assert not at.exception, at.exception
+    assert any("anjian runs repair" in e.value for e in at.error)

@@ -15,6 +15,15 @@ from .text import t
 
 def render() -> None:
     lang = st.session_state["lang"]
+    from anjian.store import StoreError
+
+    try:
+        _render(lang)
+    except StoreError as err:  # a damaged store: say what and how to repair, no traceback
+        st.error(f"{t('store_error', lang)}: {err}")
+
+
+def _render(lang: str) -> None:
     s = current_scenario(lang)
     if s is None:
         return

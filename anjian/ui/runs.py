@@ -31,6 +31,15 @@ def html_report(sweep_id: str) -> str:
 
 def render() -> None:
     lang = st.session_state["lang"]
+    from anjian.store import StoreError
+
+    try:
+        _render(lang)
+    except StoreError as err:  # a damaged store: say what and how to repair, no traceback
+        st.error(f"{t('store_error', lang)}: {err}")
+
+
+def _render(lang: str) -> None:
     st.header(t("page_runs", lang))
     store = run_store()
     sweeps = store.sweeps()

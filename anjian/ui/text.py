@@ -73,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
     "budget_reps": {"zh": "重复次数", "en": "Replications"},
     "budget_step": {"zh": "步长（元/年）", "en": "Step (yuan a year)"},
     "budget_rounds": {"zh": "最多轮数", "en": "Rounds at most"},
+    "store_error": {"zh": "运行记录库无法读取", "en": "The run store cannot be read"},
     "budget_place": {"zh": "每步资金的布置", "en": "Where a step's money goes"},
     "budget_place_rules": {
         "zh": "按固定规则（按现有比例，快）",
