@@ -67,12 +67,23 @@ def new_scenario(source: str | Path, dest: Path, derive: bool = False, force: bo
     """
     manifest = resolve(source)
     dest = Path(dest)
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())) and not force:
+    if dest.exists() and not dest.is_dir():
+        raise ScenarioError(
+            f"{dest}: is a file, not a folder; choose a folder for the new scenario (--force "
+            "replaces files in a folder, never a file by a folder)"
+        )
+    if dest.exists() and any(dest.iterdir()) and not force:
         raise ScenarioError(
             f"{dest}: already exists and is not empty; choose a new folder or use --force"
         )
     meta = read_toml(manifest).get("scenario", {})
-    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ScenarioError(
+            f"{dest}: cannot create the folder ({err.strerror or err}); choose a folder you "
+            "can write to"
+        ) from None
     if derive:
         base = str(source) if not Path(source).exists() else str(manifest.parent.resolve())
         text = derived_manifest(

@@ -39,6 +39,21 @@ from .timebase import MIN_PER_DAY, MIN_PER_HOUR
 
 MINUTES_PER_UNIT: dict[str, float] = {"min": 1.0, "h": MIN_PER_HOUR, "days": MIN_PER_DAY}
 DIMENSIONLESS = frozenset({"cv", "weights"})
+#: Parameters given as a list; every other parameter is one number.
+LIST_PARAMS = frozenset({"values", "weights"})
+
+# Limits (docs/scenario-format.md, "Limits"): what the simulator can run, far above any real
+# value. A time parameter above ten years, a cv above 100 or an amount above 10^8 people or
+# items per event is a typing error, and beyond them samplers overflow (gamma's shape 1/cv²
+# underflows to 0, a lognormal's exp overflows) or a queue never empties.
+#: Largest time parameter, minutes (ten years).
+MAX_TIME_MIN = 10 * 365 * MIN_PER_DAY
+#: Largest coefficient of variation.
+MAX_CV = 100.0
+#: Largest amount parameter (people or items per event) and list weight.
+MAX_AMOUNT = 1e8
+#: Most values an empirical distribution may list.
+MAX_VALUES = 10_000
 
 ParamValue = float | tuple[float, ...]
 Sampler = Callable[[int], np.ndarray]
@@ -170,15 +185,31 @@ def _split_unit(key: str) -> tuple[str, str | None]:
     return key, None
 
 
-def _number(key: str, value: Any) -> float:
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number(key: str, value: Any, factor: float = 1.0) -> float:
+    """One parameter value in the model's units, checked against the limits."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"parameter {key!r} must be a number, got {value!r}")
+        raise ValueError(f"parameter {key!r} must be a number, got {_short(value)}")
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"parameter {key!r} must be finite, got {value!r}")
     if number < 0:
         raise ValueError(f"parameter {key!r} must be >= 0, got {value!r}")
-    return number
+    name, unit = _split_unit(key)
+    if unit is not None and number * factor > MAX_TIME_MIN:
+        raise ValueError(
+            f"parameter {key!r} = {value!r} is more than ten years "
+            f"({MAX_TIME_MIN / factor:,.0f} {unit}), the limit for a time"
+        )
+    if name == "cv" and number > MAX_CV:
+        raise ValueError(f"parameter {key!r} = {value!r}: cv must be at most {MAX_CV:g}")
+    if unit is None and name != "cv" and number > MAX_AMOUNT:
+        raise ValueError(f"parameter {key!r} = {value!r}: at most {MAX_AMOUNT:,.0f}")
+    return number * factor
 
 
 class Distribution(BaseModel):
@@ -216,6 +247,10 @@ class Distribution(BaseModel):
         kind = table.pop("kind", None)
         if kind is None:
             raise ValueError(f"distribution needs a 'kind' (one of {sorted(REGISTRY)})")
+        if not isinstance(kind, str):
+            raise ValueError(
+                f"kind must be one name, e.g. kind = 'exponential', got {_short(kind)}"
+            )
         if kind not in REGISTRY:
             raise ValueError(
                 f"unknown distribution kind {kind!r}; expected one of {sorted(REGISTRY)}"
@@ -240,10 +275,23 @@ class Distribution(BaseModel):
                 pass
             else:
                 units.add(unit)
-            if isinstance(value, list | tuple):
-                params[name] = tuple(_number(key, v) * factor for v in value)
+            if name in LIST_PARAMS:
+                if not isinstance(value, list | tuple):
+                    raise ValueError(
+                        f"parameter {key!r} must be a list of numbers, e.g. {key} = [1, 2, 3]"
+                    )
+                if len(value) > MAX_VALUES:
+                    raise ValueError(
+                        f"parameter {key!r} lists {len(value):,} numbers; at most {MAX_VALUES:,}"
+                    )
+                params[name] = tuple(_number(key, v, factor) for v in value)
+            elif isinstance(value, list | tuple):
+                raise ValueError(
+                    f"parameter {key!r} must be one number, got the list {_short(value)} "
+                    "(only an empirical distribution's values and weights are lists)"
+                )
             else:
-                params[name] = _number(key, value) * factor
+                params[name] = _number(key, value, factor)
         missing = [n for n in spec.required if n not in params]
         if missing:
             raise ValueError(f"{kind} distribution is missing {missing} (got {sorted(table)})")

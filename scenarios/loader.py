@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from . import builtin
 from .errors import ScenarioError
 from .overrides import Provenance, apply_overrides, format_validation_error
-from .scenario import Scenario
+from .scenario import SCHEMA_VERSION, Scenario
 from .tables import keyed_rows, read_boundaries, read_csv, read_matrix, read_toml
 
 MODEL_SECTIONS = (
@@ -95,8 +95,60 @@ def _section_label(path: Path, key: str) -> str:
     return f"{path} [{key}]"
 
 
-def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Provenance]:
-    """Raw (unvalidated) scenario data from ``path`` and its bases, with provenance."""
+def confined(manifest: Path, field: str, name: str) -> Path:
+    """The file ``name`` of a manifest's ``field``, resolved inside the manifest's folder.
+
+    A scenario reads only its own folder: a table path must be relative, without ``..``, and
+    may not be (or pass through) a symbolic link leading out of the folder. The error names
+    the manifest and the field, never the content of the file pointed at.
+    """
+    folder = manifest.parent.resolve()
+    given = Path(name)
+    if given.is_absolute() or ".." in given.parts or not name.strip():
+        raise ScenarioError(
+            f"{manifest} {field}: {name!r} must be a file name inside the scenario's folder "
+            f'(e.g. "sites.csv"), not an absolute path or one with ".."'
+        )
+    target = (folder / given).resolve()
+    if not target.is_relative_to(folder):
+        raise ScenarioError(
+            f"{manifest} {field}: {name!r} is a link leading out of the scenario's folder; "
+            "copy the file into the folder instead"
+        )
+    return target
+
+
+def _base_manifest(path: Path, ref: str, root: Path | None) -> Path:
+    """The base's manifest: a built-in name or a path (relative to ``path``'s folder, or
+    absolute: the user's own files); with a ``root`` (an uploaded bundle), only the built-ins
+    and files inside ``root``."""
+    if ref in builtin.names() and not (path.parent / ref).exists():
+        return builtin.manifest(ref)
+    if Path(ref).is_absolute() and root is not None:
+        raise ScenarioError(
+            f"{path} [scenario] base: {ref!r} is an absolute path; an uploaded scenario may "
+            f"name a built-in scenario ({', '.join(builtin.names())}) or a path inside its "
+            "own bundle"
+        )
+    base = resolve(ref, relative_to=path.parent).resolve()
+    if root is not None and not base.is_relative_to(root.resolve()):
+        inside_builtin = any(
+            base.is_relative_to(builtin.manifest(n).parent.resolve()) for n in builtin.names()
+        )
+        if not inside_builtin:
+            raise ScenarioError(
+                f"{path} [scenario] base: {ref!r} lies outside the uploaded scenario; give a "
+                f"built-in scenario's name ({', '.join(builtin.names())}) or include the base "
+                "in the bundle"
+            )
+    return base
+
+
+def _raw_from_manifest(
+    path: Path, chain: tuple[Path, ...], root: Path | None = None
+) -> tuple[dict[str, Any], Provenance]:
+    """Raw (unvalidated) scenario data from ``path`` and its bases, with provenance; with a
+    ``root``, every file read must lie inside it (or in a built-in scenario)."""
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
@@ -137,13 +189,20 @@ def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, A
             raise ScenarioError(
                 f"{path} [scenario] base: must be a scenario name or path, got {base_ref!r}"
             )
-        base_path = resolve(base_ref, relative_to=path.parent)
-        raw, prov = _raw_from_manifest(base_path, (*chain, path))
+        base_path = _base_manifest(path, base_ref, root)
+        raw, prov = _raw_from_manifest(base_path, (*chain, path), root)
         file_tables: dict[str, Path] = dict(raw.pop("_table_paths"))
     else:
         raw, prov = {}, Provenance()
         file_tables = {}
-    raw["schema_version"] = doc.get("schema_version", 1)
+    version = doc.get("schema_version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version != SCHEMA_VERSION:
+        raise ScenarioError(
+            f"{path}: schema_version = {version!r}, but this version of anjian reads scenario "
+            f"files of schema_version {SCHEMA_VERSION}; a larger number means the file was "
+            "written for a newer anjian (upgrade it), anything else is a typing error"
+        )
+    raw["schema_version"] = version
     prov.add(("schema_version",), f"{path} schema_version")
     raw["meta"] = dict(meta)
     prov.add(("meta",), _section_label(path, "scenario"))
@@ -153,7 +212,7 @@ def _raw_from_manifest(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, A
             prov.drop_under((key,))
             prov.add((key,), _section_label(path, key))
     for key, name in tables.items():
-        file_tables[key] = (path.parent / name).resolve()
+        file_tables[key] = confined(path, f"[tables] {key}", name)
     missing = [t for t in TABLES_REQUIRED if t not in file_tables]
     if missing:
         raise ScenarioError(
@@ -241,6 +300,18 @@ def _load_depots(
 ) -> None:
     """Depots: fixed columns plus one vehicle-count column per vehicle kind."""
     table = read_csv(files["depots"], required=("depot_id", *PLACE_COLUMNS))
+    kinds = raw.get("vehicle_kinds")
+    if isinstance(kinds, dict):
+        absent = [k for k in kinds if k not in table.header]
+        if absent:
+            extra = [c for c in table.header
+                     if c not in kinds and c not in ("depot_id", *PLACE_COLUMNS)]  # fmt: skip
+            also = f"; column(s) {extra} name an unknown vehicle kind (misspelt?)" if extra else ""
+            raise ScenarioError(
+                f"{files['depots']} line 1: no column for vehicle kind(s) {absent} of "
+                "[vehicle_kinds]; every kind needs a column of counts (0 where a depot has "
+                f"none), or remove the kind from [vehicle_kinds]{also}"
+            )
     prov.drop_under(("depots",))
     prov.add(("depots",), files["depots"])
     depots: dict[str, Any] = {}
@@ -325,8 +396,11 @@ def resolve(ref: str | Path, relative_to: Path | None = None) -> Path:
     )
 
 
-def load_scenario(ref: str | Path) -> Scenario:
+def load_scenario(ref: str | Path, root: Path | None = None) -> Scenario:
     """Load and validate a scenario by built-in name, folder or manifest path.
+
+    With ``root`` (the folder an uploaded bundle was unpacked to), every file the scenario
+    reads — its bases included — must lie inside ``root`` or be a built-in scenario's.
 
     Raises
     ------
@@ -334,7 +408,9 @@ def load_scenario(ref: str | Path) -> Scenario:
         For any unreadable file or invalid value, with one line per problem.
     """
     path = resolve(ref)
-    raw, prov = _raw_from_manifest(path, ())
+    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+        raise ScenarioError(f"{path}: outside the uploaded scenario's folder")
+    raw, prov = _raw_from_manifest(path, (), root)
     raw.pop("_table_paths", None)
     prov.root = str(path.resolve().parent) + "/"
     try:

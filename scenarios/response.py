@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from .common import (
+    MAX_COUNT,
     Adcode,
     Hourly,
     Ident,
@@ -71,7 +72,7 @@ class IncidentType(Named):
     monthly_factor: Monthly = Field(default_factory=lambda: [1.0] * 12)
     hourly_factor: Hourly = Field(default_factory=lambda: [1.0] * 24)
     on_scene: Duration
-    units_needed: dict[Ident, Annotated[int, Field(ge=1)]]
+    units_needed: dict[Ident, Annotated[int, Field(ge=1, le=1000)]]
     relief: ReliefNeed | None = None
     harm: Harm | None = None
 
@@ -117,7 +118,7 @@ class Surge(Named):
     start_day: Annotated[float, Field(ge=0.0, lt=365.0)]
     duration_days: Annotated[float, Field(gt=0.0, le=365.0)]
     districts: Annotated[list[Adcode], Field(min_length=1)]
-    incidents: Annotated[int, Field(ge=1)]
+    incidents: Annotated[int, Field(ge=1, le=MAX_COUNT)]
     people_affected_total: NonNegInt = 0
     shelter: Shelter | None = None
     return_period_years: PosFloat | None = Field(
@@ -128,6 +129,17 @@ class Surge(Named):
             "it in a year with probability 1 / return_period_years (none: every year)."
         ),
     )
+
+    @model_validator(mode="after")
+    def _within_the_year(self) -> Surge:
+        end = self.start_day + self.duration_days
+        if end > 365.0 + 1e-9:
+            raise ValueError(
+                f"the surge runs from day {self.start_day:g} for {self.duration_days:g} days, "
+                f"to day {end:g}, past the year's end (day 365); the simulated year does not "
+                "wrap, so shorten duration_days or start earlier"
+            )
+        return self
 
 
 class VehicleKind(Named):

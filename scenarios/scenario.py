@@ -40,6 +40,9 @@ from .response import (
 )
 from .timebase import MIN_PER_DAY
 
+#: The newest scenario format this code reads (``schema_version`` in scenario.toml).
+SCHEMA_VERSION = 1
+
 #: How far (km) a depot or warehouse may lie outside its district polygon (digitising slack).
 BOUNDARY_SLACK_KM = 1.0
 
@@ -137,7 +140,14 @@ class Scenario(Strict):
         ignored_types=(cached_property,),
     )
 
-    schema_version: int = 1
+    schema_version: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=SCHEMA_VERSION,
+            description=f"The file format's version; this anjian reads {SCHEMA_VERSION}.",
+        ),
+    ] = 1
     meta: Meta
     region_groups: dict[Ident, RegionGroup]
     districts: dict[str, District]
@@ -608,6 +618,15 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
                         f"{pol.order_up_to_units}"
                     ),
                 )
+            if pol.stock_units > pol.order_up_to_units:
+                yield (
+                    ("warehouses", key, "stocks", c, "stock_units"),
+                    (
+                        f"stock {pol.stock_units} exceeds order-up-to level "
+                        f"{pol.order_up_to_units}; raise the order-up-to level to what the "
+                        "warehouse holds, or lower the stock"
+                    ),
+                )
     for key, surge in s.surges.items():
         if surge.incident_type not in s.incident_types:
             yield (
@@ -620,6 +639,18 @@ def _check(s: Scenario) -> Iterable[tuple[Loc, str]]:
         for adcode in surge.districts:
             if adcode not in adcodes:
                 yield ("surges", key, "districts"), f"unknown district {adcode!r}"
+        itype = s.incident_types.get(surge.incident_type)
+        if (surge.people_affected_total > 0 and surge.shelter is None and itype is not None
+                and itype.relief is None):  # fmt: skip
+            yield (
+                ("surges", key, "people_affected_total"),
+                (
+                    f"{surge.people_affected_total:,} people affected, but incident type "
+                    f"{surge.incident_type!r} has no relief and the surge no shelter, so they "
+                    "would need nothing; give the surge a [shelter] or the type a relief need, "
+                    "or set people_affected_total = 0"
+                ),
+            )
     yield from _check_townships(s)
     yield from _check_relief(s)
     if s.travel.matrix is not None:

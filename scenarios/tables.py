@@ -9,9 +9,9 @@ CSV cells are kept as stripped strings (validation converts them); an empty cell
 from __future__ import annotations
 
 import csv
-import io
 import json
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,17 @@ from typing import Any
 from .errors import ScenarioError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# Limits on what a file may hold, so that memory is bounded and not only bytes (a file of
+# blank lines or of one-character cells expands ~100 times as Python objects). Far above any
+# real scenario: Chongqing's largest table has ~1,000 rows; China has ~40,000 townships.
+#: Most data rows in a CSV table.
+MAX_ROWS = 200_000
+#: Most columns in a CSV table.
+MAX_COLUMNS = 2_000
+#: Most cells (rows × columns) in a CSV table.
+MAX_CELLS = 5_000_000
+#: Most points in a travel matrix (its size is the square of this).
+MAX_MATRIX_IDS = 5_000
 
 
 def read_text(path: Path) -> str:
@@ -51,13 +62,38 @@ def read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: TOML syntax error: {err}") from err
+    except RecursionError as err:
+        raise ScenarioError(f"{path}: tables or lists nested too deeply to read") from err
 
 
-def _records(path: Path) -> list[list[str]]:
-    """All CSV records of a text file (any of \\n, \\r\\n, \\r line ends)."""
-    text = read_text(path)
+def _records(path: Path, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[int, list[str]]]:
+    """The CSV records of a text file that hold something, with their line numbers (any of
+    \\n, \\r\\n, \\r line ends); blank lines are skipped as they are read, and the table's
+    size is bounded by :data:`MAX_ROWS`, :data:`MAX_COLUMNS` and :data:`MAX_CELLS`."""
+    read_text(path)  # the checks (size, UTF-8, empty); the text itself is read again below
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        yield from _bounded(path, csv.reader(stream), max_columns)
+
+
+def _bounded(path: Path, reader: Any, max_columns: int) -> Iterator[tuple[int, list[str]]]:
+    rows = cells = 0
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        for record in reader:
+            if not record or all(not c.strip() for c in record):
+                continue
+            rows += 1
+            cells += len(record)
+            if len(record) > max_columns:
+                raise ScenarioError(
+                    f"{path} line {reader.line_num}: {len(record):,} cells; a table may have "
+                    f"at most {max_columns:,} columns"
+                )
+            if rows > MAX_ROWS + 1 or cells > MAX_CELLS:
+                raise ScenarioError(
+                    f"{path}: more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells (line "
+                    f"{reader.line_num}); split the scenario or remove what it does not use"
+                )
+            yield reader.line_num, record
     except csv.Error as err:
         raise ScenarioError(f"{path}: not a readable CSV file: {err}") from err
 
@@ -74,7 +110,10 @@ class CsvTable:
 def read_csv(path: Path, required: tuple[str, ...] = ()) -> CsvTable:
     """Read a CSV with a header row; reject ragged rows and duplicate or missing columns."""
     records = _records(path)
-    header = [h.strip() for h in records[0]]
+    first = next(records, None)
+    if first is None:
+        raise ScenarioError(f"{path}: the file is empty")
+    header = [h.strip() for h in first[1]]
     if any(not h for h in header):
         raise ScenarioError(f"{path} line 1: the header has an empty column name: {header}")
     dupes = sorted({h for h in header if header.count(h) > 1})
@@ -84,9 +123,7 @@ def read_csv(path: Path, required: tuple[str, ...] = ()) -> CsvTable:
     if missing:
         raise ScenarioError(f"{path} line 1: missing column(s) {missing}; the header is {header}")
     rows: list[tuple[int, dict[str, str]]] = []
-    for line, record in enumerate(records[1:], start=2):
-        if not record or all(not c.strip() for c in record):
-            continue  # blank line
+    for line, record in records:
         if len(record) != len(header):
             raise ScenarioError(
                 f"{path} line {line}: {len(record)} cells but the header has {len(header)} "
@@ -122,6 +159,8 @@ def read_boundaries(path: Path) -> dict[str, dict[str, Any]]:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise ScenarioError(f"{path}: not valid JSON: {err}") from err
+    except RecursionError as err:
+        raise ScenarioError(f"{path}: arrays or objects nested too deeply to read") from err
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise ScenarioError(f"{path}: expected a GeoJSON FeatureCollection")
     features = doc.get("features")
@@ -144,13 +183,19 @@ def read_boundaries(path: Path) -> dict[str, dict[str, Any]]:
 
 def read_matrix(path: Path) -> dict[str, Any]:
     """A square travel matrix CSV: first column the origin id, header row the destination ids."""
-    records = [r for r in _records(path) if r and any(c.strip() for c in r)]
-    if not records:
+    records = _records(path, max_columns=MAX_MATRIX_IDS + 1)
+    first = next(records, None)
+    if first is None:
         raise ScenarioError(f"{path}: the matrix has no rows")
-    header = [h.strip() for h in records[0][1:]]
+    header = [h.strip() for h in first[1][1:]]
+    if len(header) > MAX_MATRIX_IDS:
+        raise ScenarioError(
+            f"{path} line 1: {len(header):,} destination ids; a travel matrix may have at "
+            f"most {MAX_MATRIX_IDS:,}"
+        )
     ids: list[str] = []
     minutes: list[list[float]] = []
-    for line, record in enumerate(records[1:], start=2):
+    for line, record in records:
         if len(record) != len(header) + 1:
             raise ScenarioError(
                 f"{path} line {line}: {len(record) - 1} values but the header has "

@@ -84,7 +84,7 @@ from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import DAYS_PER_YEAR, MIN_PER_DAY, MIN_PER_HOUR, MIN_PER_YEAR
 from anjian.scenarios.travel import geometric_minutes
 
-from . import kernel
+from . import kernel, size
 from .calendar import (
     MONTH_START_DAY,
     WorkCalendar,
@@ -1510,7 +1510,14 @@ class InspectionModel:
 
 
 def simulate_inspections(scenario: Scenario, config: InspectionConfig) -> InspectionResult:
-    """Run one replication of the inspection model."""
+    """Run one replication of the inspection model.
+
+    Raises
+    ------
+    RunTooLarge
+        Before anything runs, if the replication would exceed the limits of :mod:`sim.size`.
+    """
+    size.check(scenario, config.years, "inspection")
     with fewer_collections():
         model = InspectionModel(scenario, config)
         result = model.run()

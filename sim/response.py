@@ -47,6 +47,7 @@ from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_DAY, MIN_PER_YEAR
 from anjian.scenarios.travel import geometric_minutes, minutes_from_places
 
+from . import size
 from .incidents import IncidentTable, draw_incidents, merge_incidents
 from .policies import POLICIES, DispatchPolicy, make_policy
 from .response_kpi import ResponseRecord, ResponseResult, collect, shelter_people
@@ -589,5 +590,12 @@ def relief_needs(s: Scenario, inc: IncidentTable) -> np.ndarray:
 
 
 def simulate_response(scenario: Scenario, config: ResponseConfig) -> ResponseResult:
-    """Run one replication of the response model."""
+    """Run one replication of the response model.
+
+    Raises
+    ------
+    RunTooLarge
+        Before anything runs, if the replication would exceed the limits of :mod:`sim.size`.
+    """
+    size.check(scenario, config.years, "response")
     return ResponseModel(scenario, config).run()

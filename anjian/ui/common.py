@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
@@ -26,8 +27,10 @@ if TYPE_CHECKING:
 
 @st.cache_resource(show_spinner=False)
 def cached_scenario(ref: str) -> Scenario:
-    """Load a scenario once per process (scenarios are immutable)."""
-    return load_scenario(ref)
+    """Load a scenario once per process (scenarios are immutable). An uploaded bundle's
+    folder (a path, not a built-in name) reads only files inside itself and the built-ins."""
+    path = Path(ref)
+    return load_scenario(ref, root=path if path.is_dir() else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -166,7 +166,7 @@ def render() -> None:
         dest = Path(tempfile.mkdtemp(prefix="anjian-upload-"))
         try:
             folder = extract_bundle(up.getvalue(), dest)
-            load_scenario(folder)
+            load_scenario(folder, root=folder)
         except ScenarioError as err:
             st.error(t("upload_bad", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
         else:
