@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,9 +24,12 @@ from anjian.scenarios.summary import (
 
 from .cli_budget import costs_cmd, frontier_cmd, margins_cmd, objectives_cmd, run_cmd
 from .cli_optimize import locate_cmd, optimize_app
+from .cli_paths import writable_dir
 from .cli_runs import runs_app, sweep_cmd
 from .cli_stocks import stocks_cmd  # noqa: F401  (registers `optimize stocks`)
 from .kpis import Model, kpi, of_model
+
+R = TypeVar("R")
 
 app = typer.Typer(
     help="anjian (安监): plan inspectors, emergency vehicles and relief stocks.",
@@ -87,17 +90,22 @@ def _console(stderr: bool = False) -> Console:
     """A console; when output is not a terminal (a pipe, a file, a test) lines are not cut."""
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 220
-    return Console(stderr=stderr, width=width)
+    return Console(markup=False, emoji=False, stderr=stderr, width=width)
 
 
 REF_HELP = "A built-in scenario name (chongqing, toy), a scenario folder or a scenario.toml."
 
 
-def _fail(error: ScenarioError, ref: object) -> None:
+def _print_problems(error: ScenarioError, ref: object) -> None:
     err = _console(stderr=True)
-    err.print(f"[bold red]Invalid scenario[/bold red] {ref}", highlight=False)
+    err.print("Invalid scenario ", end="", style="bold red")
+    err.print(str(ref), markup=False, highlight=False)
     for line in error.problems:
         err.print(f"  • {line}", markup=False, highlight=False)
+
+
+def _fail(error: ScenarioError, ref: object) -> None:
+    _print_problems(error, ref)
     raise typer.Exit(code=1)
 
 
@@ -112,7 +120,7 @@ def validate(ref: str = typer.Argument(..., help=REF_HELP)) -> None:
     t = s.totals()
     out = _console()
     out.print(
-        f"[green]OK[/green] {s.meta.name}: {s.meta.title_zh} / {s.meta.title_en} — "
+        f"OK {s.meta.name}: {s.meta.title_zh} / {s.meta.title_en} — "
         f"{t['districts']} districts, population {t['population']:,}, "
         f"{t['sites']:,} sites, {t['staff']:,} staff, {t['vehicles']:,} vehicles",
         highlight=False,
@@ -149,9 +157,7 @@ def show(ref: str = typer.Argument(..., help=REF_HELP)) -> None:
         _fail(e, ref)
         return
     out = _console()
-    out.print(
-        f"[bold]{s.meta.title_zh}[/bold]\n{s.meta.title_en}\n{s.meta.description}", highlight=False
-    )
+    out.print(f"{s.meta.title_zh}\n{s.meta.title_en}\n{s.meta.description}", highlight=False)
     districts = district_table(s)
     out.print(_rich_table("Districts 区县", districts, {"adcode": "s"}))
     t = s.totals()
@@ -229,6 +235,45 @@ def _progress(console: Console, label: str, total: int) -> Iterator[Callable[[in
         yield lambda done, _total: progress.update(task, completed=done)
 
 
+def _replicate(
+    console: Console,
+    label: str,
+    reps: int,
+    run: Callable[[Callable[[int, int], None]], R],
+    ref: str,
+    keep: Callable[[Any], None],
+) -> R:
+    """``run(tick)`` under a progress bar. A scenario too large to run exits 1 with the
+    reason; Ctrl-C keeps the replications that finished (``keep(partial)`` writes them) and
+    exits 130."""
+    from anjian.sim.replicate import Interrupted
+
+    try:
+        with _progress(console, label, reps) as tick:
+            return run(tick)
+    except Interrupted as stop:
+        err = _console(stderr=True)
+        if stop.partial is not None:
+            keep(stop.partial)
+            err.print(
+                f"已中断：{stop.total} 次重复中完成 {stop.done} 次，已写出其结果 / Interrupted: "
+                f"{stop.done} of {stop.total} replications finished; their tables are written",
+                markup=False,
+                highlight=False,
+            )
+        else:
+            err.print(
+                "已中断：没有完成的重复，未写出任何文件 / Interrupted before any replication "
+                "finished; nothing was written",
+                markup=False,
+                highlight=False,
+            )
+        raise typer.Exit(code=130) from None
+    except ScenarioError as e:
+        _fail(e, ref)
+        raise  # unreachable: _fail exits
+
+
 def _report(console: Console, out: Path, fmt: str, tables: dict[str, Any]) -> None:
     written = _write_tables(out, tables, fmt)
     console.print("Wrote " + ", ".join(str(p) for p in written), highlight=False)
@@ -248,10 +293,13 @@ def simulate_inspections_cmd(
     from anjian.sim.replicate import replicate_inspections
 
     _check_format(fmt)
+    writable_dir(out)
     s = _load(ref)
     console = _console()
-    with _progress(console, "replications", reps) as tick:
-        result = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, tick)
+    cfg = InspectionConfig(years=years, seed=seed)
+    result = _replicate(console, "replications", reps,
+                        lambda tick: replicate_inspections(s, cfg, reps, tick), ref,
+                        lambda part: _report(console, out, fmt, part.tables()))  # fmt: skip
     head = f"{s.meta.name}: inspections, {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, result.summary, "inspection", head)
     _report(console, out, fmt, result.tables())
@@ -314,6 +362,7 @@ def simulate_response_cmd(
     from anjian.sim.response import ResponseConfig
 
     _check_format(fmt)
+    writable_dir(out)
     s = _load(ref)
     try:
         cfg = ResponseConfig(years=years, seed=seed, policy=policy,
@@ -322,8 +371,9 @@ def simulate_response_cmd(
         _console(stderr=True).print(str(e), markup=False)
         raise typer.Exit(code=2) from None
     console = _console()
-    with _progress(console, "replications", reps) as tick:
-        result = replicate_response(s, cfg, reps, tick)
+    result = _replicate(console, "replications", reps,
+                        lambda tick: replicate_response(s, cfg, reps, tick), ref,
+                        lambda part: _report(console, out, fmt, part.tables()))  # fmt: skip
     head = f"{s.meta.name}: response, {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, result.summary, "response", head)
     for sid, surge in s.surges.items():
@@ -348,12 +398,31 @@ def simulate_all_cmd(
     from anjian.sim.response import ResponseConfig
 
     _check_format(fmt)
+    writable_dir(out)
     s = _load(ref)
     console = _console()
-    with _progress(console, "inspections", reps) as tick:
-        insp = replicate_inspections(s, InspectionConfig(years=years, seed=seed), reps, tick)
-    with _progress(console, "response", reps) as tick:
-        resp = replicate_response(s, ResponseConfig(years=years, seed=seed), reps, tick, insp)
+    icfg, rcfg = InspectionConfig(years=years, seed=seed), ResponseConfig(years=years, seed=seed)
+    insp = _replicate(
+        console,
+        "inspections",
+        reps,
+        lambda tick: replicate_inspections(s, icfg, reps, tick),
+        ref,
+        lambda part: _report(console, out / "inspections", fmt, part.tables()),
+    )
+
+    def keep_both(part: Any) -> None:
+        _report(console, out / "inspections", fmt, insp.tables())
+        _report(console, out / "response", fmt, part.tables())
+
+    resp = _replicate(
+        console,
+        "response",
+        reps,
+        lambda tick: replicate_response(s, rcfg, reps, tick, insp),
+        ref,
+        keep_both,
+    )
     head = f"{s.meta.name}: {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, insp.summary, "inspection", f"监管检查 Inspections — {head}")
     _print_summary(
@@ -364,5 +433,10 @@ def simulate_all_cmd(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A bad or too large scenario that reaches here (from a
+    command without its own handler) is reported as such, never as a traceback."""
+    try:
+        app()
+    except ScenarioError as e:
+        _print_problems(e, "")
+        sys.exit(1)

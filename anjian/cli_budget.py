@@ -17,6 +17,7 @@ from anjian.scenarios import ScenarioError
 from anjian.scenarios.scenario import Scenario
 
 from .cli_optimize import _error, with_spinner
+from .cli_paths import writable_dir, writable_file
 
 BASIS = {"fixed": "固定 fixed", "simulated": "模拟 simulated", "one_time": "一次性 one-time"}
 
@@ -45,13 +46,9 @@ def _scenario(ref: str) -> Scenario:
 
 
 def _check_out(out: Path | None) -> None:
-    """Exit 2 before any work if ``out`` exists and is not a folder."""
-    if out is not None and out.exists() and not out.is_dir():
-        Console(stderr=True).print(
-            f"--out {out} is a file, not a folder: name a folder (it is created if missing)",
-            highlight=False,
-        )
-        raise typer.Exit(code=2)
+    """Exit 2 before any work unless ``out`` is a folder that can be written (created)."""
+    if out is not None:
+        writable_dir(out)
 
 
 def _margins_or_exit(*args: Any, **kwargs: Any) -> Any:
@@ -69,7 +66,7 @@ def _place_or_exit(place: str) -> None:
     from anjian.placement import PLACEMENTS
 
     if place not in PLACEMENTS:
-        Console(stderr=True).print(
+        Console(markup=False, emoji=False, stderr=True).print(
             f"--place must be one of {', '.join(PLACEMENTS)}, got {place!r}", highlight=False
         )
         raise typer.Exit(code=2)
@@ -112,7 +109,7 @@ def costs_cmd(
         totals,
     )
 
-    err = Console(stderr=True)
+    err = Console(markup=False, emoji=False, stderr=True)
     s = _scenario(scenario)
     _check_out(out)
     harm = margin = None
@@ -137,7 +134,7 @@ def costs_cmd(
                     s,
                     step_yuan=margins,
                     base=a,
-                    progress=lambda m: err.print(f"[dim]… {m}[/dim]", highlight=False),
+                    progress=lambda m: err.print(f"… {m}", style="dim", highlight=False),
                 )
         sheet, tot, money, harm = a.sheet, a.totals, a.budget, a.harm_table()
     else:
@@ -166,7 +163,7 @@ def costs_cmd(
         }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"{s.meta.title_zh} / {s.meta.title_en}: 年度成本 / yearly cost")
     for col, right in (
         ("资源 / resource", False),
@@ -324,7 +321,7 @@ def run_cmd(
         _error(exc, "No run")
         return
     path = write_report(result, out)
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 160)
     head = f"{s.meta.title_zh} / {s.meta.title_en}"
     costs = Table(title=f"{head}: 年度成本 / yearly cost (元 yuan)")
     for col in ("资源 / resource", "现状 / today", "方案 / plan", "变化 / change"):
@@ -413,7 +410,7 @@ def frontier_cmd(
     from anjian.frontier import STARTS, frontier
     from anjian.frontier_report import point_name, write_frontier
 
-    err = Console(stderr=True)
+    err = Console(markup=False, emoji=False, stderr=True)
     if start not in STARTS:
         err.print(
             f"--from {start!r} is not a start: use one of {', '.join(STARTS)}", highlight=False
@@ -448,7 +445,7 @@ def frontier_cmd(
         _error(exc, "No frontier")
         return
     path = write_frontier(result, s, out)
-    console = Console(width=None if sys.stdout.isatty() else 200)
+    console = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 200)
     t = Table(
         title=f"{s.meta.title_zh} / {s.meta.title_en}: 预算前沿 / the frontier "
         "(预期死亡/年 expected deaths a year, 新一组模拟 on fresh replications)"
@@ -494,7 +491,7 @@ def frontier_cmd(
 def _plan_overrides(path: Path, scenario: Scenario) -> dict[str, Any]:
     """The overrides in a run's ``run.json`` (exit 2 with the reason if it is not one, or is
     of another scenario)."""
-    err = Console(stderr=True)
+    err = Console(markup=False, emoji=False, stderr=True)
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -554,7 +551,7 @@ def margins_cmd(
 
     from anjian.district_margins import BY_RESOURCE, margins_by_district
 
-    err = Console(stderr=True)
+    err = Console(markup=False, emoji=False, stderr=True)
     if resource not in BY_RESOURCE:
         err.print(
             f"--resource must be one of {', '.join(BY_RESOURCE)}, got {resource!r}",
@@ -573,9 +570,8 @@ def margins_cmd(
         "stocks": {"yuan": yuan},
     }
     extra = by_resource[resource]
-    if out is not None and out.is_dir():
-        err.print(f"--out {out} is a folder: name a CSV file", highlight=False)
-        raise typer.Exit(code=2)
+    if out is not None:
+        writable_file(out, suffixes=(".csv",))
     s = _scenario(scenario)
     if plan is not None:
         try:
@@ -600,7 +596,7 @@ def margins_cmd(
     except ValueError as exc:
         _error(exc, "No margins")
         return
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 160)
     where = "方案 the plan" if plan is not None else "现状 today"
     added = {
         "vehicles": "每区县多一辆车 / one more vehicle per district",
@@ -686,7 +682,7 @@ def objectives_cmd(
         write_objectives,
     )
 
-    err = Console(stderr=True)
+    err = Console(markup=False, emoji=False, stderr=True)
     objs = [o.strip() for o in objectives.split(",") if o.strip()]
     bad = [o for o in objs if o not in SEARCH_OBJECTIVES]
     twice = sorted({o for o in objs if objs.count(o) > 1})
@@ -728,7 +724,7 @@ def objectives_cmd(
         _error(exc, "No comparison of objectives")
         return
     path = write_objectives(result, s, out)
-    console = Console(width=None if sys.stdout.isatty() else 220)
+    console = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 220)
     t = Table(
         title=f"{s.meta.title_zh} / {s.meta.title_en}: 目标之间 / between objectives "
         "(新一组模拟，较现状配对 / fresh replications, paired with today)"

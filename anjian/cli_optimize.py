@@ -18,10 +18,11 @@ from rich.console import Console
 from rich.table import Table
 
 from anjian.optimize import api
-from anjian.optimize.errors import OptimizeError
+from anjian.optimize.errors import OptimizeError, SolverFailed
 from anjian.optimize.plan import LocationPlan
 from anjian.scenarios import ScenarioError
 
+from .cli_paths import writable_dir, writable_file
 from .kpis import kpi
 from .plans import optimize_vehicles
 
@@ -39,11 +40,20 @@ LocateModel = StrEnum("LocateModel", {m: m for m in api.LOCATE_MODELS})  # type:
 
 
 def _error(exc: Exception, what: str) -> None:
-    err = Console(stderr=True, width=None if sys.stderr.isatty() else 220)
-    err.print(f"[bold red]{what}[/bold red]", highlight=False)
+    err = Console(
+        markup=False, emoji=False, stderr=True, width=None if sys.stderr.isatty() else 220
+    )
+    err.print(what, style="bold red", markup=False, highlight=False)
     problems = getattr(exc, "problems", None) or [str(exc)]
     for line in problems:
         err.print(f"  • {line}", markup=False, highlight=False)
+    if isinstance(exc, SolverFailed) and "time limit" in str(exc):
+        err.print(
+            "  提示：用 --time-limit 给求解器更多秒数 / hint: give the solver more seconds with "
+            "--time-limit",
+            markup=False,
+            highlight=False,
+        )
     raise typer.Exit(code=1)
 
 
@@ -56,7 +66,7 @@ def with_spinner(label: str, work: Callable[[Callable[[str], None]], R]) -> R:
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=Console(markup=False, emoji=False, stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=None)
@@ -82,9 +92,9 @@ def _print_plan(plan: LocationPlan, as_json: bool, extra: dict[str, Any] | None 
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
         return
-    c = Console(width=None if sys.stdout.isatty() else 220)
+    c = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 220)
     gap = plan.gap
-    c.print(f"[bold]{plan.model}[/bold]: {plan.status}", highlight=False)
+    c.print(f"{plan.model}: {plan.status}", highlight=False)
     c.print(
         f"  目标值 / objective {plan.objective:,.6g}   界 / bound {plan.bound:,.6g}   "
         f"差距 / gap {gap:.4%}"
@@ -148,7 +158,9 @@ def vehicles_cmd(
         "--budget",
         help="Yearly budget for the vehicles' fixed cost, yuan (per-use fees reported beside).",
     ),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds."),
+    time_limit: float = typer.Option(
+        60.0, "--time-limit", min=0.1, max=86_400.0, help="Solver time limit, seconds."
+    ),
     resolution: str | None = typer.Option(
         None,
         "--resolution",
@@ -170,12 +182,14 @@ def vehicles_cmd(
     ),
     equity_by: str = typer.Option("district", "--equity-by", help="district or region."),
     verify: int = typer.Option(
-        0, "--verify", help="Simulate the plan with this many replications."
+        0, "--verify", min=0, max=1000, help="Simulate the plan with this many replications."
     ),
     out: Path | None = typer.Option(None, "--out", help="Write the plan as JSON here."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
     """Place a scenario's vehicles (dedicated / contracted) with a location model."""
+    if out is not None:
+        writable_file(out, suffixes=(".json",))
     try:
         result = optimize_vehicles(
             scenario,
@@ -237,7 +251,9 @@ def loop_cmd(
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (the same every iteration: CRN)."),
     max_iter: int = typer.Option(6, "--max-iter", min=1, help="Iterations at most."),
     tol: float = typer.Option(0.01, "--tol", help="Busy fractions this close count as equal."),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds."),
+    time_limit: float = typer.Option(
+        60.0, "--time-limit", min=0.1, max=86_400.0, help="Solver time limit, seconds."
+    ),
     out: Path | None = typer.Option(None, "--out", help="Write the iterations as CSV here."),
 ) -> None:
     """MEXCLP and the simulator in a loop: solve with a busy fraction q, simulate the plan,
@@ -246,10 +262,8 @@ def loop_cmd(
 
     from .simopt import vehicle_loop
 
-    err = Console(stderr=True)
-    if out is not None and out.is_dir():
-        err.print(f"--out {out} is a folder: name a CSV file", highlight=False)
-        raise typer.Exit(code=2)
+    if out is not None:
+        writable_file(out, suffixes=(".csv",))
     try:
         r = with_spinner(
             "anjian optimize loop",
@@ -275,7 +289,7 @@ def loop_cmd(
     except (OptimizeError, ValueError) as exc:
         _error(exc, "No loop")
         return
-    c = Console(width=None if sys.stdout.isatty() else 220)
+    c = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 220)
     st = r.settings
     t = Table(
         title=f"{st['scenario']}: 优化–模拟迭代 / the simulation–optimization loop "
@@ -386,6 +400,8 @@ def inspectors_cmd(
     from anjian.scenarios import load_scenario
     from anjian.sim.inspection import InspectionConfig
 
+    if out is not None:
+        _check_table_out(out)
     if frequencies:
         _frequencies_cmd(scenario, verify or 3, reps, seed, move_staff,
                          max_change, budget, target_utilisation, workers, no_cache, out,
@@ -450,7 +466,7 @@ def inspectors_cmd(
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
         return
-    c = Console(width=None if sys.stdout.isatty() else 220)
+    c = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 220)
     t = Table(title="检查人员配置方案 / inspector plan (区县 × 类别 / district × kind)")
     for col in ("区县 / district", "人员类别 / kind", "现状 today", "方案 plan", "变化 change"):
         t.add_column(col, justify="right" if "today" in col or "plan" in col or "change" in col
@@ -542,6 +558,14 @@ def s_kind_label(res: Any, kind: str) -> str:
     return f"{k.name_zh} / {k.name_en}"
 
 
+def _check_table_out(out: Path) -> None:
+    """``--out`` of a command writing tables: a .csv file (the plan alone) or a folder."""
+    if out.suffix.lower() == ".csv":
+        writable_file(out)
+    else:
+        writable_dir(out)
+
+
 def _frequencies_cmd(
     scenario: str, verify: int, reps: int, seed: int, move_staff: bool, max_change: float,
     budget: float | None, target_utilisation: float, workers: int | None, no_cache: bool,
@@ -551,7 +575,7 @@ def _frequencies_cmd(
     from anjian.scenarios import load_scenario
     from anjian.sim.inspection import InspectionConfig
 
-    err = Console(stderr=True)
+    err = Console(markup=False, emoji=False, stderr=True)
     try:
         s = load_scenario(scenario)
         res = optimize_frequencies(
@@ -588,7 +612,7 @@ def _frequencies_cmd(
                 **{k: v.to_dict(orient="records") for k, v in tables.items()}}  # fmt: skip
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
         return
-    c = Console(width=None if sys.stdout.isatty() else 220)
+    c = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 220)
     t = Table(title="检查频次方案 / inspection cadence (类别 × 风险等级 / category × risk tier)")
     for col in ("类别 / category", "等级 / tier", "场所 sites", "现状间隔 today",
                 "方案间隔 plan", "区县差异 districts differing", "每年次数 visits a year",
@@ -660,7 +684,9 @@ def locate_cmd(
     p: int | None = typer.Option(None, "--p", help="Number of facilities (vehicles for mexclp)."),
     radius: float | None = typer.Option(None, "--radius", help="Covered when cost ≤ radius."),
     busy_fraction: float = typer.Option(0.0, "--busy-fraction", help="MEXCLP busy probability."),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds."),
+    time_limit: float = typer.Option(
+        60.0, "--time-limit", min=0.1, max=86_400.0, help="Solver time limit, seconds."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
     """Solve a location model on a cost matrix or an OR-Library benchmark file."""

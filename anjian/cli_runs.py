@@ -44,9 +44,9 @@ def _store(path: Path | None) -> RunStore:
 def _fail(msg: str) -> None:
     from rich.text import Text
 
-    Console(stderr=True, width=None if sys.stderr.isatty() else 220).print(
-        Text.assemble(("Error ", "bold red"), str(msg)), highlight=False
-    )
+    Console(
+        markup=False, emoji=False, stderr=True, width=None if sys.stderr.isatty() else 220
+    ).print(Text.assemble(("Error ", "bold red"), str(msg)), highlight=False)
     raise typer.Exit(code=1)
 
 
@@ -75,7 +75,7 @@ def sweep_cmd(
         _fail(str(err))
         return
     st = _store(store)
-    console = Console(stderr=True)
+    console = Console(markup=False, emoji=False, stderr=True)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -104,7 +104,9 @@ def sweep_cmd(
         _fail("invalid scenario or overrides:\n  • " + "\n  • ".join(err.problems))
         return
     except SweepInterrupted as err:
-        Console(stderr=True).print(str(err), highlight=False, markup=False)
+        Console(markup=False, emoji=False, stderr=True).print(
+            str(err), highlight=False, markup=False
+        )
         raise typer.Exit(code=130) from None
     except (SweepError, StoreError) as err:
         _fail(str(err))
@@ -128,7 +130,7 @@ def _table(title: str, df) -> Table:  # type: ignore[no-untyped-def]
 
 
 def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 200)
+    return Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 200)
 
 
 @runs_app.command("list")
@@ -139,7 +141,7 @@ def list_cmd(store: Path | None = typer.Option(None, "--store", help=STORE_HELP)
     _console().print(_table("sweeps", st.sweeps()))
     lost = st.orphans()
     if lost:
-        Console(stderr=True).print(
+        Console(markup=False, emoji=False, stderr=True).print(
             f"{lost} KPI file(s) in {st.root / 'kpis'} belong to no recorded run (a lost or "
             f"replaced database?): `anjian runs repair --store {st.root}` restores them.",
             highlight=False,

@@ -16,6 +16,7 @@ from anjian.optimize.errors import OptimizeError
 from anjian.scenarios import ScenarioError
 
 from .cli_optimize import _error, _jsonable, optimize_app
+from .cli_paths import writable_dir
 from .kpis import kpi
 
 #: Case names (中文, English).
@@ -95,7 +96,9 @@ def stocks_cmd(
     from anjian.scenarios import load_scenario
     from anjian.stock_plans import optimize_stocks
 
-    err = Console(stderr=True)
+    err = Console(markup=False, emoji=False, stderr=True)
+    if out is not None:
+        writable_dir(out)
     try:
         s = load_scenario(scenario)
         plan = optimize_stocks(
@@ -107,7 +110,7 @@ def stocks_cmd(
             seed=seed,
             township_candidates=not no_townships,
             verify_reps=verify,
-            progress=lambda m: err.print(f"[dim]… {m}[/dim]", highlight=False),
+            progress=lambda m: err.print(f"… {m}", style="dim", highlight=False),
         )
     except ScenarioError as exc:
         _error(exc, f"Invalid scenario {scenario}")
@@ -141,7 +144,7 @@ def stocks_cmd(
         data = {**summary, **{k: v.to_dict(orient="records") for k, v in tables.items()}}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=_jsonable))
         return
-    c = Console(width=None if sys.stdout.isatty() else 220)
+    c = Console(markup=False, emoji=False, width=None if sys.stdout.isatty() else 220)
     _print(c, plan, tables)
 
 
@@ -226,7 +229,7 @@ def _print(c: Console, plan: object, tables: dict[str, pd.DataFrame]) -> None:
         highlight=False,
     )
     if plan.checks:
-        c.print("[bold red]  方案检查未通过 / plan check failed:[/bold red]")
+        c.print("  方案检查未通过 / plan check failed:", style="bold red")
         for line in plan.checks:
             c.print(f"   • {line}", markup=False)
     ver = plan.verification

@@ -449,7 +449,17 @@ class RunStore:
 
     def export(self, sweep_id: str, out: str | Path, fmt: str = "csv") -> list[Path]:
         """Write the sweep's runs, KPIs and summary as CSV files, Parquet files or one Excel
-        workbook; returns the files written."""
+        workbook; returns the files written. A path that cannot be written is a
+        :class:`StoreError` naming it."""
+        try:
+            return self._export(sweep_id, out, fmt)
+        except OSError as err:
+            raise StoreError(
+                f"cannot write the export to {out}: {err.strerror or err}; give a folder (or an "
+                ".xlsx file) you can write to"
+            ) from None
+
+    def _export(self, sweep_id: str, out: str | Path, fmt: str) -> list[Path]:
         tables = {
             "runs": self.runs(sweep_id),
             "kpis": self.kpis(sweep_id),

@@ -78,6 +78,8 @@ def _solve(
 ) -> LocationPlan:
     if model not in (*MODELS, "cflp"):
         raise InstanceError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    if not (isinstance(time_limit_s, int | float) and 0 < time_limit_s < float("inf")):
+        raise InstanceError(f"time_limit_s must be a number of seconds > 0, got {time_limit_s!r}")
     if model == "lscp":
         return lscp(inst, rules, time_limit_s=time_limit_s)
     if p is None:

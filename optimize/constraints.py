@@ -76,6 +76,17 @@ def site_bounds(
                 f"{rules.budget_yuan:,.0f}",
                 binding=["budget", *rules.fixed_open],
             )
+        left = rules.budget_yuan * (1 + 1e-9) - fixed_cost
+        free = (ub > 0) & (lb == 0)
+        affordable = free & (inst.site_cost <= left)
+        if len(fixed) == 0 and not affordable.any():
+            cheapest = float(inst.site_cost[free].min()) if free.any() else float("nan")
+            what = "vehicle" if vehicles else "site"
+            raise InfeasiblePlan(
+                f"a budget of {rules.budget_yuan:,.0f} yuan buys no {what}: the cheapest costs "
+                f"{cheapest:,.0f} yuan a year; raise the budget",
+                binding=["budget"],
+            )
     return lb, ub
 
 

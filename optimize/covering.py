@@ -104,6 +104,18 @@ def _radius_param(inst: LocationInstance) -> float | list[float]:
     return float(r[0]) if r.size == 1 else [float(v) for v in r]
 
 
+def _nothing_covered(inst: LocationInstance, reached: int) -> tuple[str, ...]:
+    """A note when no usable site covers any demand point within the radius: every plan
+    then covers nothing, and the empty plan is as good as any."""
+    if reached > 0:
+        return ()
+    radius = float(np.max(inst.radius)) if inst.radius is not None else float("nan")
+    return (
+        f"no usable site covers any demand point within the standard ({radius:g}): every plan "
+        "covers nothing, so none is opened; raise the standard or add candidate sites",
+    )
+
+
 def mclp(
     inst: LocationInstance,
     p: int,
@@ -142,6 +154,7 @@ def mclp(
         inst,
         "mclp",
         res.x[y],
+        notes=_nothing_covered(inst, reach.size),
         status=_status(res.status),
         bound=res.bound,
         seconds=res.seconds,
@@ -197,6 +210,7 @@ def mexclp(
     add_equity(mip, x, inst, rules, cover, ub)
     res = mip.solve(time_limit_s=time_limit_s, solver=solver)
     raise_for_status(res, "MEXCLP", rules, vehicles)
+    notes = _nothing_covered(inst, reach.size)
     q_param: float | list[float] = float(q[0]) if np.all(q == q[0]) else q.tolist()
     return make_plan(
         inst,
@@ -214,4 +228,5 @@ def mexclp(
         rules=rules,
         p=vehicles,
         busy_fraction=q,
+        notes=notes,
     )

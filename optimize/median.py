@@ -29,6 +29,8 @@ set cover with radius r needs at most p sites (an LSCP solved as a MIP with the 
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 import time
 
@@ -37,7 +39,7 @@ import numpy as np
 from .check import nearest_open
 from .constraints import add_equity, add_site_rules, raise_uncoverable, site_bounds
 from .errors import InfeasiblePlan, SolverFailed
-from .instance import LocationInstance, Rules
+from .instance import LocationInstance, Rules, _replace
 from .mip import Mip, Solver
 from .plan import LocationPlan
 from .solution import make_plan, raise_for_status
@@ -174,7 +176,190 @@ def reduced_cost_fixing(
     return np.flatnonzero(closable)
 
 
+#: Costs are rescaled for the solver when their largest finite value lies outside this range.
+COMFORT_RANGE = (1.0, 1e6)
+#: The widest spread (largest / smallest positive finite cost) a MIP solver's tolerances
+#: (~10^-9) resolve; wider, optimality cannot be proven and the plan is reported as feasible.
+MAX_COST_SPREAD = 1e9
+
+
+def cost_scale(inst: LocationInstance) -> tuple[float, float]:
+    """The factor the solver's costs are divided by (1 when they are in
+    :data:`COMFORT_RANGE`) and the spread of the positive finite costs."""
+    finite = inst.cost[np.isfinite(inst.cost)]
+    positive = finite[finite > 0]
+    if positive.size == 0:
+        return 1.0, 1.0
+    top, low = float(positive.max()), float(positive.min())
+    scale = 1.0 if COMFORT_RANGE[0] <= top <= COMFORT_RANGE[1] else top / 1e3
+    return scale, top / low
+
+
+def best_swap(inst: LocationInstance, y: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> float:
+    """The largest fall in the p-median objective that one swap (an open site, not fixed, for
+    a usable closed one) gives; 0 if none improves. An independent refutation test of an
+    "optimal" claim: a proven optimum admits no improving swap."""
+    open_idx = np.flatnonzero(y > 0.5)
+    usable = np.flatnonzero((ub > 0) & (y < 0.5))
+    if open_idx.size == 0 or usable.size == 0:
+        return 0.0
+    cost = inst.cost
+    w = inst.weight
+    current = float(w @ nearest_open(cost, open_idx)[0])
+    best = 0.0
+    for f in open_idx:
+        if lb[f] > 0:
+            continue
+        rest_idx = open_idx[open_idx != f]
+        rest = nearest_open(cost, rest_idx)[0] if rest_idx.size else np.full(inst.n_demand, np.inf)
+        cand = np.minimum(rest[:, None], cost[:, usable])
+        finite = np.isfinite(cand)
+        totals = np.where(finite.all(axis=0), w @ np.where(finite, cand, 0.0), np.inf)
+        best = max(best, current - float(totals.min()))
+    return best
+
+
 def p_median(
+    inst: LocationInstance,
+    p: int,
+    rules: Rules | None = None,
+    *,
+    time_limit_s: float = 60.0,
+    solver: Solver = "highs",
+    k0: int | None = None,
+    fixing: bool = True,
+) -> LocationPlan:
+    """Open at most ``p`` sites minimising Σ w_i · cost to the nearest open site.
+
+    Costs far from 1 (below 1 or above 10^6 at their largest) are rescaled for the solver so
+    its tolerances are relative; costs spread over more than :data:`MAX_COST_SPREAD` cannot be
+    resolved by them, and such a plan is reported as feasible with a note. Every plan called
+    optimal passes the swap test (:func:`best_swap`): if one swap improves it, the claim is
+    refuted, the plan is improved by swaps and reported as feasible with a note.
+
+    See :func:`_p_median` for the method and the errors raised.
+    """
+    rules = rules or Rules()
+    scale, spread = cost_scale(inst)
+    inner = inst
+    inner_rules = rules
+    if scale != 1.0:
+        radius = None if inst.radius is None else np.asarray(inst.radius) / scale
+        inner = _replace(inst, cost=inst.cost / scale, radius=radius)
+        if rules.within is not None:
+            inner_rules = dataclasses.replace(rules, within=rules.within / scale)
+    plan = _p_median(inner, p, inner_rules, time_limit_s=time_limit_s, solver=solver, k0=k0,
+                     fixing=fixing)  # fmt: skip
+    y = np.zeros(inst.n_sites)
+    y[inst.site_index(list(plan.open_sites), "plan")] = 1.0
+    status, notes, bound = plan.status, list(plan.notes), plan.bound * scale
+    wide = spread > MAX_COST_SPREAD
+    if wide:
+        # the solver's bound cannot be trusted; 0 is one (costs are never negative)
+        status, bound = "feasible", 0.0
+        notes.append(
+            f"costs spread over {spread:.1e} (largest / smallest positive): beyond the ~1e9 "
+            "a MIP solver's tolerances resolve, so optimality cannot be proven; this is the "
+            "best plan found (round the smallest costs, or solve the large ones apart)"
+        )
+    simple = (rules.budget_yuan is None and rules.max_relocations is None
+              and not rules.min_coverage and rules.within is None)  # fmt: skip
+    exact = enumerate_pmedian(inst, p, *site_bounds(inst, rules, p)) if wide and simple else None
+    if exact is not None:
+        y, status, bound = exact, "optimal", 0.0
+        notes[-1] = (
+            f"costs spread over {spread:.1e} (largest / smallest positive), beyond what a MIP "
+            "solver's tolerances resolve: the optimum was proven by trying every plan"
+        )
+    if simple and (status == "optimal" or wide) and exact is None:
+        lb, ub = site_bounds(inst, rules, p)
+        gain = best_swap(inst, y, lb, ub)
+        value = float(inst.weight @ nearest_open(inst.cost, np.flatnonzero(y))[0])
+        if gain > 1e-7 * max(abs(value), 1e-300):
+            y = swap_descent(inst, y, lb, ub, budget_s=max(1.0, 0.1 * time_limit_s))
+            if not wide:
+                notes.append(
+                    "the checker's swap test refuted the solver's optimality claim (one swap "
+                    f"lowered the objective by {gain:.3g}); the plan was improved by swaps and "
+                    "is reported as feasible"
+                )
+            status = "feasible"
+            bound = min(bound, float(inst.weight @ nearest_open(inst.cost, np.flatnonzero(y))[0]))
+    if scale == 1.0 and status == plan.status and len(notes) == len(plan.notes):
+        return plan
+    if exact is not None:
+        bound = float(inst.weight @ nearest_open(inst.cost, np.flatnonzero(y))[0])
+    return make_plan(inst, "pmedian", y, status=status, bound=bound, seconds=plan.solve_seconds,
+                     parameters=dict(plan.parameters), rules=rules, p=p,
+                     iterations=plan.iterations, notes=tuple(notes))  # fmt: skip
+
+
+#: Most plans :func:`enumerate_pmedian` tries (a proof by enumeration when tolerances fail).
+MAX_ENUMERATED = 500_000
+
+
+def enumerate_pmedian(
+    inst: LocationInstance, p: int, lb: np.ndarray, ub: np.ndarray
+) -> np.ndarray | None:
+    """The exact p-median optimum by trying every plan (the fixed sites plus p − |fixed| of
+    the other usable ones, in floating point as the checker sums), or None when there are more
+    than :data:`MAX_ENUMERATED` plans."""
+    fixed = np.flatnonzero(lb > 0)
+    free = np.flatnonzero((ub > 0) & (lb == 0))
+    k = max(0, min(p, fixed.size + free.size) - fixed.size)
+    if math.comb(free.size, k) > MAX_ENUMERATED:
+        return None
+    base = nearest_open(inst.cost, fixed)[0] if fixed.size else np.full(inst.n_demand, np.inf)
+    best_value, best_plan = math.inf, None
+    combos = itertools.combinations(free.tolist(), k)
+    while True:
+        chunk = np.array(list(itertools.islice(combos, 5_000)), dtype=np.int64).reshape(-1, k)
+        if chunk.shape[0] == 0:
+            break
+        near = inst.cost[:, chunk].min(axis=2) if k else np.full((inst.n_demand, 1), np.inf)
+        near = np.minimum(near, base[:, None])
+        finite = np.isfinite(near).all(axis=0)
+        values = np.where(finite, inst.weight @ np.where(np.isfinite(near), near, 0.0), np.inf)
+        q = int(np.argmin(values))
+        if values[q] < best_value:
+            best_value, best_plan = float(values[q]), chunk[q]
+        if k == 0:
+            break
+    if best_plan is None:
+        return None
+    y = np.zeros(inst.n_sites)
+    y[fixed] = 1.0
+    y[best_plan] = 1.0
+    return y
+
+
+def swap_descent(
+    inst: LocationInstance, y: np.ndarray, lb: np.ndarray, ub: np.ndarray, budget_s: float
+) -> np.ndarray:
+    """Best-improvement swaps from ``y`` until none improves or ``budget_s`` seconds pass."""
+    t0 = time.perf_counter()
+    y = y.copy()
+    while time.perf_counter() - t0 < budget_s:
+        open_idx = np.flatnonzero(y > 0.5)
+        usable = np.flatnonzero((ub > 0) & (y < 0.5))
+        current = float(inst.weight @ nearest_open(inst.cost, open_idx)[0])
+        best, move = 0.0, None
+        for f in open_idx:
+            if lb[f] > 0 or time.perf_counter() - t0 > budget_s:
+                continue
+            for j in usable:
+                trial = open_idx.copy()
+                trial[trial == f] = j
+                value = float(inst.weight @ nearest_open(inst.cost, trial)[0])
+                if current - value > best:
+                    best, move = current - value, (f, j)
+        if move is None or best <= 1e-12 * max(abs(current), 1e-300):
+            break
+        y[move[0]], y[move[1]] = 0.0, 1.0
+    return y
+
+
+def _p_median(
     inst: LocationInstance,
     p: int,
     rules: Rules | None = None,
@@ -218,6 +403,7 @@ def p_median(
         closed = reduced_cost_fixing(
             inst, p, lb, ub, rules, heuristic_cost, 0.3 * time_limit_s, solver
         )
+        closed = closed[heuristic[closed] < 0.5]  # the plan in hand stays possible
         ub = ub.copy()
         ub[closed] = 0.0
     order, sorted_cost, n_fin = sorted_sites(inst, ub)
@@ -271,7 +457,10 @@ def p_median(
             break
         k = np.where(grow, np.minimum(2 * k, n_fin), k)
     if best_y is None:
-        raise SolverFailed(f"p-median: no plan within the time limit of {time_limit_s} s")
+        raise SolverFailed(
+            f"p-median: no plan within the time limit of {time_limit_s:g} s; give a longer "
+            "time limit"
+        )
     return make_plan(
         inst,
         "pmedian",
@@ -355,6 +544,11 @@ def p_center(
         else:
             proven = False
             break
+    if best_y is None and not proven:
+        raise SolverFailed(
+            f"p-center: the time limit of {time_limit_s:g} s ended before any plan was found; "
+            "give a longer time limit"
+        )
     if best_y is None:
         raise InfeasiblePlan(
             f"p-center: no plan with at most p = {p} sites satisfies the rules", binding=["p"]

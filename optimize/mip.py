@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -186,7 +186,23 @@ class Mip:
         model_params = mathopt.ModelSolveParameters()
         proto_params = model_params.to_proto()
         t0 = time.perf_counter()
-        res = core_solver.solve(
+        try:
+            res = self._core_solve(solver, params, proto_params)
+        except Exception as err:  # the solver's StatusNotOk has no public type
+            return MipResult(
+                status="error",
+                objective=float("nan"),
+                bound=float("nan"),
+                x=np.zeros(self.n_vars),
+                seconds=time.perf_counter() - t0,
+                detail=f"{type(err).__name__}: {err}",
+                reduced_costs=None,
+            )
+        seconds = time.perf_counter() - t0
+        return self._result(res, seconds, cutoff)
+
+    def _core_solve(self, solver: Solver, params: Any, proto_params: Any) -> Any:
+        return core_solver.solve(
             self.proto(),
             _SOLVERS[solver].value,
             mathopt.StreamableSolverInitArguments().to_proto(),
@@ -197,7 +213,8 @@ class Mip:
             None,
             None,
         )
-        seconds = time.perf_counter() - t0
+
+    def _result(self, res: Any, seconds: float, cutoff: float | None) -> MipResult:
         status: Status = _REASON.get(res.termination.reason, "error")
         if cutoff is not None and (
             res.termination.limit == result_pb2.LIMIT_CUTOFF or (status == "infeasible")

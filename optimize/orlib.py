@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +22,44 @@ from scipy.sparse.csgraph import csgraph_from_dense, shortest_path
 from .errors import InstanceError
 from .instance import LocationInstance, make_instance
 
+#: Largest input file read (bytes): a 5,000 × 5,000 cost matrix of 8-digit costs.
+MAX_INPUT_BYTES = 256 * 1024 * 1024
 
-def _numbers(path: Path) -> list[str]:
+
+def _text(path: Path) -> str:
+    """A UTF-8 text file's content (a BOM allowed); a clear error for anything else."""
     try:
-        return path.read_text(encoding="utf-8-sig").split()
+        if not path.is_file():
+            raise InstanceError(f"{path}: no such file")
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InstanceError(
+                f"{path}: {size:,} bytes; the limit for an input file is {MAX_INPUT_BYTES:,}"
+            )
+        data = path.read_bytes()
     except OSError as err:
         raise InstanceError(f"{path}: cannot read ({err.strerror})") from err
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InstanceError(f"{path}: the file is UTF-16; save it as UTF-8 (in Excel: 'CSV UTF-8')")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InstanceError(
+            f"{path}: not UTF-8 text (bad byte 0x{data[err.start]:02x} on line {line}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+def _numbers(path: Path) -> list[str]:
+    return _text(path).split()
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(_text(path), newline="")))
+    except csv.Error as err:
+        raise InstanceError(f"{path}: not a readable CSV file: {err}") from None
 
 
 def read_pmed(path: str | Path) -> tuple[LocationInstance, int]:
@@ -113,12 +146,7 @@ def read_cost_csv(
     Raises :class:`InstanceError` naming the line and column of a ragged row or a bad number.
     """
     path = Path(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.reader(f))
-    except OSError as err:
-        raise InstanceError(f"{path}: cannot read ({err.strerror})") from err
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    rows = [r for r in _csv_rows(path) if any(c.strip() for c in r)]
     if len(rows) < 2 or len(rows[0]) < 2:
         raise InstanceError(
             f"{path}: need a header row of candidate ids and at least one demand row"
@@ -156,11 +184,7 @@ def read_cost_csv(
 
 
 def _read_weights(path: Path, ids: list[str]) -> np.ndarray:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
-    except OSError as err:
-        raise InstanceError(f"{path}: cannot read ({err.strerror})") from err
+    rows = list(csv.DictReader(io.StringIO(_text(path), newline="")))
     if not rows or (rows and set(rows[0]) != {"id", "weight"}):
         raise InstanceError(f"{path}: need exactly the columns 'id,weight'")
     got: dict[str, float] = {}

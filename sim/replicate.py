@@ -21,6 +21,18 @@ from .response import ResponseConfig, ResponseResult, simulate_response
 from .stats import summarize
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during replications: ``partial`` holds the replications that finished (``done``
+    of ``total``; None if none did), so a caller can keep them."""
+
+    def __init__(self, partial: Replications | ResponseReplications | None, done: int,
+                 total: int) -> None:  # fmt: skip
+        super().__init__(f"interrupted after {done} of {total} replications")
+        self.partial = partial
+        self.done = done
+        self.total = total
+
+
 @dataclass
 class Replications:
     """All replications' tables stacked (column ``rep``), plus the KPI summary with CIs."""
@@ -57,10 +69,18 @@ def replicate_inspections(
     if first < 0:
         raise ValueError(f"first must be >= 0, got {first}")
     results: list[InspectionResult] = []
-    for i, rep in enumerate(range(first, first + reps)):
-        results.append(simulate_inspections(scenario, replace(config, replication=rep)))
-        if progress is not None:
-            progress(i + 1, reps)
+    try:
+        for i, rep in enumerate(range(first, first + reps)):
+            results.append(simulate_inspections(scenario, replace(config, replication=rep)))
+            if progress is not None:
+                progress(i + 1, reps)
+    except KeyboardInterrupt:
+        partial = _stack_inspections(results) if results else None
+        raise Interrupted(partial, len(results), reps) from None
+    return _stack_inspections(results)
+
+
+def _stack_inspections(results: list[InspectionResult]) -> Replications:
     kpis = pd.concat([r.kpis for r in results], ignore_index=True)
     return Replications(
         kpis=kpis,
@@ -126,15 +146,23 @@ def replicate_response(
     if first < 0:
         raise ValueError(f"first must be >= 0, got {first}")
     results: list[ResponseResult] = []
-    for i, rep in enumerate(range(first, first + reps)):
-        extra = None
-        if inspections is not None:
-            acc = inspections.accidents
-            extra = acc[acc["rep"] == rep][["time_min", "adcode", "incident_type"]]
-        cfg = replace(config, replication=rep, extra_incidents=extra)
-        results.append(simulate_response(scenario, cfg))
-        if progress is not None:
-            progress(i + 1, reps)
+    try:
+        for i, rep in enumerate(range(first, first + reps)):
+            extra = None
+            if inspections is not None:
+                acc = inspections.accidents
+                extra = acc[acc["rep"] == rep][["time_min", "adcode", "incident_type"]]
+            cfg = replace(config, replication=rep, extra_incidents=extra)
+            results.append(simulate_response(scenario, cfg))
+            if progress is not None:
+                progress(i + 1, reps)
+    except KeyboardInterrupt:
+        partial = _stack_response(results) if results else None
+        raise Interrupted(partial, len(results), reps) from None
+    return _stack_response(results)
+
+
+def _stack_response(results: list[ResponseResult]) -> ResponseReplications:
     kpis = pd.concat([r.kpis for r in results], ignore_index=True)
     return ResponseReplications(
         kpis=kpis,
