@@ -282,8 +282,10 @@ def _report(console: Console, out: Path, fmt: str, tables: dict[str, Any]) -> No
 @simulate_app.command("inspections")
 def simulate_inspections_cmd(
     ref: str = typer.Argument(..., help=REF_HELP),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(5, "--reps", min=1, help="Replications."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(5, "--reps", min=1, max=1000, help="Replications."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
     out: Path = typer.Option(Path("results/inspections"), "--out", help="Folder for the tables."),
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
@@ -343,8 +345,10 @@ def _check_format(fmt: str) -> None:
 @simulate_app.command("response")
 def simulate_response_cmd(
     ref: str = typer.Argument(..., help=REF_HELP),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(5, "--reps", min=1, help="Replications."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(5, "--reps", min=1, max=1000, help="Replications."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
     policy: str = typer.Option("district_first", "--policy", help="nearest or district_first."),
     threshold: float = typer.Option(
@@ -386,8 +390,10 @@ def simulate_response_cmd(
 @simulate_app.command("all")
 def simulate_all_cmd(
     ref: str = typer.Argument(..., help=REF_HELP),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(3, "--reps", min=1, help="Replications."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(3, "--reps", min=1, max=1000, help="Replications."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for the tables."),
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),

@@ -83,8 +83,10 @@ def costs_cmd(
         "--simulate/--no-simulate",
         help="Simulate both models to price the work-dependent items and weigh the harm.",
     ),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(3, "--reps", min=2, help="Replications (≥ 2 for a CI)."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(3, "--reps", min=2, max=1000, help="Replications (≥ 2 for a CI)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
     margins: float = typer.Option(
         0.0,
@@ -258,8 +260,12 @@ def run_cmd(
     scenario: str = typer.Argument(
         "chongqing", help="A built-in scenario name, folder or scenario.toml (default: Chongqing)."
     ),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(3, "--reps", min=2, help="Replications of every allocation."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(
+        3, "--reps", min=2, max=1000, help="Replications of every allocation."
+    ),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the search (the comparison: +1)."),
     step: float | None = typer.Option(
         None, "--step", min=1.0, help="Yuan a year moved per step (default: 0.3% of the budget)."
@@ -389,8 +395,12 @@ def frontier_cmd(
         help="Where the walk starts: plan (the best allocation for today's budget, as "
         "`anjian run` finds it) or today (today's allocation as it is).",
     ),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(3, "--reps", min=2, help="Replications of every allocation."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(
+        3, "--reps", min=2, max=1000, help="Replications of every allocation."
+    ),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the search."),
     step: float | None = typer.Option(
         None, "--step", min=1.0, help="Yuan a year per step (default: 0.3% of the budget)."
@@ -537,8 +547,10 @@ def margins_cmd(
     yuan: float = typer.Option(
         100_000.0, "--yuan", help="Yuan a year of stock added in each district's warehouses."
     ),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(3, "--reps", min=2, help="Replications (≥ 2 for a CI)."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(3, "--reps", min=2, max=1000, help="Replications (≥ 2 for a CI)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (same seed, same numbers)."),
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Processes for the districts (default: one per core)."
@@ -629,6 +641,7 @@ def margins_cmd(
         )
     console.print(t, markup=False)
     if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.tmp")
         df.to_csv(tmp, index=False, encoding="utf-8-sig")
         tmp.replace(out)
@@ -644,8 +657,12 @@ def objectives_cmd(
         "--objectives",
         help="Comma-separated: harm, within_standard_share, on_time_rate, relief_fill_rate.",
     ),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(3, "--reps", min=2, help="Replications of every allocation."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(
+        3, "--reps", min=2, max=1000, help="Replications of every allocation."
+    ),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the searches (the table: +2)."),
     step: float | None = typer.Option(
         None, "--step", min=1.0, help="Yuan a year per step (default: 0.3% of the budget)."

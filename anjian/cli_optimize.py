@@ -223,6 +223,7 @@ def vehicles_cmd(
     if result.verification is not None:
         extra["verification"] = result.verification.table().round(4).to_dict(orient="index")
     if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(
             json.dumps(
                 {**result.plan.to_dict(), **extra}, ensure_ascii=False, indent=1, default=_jsonable
@@ -246,8 +247,10 @@ def loop_cmd(
     busy_fraction: float | None = typer.Option(
         None, "--busy-fraction", help="The first q (default: the offered load per vehicle)."
     ),
-    years: float = typer.Option(1.0, "--years", min=0.01, help="Simulated years per replication."),
-    reps: int = typer.Option(3, "--reps", min=2, help="Replications per iteration."),
+    years: float = typer.Option(
+        1.0, "--years", min=0.01, max=50.0, help="Simulated years per replication."
+    ),
+    reps: int = typer.Option(3, "--reps", min=2, max=1000, help="Replications per iteration."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed (the same every iteration: CRN)."),
     max_iter: int = typer.Option(6, "--max-iter", min=1, help="Iterations at most."),
     tol: float = typer.Option(0.01, "--tol", help="Busy fractions this close count as equal."),
@@ -322,6 +325,7 @@ def loop_cmd(
     c.print(t)
     c.print(r.reason, highlight=False)
     if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.tmp")
         r.iterations.to_csv(tmp, index=False, encoding="utf-8-sig")
         tmp.replace(out)
@@ -361,7 +365,7 @@ def inspectors_cmd(
     districts: str | None = typer.Option(
         None, "--districts", help="Comma-separated adcodes (default: every district)."
     ),
-    reps: int = typer.Option(2, "--reps", min=1, help="Replications per curve point."),
+    reps: int = typer.Option(2, "--reps", min=1, max=1000, help="Replications per curve point."),
     verify: int = typer.Option(0, "--verify", min=0, help="Simulate the plan: replications."),
     max_rounds: int = typer.Option(
         6, "--max-rounds", min=1, help="Headcounts: most rounds of sampling where the plan lands."

@@ -25,12 +25,19 @@ def _refuse(option: str, path: Path, zh: str, en: str) -> None:
 
 
 def _probe(option: str, folder: Path, shown: Path) -> None:
-    """Create ``folder`` if needed and write (then remove) a file in it."""
+    """Check that ``folder`` can be created and written: create the missing folders, write a
+    file there, then remove both, so that a command refused later leaves nothing behind."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".anjian-probe-", dir=folder)
-        os.close(fd)
-        os.unlink(name)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".anjian-probe-", dir=folder)
+            os.close(fd)
+            os.unlink(name)
+        finally:
+            for made in missing:  # deepest first
+                if made.is_dir():
+                    made.rmdir()
     except FileExistsError:
         _refuse(option, shown, "路径中有同名文件", "a part of the path is a file, not a folder")
     except NotADirectoryError:
@@ -45,21 +52,22 @@ def _probe(option: str, folder: Path, shown: Path) -> None:
 
 
 def writable_dir(out: Path, option: str = "--out") -> Path:
-    """``out`` as a folder the command can write into (created); exit 2 if it cannot be."""
+    """``out`` as a folder the command can write into (it is created when the command
+    writes); exit 2 if it cannot be."""
     if out.exists() and not out.is_dir():
         _refuse(
             option,
             out,
             "已有同名文件，请给出文件夹",
-            "is a file; give a folder (it is created if missing)",
+            "is a file, not a folder; give a folder (it is created if missing)",
         )
     _probe(option, out, out)
     return out
 
 
 def writable_file(out: Path, option: str = "--out", suffixes: tuple[str, ...] = ()) -> Path:
-    """``out`` as a file the command can write (its folder created); exit 2 if it cannot be,
-    or if its suffix is not one of ``suffixes`` (when given)."""
+    """``out`` as a file the command can write; exit 2 if it cannot be, or if its suffix is
+    not one of ``suffixes`` (when given)."""
     if out.is_dir():
         _refuse(option, out, "是文件夹，请给出文件名", "is a folder; give a file name")
     if suffixes and out.suffix.lower() not in suffixes:

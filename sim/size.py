@@ -16,9 +16,11 @@ and below what a 24 GiB machine holds. ``ANJIAN_SIZE_FACTOR`` (an environment va
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from anjian.scenarios.errors import ScenarioError
+from anjian.scenarios.inspection import SiteCategory
 from anjian.scenarios.scenario import Scenario
 
 #: Most sites in a scenario.
@@ -78,18 +80,8 @@ def estimate(s: Scenario, years: float, model: str) -> RunSize:
     vehicles = float(sum(sum(d.vehicles.values()) for d in s.depots.values()))
     events: dict[str, float] = {}
     if model == "inspection":
-        hazards = 0.0
-        for row in s.sites.values():
-            for c, n in row.items():
-                cat = s.site_categories.get(c)
-                if cat is None:
-                    continue
-                tier = sum(
-                    share * s.risk_tiers[t].hazard_rate_multiplier
-                    for t, share in cat.tier_shares.items()
-                    if t in s.risk_tiers
-                )
-                hazards += n * (cat.hazards_per_site_year * tier + cat.accidents_per_site_year)
+        hazards = _over_sites(s, lambda cat: cat.hazards_per_site_year * _tier_factor(s, cat)
+                              + cat.accidents_per_site_year)  # fmt: skip
         population = sum(d.population for d in s.districts.values())
         events["hazards"] = hazards * years
         capacity = staff * MAX_INSPECTIONS_PER_INSPECTOR_YEAR
@@ -105,19 +97,26 @@ def estimate(s: Scenario, years: float, model: str) -> RunSize:
     return RunSize(sites=sites, inspectors=staff, vehicles=vehicles, events=events)
 
 
+def _over_sites(s: Scenario, per_site: Callable[[SiteCategory], float]) -> float:
+    """Σ over districts and categories of the site count × ``per_site(category)``."""
+    return sum(n * per_site(cat) for row in s.sites.values() for c, n in row.items()
+               if (cat := s.site_categories.get(c)) is not None)  # fmt: skip
+
+
+def _tier_factor(s: Scenario, cat: SiteCategory) -> float:
+    return sum(share * s.risk_tiers[t].hazard_rate_multiplier
+               for t, share in cat.tier_shares.items() if t in s.risk_tiers)  # fmt: skip
+
+
 def _scheduled_visits(s: Scenario) -> float:
     """Visits a year the inspection intervals ask for (each site at its tier's interval; a
     category without intervals is visited on complaints only)."""
-    visits = 0.0
-    for row in s.sites.values():
-        for c, n in row.items():
-            cat = s.site_categories.get(c)
-            if cat is None:
-                continue
-            days = cat.inspection_interval_days or s.standards.inspection_interval_days
-            visits += n * sum(share * 365.0 / days[t]
-                              for t, share in cat.tier_shares.items() if t in days)  # fmt: skip
-    return visits
+
+    def visits(cat: SiteCategory) -> float:
+        days = cat.inspection_interval_days or s.standards.inspection_interval_days
+        return sum(share * 365.0 / days[t] for t, share in cat.tier_shares.items() if t in days)
+
+    return _over_sites(s, visits)
 
 
 def check(s: Scenario, years: float, model: str) -> RunSize:
