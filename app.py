@@ -53,6 +53,7 @@ page = st.navigation(
         st.Page(_lazy("budget_page"), title=t("page_budget", lang), url_path="budget"),
         st.Page(_lazy("compare"), title=t("page_compare", lang), url_path="compare"),
         st.Page(_lazy("runs"), title=t("page_runs", lang), url_path="runs"),
+        st.Page(_lazy("validation_page"), title=t("page_validation", lang), url_path="validation"),
     ]
 )
 page.run()

@@ -438,6 +438,46 @@ def simulate_all_cmd(
     _report(console, out / "response", fmt, resp.tables())
 
 
+@app.command("validate")
+def validate_all_cmd(
+    full: bool = typer.Option(
+        False,
+        "--full/--quick",
+        help="--quick (default, ≤ 2 minutes): a subset of every check; --full: all of them "
+        "(pmed1–40 and cap41–cap134 included; about half an hour).",
+    ),
+    out: Path = typer.Option(
+        Path("results/validation"), "--out", help="Folder for the report (created)."
+    ),
+) -> None:
+    """Run every exact reference and calibration target; write the report (Markdown, HTML,
+    CSV, figures). Exit 1 if any line fails."""
+    from .cli_optimize import with_spinner
+    from .validation import GROUPS, iter_groups, run_validation
+    from .validation_report import write_report
+
+    writable_dir(out)
+    mode = "full" if full else "quick"
+    v = with_spinner(f"anjian validate --{mode}", lambda tick: run_validation(mode, tick))
+    paths = write_report(v, out)
+    console = _console()
+    table = Table(title=f"验证 Validation ({mode}): {v.seconds:,.0f} 秒 s")
+    for head in ("组 group", "项 lines", "通过 passed", "未通过 failed"):
+        table.add_column(head, justify="left" if head.startswith("组") else "right")
+    for key, lines in iter_groups(v):
+        bad = [line for line in lines if not line.passed]
+        table.add_row(f"{GROUPS[key][0]} / {GROUPS[key][1]}", str(len(lines)),
+                      str(len(lines) - len(bad)), str(len(bad)))  # fmt: skip
+    console.print(table)
+    for line in v.lines:
+        if not line.passed:
+            console.print(f"未通过 FAIL {line.group}: {line.item}: reference {line.reference}, "
+                          f"ours {line.ours} ({line.tolerance})", style="bold red")  # fmt: skip
+    console.print(f"报告 / report: {paths['html']}  {paths['md']}", highlight=False)
+    if not v.passed:
+        raise typer.Exit(code=1)
+
+
 def main() -> None:
     """Console-script entry point. A bad or too large scenario that reaches here (from a
     command without its own handler) is reported as such, never as a traceback."""

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import anjian
@@ -96,6 +97,40 @@ def canonical(df: pd.DataFrame) -> str:
 def path(run: str, table: str) -> Path:
     """Where a golden table lives."""
     return GOLDEN_DIR / f"{run}__{table}.csv"
+
+
+#: Floats may differ in the last bits between CPUs' vector instructions (``exp``, sums).
+RTOL = 1e-12
+
+
+def same_table(expected: str, got: str) -> bool:
+    """The same table: equal text, or equal but for floats within :data:`RTOL`."""
+    if got == expected:
+        return True
+    a, b = pd.read_csv(io.StringIO(expected)), pd.read_csv(io.StringIO(got))
+    if list(a.columns) != list(b.columns) or a.shape != b.shape:
+        return False
+    for col in a.columns:
+        x, y = a[col], b[col]
+        if pd.api.types.is_float_dtype(x) and pd.api.types.is_float_dtype(y):
+            if not np.allclose(x.to_numpy(), y.to_numpy(), rtol=RTOL, atol=0.0, equal_nan=True):
+                return False
+        elif not x.equals(y):
+            return False
+    return True
+
+
+def differences(run: str) -> list[str]:
+    """The tables of ``run`` that differ from (or are missing in) the stored ones; empty
+    when the run is unchanged."""
+    tables = RUNS[run]()
+    stored = {p.name for p in GOLDEN_DIR.glob(f"{run}__*.csv")}
+    out = sorted(stored - {path(run, t).name for t in tables})
+    for table, df in tables.items():
+        file = path(run, table)
+        if not file.is_file() or not same_table(file.read_text(encoding="utf-8"), canonical(df)):
+            out.append(table)
+    return out
 
 
 def write(runs: list[str]) -> None:

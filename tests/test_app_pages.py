@@ -43,7 +43,16 @@ def _page(page: str, lang: str = "zh", scenario: str = "toy") -> AppTest:
 
 @pytest.mark.parametrize(
     "page",
-    ["overview", "scenario_page", "whatif", "optimize_page", "budget_page", "compare", "runs"],
+    [
+        "overview",
+        "scenario_page",
+        "whatif",
+        "optimize_page",
+        "budget_page",
+        "compare",
+        "runs",
+        "validation_page",
+    ],
 )
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_renders(page: str, lang: str) -> None:

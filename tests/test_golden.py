@@ -10,31 +10,9 @@ the change has a bug. See tests/golden.py.
 from __future__ import annotations
 
 import difflib
-import io
 
 import golden
-import numpy as np
-import pandas as pd
 import pytest
-
-RTOL = 1e-12
-
-
-def _same(expected: str, got: str) -> bool:
-    """The same table: equal text, or equal but for floats within :data:`RTOL`."""
-    if got == expected:
-        return True
-    a, b = pd.read_csv(io.StringIO(expected)), pd.read_csv(io.StringIO(got))
-    if list(a.columns) != list(b.columns) or a.shape != b.shape:
-        return False
-    for col in a.columns:
-        x, y = a[col], b[col]
-        if pd.api.types.is_float_dtype(x) and pd.api.types.is_float_dtype(y):
-            if not np.allclose(x.to_numpy(), y.to_numpy(), rtol=RTOL, atol=0.0, equal_nan=True):
-                return False
-        elif not x.equals(y):
-            return False
-    return True
 
 
 @pytest.mark.parametrize("run", sorted(golden.RUNS))
@@ -45,7 +23,7 @@ def test_golden_run_is_unchanged(run: str) -> None:
     for table, df in tables.items():
         expected = golden.path(run, table).read_text(encoding="utf-8")
         got = golden.canonical(df)
-        if not _same(expected, got):
+        if not golden.same_table(expected, got):
             diff = "".join(
                 list(
                     difflib.unified_diff(
@@ -62,8 +40,10 @@ def test_golden_run_is_unchanged(run: str) -> None:
 
 def test_the_comparison_tolerates_only_the_last_bits() -> None:
     stored = "kpi,key,value\nd,a,1.7652486489663468\nn,a,3\n"
-    assert _same(stored, "kpi,key,value\nd,a,1.765248648966347\nn,a,3\n")
-    assert not _same(stored, "kpi,key,value\nd,a,1.76524864897\nn,a,3\n")  # 1e-11 relative
-    assert not _same(stored, "kpi,key,value\nd,a,1.7652486489663468\nn,a,4\n")
-    assert not _same(stored, "kpi,key,value\nd,b,1.7652486489663468\nn,a,3\n")
-    assert not _same(stored, "kpi,key,value\nd,a,1.7652486489663468\n")
+    assert golden.same_table(stored, "kpi,key,value\nd,a,1.765248648966347\nn,a,3\n")
+    assert not golden.same_table(
+        stored, "kpi,key,value\nd,a,1.76524864897\nn,a,3\n"
+    )  # 1e-11 relative
+    assert not golden.same_table(stored, "kpi,key,value\nd,a,1.7652486489663468\nn,a,4\n")
+    assert not golden.same_table(stored, "kpi,key,value\nd,b,1.7652486489663468\nn,a,3\n")
+    assert not golden.same_table(stored, "kpi,key,value\nd,a,1.7652486489663468\n")

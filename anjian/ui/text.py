@@ -228,6 +228,24 @@ LABELS: dict[str, dict[str, str]] = {
     "page_optimize": {"zh": "优化布局", "en": "Optimize"},
     "page_compare": {"zh": "方案比较", "en": "Compare"},
     "page_runs": {"zh": "运行记录", "en": "Runs"},
+    "page_validation": {"zh": "模型验证", "en": "Validation"},
+    "validation_intro": {
+        "zh": "模型是否正确的证据：仿真对照 Erlang C / Erlang B 与超立方体精确解，选址模型对照"
+        "已发表的最优解（OR-Library、Swain），随机规划对照农夫问题，独立校验器，重庆校准目标，"
+        "以及可重复性。快速验证约一分钟；完整验证请用命令 `anjian validate --full`。",
+        "en": "The evidence that the models are right: the simulator against Erlang C / Erlang B "
+        "and the exact hypercube, the location models against published optima (OR-Library, "
+        "Swain), stochastic programming against the farmer problem, the independent checker, "
+        "Chongqing's calibration targets, and reproducibility. The quick validation takes "
+        "about a minute; the full one is `anjian validate --full` on the command line.",
+    },
+    "validation_run": {"zh": "运行快速验证", "en": "Run the quick validation"},
+    "validation_running": {"zh": "验证中……", "en": "Validating…"},
+    "validation_summary": {
+        "zh": "{n} 项中 {ok} 项通过（{s:,.0f} 秒）",
+        "en": "{ok} of {n} lines pass ({s:,.0f} s)",
+    },
+    "validation_download": {"zh": "下载验证报告（HTML）", "en": "Download the report (HTML)"},
     # scenario page
     "edits": {"zh": "已修改 {n} 处", "en": "{n} edits"},
     "reset_edits": {"zh": "撤销全部修改", "en": "Discard all edits"},
