@@ -405,6 +405,40 @@ def _calibration(run: _Run) -> None:
                  people == 263_200, 0.0, "重庆市 2020-08 汛情通报 (SOURCES.md)"))  # fmt: skip
 
 
+#: The parameters of the built-in Chongqing that were calibrated, to what, and how
+#: (docs/model-inspection.md, "Calibration"; SOURCES.md).
+CALIBRATED: tuple[tuple[str, str, str, str], ...] = (
+    ("share of risk inspection reaches: every category's accidents_per_open_hazard_year × k",
+     "one randomised inspection −9.4% over 4 years (Levine, Toffel & Johnson 2012)",
+     "k = 0.277 (bisection on industry and trade), baselines raised to keep expected accidents",
+     "SOURCES.md [A26]"),
+    ("all accident rates × one factor", "846 work-safety deaths in 2019 [R15]",
+     "846 / 724, then × 1.015", "docs/model-inspection.md, Calibration 2"),
+    ("weights of 3 or more deaths in every deaths_per_accident × 1.35",
+     "10 larger accidents (3–9 deaths) in 2019 [R15]", "× 1.35 (one death's share lowered)",
+     "docs/model-inspection.md, Calibration 3"),
+    ("region split of deaths", "Jan–Jul 2017 by region", "not fitted: follows from where sites "
+     "are (tools/build_chongqing.py)", "SOURCES.md [A3]"),
+)  # fmt: skip
+#: Sections of the model docs the report carries as measured (their runs take minutes).
+RECORDED = (("model-inspection.md", "Lever table"), ("model-inspection.md", "Sensitivity"))
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def recorded_section(doc: str, heading: str) -> str | None:
+    """The text of section ``## heading`` of docs/``doc`` (to the next ``## ``), or None."""
+    path = DOCS / doc
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f"\n## {heading}\n")
+    if start < 0:
+        return None
+    body = text[start + len(heading) + 5 :]
+    end = body.find("\n## ")
+    return body[: end if end >= 0 else len(body)].strip()
+
+
 # -- reproducibility -----------------------------------------------------------------------
 
 

@@ -11,7 +11,15 @@ from typing import Any
 
 from .run_report import CSS, _cjk_font, _png, write_page
 from .store import code_version
-from .validation import GROUPS, Line, Validation, iter_groups
+from .validation import (
+    CALIBRATED,
+    GROUPS,
+    RECORDED,
+    Line,
+    Validation,
+    iter_groups,
+    recorded_section,
+)
 
 HEADERS = (
     ("项目 item", "item"),
@@ -120,6 +128,57 @@ def _figures(v: Validation) -> list[tuple[str, str, str]]:
     return out
 
 
+CAL_HEADERS = ("参数 parameter", "目标 target", "取值 value", "出处 where")
+
+
+def _calibrated_md() -> list[str]:
+    md = ["## 校准的参数 / Parameters calibrated", ""]
+    md.append("| " + " | ".join(CAL_HEADERS) + " |")
+    md.append("|" + " --- |" * len(CAL_HEADERS))
+    md += ["| " + " | ".join(row) + " |" for row in CALIBRATED]
+    md.append("")
+    for doc, heading in RECORDED:
+        text = recorded_section(doc, heading)
+        if text is not None:
+            md += [f"## {heading} (docs/{doc}, as measured)", "", text, ""]
+    return md
+
+
+def _md_to_html(text: str) -> str:
+    """The pipe tables and paragraphs of a Markdown section, as HTML (code spans kept)."""
+    out, table = [], []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):
+                table.append(cells)
+            continue
+        if table:
+            head, *rows = table
+            out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in head)
+                       + "</tr></thead><tbody>" + "".join(
+                           "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
+                           for r in rows) + "</tbody></table>")  # fmt: skip
+            table = []
+        if line.strip():
+            out.append(f"<p>{html.escape(line)}</p>")
+    return "".join(out)
+
+
+def _calibrated_html() -> list[str]:
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                   for row in CALIBRATED)  # fmt: skip
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in CAL_HEADERS)
+    parts = ["<h2>校准的参数 / Parameters calibrated</h2>",
+             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"]  # fmt: skip
+    for doc, heading in RECORDED:
+        text = recorded_section(doc, heading)
+        if text is not None:
+            parts.append(f"<h2>{html.escape(heading)} (docs/{html.escape(doc)}, as measured)</h2>")
+            parts.append(_md_to_html(text))
+    return parts
+
+
 def _settings(v: Validation) -> list[tuple[str, str]]:
     return [
         ("模式 mode", f"{v.mode} ({'快速' if v.mode == 'quick' else '完整'})"),
@@ -151,6 +210,7 @@ def write_report(v: Validation, out: Path) -> dict[str, Path]:
                for line in lines]  # fmt: skip
         md.append("")
         md += [f"![{caption}]({stem}.png)\n" for stem, caption, _ in figures if stem == key]
+    md += _calibrated_md()
     paths: dict[str, Path] = {}
     for stem, _, png in figures:
         path = out / f"{stem}.png"
@@ -190,6 +250,7 @@ def write_report(v: Validation, out: Path) -> dict[str, Path]:
             alt = html.escape(caption)
             parts.append(f'<figure><img src="data:image/png;base64,{png}" alt="{alt}">'
                          f"<figcaption>{alt}</figcaption></figure>")  # fmt: skip
+    parts += _calibrated_html()
     paths["html"] = write_page(parts, [], out, "validation.html")
     table: Any = v.table()
     tmp = out / ".validation.csv.tmp"

@@ -74,8 +74,16 @@ def test_bad_mode_and_out() -> None:
 
 
 def test_report_of_an_empty_run(tmp_path: Path) -> None:
+    """An empty run still carries the parameters calibrated and the recorded lever and
+    sensitivity tables of the model docs."""
     paths = write_report(Validation(mode="quick"), tmp_path)
-    assert "0 of 0 lines pass" in paths["md"].read_text(encoding="utf-8")
+    md = paths["md"].read_text(encoding="utf-8")
+    assert "0 of 0 lines pass" in md
+    assert "Parameters calibrated" in md and "k = 0.277" in md
+    assert "## Lever table (docs/model-inspection.md, as measured)" in md
+    assert "| township_penalty_powers |" in md
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "<td>township_penalty_powers</td>" in html and "<h2>Sensitivity" in html
 
 
 def test_the_app_page_runs_the_validation(monkeypatch: pytest.MonkeyPatch) -> None:
