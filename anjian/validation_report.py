@@ -96,8 +96,8 @@ def _figures(v: Validation) -> list[tuple[str, str, str]]:
         ax.set_ylabel(label("平均排队时间（平均服务时间倍数）", "mean wait (× mean service time)"))
         ax.set_yscale("log")
         ax.legend(title=label("精确值 Erlang C", "exact Erlang C"), fontsize=8)
-        ax.set_title(label("仿真（点，95% 置信区间）对精确解（线）",
-                           "simulated (dots, 95% CI) vs exact"))  # fmt: skip
+        ax.set_title(label("仿真（点，99% 置信区间）对精确解（线）",
+                           "simulated (dots, 99% CI) vs exact"))  # fmt: skip
         out.append(("erlang_c", "Erlang C: simulated mean wait against the exact curve /"
                     " 仿真平均排队时间与精确曲线", _png(fig)))  # fmt: skip
     pairs = v.figures.get("hypercube")
