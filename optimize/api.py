@@ -9,12 +9,14 @@ fix.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from anjian.scenarios.costs import vehicle_cost_yuan
+from anjian.scenarios.errors import ScenarioError
 from anjian.scenarios.loader import load_scenario
 from anjian.scenarios.scenario import Scenario
 from anjian.scenarios.timebase import MIN_PER_YEAR
@@ -128,7 +130,13 @@ def optimize_vehicles(
             raise InstanceError(
                 f"resolution must be 'district', 'township' or 'grid', got {resolution!r}"
             )
-        s = s.with_({"demand.resolution": resolution})
+        try:
+            s = s.with_({"demand.resolution": resolution})
+        except ScenarioError as err:
+            problems = "; ".join(p.split(": ", 1)[-1] for p in err.problems)
+            raise InstanceError(
+                f"resolution {resolution!r} does not fit scenario {s.meta.name}: {problems}"
+            ) from None
     if vehicles is not None and vehicles < 1:
         raise InstanceError(f"vehicles must be ≥ 1, got {vehicles}")
     vi = vehicle_instance(s, role=role, kinds=kinds, standard_min=standard_min, equity_by=equity_by)
@@ -212,6 +220,14 @@ def locate(
         if orlib is None:
             raise InstanceError("cflp reads an OR-Library cap file: give --orlib capN.txt")
         return cflp(read_cap(orlib), time_limit_s=time_limit_s)
+    if radius is not None and not (math.isfinite(radius) and radius > 0):
+        raise InstanceError(f"--radius must be a finite number > 0 (a cost), got {radius}")
+    if model == "lscp" and p is not None:
+        raise InstanceError("--p is not used by lscp: it opens the fewest sites that cover all")
+    if model in ("pmedian", "pcenter") and radius is not None:
+        raise InstanceError(f"--radius is not used by {model}: it needs no coverage standard")
+    if model != "mexclp" and busy_fraction:
+        raise InstanceError(f"--busy-fraction is used by mexclp only, not by {model}")
     if orlib is not None:
         inst, p_file = read_pmed(orlib)
         p = p if p is not None else p_file

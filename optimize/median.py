@@ -192,7 +192,14 @@ def cost_scale(inst: LocationInstance) -> tuple[float, float]:
         return 1.0, 1.0
     top, low = float(positive.max()), float(positive.min())
     scale = 1.0 if COMFORT_RANGE[0] <= top <= COMFORT_RANGE[1] else top / 1e3
-    return scale, top / low
+    orders = math.log10(top) - math.log10(low)
+    return scale, math.inf if orders > 300 else 10.0**orders
+
+
+def _spread(ratio: float) -> str:
+    if math.isinf(ratio):
+        return "more than 10^300"
+    return f"10^{math.log10(ratio):.0f}" if ratio > 1e15 else f"{ratio:.1e}"
 
 
 def best_swap(inst: LocationInstance, y: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> float:
@@ -258,7 +265,7 @@ def p_median(
         # the solver's bound cannot be trusted; 0 is one (costs are never negative)
         status, bound = "feasible", 0.0
         notes.append(
-            f"costs spread over {spread:.1e} (largest / smallest positive): beyond the ~1e9 "
+            f"costs spread over {_spread(spread)} (largest / smallest positive): beyond the ~1e9 "
             "a MIP solver's tolerances resolve, so optimality cannot be proven; this is the "
             "best plan found (round the smallest costs, or solve the large ones apart)"
         )
@@ -268,7 +275,7 @@ def p_median(
     if exact is not None:
         y, status, bound = exact, "optimal", 0.0
         notes[-1] = (
-            f"costs spread over {spread:.1e} (largest / smallest positive), beyond what a MIP "
+            f"costs spread over {_spread(spread)} (largest / smallest positive), beyond what a MIP "
             "solver's tolerances resolve: the optimum was proven by trying every plan"
         )
     if simple and (status == "optimal" or wide) and exact is None:

@@ -66,6 +66,11 @@ def read_pmed(path: str | Path) -> tuple[LocationInstance, int]:
     """An OR-Library p-median file as an instance (every node is demand and candidate) and p."""
     path = Path(path)
     tok = _numbers(path)
+    if len(tok) < 3:
+        raise InstanceError(
+            f"{path}: not an OR-Library p-median file: it holds {len(tok)} numbers, the first "
+            "line alone needs 3 ('n edges p')"
+        )
     try:
         n, m_edges, p = int(tok[0]), int(tok[1]), int(tok[2])
         vals = np.array(tok[3 : 3 + 3 * m_edges], dtype=float).reshape(m_edges, 3)
@@ -152,6 +157,8 @@ def read_cost_csv(
             f"{path}: need a header row of candidate ids and at least one demand row"
         )
     sites = [c.strip() for c in rows[0][1:]]
+    if any(not c for c in sites):
+        raise InstanceError(f"{path}, line 1: a candidate id in the header is empty")
     ids, data = [], []
     for line, r in enumerate(rows[1:], start=2):
         if len(r) != len(sites) + 1:
@@ -159,6 +166,8 @@ def read_cost_csv(
                 f"{path}, line {line}: {len(r) - 1} costs for {len(sites)} candidates "
                 "(ragged row); every row needs one cost per candidate column"
             )
+        if not r[0].strip():
+            raise InstanceError(f"{path}, line {line}: the demand id (first column) is empty")
         ids.append(r[0].strip())
         vals = []
         for col, cell in zip(sites, r[1:], strict=True):
@@ -168,6 +177,11 @@ def read_cost_csv(
                 raise InstanceError(
                     f"{path}, line {line}, column {col!r}: {cell!r} is not a number"
                 ) from None
+            if math.isinf(v) and cell.strip().lower().lstrip("+") not in ("inf", "infinity"):
+                raise InstanceError(
+                    f"{path}, line {line}, column {col!r}: {cell!r} is too large for a number; "
+                    "write inf for a pair that can never serve"
+                )
             if math.isnan(v) or v < 0:
                 raise InstanceError(
                     f"{path}, line {line}, column {col!r}: cost {cell!r} must be ≥ 0 "

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -153,13 +154,40 @@ def extract_bundle(data: bytes, dest: Path) -> Path:
     for info in infos:
         p = PurePosixPath(info.filename)
         if p.is_absolute() or ".." in p.parts:
-            raise ScenarioError(f"{info.filename}: paths must stay inside the bundle")
+            raise ScenarioError(f"{_short(info.filename)}: paths must stay inside the bundle")
         if p.suffix.lower() not in ALLOWED:
-            raise ScenarioError(f"{info.filename}: only {sorted(ALLOWED)} files are read")
+            raise ScenarioError(f"{_short(info.filename)}: only {sorted(ALLOWED)} files are read")
+        if len(info.filename) > 255 or any(len(part) > 100 for part in p.parts):
+            raise ScenarioError(
+                f"{_short(info.filename)}: names longer than 100 characters (or paths longer "
+                "than 255) are not read"
+            )
         target = dest / p
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(z.read(info))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(z.read(info))
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError) as err:
+            raise ScenarioError(
+                f"{_short(info.filename)}: the bundle is damaged or uses an unsupported zip "
+                f"feature (encryption, an unusual compression): {err}; make the zip again"
+            ) from None
+        except OSError as err:
+            raise ScenarioError(
+                f"{_short(info.filename)}: cannot be unpacked ({err.strerror or err}); a file "
+                "and a folder of the same name, or a name too long?"
+            ) from None
     manifests = sorted(dest.rglob("scenario.toml"), key=lambda m: len(m.parts))
     if not manifests:
         raise ScenarioError("the bundle has no scenario.toml")
+    top = [m for m in manifests if len(m.parts) == len(manifests[0].parts)]
+    if len(top) > 1:
+        names = ", ".join(str(m.relative_to(dest)) for m in top[:5])
+        raise ScenarioError(
+            f"the bundle holds {len(top)} scenario.toml at the same level ({names}); it must "
+            "hold one scenario (its bases may sit in sub-folders)"
+        )
     return manifests[0].parent
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

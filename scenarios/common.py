@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 # Limits (docs/scenario-format.md, "Limits"). A number beyond them is a typing error in any
 # field of a city's scenario, and the simulator could not run it: numpy's Poisson sampler
@@ -16,15 +23,43 @@ MAX_FLOAT = 1e12
 #: Largest count (sites, staff, vehicles, stock units, people).
 MAX_COUNT = 1_000_000_000
 
+
+def _plain_number(value: object) -> object:
+    """Refuse what pydantic would read as a number but no person means as one: true/false
+    (TOML booleans are not 1 and 0) and digit groups with underscores ("1_2" is not 12)."""
+    if isinstance(value, bool):
+        raise ValueError(f"a number is needed, got {str(value).lower()}")
+    if isinstance(value, str) and "_" in value:
+        raise ValueError(f"a number is needed, got {value!r} (write digits without '_')")
+    return value
+
+
+#: Put on every numeric field: booleans and underscored strings are not numbers.
+PlainNumber = BeforeValidator(_plain_number)
+
+
+def _no_control(text: str) -> str:
+    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in text):
+        raise ValueError("control characters (e.g. terminal escapes) are not allowed in names")
+    return text
+
+
 #: Identifier used as a table key or CSV column: lower-case ASCII, digits and underscores.
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 #: Six-digit GB/T 2260 administrative code.
 Adcode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegFloat = Annotated[float, Field(ge=0.0, le=MAX_FLOAT)]
-PosFloat = Annotated[float, Field(gt=0.0, le=MAX_FLOAT)]
-NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Probability = Annotated[float, PlainNumber, Field(ge=0.0, le=1.0)]
+NonNegFloat = Annotated[float, PlainNumber, Field(ge=0.0, le=MAX_FLOAT)]
+PosFloat = Annotated[float, PlainNumber, Field(gt=0.0, le=MAX_FLOAT)]
+NonNegInt = Annotated[int, PlainNumber, Field(ge=0, le=MAX_COUNT)]
+PosInt = Annotated[int, PlainNumber, Field(ge=1, le=MAX_COUNT)]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    AfterValidator(_no_control),
+]
+#: Free text (a description): any length up to 10,000 characters, no control characters.
+Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_control)]
 
 
 def _not_all_zero(factors: list[float]) -> list[float]:

@@ -50,6 +50,8 @@ LIST_PARAMS = frozenset({"values", "weights"})
 MAX_TIME_MIN = 10 * 365 * MIN_PER_DAY
 #: Largest coefficient of variation.
 MAX_CV = 100.0
+#: Smallest positive coefficient of variation (below, 1/cv² overflows).
+MIN_CV = 1e-6
 #: Largest amount parameter (people or items per event) and list weight.
 MAX_AMOUNT = 1e8
 #: Most values an empirical distribution may list.
@@ -207,6 +209,11 @@ def _number(key: str, value: Any, factor: float = 1.0) -> float:
         )
     if name == "cv" and number > MAX_CV:
         raise ValueError(f"parameter {key!r} = {value!r}: cv must be at most {MAX_CV:g}")
+    if name == "cv" and 0 < number < MIN_CV:
+        raise ValueError(
+            f"parameter {key!r} = {value!r}: cv must be at least {MIN_CV:g} "
+            "(for no variation use kind = 'fixed')"
+        )
     if unit is None and name != "cv" and number > MAX_AMOUNT:
         raise ValueError(f"parameter {key!r} = {value!r}: at most {MAX_AMOUNT:,.0f}")
     return number * factor

@@ -14,7 +14,18 @@ from pydantic import Field, PlainSerializer, PlainValidator, model_validator
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from .common import Adcode, Ident, Name, Named, NonNegFloat, NonNegInt, PosFloat, Strict
+from .common import (
+    Adcode,
+    Ident,
+    Name,
+    Named,
+    NonNegFloat,
+    NonNegInt,
+    PlainNumber,
+    PosFloat,
+    PosInt,
+    Strict,
+)
 
 
 def _to_multipolygon(value: Any) -> MultiPolygon:
@@ -70,7 +81,9 @@ Geometry = Annotated[
 class RegionGroup(Named):
     """A group of districts sharing a road speed (mountain counties are slower than the core)."""
 
-    road_speed_kmh: PosFloat
+    road_speed_kmh: Annotated[float, PlainNumber, Field(ge=1.0, le=200.0)] = Field(
+        description="Mean road speed, km/h (1–200: slower is walking, faster is no road)."
+    )
 
 
 class District(Named):
@@ -79,9 +92,9 @@ class District(Named):
     adcode: Adcode
     name_pinyin: Name
     region_group: Ident
-    population: NonNegInt
+    population: PosInt
     area_km2: PosFloat
-    townships: NonNegInt
+    townships: PosInt
     gdp_100m_yuan: NonNegFloat | None = None
     geometry: Geometry
 
@@ -93,8 +106,8 @@ class Township(Strict):
     adcode: Adcode
     name_zh: Name
     kind: Literal["subdistrict", "town", "township"]  # 街道, 镇, 乡
-    lon: Annotated[float, Field(ge=-180.0, le=180.0)]
-    lat: Annotated[float, Field(ge=-90.0, le=90.0)]
+    lon: Annotated[float, PlainNumber, Field(ge=-180.0, le=180.0)]
+    lat: Annotated[float, PlainNumber, Field(ge=-90.0, le=90.0)]
     population: NonNegInt
     point_source: str = ""
 
@@ -104,7 +117,7 @@ class DemandSpec(Strict):
     table), or a grid of cells clipped to districts."""
 
     resolution: Literal["district", "township", "grid"] = "district"
-    grid_cells_target: Annotated[int, Field(ge=38, le=20000)] = 1000
+    grid_cells_target: Annotated[int, PlainNumber, Field(ge=38, le=20000)] = 1000
 
 
 class TravelMatrix(Strict):
@@ -138,7 +151,7 @@ class TravelSpec(Strict):
     """
 
     model: Literal["geometric", "matrix"] = "geometric"
-    circuity_factor: Annotated[float, Field(ge=1.0, le=5.0)] = 1.4
+    circuity_factor: Annotated[float, PlainNumber, Field(ge=1.0, le=5.0)] = 1.4
     matrix: TravelMatrix | None = None
 
     @model_validator(mode="after")

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .common import Ident, Monthly, Named, NonNegFloat, PosFloat, Probability, Strict
+from .common import Ident, Monthly, Named, NonNegFloat, PlainNumber, PosFloat, Probability, Strict
 from .distributions import Amount, Duration
 
 Level = Literal["township", "district", "city"]
@@ -138,8 +138,8 @@ class InspectorKind(Named):
         default=1.0,
         description="Share of working time spent on inspections (the rest on other duties).",
     )
-    hours_per_day: Annotated[float, Field(gt=0.0, le=24.0)] = 8.0
-    days_per_year: Annotated[float, Field(gt=0.0, le=366.0)] = 250.0
+    hours_per_day: Annotated[float, PlainNumber, Field(gt=0.0, le=24.0)] = 8.0
+    days_per_year: Annotated[float, PlainNumber, Field(gt=0.0, le=366.0)] = 250.0
     attrition_per_year: Probability
     hiring_time: Duration
     time_to_competence: Duration
@@ -190,7 +190,7 @@ class InspectorKind(Named):
 class FloodSeasonRegime(Strict):
     """The flood/natural-disaster season patrol regime (村居日巡查、乡镇周抽查、区县月检查)."""
 
-    months: Annotated[list[Annotated[int, Field(ge=1, le=12)]], Field(max_length=12)]
+    months: Annotated[list[Annotated[int, PlainNumber, Field(ge=1, le=12)]], Field(max_length=12)]
     township_spot_check_every_days: PosFloat = 7.0
     district_inspection_every_days: PosFloat = 30.0
     township_spot_check_share: Probability = Field(
@@ -202,7 +202,7 @@ class FloodSeasonRegime(Strict):
             "Share of arising hazards the village daily patrol (村居日巡查) removes as they arise."
         ),
     )
-    township_duty_share: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+    township_duty_share: Annotated[float, PlainNumber, Field(ge=0.0, lt=1.0)] = Field(
         default=0.0,
         description=(
             "Share of township staff's inspection time that flood-season duty (防汛值守, "
@@ -237,7 +237,9 @@ class Campaign(Named):
     sites of its categories gets an extra inspection, due by the month's end."""
 
     categories: Annotated[list[Ident], Field(min_length=1)]
-    months: Annotated[list[Annotated[int, Field(ge=1, le=12)]], Field(min_length=1, max_length=12)]
+    months: Annotated[
+        list[Annotated[int, PlainNumber, Field(ge=1, le=12)]], Field(min_length=1, max_length=12)
+    ]
     site_share: Probability = Field(
         default=1.0, description="Share of the categories' sites visited in each campaign month."
     )
@@ -253,7 +255,7 @@ class Investigation(Strict):
         default=None,
         description="Staff time of one investigation; none: investigations take no staff time.",
     )
-    city_from_deaths: Annotated[int, Field(ge=1)] = 3
+    city_from_deaths: Annotated[int, PlainNumber, Field(ge=1, le=1000)] = 3
     due_days: PosFloat = 60.0
 
 
@@ -263,7 +265,7 @@ class Blacklist(Strict):
     ``interval_factor`` times as often and go first (with major hazard sources)."""
 
     days: NonNegFloat = Field(default=0.0, description="How long a site stays listed; 0: off.")
-    interval_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
+    interval_factor: Annotated[float, PlainNumber, Field(gt=0.0, le=1.0)] = 0.5
 
 
 class Deterrence(Strict):
@@ -294,7 +296,7 @@ class InspectionPolicy(Strict):
             "with the inspector's detection probability times this factor."
         ),
     )
-    reinspection_duration_factor: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+    reinspection_duration_factor: Annotated[float, PlainNumber, Field(gt=0.0, le=1.0)] = Field(
         default=1.0, description="A re-inspection's duration as a share of a full inspection's."
     )
     deterrence: Deterrence = Field(default_factory=lambda: Deterrence())
@@ -311,7 +313,7 @@ class InspectionPolicy(Strict):
     release_days_before_due: NonNegFloat = Field(
         default=14.0, description="Routine inspections join the queue this long before due."
     )
-    shift_start_h: Annotated[float, Field(ge=0.0, lt=24.0)] = 8.0
+    shift_start_h: Annotated[float, PlainNumber, Field(ge=0.0, lt=24.0)] = 8.0
 
     @model_validator(mode="after")
     def _penalty_helps(self) -> InspectionPolicy:

@@ -258,6 +258,10 @@ def _load_districts(
         prov.add(
             ("districts", adcode), f"{files['districts']} line {line} (district {adcode}), column"
         )
+        prov.add(
+            ("districts", adcode, "geometry"),
+            f"{files['boundaries']} (the feature with adcode {adcode}), geometry",
+        )
     extra = sorted(set(shapes) - set(districts))
     if extra:
         raise ScenarioError(

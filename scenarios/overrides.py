@@ -63,6 +63,18 @@ def _flatten(prefix: tuple[str, ...], value: Any, base: Any) -> list[tuple[tuple
     return [(prefix, value)]
 
 
+#: Top-level names of the validated data that a scenario file does not use as such.
+INTERNAL_NAMES = frozenset({"meta", "schema_version"})
+#: Where a table's rows live when a path names the table's file key.
+TABLE_HINTS = {
+    "stocks": "; stock rows live under warehouses, e.g. 'warehouses.w_city.stocks.tent."
+    "stock_units'",
+    "scenario": "; the [scenario] table cannot be overridden (name, titles and base are the "
+    "manifest's own)",
+    "boundaries": "; district polygons live under districts.<adcode>.geometry",
+}
+
+
 def apply_overrides(
     raw: dict[str, Any],
     prov: Provenance,
@@ -89,11 +101,22 @@ def apply_overrides(
                 holder = _model_at(root, tuple(keys[: depth + 1]))
                 if holder is not None and key in holder.model_fields:
                     node[key] = {}  # a field left at its default: set it (or go into it)
+            if isinstance(node, list | tuple):
+                where = ".".join(keys[:depth])
+                raise ScenarioError(
+                    f"{path} [overrides] {dotted!r}: {where} is a list; set it whole, e.g. "
+                    f'"{where}" = [...] with all {len(node)} values'
+                )
             if not isinstance(node, dict) or key not in node:
                 where = ".".join(keys[:depth]) or "the scenario"
                 options = sorted(node) if isinstance(node, dict) else []
                 close = difflib.get_close_matches(key, options, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
+                if depth == 0:  # the file's own names, not the model's internal ones
+                    options = [o for o in options if o not in INTERNAL_NAMES]
+                    close = difflib.get_close_matches(key, options, n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    hint += TABLE_HINTS.get(key, "")
                 listing = f"; {where} has {options[:20]}" if options else ""
                 raise ScenarioError(
                     f"{path} [overrides] {dotted!r}: names nothing — no {key!r} in {where}"
@@ -161,7 +184,13 @@ def _message(root: type[BaseModel], err: Mapping[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
+def _clip(text: str, limit: int = 160) -> str:
+    """A place shortened in the middle: a key of 100,000 characters is not echoed whole."""
+    return text if len(text) <= limit else f"{text[: limit - 50]}…{text[-49:]}"
+
+
 def _place(where: str, field: str) -> str:
+    where, field = _clip(where), _clip(field, 120)
     if where.endswith(", column"):
         return f"{where} {field}: " if field else f"{where[: -len(', column')]}: "
     return f"{where}: {field}: " if field else f"{where}: "

@@ -20,14 +20,15 @@ from .common import (
     Named,
     NonNegFloat,
     NonNegInt,
+    PlainNumber,
     PosFloat,
     Probability,
     Strict,
 )
 from .distributions import Amount, Duration
 
-Longitude = Annotated[float, Field(ge=-180.0, le=180.0)]
-Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
+Longitude = Annotated[float, PlainNumber, Field(ge=-180.0, le=180.0)]
+Latitude = Annotated[float, PlainNumber, Field(ge=-90.0, le=90.0)]
 
 
 class ReliefNeed(Strict):
@@ -51,7 +52,7 @@ class Harm(Strict):
 
     deaths_at_reference: NonNegFloat
     reference_min: PosFloat
-    log_increase_per_min: Annotated[float, Field(ge=0.0, le=1.0)]
+    log_increase_per_min: Annotated[float, PlainNumber, Field(ge=0.0, le=1.0)]
     saturation_min: PosFloat
 
     @model_validator(mode="after")
@@ -68,11 +69,13 @@ class IncidentType(Named):
     """A type of incident with its seasonality, on-scene time and the units it needs."""
 
     family: Literal["work_safety", "fire", "traffic", "hazchem_release", "landslide", "flood"]
-    priority: Annotated[int, Field(ge=1, le=9)] = 2
+    priority: Annotated[int, PlainNumber, Field(ge=1, le=9)] = 2
     monthly_factor: Monthly = Field(default_factory=lambda: [1.0] * 12)
     hourly_factor: Hourly = Field(default_factory=lambda: [1.0] * 24)
     on_scene: Duration
-    units_needed: dict[Ident, Annotated[int, Field(ge=1, le=1000)]]
+    units_needed: Annotated[
+        dict[Ident, Annotated[int, PlainNumber, Field(ge=1, le=1000)]], Field(min_length=1)
+    ]
     relief: ReliefNeed | None = None
     harm: Harm | None = None
 
@@ -115,10 +118,10 @@ class Surge(Named):
     person of that type (instead of the incident type's ``items_per_person``)."""
 
     incident_type: Ident
-    start_day: Annotated[float, Field(ge=0.0, lt=365.0)]
-    duration_days: Annotated[float, Field(gt=0.0, le=365.0)]
+    start_day: Annotated[float, PlainNumber, Field(ge=0.0, lt=365.0)]
+    duration_days: Annotated[float, PlainNumber, Field(gt=0.0, le=365.0)]
     districts: Annotated[list[Adcode], Field(min_length=1)]
-    incidents: Annotated[int, Field(ge=1, le=MAX_COUNT)]
+    incidents: Annotated[int, PlainNumber, Field(ge=1, le=MAX_COUNT)]
     people_affected_total: NonNegInt = 0
     shelter: Shelter | None = None
     return_period_years: PosFloat | None = Field(
@@ -171,7 +174,7 @@ class Commodity(Named):
     unit_cost_yuan: NonNegFloat
     units_per_truckload: PosFloat | None = None
     shelf_life_years: PosFloat | None = None
-    holding_share_per_year: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    holding_share_per_year: Annotated[float, PlainNumber, Field(ge=0.0, le=1.0)] = 0.0
 
     @property
     def yearly_cost_yuan(self) -> float:
@@ -203,7 +206,7 @@ class ReliefPlanning(Strict):
     first_batch_hours: PosFloat = 12.0
     unmet_penalty_factor: NonNegFloat = 10.0
     late_penalty_factor: NonNegFloat = 2.0
-    episode_days: Annotated[float, Field(gt=0.0, le=365.0)] = 14.0
+    episode_days: Annotated[float, PlainNumber, Field(gt=0.0, le=365.0)] = 14.0
     capacity_truckloads: dict[Literal["city", "district", "township"], PosFloat] = Field(
         default_factory=dict
     )
@@ -225,7 +228,7 @@ class StockPolicy(Strict):
     stock_units: NonNegInt
     reorder_point_units: NonNegInt
     order_up_to_units: NonNegInt
-    lead_time_days: NonNegFloat
+    lead_time_days: Annotated[float, PlainNumber, Field(ge=0.0, le=3650.0)]
 
 
 class Warehouse(Named):

@@ -15,7 +15,17 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from shapely.geometry import Point
 
-from .common import Ident, Name, NonNegFloat, NonNegInt, PosFloat, Probability, Strict
+from .common import (
+    Ident,
+    Name,
+    NonNegFloat,
+    NonNegInt,
+    PlainNumber,
+    PosFloat,
+    Probability,
+    Strict,
+    Text,
+)
 from .demand import DemandPoints, build_demand_points
 from .errors import CrossReferenceError, Loc, ScenarioError
 from .geography import DemandSpec, District, RegionGroup, Township, TravelSpec
@@ -53,7 +63,7 @@ class Meta(Strict):
     name: Ident
     title_zh: Name
     title_en: Name
-    description: str = ""
+    description: Text = ""
     base: str | None = None
 
 
@@ -71,12 +81,14 @@ class Standards(Strict):
         ),
     )
     relief_items_per_1000_population: dict[Ident, NonNegFloat] = Field(default_factory=dict)
-    min_inspectors_per_district: Annotated[int, Field(ge=0, le=1_000_000)] | None = Field(
-        default=None,
-        description=(
-            "Fewest district- and township-level inspectors (the kinds a headcount plan moves) "
-            "a plan may leave in any district; none: no such standard."
-        ),
+    min_inspectors_per_district: Annotated[int, PlainNumber, Field(ge=0, le=1_000_000)] | None = (
+        Field(
+            default=None,
+            description=(
+                "Fewest district- and township-level inspectors (the kinds a headcount plan moves) "
+                "a plan may leave in any district; none: no such standard."
+            ),
+        )
     )
     certified_inspector_share: Probability = Field(
         default=0.0,
@@ -93,7 +105,7 @@ class Budget(Strict):
     allocation costs. The split is optional (0 = not fixed); a fixed one caps what the
     search of ``anjian run`` may spend on that resource (``anjian.run.split_caps``)."""
 
-    total_yuan_per_year: Annotated[float, Field(gt=0.0, le=1e13)] | None = None
+    total_yuan_per_year: Annotated[float, PlainNumber, Field(gt=0.0, le=1e13)] | None = None
     inspectors_yuan_per_year: NonNegFloat = 0.0
     vehicles_yuan_per_year: NonNegFloat = 0.0
     relief_yuan_per_year: NonNegFloat = 0.0
@@ -120,10 +132,10 @@ class Harm(Strict):
     accident deaths expected from open hazards, deaths from response slower than the
     reference, deaths of people left without relief after the first batch."""
 
-    accident_weight: Annotated[float, Field(ge=0.0, le=1e3)] = 1.0
-    response_weight: Annotated[float, Field(ge=0.0, le=1e3)] = 1.0
-    relief_deaths_per_10000_person_days: Annotated[float, Field(ge=0.0, le=1e4)] = 0.5
-    relief_tail_days: Annotated[float, Field(ge=0.0, le=365.0)] = 1.0
+    accident_weight: Annotated[float, PlainNumber, Field(ge=0.0, le=1e3)] = 1.0
+    response_weight: Annotated[float, PlainNumber, Field(ge=0.0, le=1e3)] = 1.0
+    relief_deaths_per_10000_person_days: Annotated[float, PlainNumber, Field(ge=0.0, le=1e4)] = 0.5
+    relief_tail_days: Annotated[float, PlainNumber, Field(ge=0.0, le=365.0)] = 1.0
 
 
 class Scenario(Strict):

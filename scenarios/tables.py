@@ -28,6 +28,8 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 2_000
 #: Most cells (rows × columns) in a CSV table.
 MAX_CELLS = 5_000_000
+#: Longest travel time in a travel matrix, minutes (a week).
+MAX_TRAVEL_MIN = 7 * 24 * 60.0
 #: Most points in a travel matrix (its size is the square of this).
 MAX_MATRIX_IDS = 5_000
 
@@ -210,10 +212,10 @@ def read_matrix(path: Path) -> dict[str, Any]:
                 raise ScenarioError(
                     f"{path} line {line}, column {col}: {cell!r} is not a number of minutes"
                 ) from None
-            if not value >= 0 or value == float("inf"):
+            if not 0 <= value <= MAX_TRAVEL_MIN:
                 raise ScenarioError(
-                    f"{path} line {line}, column {col}: travel time must be a finite number "
-                    f">= 0 minutes, got {cell!r}"
+                    f"{path} line {line}, column {col}: travel time must be a number of "
+                    f"minutes from 0 to {MAX_TRAVEL_MIN:,.0f} (a week), got {cell!r}"
                 )
             row.append(value)
         minutes.append(row)

@@ -193,7 +193,7 @@ CASES: list[tuple[str, Edit, list[str]]] = [
     (
         "matrix_negative",
         with_matrix("id,900001,900002,900003\n900001,0,1,2\n900002,-1,0,3\n900003,2,3,0\n"),
-        ["travel.csv line 3", ">= 0 minutes", "-1"],
+        ["travel.csv line 3", "minutes from 0 to 10,080", "-1"],
     ),
     (
         "matrix_not_square",

@@ -220,6 +220,44 @@ CASES: list[tuple[str, Edit, str, list[str]]] = [
     ("geojson_nested_100000", nested_geojson(100_000), "clear",
      ["districts.geojson", "nested too deeply"]),
     ("toml_nested_2000", nested_toml(2_000), "clear", ["scenario.toml"]),
+    # -- a newcomer's cases (helper probe, 375 cases): numbers that are not numbers ---------
+    ("gamma_cv_1e-200", replace(TOML, ON_SCENE,
+                                'on_scene = { kind = "gamma", mean_min = 90, cv = 1e-200 }'),
+     "clear", ["ws_accident.on_scene", "cv must be at least 1e-06"]),
+    ("district_population_0", replace("districts.csv", ",core,300000,", ",core,0,"), "clear",
+     ["districts.csv line 2", "population", "greater than or equal to 1"]),
+    ("district_townships_0", replace("districts.csv", "428.1,6", "428.1,0"), "clear",
+     ["districts.csv line 2", "townships", "greater than or equal to 1"]),
+    ("toml_true_as_number", replace(TOML, "hazards_per_site_year = 4.0",
+                                    "hazards_per_site_year = true"), "clear",
+     ["factory.hazards_per_site_year", "a number is needed, got true"]),
+    ("budget_true", replace(TOML, "total_yuan_per_year = 5_000_000", "total_yuan_per_year = true"),
+     "clear", ["total_yuan_per_year", "a number is needed, got true"]),
+    ("units_needed_true", replace(TOML, "units_needed = { rescue = 1 }",
+                                  "units_needed = { rescue = true }"), "clear",
+     ["ws_accident.units_needed.rescue", "a number is needed"]),
+    ("override_true_as_rate", append(TOML, '\n[overrides]\n"incident_rates.900001.ws_accident"'
+                                     " = true\n"), "clear", ["a number is needed, got true"]),
+    ("csv_underscored_number", replace("sites.csv", "900001,40,2", "900001,4_0,2"), "clear",
+     ["sites.csv line 2", "without '_'"]),
+    ("road_speed_1e-10", replace(TOML, "road_speed_kmh = 30", "road_speed_kmh = 1e-10"), "clear",
+     ["core.road_speed_kmh", "greater than or equal to 1"]),
+    ("units_needed_empty", replace(TOML, "units_needed = { rescue = 1 }", "units_needed = {}"),
+     "clear", ["ws_accident.units_needed", "at least 1 item"]),
+    ("lead_time_1e11_days", replace("stocks.csv", "w_city,tent,500,200,500,14",
+                                    "w_city,tent,500,200,500,1e11"), "clear",
+     ["stocks.csv", "lead_time_days", "less than or equal to 3650"]),
+    ("matrix_time_1e11", both(
+        write("travel.csv", "id,900001,900002,900003\n900001,0,1,2\n900002,1,0,1e11\n"
+                            "900003,2,3,0\n"),
+        replace(TOML, 'stocks = "stocks.csv"', MATRIX),
+        replace(TOML, 'model = "geometric"', 'model = "matrix"')),
+     "clear", ["travel.csv line 3", "a week"]),
+    ("description_terminal_escape", replace(TOML, 'description = "Three',
+                                            'description = "\\u001b[31mThree'), "clear",
+     ["description", "control characters"]),
+    ("geometry_a_point", replace("districts.geojson", '"type": "Polygon"', '"type": "Point"'),
+     "clear", ["districts.geojson (the feature with adcode"]),
     # -- paths out of the scenario's folder -------------------------------------------------
     ("table_absolute_path", replace(TOML, 'sites = "sites.csv"', 'sites = "/etc/passwd"'),
      "clear", ["[tables] sites", "'/etc/passwd'", "inside the scenario's folder"]),
@@ -383,3 +421,54 @@ def test_unwritable_out_is_refused_before_work(toy_dir: Path, tmp_path: Path) ->
     locked.mkdir(mode=0o500)
     result = CliRunner().invoke(app, ["simulate", "response", "toy", "--out", str(locked / "x")])
     assert result.exit_code == 2 and "--out" in result.output
+
+
+def _zip(entries: list[tuple[str, bytes]], damage: Callable[[bytes], bytes] | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            z.writestr(name, data)
+    data = buf.getvalue()
+    return damage(data) if damage else data
+
+
+def _flip_crc(data: bytes) -> bytes:
+    """The central directory's CRC-32 of the first file changed: the data no longer matches."""
+    i = data.index(b"PK\x01\x02") + 16
+    return data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1 :]
+
+
+def _encrypted_flag(data: bytes) -> bytes:
+    """Every header's 'encrypted' flag set (bit 0 of the general-purpose flags)."""
+    out = bytearray(data)
+    for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (i := out.find(sig, start)) >= 0:
+            out[i + off] |= 1
+            start = i + 4
+    return bytes(out)
+
+
+BUNDLES: list[tuple[str, bytes, str]] = [
+    ("bad_crc", _zip([("scenario.toml", b"x" * 500)], _flip_crc), "damaged"),
+    ("encrypted", _zip([("scenario.toml", b"x" * 50)], _encrypted_flag), "damaged"),
+    ("file_then_folder", _zip([("x.csv", b"a"), ("x.csv/y.csv", b"b")]), "cannot be unpacked"),
+    ("folder_then_file", _zip([("x.csv/y.csv", b"b"), ("x.csv", b"a")]), "cannot be unpacked"),
+    ("name_300_characters", _zip([("a" * 300 + ".csv", b"a")]), "longer than 100"),
+    ("two_manifests", _zip([("a/scenario.toml", b"x"), ("b/scenario.toml", b"y")]),
+     "2 scenario.toml at the same level"),
+    ("not_a_zip", b"PK\x03\x04 not really", "not a zip file"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "data", "fragment"), BUNDLES, ids=[b[0] for b in BUNDLES])
+def test_a_broken_upload_is_a_clear_error(
+    tmp_path: Path, name: str, data: bytes, fragment: str
+) -> None:
+    from anjian.scenarios.bundle import extract_bundle
+
+    with pytest.raises(ScenarioError, match=fragment):
+        extract_bundle(data, tmp_path / "dest")

@@ -41,7 +41,8 @@ def pmedian_exact(kind: str, seed: int, p: int) -> Callable[[Path], Outcome]:
         rng = np.random.default_rng(seed)
         u = rng.uniform(1, 10, (30, 30))
         scales = {"mixed": np.where(rng.random((30, 30)) < 0.5, 1e-9, 1e9), "1e-6": 1e-6,
-                  "1e-8": 1e-8, "1e20": 1e20, "1e-300": 1e-300, "1e15": 1e15}  # fmt: skip
+                  "1e-8": 1e-8, "1e20": 1e20, "1e-300": 1e-300, "1e15": 1e15,
+                  "1e-300+1e300": np.where(rng.random((30, 30)) < 0.5, 1e-300, 1e300)}  # fmt: skip
         c = u * scales[kind]
         plan = p_median(make_instance(c), p, time_limit_s=30)
         want = _brute(c, p)
@@ -159,6 +160,30 @@ def latin1_costs(tmp: Path) -> Outcome:
     return cli(["locate", "--costs", str(f), "--p", "1"], 1, "not UTF-8", "line 2")(tmp)
 
 
+def costs_file(text: str, fragment: str, *extra: str) -> Callable[[Path], Outcome]:
+    """``anjian locate --costs`` a file holding ``text`` (with ``extra`` options) exits 1
+    naming ``fragment``."""
+
+    def case(tmp: Path) -> Outcome:
+        f = tmp / "c.csv"
+        f.write_text(text, encoding="utf-8")
+        args = ["locate", "--costs", str(f), *extra]
+        if "lscp" in extra or "--p" not in extra:
+            args += ["--p", "1"]
+        return cli(args, 1, fragment)(tmp)
+
+    return case
+
+
+def orlib_file(text: str, fragment: str) -> Callable[[Path], Outcome]:
+    def case(tmp: Path) -> Outcome:
+        f = tmp / "pmed.txt"
+        f.write_text(text, encoding="utf-8")
+        return cli(["locate", "--orlib", str(f)], 1, fragment)(tmp)
+
+    return case
+
+
 TOY = ["--reps", "1", "--years", "0.05"]
 CASES: list[tuple[str, Callable[[Path], Outcome]]] = [
     *((f"pmedian_{k}_seed{s}_p{p}", pmedian_exact(k, s, p)) for k, s, p in (
@@ -219,6 +244,27 @@ CASES: list[tuple[str, Callable[[Path], Outcome]]] = [
     ("markup_in_format", cli(["simulate", "response", "toy", "--format", "[/x]"], 2, "[/x]")),
     ("costs_csv_utf16", utf16_costs),
     ("costs_csv_latin1", latin1_costs),
+    ("costs_csv_1e309", costs_file("id,a,b\nx,1e309,2\ny,2,1\n", "too large for a number")),
+    ("costs_csv_empty_candidate_id", costs_file("id,,b\nx,1,2\ny,2,1\n",
+                                                "candidate id in the header is empty")),
+    ("costs_csv_empty_demand_id", costs_file("id,a,b\n,1,2\ny,2,1\n", "demand id")),
+    ("locate_lscp_with_p", costs_file("id,a,b\nx,1,2\ny,2,1\n", "--p is not used by lscp",
+                                      "--model", "lscp", "--radius", "5")),
+    ("locate_pmedian_with_radius", costs_file("id,a,b\nx,1,2\ny,2,1\n",
+                                              "--radius is not used by pmedian", "--radius", "5")),
+    ("locate_pmedian_busy_fraction", costs_file("id,a,b\nx,1,2\ny,2,1\n",
+                                                "--busy-fraction is used by mexclp only",
+                                                "--busy-fraction", "0.3")),
+    ("locate_radius_negative", costs_file("id,a,b\nx,1,2\ny,2,1\n",
+                                          "--radius must be a finite number > 0",
+                                          "--model", "mclp", "--radius", "-1")),
+    ("orlib_empty_file", orlib_file("", "holds 0 numbers")),
+    ("resolution_without_townships", cli(["optimize", "vehicles", "toy", "-k", "2",
+                                          "--resolution", "township"], 1,
+                                         "does not fit scenario toy")),
+    ("kinds_repeated", cli(["optimize", "vehicles", "toy", "-k", "2", "--kinds",
+                            "dedicated_rescue,dedicated_rescue"], 0)),
+    ("pmedian_spread_beyond_1e300", pmedian_exact("1e-300+1e300", 2, 2)),
     ("costs_csv_is_a_folder", cli(["locate", "--costs", "{tmp}/adir", "--p", "1"], 1,
                                   "no such file")),
 ]  # fmt: skip
