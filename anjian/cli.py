@@ -241,11 +241,11 @@ def _replicate(
     reps: int,
     run: Callable[[Callable[[int, int], None]], R],
     ref: str,
-    keep: Callable[[Any], None],
+    keep: Callable[[Any], bool],
 ) -> R:
     """``run(tick)`` under a progress bar. A scenario too large to run exits 1 with the
-    reason; Ctrl-C keeps the replications that finished (``keep(partial)`` writes them) and
-    exits 130."""
+    reason; Ctrl-C keeps what finished (``keep(partial)`` writes it, ``partial`` None when no
+    replication of this model finished, and says whether it wrote anything) and exits 130."""
     from anjian.sim.replicate import Interrupted
 
     try:
@@ -253,25 +253,30 @@ def _replicate(
             return run(tick)
     except Interrupted as stop:
         err = _console(stderr=True)
-        if stop.partial is not None:
-            keep(stop.partial)
-            err.print(
-                f"已中断：{stop.total} 次重复中完成 {stop.done} 次，已写出其结果 / Interrupted: "
-                f"{stop.done} of {stop.total} replications finished; their tables are written",
-                markup=False,
-                highlight=False,
-            )
-        else:
-            err.print(
-                "已中断：没有完成的重复，未写出任何文件 / Interrupted before any replication "
-                "finished; nothing was written",
-                markup=False,
-                highlight=False,
-            )
+        wrote = keep(stop.partial)
+        done = (
+            f"已中断：{stop.total} 次重复中完成 {stop.done} 次 / Interrupted: {stop.done} of "
+            f"{stop.total} replications finished"
+        )
+        tail = "；已写出完成的结果 / ; what finished is written" if wrote else (
+            "；未写出任何文件 / ; nothing was written")  # fmt: skip
+        err.print(done + tail, markup=False, highlight=False)
         raise typer.Exit(code=130) from None
     except ScenarioError as e:
         _fail(e, ref)
         raise  # unreachable: _fail exits
+
+
+def _keeper(console: Console, out: Path, fmt: str) -> Callable[[Any], bool]:
+    """What Ctrl-C keeps of one model's replications: their tables, if any finished."""
+
+    def keep(part: Any) -> bool:
+        if part is None:
+            return False
+        _report(console, out, fmt, part.tables())
+        return True
+
+    return keep
 
 
 def _report(console: Console, out: Path, fmt: str, tables: dict[str, Any]) -> None:
@@ -301,7 +306,7 @@ def simulate_inspections_cmd(
     cfg = InspectionConfig(years=years, seed=seed)
     result = _replicate(console, "replications", reps,
                         lambda tick: replicate_inspections(s, cfg, reps, tick), ref,
-                        lambda part: _report(console, out, fmt, part.tables()))  # fmt: skip
+                        _keeper(console, out, fmt))  # fmt: skip
     head = f"{s.meta.name}: inspections, {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, result.summary, "inspection", head)
     _report(console, out, fmt, result.tables())
@@ -377,7 +382,7 @@ def simulate_response_cmd(
     console = _console()
     result = _replicate(console, "replications", reps,
                         lambda tick: replicate_response(s, cfg, reps, tick), ref,
-                        lambda part: _report(console, out, fmt, part.tables()))  # fmt: skip
+                        _keeper(console, out, fmt))  # fmt: skip
     head = f"{s.meta.name}: response, {years:g} year(s) × {reps} replications, seed {seed}"
     _print_summary(console, result.summary, "response", head)
     for sid, surge in s.surges.items():
@@ -414,12 +419,13 @@ def simulate_all_cmd(
         reps,
         lambda tick: replicate_inspections(s, icfg, reps, tick),
         ref,
-        lambda part: _report(console, out / "inspections", fmt, part.tables()),
+        _keeper(console, out / "inspections", fmt),
     )
 
-    def keep_both(part: Any) -> None:
+    def keep_both(part: Any) -> bool:  # the inspections all finished; the response may not
         _report(console, out / "inspections", fmt, insp.tables())
-        _report(console, out / "response", fmt, part.tables())
+        _keeper(console, out / "response", fmt)(part)
+        return True
 
     resp = _replicate(
         console,
@@ -443,7 +449,7 @@ def validate_all_cmd(
     full: bool = typer.Option(
         False,
         "--full/--quick",
-        help="--quick (default, ≤ 2 minutes): a subset of every check; --full: all of them "
+        help="--quick (default, about a minute): a subset of every check; --full: all of them "
         "(pmed1–40 and cap41–cap134 included; about half an hour).",
     ),
     out: Path = typer.Option(

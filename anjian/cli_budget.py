@@ -583,7 +583,7 @@ def margins_cmd(
     }
     extra = by_resource[resource]
     if out is not None:
-        writable_file(out, suffixes=(".csv",))
+        writable_file(out)
     s = _scenario(scenario)
     if plan is not None:
         try:

@@ -189,7 +189,7 @@ def vehicles_cmd(
 ) -> None:
     """Place a scenario's vehicles (dedicated / contracted) with a location model."""
     if out is not None:
-        writable_file(out, suffixes=(".json",))
+        writable_file(out)
     try:
         result = optimize_vehicles(
             scenario,
@@ -266,7 +266,7 @@ def loop_cmd(
     from .simopt import vehicle_loop
 
     if out is not None:
-        writable_file(out, suffixes=(".csv",))
+        writable_file(out)
     try:
         r = with_spinner(
             "anjian optimize loop",
@@ -366,7 +366,9 @@ def inspectors_cmd(
         None, "--districts", help="Comma-separated adcodes (default: every district)."
     ),
     reps: int = typer.Option(2, "--reps", min=1, max=1000, help="Replications per curve point."),
-    verify: int = typer.Option(0, "--verify", min=0, help="Simulate the plan: replications."),
+    verify: int = typer.Option(
+        0, "--verify", min=0, max=1000, help="Simulate the plan: replications."
+    ),
     max_rounds: int = typer.Option(
         6, "--max-rounds", min=1, help="Headcounts: most rounds of sampling where the plan lands."
     ),

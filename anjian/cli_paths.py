@@ -65,17 +65,12 @@ def writable_dir(out: Path, option: str = "--out") -> Path:
     return out
 
 
-def writable_file(out: Path, option: str = "--out", suffixes: tuple[str, ...] = ()) -> Path:
-    """``out`` as a file the command can write; exit 2 if it cannot be, or if its suffix is
-    not one of ``suffixes`` (when given)."""
+def writable_file(out: Path, option: str = "--out") -> Path:
+    """``out`` as a file the command can write (an existing writable file, /dev/stdout
+    included, or a new one in a folder that can be made); exit 2 if it cannot be."""
     if out.is_dir():
         _refuse(option, out, "是文件夹，请给出文件名", "is a folder; give a file name")
-    if suffixes and out.suffix.lower() not in suffixes:
-        _refuse(
-            option,
-            out,
-            f"文件类型须为 {' '.join(suffixes)}",
-            f"the file must end in {' or '.join(suffixes)}",
-        )
+    if out.exists() and os.access(out, os.W_OK):
+        return out
     _probe(option, out.parent if str(out.parent) else Path("."), out)
     return out

@@ -78,7 +78,7 @@ def stocks_cmd(
         400, "--eval", min=2, help="Fresh episodes the plans are priced on."
     ),
     verify: int = typer.Option(
-        3, "--verify", min=0, help="Simulate every case: replications (0: skip)."
+        3, "--verify", min=0, max=1000, help="Simulate every case: replications (0: skip)."
     ),
     no_townships: bool = typer.Option(
         False, "--no-townships", help="Only the scenario's warehouses (no township candidates)."

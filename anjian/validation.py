@@ -542,10 +542,17 @@ def run_validation(
         for key, check in CHECKS.items():
             if progress is not None:
                 progress(key)
-            if key in _NEEDS_FOLDER:
-                check(run, Path(tmp))
-            else:
-                check(run)
+            t1 = time.perf_counter()
+            try:
+                if key in _NEEDS_FOLDER:
+                    check(run, Path(tmp))
+                else:
+                    check(run)
+            except Exception as err:  # a check that cannot run is a failing line, not a crash
+                group = {"queueing": "erlang_c"}.get(key, key)
+                run.add(Line(group, f"{key}: the check could not run", "runs", "error",
+                             "no error", False, time.perf_counter() - t1,
+                             f"{type(err).__name__}: {err}"[:300]))  # fmt: skip
     out.seconds = time.perf_counter() - t0
     return out
 

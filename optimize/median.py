@@ -45,6 +45,14 @@ from .plan import LocationPlan
 from .solution import make_plan, raise_for_status
 
 
+def _floor(inst: LocationInstance) -> float:
+    """The smallest objective the tolerances are relative to: 1e-9 of the largest weighted
+    finite cost (so a zero objective is not judged on solver noise)."""
+    finite = np.isfinite(inst.cost)
+    largest = float((inst.weight[:, None] * np.where(finite, inst.cost, 0.0)).max(initial=0.0))
+    return max(1e-9 * largest, 1e-300)
+
+
 def sorted_sites(
     inst: LocationInstance, ub: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -171,13 +179,14 @@ def reduced_cost_fixing(
     if res.status != "optimal" or res.reduced_costs is None:
         return np.zeros(0, dtype=np.int64)
     rc = res.reduced_costs[y]
-    tol = 1e-7 * max(1.0, abs(upper))
+    tol = 1e-7 * max(abs(upper), _floor(inst))
     closable = (ub > 0) & (lb == 0) & (res.x[y] < 1e-9) & (res.objective + rc > upper + tol)
     return np.flatnonzero(closable)
 
 
-#: Costs are rescaled for the solver when their largest finite value lies outside this range.
-COMFORT_RANGE = (1.0, 1e6)
+#: Costs are rescaled for the solver (by a power of two, so ties stay ties) when their largest
+#: finite value lies outside this range.
+COMFORT_RANGE = (1e-3, 1e9)
 #: The widest spread (largest / smallest positive finite cost) a MIP solver's tolerances
 #: (~10^-9) resolve; wider, optimality cannot be proven and the plan is reported as feasible.
 MAX_COST_SPREAD = 1e9
@@ -191,7 +200,8 @@ def cost_scale(inst: LocationInstance) -> tuple[float, float]:
     if positive.size == 0:
         return 1.0, 1.0
     top, low = float(positive.max()), float(positive.min())
-    scale = 1.0 if COMFORT_RANGE[0] <= top <= COMFORT_RANGE[1] else top / 1e3
+    inside = COMFORT_RANGE[0] <= top <= COMFORT_RANGE[1]
+    scale = 1.0 if inside else 2.0 ** round(math.log2(top / 1e3))
     orders = math.log10(top) - math.log10(low)
     return scale, math.inf if orders > 300 else 10.0**orders
 
@@ -238,9 +248,12 @@ def p_median(
 ) -> LocationPlan:
     """Open at most ``p`` sites minimising Σ w_i · cost to the nearest open site.
 
-    Costs far from 1 (below 1 or above 10^6 at their largest) are rescaled for the solver so
-    its tolerances are relative; costs spread over more than :data:`MAX_COST_SPREAD` cannot be
-    resolved by them, and such a plan is reported as feasible with a note. Every plan called
+    Costs whose largest finite value lies outside :data:`COMFORT_RANGE` are rescaled for the
+    solver by a power of two (exact: ties stay ties), and its tolerances are relative. Costs
+    spread over more than :data:`MAX_COST_SPREAD` while the plan's objective is below a
+    thousandth of the largest weighted cost cannot be resolved by any tolerance: such a plan is
+    proven by enumeration when there are few enough plans, else reported as feasible with a
+    note. Every plan called
     optimal passes the swap test (:func:`best_swap`): if one swap improves it, the claim is
     refuted, the plan is improved by swaps and reported as feasible with a note.
 
@@ -260,7 +273,9 @@ def p_median(
     y = np.zeros(inst.n_sites)
     y[inst.site_index(list(plan.open_sites), "plan")] = 1.0
     status, notes, bound = plan.status, list(plan.notes), plan.bound * scale
-    wide = spread > MAX_COST_SPREAD
+    # the solver resolves weighted costs to ~1e-9 of the largest: a spread beyond that can
+    # mislead it only when the plan's objective is itself small against the largest cost
+    wide = spread > MAX_COST_SPREAD and plan.objective < 1e6 * _floor(inst)
     if wide:
         # the solver's bound cannot be trusted; 0 is one (costs are never negative)
         status, bound = "feasible", 0.0
@@ -397,6 +412,7 @@ def _p_median(
     cost_u = inst.cost[:, usable]
     raise_uncoverable(inst, np.flatnonzero(~np.isfinite(cost_u).any(axis=1)), "p-median")
     t0 = time.perf_counter()
+    floor = _floor(inst)
     heuristic: np.ndarray | None = None
     heuristic_cost = math.inf
     simple = rules.budget_yuan is None and rules.max_relocations is None
@@ -427,7 +443,7 @@ def _p_median(
         mip, y = _reduced_pmedian(inst, order, sorted_cost, k, lb, ub, rules, p)
         # with a plan in hand, ask only for better ones (the solver prunes with the cutoff)
         cut = (
-            best_ub - 1e-6 * max(1.0, abs(best_ub))
+            best_ub - 1e-6 * max(abs(best_ub), floor)
             if best_y is not None and solver == "highs"
             else None
         )
@@ -446,7 +462,7 @@ def _p_median(
         # every reduced model is a relaxation of the full one on the sites not closed by the
         # reduced-cost test; plans using those cost more than the heuristic plan
         bound = max(bound, min(res.bound, heuristic_cost))
-        tol = 1e-6 * max(1.0, abs(best_ub))
+        tol = 1e-6 * max(abs(best_ub), floor)
         if res.status == "optimal" and best_ub - res.objective <= tol:
             proven, bound = True, min(res.objective, heuristic_cost)
             break

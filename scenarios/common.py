@@ -16,8 +16,8 @@ from pydantic import (
 # Limits (docs/scenario-format.md, "Limits"). A number beyond them is a typing error in any
 # field of a city's scenario, and the simulator could not run it: numpy's Poisson sampler
 # refuses rates above ~10^19, counts become objects in memory. Fields with a tighter natural
-# range (probabilities, the budget, harm weights) say so where they are declared; what a whole
-# run would cost is bounded by :mod:`anjian.sim.size`.
+# range (probabilities, harm weights) or another one (the budget total, ≤ 1e13) say so where
+# they are declared; what a whole run would cost is bounded by :mod:`anjian.sim.size`.
 #: Largest number in a float field (a rate a year, a cost in yuan, an area, a time in days).
 MAX_FLOAT = 1e12
 #: Largest count (sites, staff, vehicles, stock units, people).

@@ -92,7 +92,7 @@ class District(Named):
     adcode: Adcode
     name_pinyin: Name
     region_group: Ident
-    population: PosInt
+    population: NonNegInt
     area_km2: PosFloat
     townships: PosInt
     gdp_100m_yuan: NonNegFloat | None = None

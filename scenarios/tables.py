@@ -68,16 +68,21 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: tables or lists nested too deeply to read") from err
 
 
-def _records(path: Path, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[int, list[str]]]:
+def _records(
+    path: Path, max_columns: int | None = None, max_cells: int | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """The CSV records of a text file that hold something, with their line numbers (any of
     \\n, \\r\\n, \\r line ends); blank lines are skipped as they are read, and the table's
     size is bounded by :data:`MAX_ROWS`, :data:`MAX_COLUMNS` and :data:`MAX_CELLS`."""
     read_text(path)  # the checks (size, UTF-8, empty); the text itself is read again below
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        yield from _bounded(path, csv.reader(stream), max_columns)
+        yield from _bounded(path, csv.reader(stream), max_columns or MAX_COLUMNS,
+                            max_cells or MAX_CELLS)  # fmt: skip
 
 
-def _bounded(path: Path, reader: Any, max_columns: int) -> Iterator[tuple[int, list[str]]]:
+def _bounded(
+    path: Path, reader: Any, max_columns: int, max_cells: int
+) -> Iterator[tuple[int, list[str]]]:
     rows = cells = 0
     try:
         for record in reader:
@@ -90,9 +95,9 @@ def _bounded(path: Path, reader: Any, max_columns: int) -> Iterator[tuple[int, l
                     f"{path} line {reader.line_num}: {len(record):,} cells; a table may have "
                     f"at most {max_columns:,} columns"
                 )
-            if rows > MAX_ROWS + 1 or cells > MAX_CELLS:
+            if rows > MAX_ROWS + 1 or cells > max_cells:
                 raise ScenarioError(
-                    f"{path}: more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells (line "
+                    f"{path}: more than {MAX_ROWS:,} rows or {max_cells:,} cells (line "
                     f"{reader.line_num}); split the scenario or remove what it does not use"
                 )
             yield reader.line_num, record
@@ -185,7 +190,7 @@ def read_boundaries(path: Path) -> dict[str, dict[str, Any]]:
 
 def read_matrix(path: Path) -> dict[str, Any]:
     """A square travel matrix CSV: first column the origin id, header row the destination ids."""
-    records = _records(path, max_columns=MAX_MATRIX_IDS + 1)
+    records = _records(path, MAX_MATRIX_IDS + 1, (MAX_MATRIX_IDS + 1) ** 2)
     first = next(records, None)
     if first is None:
         raise ScenarioError(f"{path}: the matrix has no rows")

@@ -224,8 +224,6 @@ CASES: list[tuple[str, Edit, str, list[str]]] = [
     ("gamma_cv_1e-200", replace(TOML, ON_SCENE,
                                 'on_scene = { kind = "gamma", mean_min = 90, cv = 1e-200 }'),
      "clear", ["ws_accident.on_scene", "cv must be at least 1e-06"]),
-    ("district_population_0", replace("districts.csv", ",core,300000,", ",core,0,"), "clear",
-     ["districts.csv line 2", "population", "greater than or equal to 1"]),
     ("district_townships_0", replace("districts.csv", "428.1,6", "428.1,0"), "clear",
      ["districts.csv line 2", "townships", "greater than or equal to 1"]),
     ("toml_true_as_number", replace(TOML, "hazards_per_site_year = 4.0",
@@ -326,6 +324,16 @@ def test_no_foreign_content_is_echoed(toy_dir: Path) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(toy_dir)
     assert "root:" not in str(info.value)
+
+
+def test_a_district_without_residents_runs(toy_dir: Path) -> None:
+    """Population 0 (the textbook queue scenarios use it): the per-capita relief standard asks
+    nothing of it, so its coverage is 1 and nothing divides by zero."""
+    replace("districts.csv", ",core,300000,", ",core,0,")(toy_dir)
+    s = load_scenario(toy_dir)
+    k = simulate_response(s, ResponseConfig(years=0.2, seed=1)).kpis
+    row = k[(k["key"] == "900001") & (k["kpi"] == "relief_standard_coverage")]
+    assert row["value"].tolist() == [1.0]
 
 
 def test_a_symlink_inside_the_folder_loads(toy_dir: Path) -> None:
@@ -472,3 +480,19 @@ def test_a_broken_upload_is_a_clear_error(
 
     with pytest.raises(ScenarioError, match=fragment):
         extract_bundle(data, tmp_path / "dest")
+
+
+def test_a_travel_matrix_has_its_own_cell_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A matrix is bounded by its points (≤ 5,000, so 25 M cells), not by a table's cells."""
+    from anjian.scenarios import tables
+
+    monkeypatch.setattr(tables, "MAX_CELLS", 100)
+    ids = [f"p{k}" for k in range(20)]
+    rows = ["id," + ",".join(ids)] + [i + "," + ",".join("1" for _ in ids) for i in ids]
+    (tmp_path / "m.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert len(tables.read_matrix(tmp_path / "m.csv")["ids"]) == 20
+    (tmp_path / "t.csv").write_text("a,b\n" + "1,2\n" * 60, encoding="utf-8")
+    with pytest.raises(ScenarioError, match="100 cells"):
+        tables.read_csv(tmp_path / "t.csv")

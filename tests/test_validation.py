@@ -104,3 +104,15 @@ validation_page.render()
         assert not at.exception, at.exception
         assert head in [s.value for s in at.subheader]
         assert at.success and "12" in at.success[0].value
+
+
+def test_a_check_that_crashes_is_a_failing_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(run: validation._Run) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(validation, "CHECKS", {"pmed": broken})
+    res = CliRunner().invoke(app, ["validate", "--out", str(tmp_path / "v")])
+    assert res.exit_code == 1 and "pmed: the check could not run" in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
