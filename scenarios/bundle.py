@@ -140,7 +140,8 @@ def extract_bundle(data: bytes, dest: Path) -> Path:
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise ScenarioError(
-            f"the bundle is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB"
+            f"the bundle is {len(data) / 2**20:.1f} MB; the limit is "
+            f"{MAX_UPLOAD_BYTES / 2**20:.0f} MB"
         )
     try:
         z = zipfile.ZipFile(io.BytesIO(data))

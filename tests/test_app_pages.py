@@ -158,11 +158,29 @@ def test_compare_and_runs_after_a_whatif() -> None:
     assert "达标率" in set(table["kpi"])
     runs = _page("runs", "en")
     assert runs.dataframe[0].value.shape[0] == 1  # the sweeps
-    runs.button(key="runs_delete").click().run()
-    assert not runs.exception
     from anjian.ui.common import run_store
 
+    # the Excel file is built on demand, not on every visit
+    assert not [b for b in runs.get("download_button") if b.key == "runs_xlsx"]
+    runs.button(key="runs_build_xlsx").click().run()
+    assert not runs.exception
+    assert [b for b in runs.get("download_button") if b.key == "runs_xlsx"]
+    # deleting asks first: the button is disabled until the box is ticked, then says so
+    assert runs.button(key="runs_delete").disabled  # a browser user cannot click it
+    sid = runs.selectbox(key="runs_sweep").value
+    runs.checkbox(key=f"runs_sure_{sid}").check().run()
+    runs.button(key="runs_delete").click().run()
+    assert not runs.exception
     assert run_store().sweeps().empty
+    assert any(f"Deleted sweep {sid}" in m.value for m in runs.success)
+
+
+def test_upload_problems_do_not_show_the_servers_folder(tmp_path: Path) -> None:
+    from anjian.ui.scenario_page import _inside
+
+    dest = tmp_path / "anjian-upload-x"
+    msg = f"{dest}/b/sites.csv line 3: bad; {dest.resolve()}/scenario.toml [tables]"
+    assert _inside(msg, dest) == "b/sites.csv line 3: bad; scenario.toml [tables]"
 
 
 def test_bundle_download_loads_and_upload_is_checked(tmp_path: Path) -> None:

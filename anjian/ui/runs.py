@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from anjian.store import safe_name
+
 from .common import run_store
 from .text import t
 
@@ -41,6 +43,9 @@ def render() -> None:
 
 def _render(lang: str) -> None:
     st.header(t("page_runs", lang))
+    done = st.session_state.pop("runs_deleted_msg", None)
+    if done:  # said after the rerun that follows a deletion, so it is seen
+        st.success(done)
     store = run_store()
     sweeps = store.sweeps()
     if sweeps.empty:
@@ -60,10 +65,15 @@ def _render(lang: str) -> None:
         mime="text/csv",
         key="runs_csv",
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        path = store.export(sid, Path(tmp) / f"{sid}.xlsx", "xlsx")[0]
-        data = io.BytesIO(path.read_bytes())
-    c[1].download_button(t("export_xlsx", lang), data, file_name=f"{sid}.xlsx", key="runs_xlsx")
+    built = st.session_state.get("runs_xlsx_data")
+    if built is not None and built[0] == sid:  # built on demand (it takes seconds), kept
+        c[1].download_button(t("export_xlsx", lang), built[1], file_name=f"{safe_name(sid)}.xlsx",
+                             key="runs_xlsx")  # fmt: skip
+    elif c[1].button(t("build_xlsx", lang), key="runs_build_xlsx"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = store.export(sid, Path(tmp) / "export.xlsx", "xlsx")[0]
+            st.session_state["runs_xlsx_data"] = (sid, io.BytesIO(path.read_bytes()).getvalue())
+        st.rerun()
     c[2].download_button(
         t("export_html", lang),
         html_report(sid).encode(),
@@ -71,7 +81,9 @@ def _render(lang: str) -> None:
         mime="text/html",
         key="runs_html",
     )
-    if c[3].button(t("delete", lang), key="runs_delete"):
+    sure = c[3].checkbox(t("delete_confirm", lang).format(sid=sid), key=f"runs_sure_{sid}")
+    if c[3].button(t("delete", lang), key="runs_delete", disabled=not sure):
         n = store.delete(sid)
-        st.success(t("deleted", lang).format(n=n))
+        st.session_state["runs_deleted_msg"] = t("deleted", lang).format(n=n, sid=sid)
+        st.session_state.pop("runs_xlsx_data", None)
         st.rerun()

@@ -77,6 +77,13 @@ def _section(
         st.rerun()
 
 
+def _inside(problem: str, dest: Path) -> str:
+    """A problem of an uploaded bundle with the server's folder taken out of its paths."""
+    for prefix in {str(dest.resolve()), str(dest)}:
+        problem = problem.replace(prefix + "/", "").replace(prefix, "")
+    return problem
+
+
 def _frame(s: Scenario, key: str) -> pd.DataFrame:
     if key == "staff":
         return pd.DataFrame(s.staff).T
@@ -167,8 +174,9 @@ def render() -> None:
         try:
             folder = extract_bundle(up.getvalue(), dest)
             load_scenario(folder, root=folder)
-        except ScenarioError as err:
-            st.error(t("upload_bad", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
+        except ScenarioError as err:  # named inside the bundle, not by the server's temp path
+            shown = [_inside(p, dest) for p in err.problems]
+            st.error(t("upload_bad", lang) + "\n" + "\n".join(f"- {p}" for p in shown))
         else:
             st.session_state["uploaded_ref"] = str(folder)
             st.session_state["uploaded_name"] = up.name
