@@ -153,7 +153,8 @@ def test_compare_and_runs_after_a_whatif() -> None:
     at.slider(key="whatif_relief").set_value(0.5)
     at.button(key="whatif_run").click().run()
     cmp = _page("compare")
-    assert cmp.selectbox(key="compare_a").value != cmp.selectbox(key="compare_b").value
+    assert cmp.selectbox(key="compare_a").value == "baseline"
+    assert cmp.selectbox(key="compare_b").value == "whatif"
     table = cmp.dataframe[1].value  # B − A by KPI, city-wide (after the side-by-side table)
     assert "达标率" in set(table["kpi"])
     runs = _page("runs", "en")
@@ -173,6 +174,15 @@ def test_compare_and_runs_after_a_whatif() -> None:
     assert not runs.exception
     assert run_store().sweeps().empty
     assert any(f"Deleted sweep {sid}" in m.value for m in runs.success)
+
+
+def test_compare_puts_today_first_then_the_run_order() -> None:
+    """A = today (baseline), B = the change, whatever the names' alphabetical order."""
+    from anjian.ui.compare import case_order
+
+    assert case_order(["plan", "plan", "baseline", "baseline"]) == ["baseline", "plan"]
+    assert case_order(["z_first", "a_second"]) == ["z_first", "a_second"]
+    assert case_order(["whatif", "today", "another"]) == ["today", "whatif", "another"]
 
 
 def test_upload_problems_do_not_show_the_servers_folder(tmp_path: Path) -> None:

@@ -23,6 +23,16 @@ def render() -> None:
         st.error(f"{t('store_error', lang)}: {err}")
 
 
+#: Case names that mean "as things are": shown as A, so that B − A reads as the change.
+TODAY_NAMES = ("baseline", "today", "current", "现状")
+
+
+def case_order(names: list[str]) -> list[str]:
+    """The cases in the order they were run (the sweep's order), today's first."""
+    order = list(dict.fromkeys(names))
+    return sorted(order, key=lambda c: (c not in TODAY_NAMES, order.index(c)))
+
+
 def _render(lang: str) -> None:
     s = current_scenario(lang)
     if s is None:
@@ -36,7 +46,7 @@ def _render(lang: str) -> None:
     sid = st.selectbox(t("sweep", lang), sweeps["sweep_id"].tolist()[::-1], key="compare_sweep")
     runs = store.runs(sid)
     model = model_of(str(runs["model"].iloc[0])) if len(runs) else "response"
-    cases = sorted(runs["case_name"].unique())
+    cases = case_order(runs["case_name"].tolist())
     if len(cases) < 2:
         st.info(t("no_runs", lang))
         return
