@@ -411,3 +411,32 @@ def test_a_damaged_run_store_is_an_error_message_not_a_traceback(page: str, tmp_
     at = _page(page, "en")
     assert not at.exception, at.exception
     assert any("anjian runs repair" in e.value for e in at.error)
+
+
+def test_change_maps_are_centred_on_zero() -> None:
+    """A map of changes has no change in the middle of its colour scale (± the largest), so a
+    small gain is not drawn as a deep colour; a map of levels keeps its own range."""
+    import json as json_
+
+    script = """
+import streamlit as st
+import pandas as pd
+import anjian
+st.session_state.setdefault("lang", "en")
+st.session_state.setdefault("scenario", "toy")
+st.session_state.setdefault("uploaded_ref", None)
+st.session_state.setdefault("overrides", {})
+from anjian.ui.common import district_map
+s = anjian.load_scenario("toy")
+df = pd.DataFrame({"adcode": ["900001", "900002", "900003"], "value": [-1.0, 0.5, 3.0]})
+st.plotly_chart(district_map(s, df, "value", "change", scale="RdYlGn", centre_zero=True),
+                key="centred")
+st.plotly_chart(district_map(s, df, "value", "level"), key="plain")
+"""
+    at = AppTest.from_string(script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    charts = at.get("plotly_chart")
+    centred = json_.loads(charts[0].proto.spec)["layout"]["coloraxis"]
+    assert (centred["cmin"], centred["cmax"]) == (-3.0, 3.0)
+    assert "cmin" not in json_.loads(charts[1].proto.spec)["layout"]["coloraxis"]

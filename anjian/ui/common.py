@@ -128,10 +128,13 @@ def district_map(
     markers: pd.DataFrame | None = None,
     height: int = 480,
     scale: str = "YlOrRd",
+    centre_zero: bool = False,
 ) -> go.Figure:
     """A choropleth of ``values[column]`` by ``values['adcode']`` on a blank MapLibre style
     (no tiles, no token, nothing fetched from the internet), with optional point markers
-    (columns lon, lat, size, text)."""
+    (columns lon, lat, size, text). ``centre_zero`` (a map of changes): the colour scale's
+    middle is no change, its ends ± the largest change, so a small gain is never drawn as a
+    deep colour."""
     minx, miny, maxx, maxy = shapely.total_bounds([d.geometry for d in s.districts.values()])
     center = {"lon": float(minx + maxx) / 2, "lat": float(miny + maxy) / 2}
     fig = px.choropleth_map(
@@ -142,6 +145,7 @@ def district_map(
         color=column,
         hover_name="name" if "name" in values else None,
         color_continuous_scale=scale,
+        range_color=_symmetric(values[column]) if centre_zero else None,
         labels={column: label},
         map_style="white-bg",
         center=center,
@@ -162,6 +166,11 @@ def district_map(
         )
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=height, showlegend=False)
     return fig
+
+
+def _symmetric(column: pd.Series) -> tuple[float, float] | None:
+    top = float(pd.to_numeric(column, errors="coerce").abs().max())
+    return (-top, top) if top == top and top > 0 else None
 
 
 def paired_cell(entry: Any, diff: float, half: float) -> str:

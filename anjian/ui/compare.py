@@ -3,6 +3,8 @@ KPI and district, where B is better, and the yearly fleet cost of each."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 import streamlit as st
 
@@ -65,7 +67,7 @@ def _render(lang: str) -> None:
     # runs are of the response model, else the fleet's fixed cost
     simulated = label("vehicle_cost_yuan_per_year", lang, model)
     costs = {
-        c: float(city_all.loc[simulated, c])
+        c: float(cast(float, city_all.loc[simulated, c]))
         if simulated in city_all.index
         else fleet_cost_yuan_per_year(store.scenario(hashes[c]))
         for c in (a, b)
@@ -106,7 +108,9 @@ def _render(lang: str) -> None:
     df = df[df["adcode"].isin(list(s.districts))]
     df["name"] = [district_label(s, x, lang) for x in df["adcode"]]
     st.plotly_chart(
-        district_map(s, df, "value", "B − A", scale="RdYlGn" if sign > 0 else "RdYlGn_r"),
+        district_map(
+            s, df, "value", "B − A", scale="RdYlGn" if sign > 0 else "RdYlGn_r", centre_zero=True
+        ),
         width="stretch",
         key="compare_map",
     )

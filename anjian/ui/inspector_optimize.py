@@ -141,7 +141,8 @@ def render(s: Scenario, lang: str) -> None:
     per["change"] = (100.0 * (per["visits_plan"] / per["visits_today"] - 1.0)).round(1)
     per["name"] = [district_label(s, a, lang) for a in per["adcode"]]
     st.subheader(t("freq_map", lang))
-    fig = district_map(s, per, "change", t("freq_map_label", lang), scale="Blues")
+    fig = district_map(s, per, "change", t("freq_map_label", lang), scale="RdBu",
+                       centre_zero=True)  # fmt: skip
     st.plotly_chart(fig, width="stretch", key="freq_map_chart")
     st.subheader(t("freq_targeting", lang))
     tg = res.targeting.head(15)

@@ -95,7 +95,10 @@ def render() -> None:
             index="key", columns="kpi", values="mean"
         )
         df[column] = df["adcode"].map(dist[column])
-    fig = district_map(s, df, column, _column_label(column, lang), height=520)
+    # a KPI's darkest colour is its worst value: reversed where higher is better
+    worse_high = column not in KPI_COLUMNS or kpi(column, "response").lower_is_better
+    fig = district_map(s, df, column, _column_label(column, lang), height=520,
+                       scale="YlOrRd" if worse_high else "YlOrRd_r")  # fmt: skip
     st.plotly_chart(fig, width="stretch")
     st.subheader(t("district_table", lang))
     groups = {k: (g.name_zh if lang == "zh" else g.name_en) for k, g in s.region_groups.items()}

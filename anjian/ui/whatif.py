@@ -186,7 +186,7 @@ def show_results(
         df = pd.DataFrame({"adcode": dd["key"], "value": dd["mean"]})
         df["name"] = [district_label(s, a, lang) for a in df["adcode"]]
         st.plotly_chart(
-            district_map(s, df, "value", t("change", lang), scale="RdYlGn"),
+            district_map(s, df, "value", t("change", lang), scale="RdYlGn", centre_zero=True),
             width="stretch",
             key="whatif_map",
         )
