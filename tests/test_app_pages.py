@@ -440,3 +440,15 @@ st.plotly_chart(district_map(s, df, "value", "level"), key="plain")
     centred = json_.loads(charts[0].proto.spec)["layout"]["coloraxis"]
     assert (centred["cmin"], centred["cmax"]) == (-3.0, 3.0)
     assert "cmin" not in json_.loads(charts[1].proto.spec)["layout"]["coloraxis"]
+
+
+def test_staff_sliders_say_they_act_in_the_inspection_model_only() -> None:
+    """On the response model the staff sliders are disabled and say why; on the inspection
+    model they act."""
+    at = _page("whatif", "en")
+    sliders = [s for s in at.slider if s.key and s.key.startswith("whatif_staff_")]
+    assert sliders and all(s.disabled for s in sliders)
+    assert any("inspection model only" in c.value for c in at.caption)
+    at.radio(key="whatif_model_en").set_value("inspections").run()
+    sliders = [s for s in at.slider if s.key and s.key.startswith("whatif_staff_")]
+    assert not any(s.disabled for s in sliders)

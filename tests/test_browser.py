@@ -45,11 +45,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SERVER_TMP: list[Path] = []
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _require()
     port = _free_port()
-    env = {**os.environ, "ANJIAN_STORE": str(tmp_path_factory.mktemp("store"))}
+    SERVER_TMP.append(tmp_path_factory.mktemp("server_tmp"))  # uploads unpack here
+    env = {**os.environ, "ANJIAN_STORE": str(tmp_path_factory.mktemp("store")),
+           "TMPDIR": str(SERVER_TMP[-1])}  # fmt: skip
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -144,3 +149,51 @@ def test_app_in_chromium(server: str) -> None:
         browser.close()
     for name in PAGES:
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_uploads_in_chromium(server: str, tmp_path: Path) -> None:
+    """Upload a bundle, let it go while the file is still in the widget, upload a broken one
+    (an error naming the bundle's file, nothing half-unpacked left on the server), then a
+    good one under the same name (new content is a new upload)."""
+    import io
+    import zipfile
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from anjian.scenarios import load_scenario
+    from anjian.scenarios.bundle import derived_bundle
+
+    good = tmp_path / "bundle.zip"
+    good.write_bytes(derived_bundle("toy", load_scenario("toy"), {"staff.900001.township": 11}))
+    bad = tmp_path / "broken" / "bundle.zip"
+    bad.parent.mkdir()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("scenario.toml", "[scenario\nname = 1\n")
+    bad.write_bytes(buf.getvalue())
+    with sync_playwright() as pw:
+        args = ["--headless", "--no-sandbox", "--disable-gpu"]
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/scenario", wait_until="networkidle")
+        page.get_by_text("English", exact=True).click()
+        upload = page.locator("input[type=file]")
+        expect(upload).to_have_count(1, timeout=60_000)
+        upload.set_input_files(str(good))
+        expect(page.get_by_text("Loaded the uploaded scenario: bundle.zip")).to_be_visible(
+            timeout=60_000
+        )
+        page.get_by_role("button", name="Use a built-in scenario again").click()
+        expect(page.get_by_text("Loaded the uploaded scenario")).to_have_count(0, timeout=30_000)
+        page.wait_for_timeout(2_000)  # the file left the widget: nothing is uploaded again
+        expect(page.get_by_text("Loaded the uploaded scenario")).to_have_count(0)
+        page.locator("input[type=file]").set_input_files(str(bad))
+        expect(page.get_by_text("The uploaded bundle is not valid")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("scenario.toml: TOML syntax error", exact=False)).to_be_visible()
+        assert str(SERVER_TMP[-1]) not in page.inner_text("body")
+        assert not [p for p in SERVER_TMP[-1].glob("anjian-upload-*") if any(p.iterdir())]
+        page.locator("input[type=file]").set_input_files(str(good))  # same name, new content
+        expect(page.get_by_text("Loaded the uploaded scenario: bundle.zip")).to_be_visible(
+            timeout=60_000
+        )
+        browser.close()

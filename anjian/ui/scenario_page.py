@@ -9,7 +9,9 @@ Uploads are size-limited zips, parsed as data only (TOML, CSV, GeoJSON; no code,
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,13 @@ def _section(
         edits.clear()
         edits.update(trial)
         st.rerun()
+
+
+def _let_go() -> None:
+    """Remove the unpacked files of the upload in use (the scenario stays in memory)."""
+    dest = st.session_state.pop("uploaded_dest", None)
+    if dest and Path(dest).name.startswith("anjian-upload-"):
+        shutil.rmtree(dest, ignore_errors=True)
 
 
 def _inside(problem: str, dest: Path) -> str:
@@ -168,25 +177,42 @@ def render() -> None:
             nm = names if key in ("staff", "rates") else None
             _section(lang, key, _frame(s, key), base, nm)
     st.divider()
-    up = st.file_uploader(t("upload", lang), type=["zip"], key="upload_bundle")
-    if up is not None and st.session_state.get("uploaded_name") != up.name:
+    # the uploader's key changes when the upload is let go, so the file leaves the widget too
+    generation = st.session_state.setdefault("upload_generation", 0)
+    up = st.file_uploader(t("upload", lang), type=["zip"], key=f"upload_bundle_{generation}")
+    data = up.getvalue() if up is not None else b""
+    digest = hashlib.sha256(data).hexdigest() if up is not None else None
+    if up is not None and st.session_state.get("uploaded_digest") != digest:
+        # the same name with new content is a new upload; the same content is not read twice
         dest = Path(tempfile.mkdtemp(prefix="anjian-upload-"))
         try:
-            folder = extract_bundle(up.getvalue(), dest)
+            folder = extract_bundle(data, dest)
             load_scenario(folder, root=folder)
         except ScenarioError as err:  # named inside the bundle, not by the server's temp path
+            shutil.rmtree(dest, ignore_errors=True)  # nothing half-extracted stays behind
             shown = [_inside(p, dest) for p in err.problems]
-            st.error(t("upload_bad", lang) + "\n" + "\n".join(f"- {p}" for p in shown))
+            st.session_state["uploaded_digest"] = digest  # said once, not on every rerun
+            st.session_state["upload_problems"] = shown
         else:
+            _let_go()  # an earlier upload's files
             st.session_state["uploaded_ref"] = str(folder)
+            st.session_state["uploaded_dest"] = str(dest)
             st.session_state["uploaded_name"] = up.name
+            st.session_state["uploaded_digest"] = digest
+            st.session_state.pop("upload_problems", None)
             edits.clear()
             st.rerun()
+    if st.session_state.get("upload_problems") and up is not None:
+        problems = st.session_state["upload_problems"]
+        st.error(t("upload_bad", lang) + "\n" + "\n".join(f"- {p}" for p in problems))
     if st.session_state.get("uploaded_ref"):
         st.success(t("uploaded_ok", lang).format(name=st.session_state.get("uploaded_name")))
         if st.button(t("use_builtin", lang), key="clear_upload"):
+            _let_go()
             st.session_state["uploaded_ref"] = None
             st.session_state["uploaded_name"] = None
+            st.session_state["uploaded_digest"] = None
+            st.session_state["upload_generation"] = generation + 1
             edits.clear()
             st.rerun()
 

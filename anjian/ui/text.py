@@ -256,6 +256,10 @@ LABELS: dict[str, dict[str, str]] = {
     "uploaded_ok": {"zh": "已载入上传的情景：{name}", "en": "Loaded the uploaded scenario: {name}"},
     "upload_bad": {"zh": "上传的情景包无效", "en": "The uploaded bundle is not valid"},
     "use_builtin": {"zh": "改用内置情景", "en": "Use a built-in scenario again"},
+    "staff_needs_inspections": {
+        "zh": "监管人员只影响“监管检查”模型；请在上方选择该模型查看其效果。",
+        "en": "Staff act in the inspection model only; choose it above to see their effect.",
+    },
     "download": {"zh": "下载修改后的情景包", "en": "Download the edited bundle"},
     "tab_staff": {"zh": "监管人员", "en": "Staff"},
     "tab_rates": {"zh": "事件发生率", "en": "Incident rates"},

@@ -91,6 +91,7 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         scale: dict[str, float] = {}
+        staff_idle = model == "response"  # the response model has no inspectors
         for kind, k in s.inspector_kinds.items():
             name = k.name_zh if lang == "zh" else k.name_en
             scale[kind] = st.slider(
@@ -100,7 +101,10 @@ def render() -> None:
                 1.0,
                 0.1,
                 key=f"whatif_staff_{kind}",
+                disabled=staff_idle,
             )
+        if staff_idle:
+            st.caption(t("staff_needs_inspections", lang))
         can_contract = can_contract_rented(s)
         contract = st.checkbox(
             t("contract_rented", lang), key="whatif_contract", disabled=not can_contract
