@@ -80,7 +80,7 @@ def test_whatif_run_shows_kpis_and_changes() -> None:
 
 def test_whatif_inspections_english() -> None:
     at = _page("whatif", "en")
-    at.radio(key="whatif_model_en").set_value("inspections")
+    at.radio(key="whatif_model_en").set_value("inspections").run()  # staff act there
     at.slider(key="whatif_staff_township").set_value(2.0)
     at.number_input(key="whatif_reps").set_value(2)
     at.button(key="whatif_run").click().run()
@@ -124,6 +124,23 @@ def test_scenario_page_shows_edits_and_discards_them() -> None:
     assert "1 edits" in at.caption[0].value
     at.button(key="reset_edits").click().run()
     assert "0 edits" in at.caption[0].value
+    assert at.button(key="reset_edits").disabled  # nothing to discard
+
+
+def test_a_rejected_value_flag_does_not_linger() -> None:
+    """'Discard all edits' is enabled while a table holds a rejected value (the flag the
+    table's check sets, drawn after the tables); once no table holds one, it is off again.
+    (AppTest cannot type into a data editor.)"""
+    script = PAGE.format(page="scenario_page", lang="en", scenario="toy").replace(
+        'importlib.import_module("anjian.ui.scenario_page").render()',
+        'st.session_state["edit_rejected"] = True\n'
+        'importlib.import_module("anjian.ui.scenario_page").render()',
+    )
+    at = AppTest.from_string(script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    # the page's own check clears the flag unless a table still holds a rejected value
+    assert at.button(key="reset_edits").disabled
 
 
 def test_cell_edits_become_override_paths() -> None:
@@ -144,6 +161,12 @@ def test_cell_edits_become_override_paths() -> None:
         after.rename(columns={"township": "rented_rescue"}),
     )
     assert edits["depots.900002.vehicles.rented_rescue"] == 9
+    # a cleared cell goes back to the scenario's value (it used to fail with "got nan")
+    cleared = after.astype(float)
+    cleared.loc["900002", "township"] = float("nan")
+    edits = {"staff.900002.township": 9}
+    _apply(edits, "staff", before, cleared)
+    assert edits == {}
 
 
 def test_compare_and_runs_after_a_whatif() -> None:

@@ -45,6 +45,9 @@ def _apply(edits: dict[str, Any], key: str, before: pd.DataFrame, after: pd.Data
             path = cell_path(key, str(row), str(col))
             if pd.isna(new) and pd.isna(old):
                 continue
+            if pd.isna(new):  # a cleared cell: back to the scenario's own value
+                edits.pop(path, None)
+                continue
             if new != old:
                 value = new.item() if hasattr(new, "item") else new
                 if isinstance(value, float) and value.is_integer():
@@ -62,7 +65,8 @@ def _section(
     shown = df.copy()
     if names:
         shown.insert(0, "name", [names.get(i, "") for i in shown.index])
-    edited = st.data_editor(shown, key=f"edit_{key}", disabled=["name"], width="stretch")
+    gen = st.session_state.get("edit_generation", 0)
+    edited = st.data_editor(shown, key=f"edit_{key}_{gen}", disabled=["name"], width="stretch")
     if names:
         edited = edited.drop(columns="name")
     base_df = _frame(base, key)
@@ -73,6 +77,7 @@ def _section(
             cached_variant(scenario_ref(), json.dumps(trial, sort_keys=True))
         except ScenarioError as err:
             st.error(t("fix_here", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
+            st.session_state["edit_rejected"] = True
             return
         edits.clear()
         edits.update(trial)
@@ -143,9 +148,8 @@ def render() -> None:
     st.header(s.meta.title_zh if lang == "zh" else s.meta.title_en)
     c1, c2, c3 = st.columns([2, 1, 1])
     c1.caption(t("edits", lang).format(n=len(edits)))
-    if c2.button(t("reset_edits", lang), key="reset_edits", disabled=not edits):
-        edits.clear()
-        st.rerun()
+    reset_slot = c2.empty()  # filled after the tables, which may hold a rejected value
+    st.session_state["edit_rejected"] = False
     c3.download_button(
         t("download", lang),
         data=derived_bundle(ref, s, edits),
@@ -176,6 +180,13 @@ def render() -> None:
                 continue
             nm = names if key in ("staff", "rates") else None
             _section(lang, key, _frame(s, key), base, nm)
+    # also when only a rejected value sits in a table: the tables are rebuilt from the scenario
+    pending = bool(st.session_state.get("edit_rejected"))
+    if reset_slot.button(t("reset_edits", lang), key="reset_edits",
+                         disabled=not (edits or pending)):  # fmt: skip
+        edits.clear()
+        st.session_state["edit_generation"] = st.session_state.get("edit_generation", 0) + 1
+        st.rerun()
     st.divider()
     # the uploader's key changes when the upload is let go, so the file leaves the widget too
     generation = st.session_state.setdefault("upload_generation", 0)
@@ -221,7 +232,8 @@ def _season(lang: str, s: Scenario, base: Scenario) -> None:
     """Monthly factors per incident type (a list per type, so edited as whole rows)."""
     edits = overrides()
     df = _frame(s, "season")
-    edited = st.data_editor(df, key="edit_season", width="stretch")
+    gen = st.session_state.get("edit_generation", 0)
+    edited = st.data_editor(df, key=f"edit_season_{gen}", width="stretch")
     trial = dict(edits)
     for k in edited.index:
         new = [float(x) for x in edited.loc[k].tolist()]
@@ -236,6 +248,7 @@ def _season(lang: str, s: Scenario, base: Scenario) -> None:
             cached_variant(scenario_ref(), json.dumps(trial, sort_keys=True))
         except ScenarioError as err:
             st.error(t("fix_here", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
+            st.session_state["edit_rejected"] = True
             return
         edits.clear()
         edits.update(trial)
