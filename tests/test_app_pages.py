@@ -475,3 +475,26 @@ def test_staff_sliders_say_they_act_in_the_inspection_model_only() -> None:
     at.radio(key="whatif_model_en").set_value("inspections").run()
     sliders = [s for s in at.slider if s.key and s.key.startswith("whatif_staff_")]
     assert not any(s.disabled for s in sliders)
+
+
+def test_table_headers_are_labels_not_codes() -> None:
+    """Scenario, Runs and Compare tables show names in the page's language, not raw codes
+    (district_certified, half_width, sweep_id …); unknown columns keep their header."""
+    from anjian.ui.common import column_config
+
+    toy = load_scenario("toy")
+    cols = ["district_certified", "rented_rescue", "tent", "sweep_id", "half_width", "3", "xyz"]
+    en = {k: v["label"] for k, v in column_config(cols, "en", toy).items()}
+    assert en == {
+        "district_certified": "Certified district inspector",
+        "rented_rescue": "Rented vehicle (ad hoc)",
+        "tent": "Tent",
+        "sweep_id": "Sweep id",
+        "half_width": "95% CI half-width",
+        "3": "Mar",
+    }
+    zh = {k: v["label"] for k, v in column_config(cols, "zh", toy).items()}
+    assert zh["district_certified"].startswith("区县执法人员") and zh["3"] == "3月"
+    assert zh["half_width"] == "95%置信区间半宽"
+    at = _page("scenario_page", "zh")
+    assert not at.exception

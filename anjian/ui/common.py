@@ -17,7 +17,7 @@ from shapely.geometry import mapping
 
 from anjian import Scenario, ScenarioError, load_scenario, with_overrides
 
-from .text import t
+from .text import column_label, t
 
 R = TypeVar("R")
 
@@ -171,6 +171,34 @@ def district_map(
 def _symmetric(column: pd.Series) -> tuple[float, float] | None:
     top = float(pd.to_numeric(column, errors="coerce").abs().max())
     return (-top, top) if top == top and top > 0 else None
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def column_config(columns: Any, lang: str, s: Scenario | None = None) -> dict[str, Any]:
+    """Headers for a table's columns in ``lang``: the scenario's kinds, categories, types and
+    commodities by their names, months by number, the app's generic columns by their labels;
+    the data keep their codes (edits map back by column)."""
+    names: dict[str, tuple[str, str]] = {}
+    if s is not None:
+        for table in (s.inspector_kinds, s.vehicle_kinds, s.site_categories, s.incident_types,
+                      s.commodities):  # fmt: skip
+            for code, item in table.items():
+                names[str(code)] = (item.name_zh, item.name_en)
+    out: dict[str, Any] = {}
+    for col in columns:
+        code = str(col)
+        if code in names:
+            zh, en = names[code]
+            label = f"{zh} {en}" if lang == "zh" else en
+        elif code.isdigit() and 1 <= int(code) <= 12:
+            label = f"{code}月" if lang == "zh" else MONTHS[int(code) - 1]
+        else:
+            label = column_label(code, lang)
+        if label != code:
+            out[code] = st.column_config.Column(label)
+    return out
 
 
 def paired_cell(entry: Any, diff: float, half: float) -> str:

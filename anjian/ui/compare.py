@@ -11,7 +11,7 @@ import streamlit as st
 from anjian import fleet_cost_yuan_per_year
 from anjian.kpis import known, kpi, label, model_of
 
-from .common import current_scenario, district_label, district_map, run_store
+from .common import column_config, current_scenario, district_label, district_map, run_store
 from .text import t
 
 
@@ -84,7 +84,8 @@ def _render(lang: str) -> None:
     st.subheader(t("b_minus_a", lang))
     city = diff[diff["level"] == "city"][["kpi", "mean", "half_width", "low", "high", "reps"]]
     city = city.assign(kpi=[label(k, lang, model) for k in city["kpi"]])
-    st.dataframe(city, hide_index=True, key="compare_city")
+    st.dataframe(city, hide_index=True, key="compare_city",
+                 column_config=column_config(city.columns, lang))  # fmt: skip
     kpis = sorted(diff.loc[diff["level"] == "district", "kpi"].unique())
     if not kpis:
         return
@@ -116,4 +117,6 @@ def _render(lang: str) -> None:
     )
     better = df[sign * df["value"] - df["half_width"].fillna(0) > 0]
     st.subheader(t("better", lang) + f" ({len(better)})")
-    st.dataframe(better[["name", "value", "half_width"]], hide_index=True, key="compare_better")
+    better = better[["name", "value", "half_width"]]
+    st.dataframe(better, hide_index=True, key="compare_better",
+                 column_config=column_config(better.columns, lang))  # fmt: skip

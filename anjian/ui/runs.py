@@ -10,7 +10,7 @@ import streamlit as st
 
 from anjian.store import safe_name
 
-from .common import run_store
+from .common import column_config, run_store
 from .text import t
 
 
@@ -51,11 +51,14 @@ def _render(lang: str) -> None:
     if sweeps.empty:
         st.info(t("no_runs", lang))
         return
-    st.dataframe(sweeps, hide_index=True, key="runs_table")
+    st.dataframe(sweeps, hide_index=True, key="runs_table",
+                 column_config=column_config(sweeps.columns, lang))  # fmt: skip
     sid = st.selectbox(t("sweep", lang), sweeps["sweep_id"].tolist()[::-1], key="runs_sweep")
     summary = store.labelled_summary(sid)
     if not summary.empty:
-        st.dataframe(summary[summary["level"] == "city"], hide_index=True, key="runs_summary")
+        city = summary[summary["level"] == "city"]
+        st.dataframe(city, hide_index=True, key="runs_summary",
+                     column_config=column_config(city.columns, lang))  # fmt: skip
     c = st.columns(4)
     kpis = store.kpis(sid)
     c[0].download_button(

@@ -21,7 +21,7 @@ import streamlit as st
 
 from anjian import Scenario, ScenarioError, derived_bundle, extract_bundle, load_scenario
 
-from .common import cached_scenario, cached_variant, overrides, scenario_ref
+from .common import cached_scenario, cached_variant, column_config, overrides, scenario_ref
 from .text import t
 
 
@@ -66,7 +66,8 @@ def _section(
     if names:
         shown.insert(0, "name", [names.get(i, "") for i in shown.index])
     gen = st.session_state.get("edit_generation", 0)
-    edited = st.data_editor(shown, key=f"edit_{key}_{gen}", disabled=["name"], width="stretch")
+    edited = st.data_editor(shown, key=f"edit_{key}_{gen}", disabled=["name"], width="stretch",
+                            column_config=column_config(shown.columns, lang, base))  # fmt: skip
     if names:
         edited = edited.drop(columns="name")
     base_df = _frame(base, key)
@@ -233,7 +234,8 @@ def _season(lang: str, s: Scenario, base: Scenario) -> None:
     edits = overrides()
     df = _frame(s, "season")
     gen = st.session_state.get("edit_generation", 0)
-    edited = st.data_editor(df, key=f"edit_season_{gen}", width="stretch")
+    edited = st.data_editor(df, key=f"edit_season_{gen}", width="stretch",
+                            column_config=column_config(df.columns, lang, base))  # fmt: skip
     trial = dict(edits)
     for k in edited.index:
         new = [float(x) for x in edited.loc[k].tolist()]

@@ -673,6 +673,46 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: Headers of the app's generic table columns (the data's own codes stay in the data).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "sweep_id": ("批次编号", "Sweep id"),
+    "name": ("名称", "Name"),
+    "status": ("状态", "Status"),
+    "tasks": ("任务数", "Tasks"),
+    "runs": ("已完成运行", "Runs done"),
+    "created": ("创建时间", "Created"),
+    "finished": ("完成时间", "Finished"),
+    "code_version": ("代码版本", "Code version"),
+    "level": ("层级", "Level"),
+    "key": ("对象", "Key"),
+    "kpi": ("指标", "KPI"),
+    "kpi_code": ("指标代码", "KPI code"),
+    "case": ("方案", "Case"),
+    "case_name": ("方案", "Case"),
+    "mean": ("均值", "Mean"),
+    "half_width": ("95%置信区间半宽", "95% CI half-width"),
+    "low": ("下限", "Low"),
+    "high": ("上限", "High"),
+    "reps": ("重复次数", "Replications"),
+    "value": ("数值", "Value"),
+    "label_zh": ("指标（中文）", "KPI (Chinese)"),
+    "label_en": ("指标（英文）", "KPI (English)"),
+    "unit": ("单位", "Unit"),
+    "n": ("样本数", "n"),
+    "std": ("标准差", "Std. dev."),
+    "stock_units": ("库存（件）", "Stock (units)"),
+    "availability": ("可用率", "Availability"),
+    "cost_yuan_per_year": ("年费用（元）", "Cost (yuan a year)"),
+    "cost_yuan_per_use": ("每次使用费用（元）", "Cost per use (yuan)"),
+}
+
+
+def column_label(code: str, lang: str) -> str:
+    """A generic column's header in ``lang`` (the code itself if the table has no label)."""
+    pair = COLUMNS.get(code)
+    return code if pair is None else pair[0 if lang == "zh" else 1]
+
+
 def t(key: str, lang: str) -> str:
     """The label ``key`` in language ``lang`` (``zh`` or ``en``)."""
     return LABELS[key][lang]
