@@ -165,14 +165,21 @@ def placed_vehicles(result: VehiclePlanResult) -> pd.DataFrame:
 
 def plan_by_district(result: VehiclePlanResult) -> pd.DataFrame:
     """Vehicles of the planned kinds per district: ``adcode``, ``today`` (in today's depots)
-    and ``plan``, one row per district of the scenario in its order."""
+    and ``plan``, and ``others_today``: today's vehicles of the other kinds of the role (the
+    rented ones), which a plan keeps; one row per district of the scenario in its order."""
     s = result.scenario
     today = dict.fromkeys(s.districts, 0)
+    others = dict.fromkeys(s.districts, 0)
+    role = {s.vehicle_kinds[k].role for k in result.vehicles.kinds}
+    planned = set(result.vehicles.kinds)
+    rest = [k for k, v in s.vehicle_kinds.items() if v.role in role and k not in planned]
     for d in s.depots.values():
         today[d.adcode] += sum(d.vehicles.get(k, 0) for k in result.vehicles.kinds)
+        others[d.adcode] += sum(d.vehicles.get(k, 0) for k in rest)
     placed = placed_vehicles(result)
     per = placed.groupby("adcode")["vehicles"].sum() if len(placed) else pd.Series(dtype=int)
     out = pd.DataFrame({"adcode": list(s.districts)})
     out["today"] = out["adcode"].map(today).astype(int)
     out["plan"] = out["adcode"].map(per).fillna(0).astype(int)
+    out["others_today"] = out["adcode"].map(others).astype(int)
     return out

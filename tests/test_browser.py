@@ -138,7 +138,9 @@ def test_app_in_chromium(server: str) -> None:
         # the optimize page plans and verifies
         page.get_by_role("link", name="优化布局").click()
         page.get_by_role("button", name="优化").click()
-        expect(page.get_by_text("年度费用（元）")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("规划车辆年度费用（元，固定+预计按次）")).to_be_visible(
+            timeout=120_000
+        )
         page.wait_for_timeout(2500)
         page.screenshot(path=str(ARTIFACTS / "optimize.png"), full_page=True)
         # the what-if run reached the store: the Compare page lists it

@@ -156,6 +156,11 @@ def test_grid_plan_saved_loads_back_and_compares(
     tally = plan_by_district(res)
     assert int(tally["plan"].sum()) == int(placed["vehicles"].sum()) == 4
     assert list(tally["adcode"]) == list(toy.districts)
+    # today's rented vehicles, which the plan keeps, are counted apart (the toy: 1 + 2 + 3)
+    rented = {a: 0 for a in toy.districts}
+    for d in toy.depots.values():
+        rented[d.adcode] += d.vehicles.get("rented_rescue", 0)
+    assert dict(zip(tally["adcode"], tally["others_today"], strict=True)) == rented
 
 
 def test_exports_carry_the_catalogue_labels(tmp_path: Path) -> None:

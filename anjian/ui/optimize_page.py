@@ -134,7 +134,7 @@ def render() -> None:
     m[0].metric(t("status", lang), plan.status)
     m[1].metric(t("objective", lang), f"{plan.objective:,.4g}")
     m[2].metric(t("gap", lang), f"{plan.gap:.3%}")
-    m[3].metric(t("spend", lang), f"{res.spend_yuan:,.0f}")
+    m[3].metric(t("spend_planned", lang), f"{res.spend_yuan:,.0f}")
     placed = placed_vehicles(res)
     placed["kind"] = [
         s.vehicle_kinds[k].name_zh if lang == "zh" else s.vehicle_kinds[k].name_en
@@ -145,6 +145,12 @@ def render() -> None:
     dist["name"] = [district_label(s, a, lang) for a in dist["adcode"]]
     dist[t("today", lang)] = tally["today"]
     dist[t("plan", lang)] = tally["plan"]
+    dist[t("others_today", lang)] = tally["others_today"]
+    planned = sorted({s.vehicle_kinds[k].name_zh if lang == "zh" else s.vehicle_kinds[k].name_en
+                      for k in res.vehicles.kinds})  # fmt: skip
+    st.caption(t("plan_adds", lang).format(kinds="、".join(planned) if lang == "zh"
+                                           else ", ".join(planned),
+                                           n=int(tally["others_today"].sum())))  # fmt: skip
     st.subheader(t("plan_map", lang))
     markers = placed.assign(
         size=placed["vehicles"], text=placed["kind"] + " × " + placed["vehicles"].astype(str)

@@ -310,6 +310,17 @@ LABELS: dict[str, dict[str, str]] = {
     "status": {"zh": "状态", "en": "Status"},
     "gap": {"zh": "最优间隙", "en": "Gap"},
     "spend": {"zh": "年度费用（元）", "en": "Yearly cost (yuan)"},
+    "spend_planned": {
+        "zh": "规划车辆年度费用（元，固定+预计按次）",
+        "en": "Yearly cost of the planned vehicles (yuan, fixed + expected per use)",
+    },
+    "others_today": {"zh": "其他车辆（现状，保留）", "en": "Other vehicles today (kept)"},
+    "plan_adds": {
+        "zh": "方案布置{kinds}；现状的其他 {n} 辆车（如临时租用车辆）保持不变，"
+        "不计入上表的“现状”。",
+        "en": "The plan places {kinds}; today's {n} other vehicles (e.g. rented) stay as they "
+        "are and are not counted in 'Today' above.",
+    },
     "plan_map": {"zh": "车辆布局", "en": "Vehicle plan"},
     "today": {"zh": "现状", "en": "Today"},
     "plan": {"zh": "方案", "en": "Plan"},
