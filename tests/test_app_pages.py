@@ -500,3 +500,24 @@ def test_table_headers_are_labels_not_codes() -> None:
     assert zh["half_width"] == "95%置信区间半宽"
     at = _page("scenario_page", "zh")
     assert not at.exception
+
+
+def test_the_sweep_html_export_is_bilingual_formatted_and_has_the_differences() -> None:
+    """Runs' HTML export: settings, both languages, numbers with separators (no 1.461e+06),
+    each case against the first."""
+    import anjian
+    from anjian.ui.common import run_store
+    from anjian.ui.runs import _number, html_report
+
+    toy = anjian.load_scenario("toy")
+    runs = anjian.replicate_response(toy, anjian.ResponseConfig(years=0.2, seed=1), 2)
+    big = toy.with_({"vehicle_kinds.dedicated_rescue.cost_yuan_per_year": 1_460_666.6667})
+    sid = run_store().save_cases("export", {"today": (toy, runs.kpis), "plan": (big, runs.kpis)},
+                                 seed=1)  # fmt: skip
+    page = html_report(sid)
+    wanted = ("设置 Settings", "全市指标", "City KPIs", "平均响应时间", "Mean response",
+              "plan − today", "配对差 paired", "95%置信区间半宽<br>95% CI half-width")  # fmt: skip
+    for text in wanted:
+        assert text in page, text
+    assert "e+0" not in page
+    assert _number(1_460_666.6667) == "1,460,667" and _number(0.1891) == "0.1891"

@@ -2,33 +2,93 @@
 
 from __future__ import annotations
 
+import html
 import io
+import json
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from anjian.store import safe_name
 
 from .common import column_config, run_store
-from .text import t
+from .compare import case_order
+from .text import COLUMNS, t
+
+
+def _number(value: object) -> str:
+    """A number as a planner reads it: thousands separated, no scientific notation."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return html.escape(str(value))
+    x = float(value)
+    if x != x:
+        return "—"
+    if abs(x) >= 100 or x == round(x):
+        return f"{x:,.0f}"
+    return f"{x:,.4f}".rstrip("0").rstrip(".") if abs(x) < 1 else f"{x:,.2f}"
+
+
+def _html_table(df: pd.DataFrame) -> str:
+    pairs = [COLUMNS.get(c, (c, c)) for c in df.columns]
+    head = "".join(f"<th>{html.escape(zh)}<br>{html.escape(en)}</th>" for zh, en in pairs)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_number(v)}</td>" for v in rec) + "</tr>"
+        for rec in df.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def html_report(sweep_id: str) -> str:
-    """A self-contained HTML report of a sweep: the runs and the city KPI summary."""
+    """A self-contained HTML report of a sweep in 中文 and English: its settings, the city KPI
+    summary of every case (mean, 95% CI), and each case against the first (paired B − A)."""
     store = run_store()
     summary = store.labelled_summary(sweep_id)
     city = summary[summary["level"] == "city"]
-    runs = store.runs(sweep_id)[["case_name", "rep", "seed", "seconds", "code_version"]]
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>anjian {sweep_id}</title></head><body>"
-        f"<h1>anjian 安监 — {sweep_id}</h1><h2>City KPIs (mean, 95% CI)</h2>"
-        + city.to_html(index=False, float_format=lambda v: f"{v:.4g}")
-        + "<h2>Runs</h2>"
-        + runs.to_html(index=False)
-        + "</body></html>"
-    )
+    runs = store.runs(sweep_id)
+    cases = case_order(runs["case_name"].tolist())  # today's first: B − A reads as the change
+    info = store.sweeps().set_index("sweep_id").loc[sweep_id]
+    cfg = json.loads(str(runs["config_json"].iloc[0])) if len(runs) else {}
+    rows = [
+        ("批次 sweep", sweep_id),
+        ("名称 name", str(info["name"])),
+        ("模型 model", str(runs["model"].iloc[0]) if len(runs) else ""),
+        ("方案 cases", "、".join(cases)),
+        ("每方案重复次数 replications per case", str(len(runs) // max(len(cases), 1))),
+        ("仿真年数 years", str(cfg.get("years", ""))),
+        ("种子 seed", str(runs["seed"].min()) if len(runs) else ""),
+        ("创建 created", str(info["created"])),
+        ("代码版本 code version", str(info["code_version"])),
+    ]
+    parts = [
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        f"<title>anjian {html.escape(sweep_id)}</title><style>{REPORT_CSS}</style></head><body>",
+        f"<h1>安监 anjian — {html.escape(sweep_id)}</h1>",
+        "<h2>设置 Settings</h2><table>"
+        + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        + "</table>",
+        "<h2>全市指标（均值，95%置信区间）/ City KPIs (mean, 95% CI)</h2>",
+        _html_table(city[["case", "label_zh", "label_en", "unit", "mean", "half_width", "reps"]]),
+    ]
+    for other in cases[1:]:
+        diff = store.compare(sweep_id, cases[0], other)
+        diff = diff[diff["level"] == "city"]
+        labels = summary.drop_duplicates("kpi").set_index("kpi")
+        diff = diff.assign(label_zh=diff["kpi"].map(labels["label_zh"]),
+                           label_en=diff["kpi"].map(labels["label_en"]))  # fmt: skip
+        parts.append(f"<h2>{html.escape(other)} − {html.escape(cases[0])}（配对差 paired "
+                     "difference, 95% CI）</h2>")  # fmt: skip
+        parts.append(_html_table(diff[["label_zh", "label_en", "mean", "half_width", "reps"]]))
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+REPORT_CSS = (
+    "body{font-family:'Noto Sans CJK SC','PingFang SC',sans-serif;max-width:1000px;"
+    "margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:.5em 0 1.5em}"
+    "th,td{border:1px solid #ccc;padding:3px 8px;font-size:14px}th{background:#f3f3f3}"
+)
 
 
 def render() -> None:
