@@ -521,3 +521,10 @@ def test_the_sweep_html_export_is_bilingual_formatted_and_has_the_differences() 
         assert text in page, text
     assert "e+0" not in page
     assert _number(1_460_666.6667) == "1,460,667" and _number(0.1891) == "0.1891"
+
+
+def test_fleet_and_stock_tables_name_their_depots_and_warehouses() -> None:
+    at = _page("scenario_page", "en")
+    frames = [df.value for df in at.dataframe]
+    names = {n for f in frames if "name" in f.columns for n in f["name"]}
+    assert "Core rescue station" in names and "City relief warehouse" in names

@@ -119,6 +119,11 @@ def _geojson(ref: str, overrides_json: str) -> dict[str, Any]:
     }
 
 
+def lang_now() -> str:
+    """The page's language (中文 unless English was chosen)."""
+    return str(st.session_state.get("lang", "zh"))
+
+
 def district_map(
     s: Scenario,
     values: pd.DataFrame,
@@ -146,7 +151,8 @@ def district_map(
         hover_name="name" if "name" in values else None,
         color_continuous_scale=scale,
         range_color=_symmetric(values[column]) if centre_zero else None,
-        labels={column: label},
+        labels={column: label, "adcode": column_label("adcode", lang_now())},
+        hover_data={column: ":,.4~r", "adcode": True},
         map_style="white-bg",
         center=center,
         zoom=6 if maxx - minx > 3 else 8,

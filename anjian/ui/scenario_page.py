@@ -159,6 +159,9 @@ def render() -> None:
         key="download_bundle",
     )
     names = {a: f"{d.name_zh} {d.name_pinyin}" for a, d in s.districts.items()}
+    # depots and warehouses by their names, not only their ids
+    depots = {k: d.name_zh if lang == "zh" else d.name_en for k, d in s.depots.items()}
+    stores = {k: w.name_zh if lang == "zh" else w.name_en for k, w in s.warehouses.items()}
     tabs = st.tabs(
         [
             t(k, lang)
@@ -179,7 +182,7 @@ def render() -> None:
             if key == "season":
                 _season(lang, s, base)
                 continue
-            nm = names if key in ("staff", "rates") else None
+            nm = {"staff": names, "rates": names, "fleet": depots, "stocks": stores}.get(key)
             _section(lang, key, _frame(s, key), base, nm)
     # also when only a rejected value sits in a table: the tables are rebuilt from the scenario
     pending = bool(st.session_state.get("edit_rejected"))

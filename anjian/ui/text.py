@@ -256,6 +256,10 @@ LABELS: dict[str, dict[str, str]] = {
     "uploaded_ok": {"zh": "已载入上传的情景：{name}", "en": "Loaded the uploaded scenario: {name}"},
     "upload_bad": {"zh": "上传的情景包无效", "en": "The uploaded bundle is not valid"},
     "use_builtin": {"zh": "改用内置情景", "en": "Use a built-in scenario again"},
+    "axis_case": {"zh": "方案", "en": "Case"},
+    "axis_count": {"zh": "事件数", "en": "Incidents"},
+    "axis_day": {"zh": "天", "en": "Day"},
+    "axis_backlog": {"zh": "待检查积压（次）", "en": "Inspection backlog (visits)"},
     "staff_needs_inspections": {
         "zh": "监管人员只影响“监管检查”模型；请在上方选择该模型查看其效果。",
         "en": "Staff act in the inspection model only; choose it above to see their effect.",
@@ -687,6 +691,7 @@ LABELS: dict[str, dict[str, str]] = {
 #: Headers of the app's generic table columns (the data's own codes stay in the data).
 COLUMNS: dict[str, tuple[str, str]] = {
     "sweep_id": ("批次编号", "Sweep id"),
+    "adcode": ("区划代码", "Division code"),
     "name": ("名称", "Name"),
     "status": ("状态", "Status"),
     "tasks": ("任务数", "Tasks"),

@@ -207,9 +207,16 @@ def show_results(
             color="case",
             barmode="overlay",
             nbins=60,
-            labels={"response_min": kpi("response_mean_min", "response").label(lang)},
+            labels={
+                "response_min": kpi("response_mean_min", "response").label(lang),
+                "case": t("axis_case", lang),
+                "count": t("axis_count", lang),
+            },
         )
+        fig.update_layout(yaxis_title=t("axis_count", lang))
     else:
-        fig = px.line(both, x="day", y="backlog", color="case")
+        fig = px.line(both, x="day", y="backlog", color="case",
+                      labels={"day": t("axis_day", lang), "backlog": t("axis_backlog", lang),
+                              "case": t("axis_case", lang)})  # fmt: skip
     fig.update_layout(height=320, margin={"l": 0, "r": 0, "t": 10, "b": 0})
     st.plotly_chart(fig, width="stretch", key="whatif_detail")
