@@ -80,6 +80,27 @@ GROUPS: dict[str, tuple[str, str, str]] = {
 }  # fmt: skip
 
 
+#: What each group shows, in Chinese (GROUPS holds the English).
+WHAT_ZH: dict[str, str] = {
+    "erlang_c": "M/M/c 系统的平均排队时间：仿真值（99% 置信区间）对照精确值",
+    "erlang_b": "遇到全部车辆繁忙的呼叫比例（M/M/c/c）：仿真值对照精确值",
+    "hypercube": "每辆车的负荷与调派比例：仿真值对照超立方体精确解（Larson 1974）",
+    "pmed": "已证明的最优值对照已发表的最优值（Beasley 1985）",
+    "cflp": "已证明的最优值对照已发表的最优值（Beasley 1988）",
+    "swain": "覆盖的需求对照 Church & ReVelle（1974）",
+    "farmer": "随机规划的解、完全信息解、期望值解、VSS 与 EVPI 对照 Birge & Louveaux",
+    "checker": "以上所有方案，只根据数据重新计算",
+    "calibration": "内置重庆情景对照其公开目标",
+    "reproducibility": "同一种子运行两次、串行对照 Dask 并行、黄金样本",
+}
+
+
+def what(key: str, lang: str) -> str:
+    """What group ``key`` shows, in ``lang`` (``zh``, ``en`` or ``both``)."""
+    zh, en = WHAT_ZH.get(key, ""), GROUPS[key][2]
+    return {"zh": zh or en, "en": en}.get(lang, f"{zh} / {en}" if zh else en)
+
+
 @dataclass
 class Validation:
     """The lines of a validation run, its mode and the data behind the figures."""

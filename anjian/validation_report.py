@@ -19,6 +19,7 @@ from .validation import (
     Validation,
     iter_groups,
     recorded_section,
+    what,
 )
 
 HEADERS = (
@@ -202,8 +203,8 @@ def write_report(v: Validation, out: Path) -> dict[str, Path]:
     md += [f"| {k} | {val} |" for k, val in _settings(v)]
     md.append("")
     for key, lines in iter_groups(v):
-        gzh, gen, what = GROUPS[key]
-        md += [f"## {gzh} / {gen}", "", what, ""]
+        gzh, gen, _ = GROUPS[key]
+        md += [f"## {gzh} / {gen}", "", what(key, "both"), ""]
         md.append("| " + " | ".join(h for h, _ in HEADERS) + " |")
         md.append("|" + " --- |" * len(HEADERS))
         md += ["| " + " | ".join(c.replace("|", "\\|") for c in _cells(line)) + " |"
@@ -234,8 +235,9 @@ def write_report(v: Validation, out: Path) -> dict[str, Path]:
     ]  # fmt: skip
     by_stem = {stem: (caption, png) for stem, caption, png in figures}
     for key, lines in iter_groups(v):
-        gzh, gen, what = GROUPS[key]
-        parts.append(f"<h2>{html.escape(gzh)} / {html.escape(gen)}</h2><p>{html.escape(what)}</p>")
+        gzh, gen, _ = GROUPS[key]
+        shows = html.escape(what(key, "both"))
+        parts.append(f"<h2>{html.escape(gzh)} / {html.escape(gen)}</h2><p>{shows}</p>")
         head = "".join(f"<th>{html.escape(h)}</th>" for h, _ in HEADERS)
         rows = []
         for line in lines:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from anjian.validation import GROUPS, run_validation
+from anjian.validation import GROUPS, run_validation, what
 from anjian.validation_report import write_report
 
 from .text import t
@@ -62,9 +62,9 @@ def render() -> None:
         mine = lines[lines["group"] == key]
         if mine.empty:
             continue
-        zh, en, what = GROUPS[key]
+        zh, en, _ = GROUPS[key]
         st.subheader(zh if lang == "zh" else en)
-        st.caption(what)
+        st.caption(what(key, lang))
         shown = mine[list(COLUMNS)].copy()
         shown["passed"] = shown["passed"].map({True: t("yes", lang), False: t("no", lang)})
         shown["seconds"] = shown["seconds"].map(lambda x: f"{x:,.1f}")
