@@ -91,7 +91,7 @@ def test_whatif_inspections_english() -> None:
 
 def test_optimize_places_vehicles_and_verifies() -> None:
     at = _page("optimize_page")
-    at.selectbox(key="opt_model").set_value("pmedian")
+    at.selectbox(key="opt_model_zh").set_value("pmedian")
     at.number_input(key="opt_vehicles").set_value(2)
     at.number_input(key="opt_verify").set_value(2)
     at.button(key="opt_run").click().run()
@@ -106,7 +106,7 @@ def test_optimize_places_vehicles_and_verifies() -> None:
 
 def test_optimize_impossible_standard_is_a_message() -> None:
     at = _page("optimize_page", "en")
-    at.selectbox(key="opt_model").set_value("lscp")
+    at.selectbox(key="opt_model_en").set_value("lscp")
     at.number_input(key="opt_standard").set_value(1.0)
     at.button(key="opt_run").click().run()
     assert not at.exception
@@ -242,14 +242,14 @@ def test_saved_plans_are_compared_side_by_side() -> None:
     """Two optimizer plans saved from the Optimize page land in one store sweep with today's
     fleet; the Compare page then offers all three cases, paired by replication."""
     at = _page("optimize_page")
-    at.selectbox(key="opt_model").set_value("pmedian")
+    at.selectbox(key="opt_model_zh").set_value("pmedian")
     at.number_input(key="opt_vehicles").set_value(2)
     at.number_input(key="opt_verify").set_value(2)
     at.button(key="opt_run").click().run()
     at.button(key="opt_save").click().run()
     assert not at.exception
     assert at.success
-    at.selectbox(key="opt_model").set_value("mclp")
+    at.selectbox(key="opt_model_zh").set_value("mclp")
     at.button(key="opt_run").click().run()
     at.button(key="opt_save").click().run()
     from anjian.ui.common import run_store
@@ -528,3 +528,18 @@ def test_fleet_and_stock_tables_name_their_depots_and_warehouses() -> None:
     frames = [df.value for df in at.dataframe]
     names = {n for f in frames if "name" in f.columns for n in f["name"]}
     assert "Core rescue station" in names and "City relief warehouse" in names
+
+
+def test_choices_survive_a_language_switch() -> None:
+    """The model and resolution chosen on Optimize stay chosen, and are shown in the new
+    language, after a switch to English (one widget per language, the choice kept)."""
+    at = _page("optimize_page", "zh")
+    at.selectbox(key="opt_model_zh").set_value("pmedian").run()
+    at.radio(key="opt_resolution_zh").set_value("grid").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    model = at.selectbox(key="opt_model_en")
+    assert model.value == "pmedian"
+    assert at.radio(key="opt_resolution_en").value == "grid"
+    assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in o) for o in model.options)

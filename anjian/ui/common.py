@@ -97,6 +97,31 @@ def lasting_radio(
     return str(choice)
 
 
+def lasting_select(
+    label: str,
+    options: list[str],
+    format_func: Callable[[str], str],
+    key: str,
+    lang: str,
+    default: str | None = None,
+    **kw: Any,
+) -> str:
+    """A select box whose choice survives a language switch and whose options are shown in
+    the new language (one widget per language, as :func:`lasting_radio`; test keys are
+    ``f"{key}_{lang}"``)."""
+    saved = st.session_state.get(key, default if default is not None else options[0])
+    choice = st.selectbox(
+        label,
+        options,
+        index=options.index(saved) if saved in options else 0,
+        format_func=format_func,
+        key=f"{key}_{lang}",
+        **kw,
+    )
+    st.session_state[key] = choice
+    return str(choice)
+
+
 def district_label(s: Scenario, adcode: str, lang: str) -> str:
     d = s.districts[adcode]
     return f"{d.name_zh} {d.name_pinyin}" if lang == "zh" else f"{d.name_pinyin} {d.name_zh}"

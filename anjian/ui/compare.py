@@ -11,8 +11,15 @@ import streamlit as st
 from anjian import fleet_cost_yuan_per_year
 from anjian.kpis import known, kpi, label, model_of
 
-from .common import column_config, current_scenario, district_label, district_map, run_store
-from .text import t
+from .common import (
+    column_config,
+    current_scenario,
+    district_label,
+    district_map,
+    lasting_select,
+    run_store,
+)
+from .text import column_label, t
 
 
 def render() -> None:
@@ -90,12 +97,13 @@ def _render(lang: str) -> None:
     if not kpis:
         return
     default = "within_standard_share" if "within_standard_share" in kpis else kpis[0]
-    chosen = st.selectbox(
-        "KPI",
+    chosen = lasting_select(
+        column_label("kpi", lang),
         kpis,
-        index=kpis.index(default),
-        key="compare_kpi",
-        format_func=lambda k: label(k, lang, model),
+        lambda k: label(k, lang, model),
+        "compare_kpi",
+        lang,
+        default,
     )
     dd = diff[(diff["level"] == "district") & (diff["kpi"] == chosen)]
     sign = -1.0 if known(chosen, model) and kpi(chosen, model).lower_is_better else 1.0

@@ -16,6 +16,8 @@ from .common import (
     current_scenario,
     district_label,
     district_map,
+    lasting_radio,
+    lasting_select,
     overrides_json,
     run_on_click,
     run_store,
@@ -85,12 +87,14 @@ def render() -> None:
         stock_plan.render(s, lang)
         return
     c1, c2, c3 = st.columns(3)
-    model = c1.selectbox(
-        t("opt_model", lang),
-        list(MODEL_LABELS),
-        format_func=lambda m: MODEL_LABELS[m][lang],
-        key="opt_model",
-    )
+    with c1:
+        model = lasting_select(
+            t("opt_model", lang),
+            list(MODEL_LABELS),
+            lambda m: MODEL_LABELS[m][lang],
+            "opt_model",
+            lang,
+        )
     vehicles = c1.number_input(
         t("n_vehicles", lang),
         1,
@@ -109,12 +113,10 @@ def render() -> None:
     # the scenario's own demand points first (the built-in Chongqing: its 1,031 townships)
     options = (["township"] if s.townships else []) + ["district", "grid"]
     options.sort(key=lambda r: r != s.demand.resolution)
-    resolution = c3.radio(
-        t("resolution", lang),
-        options,
-        key="opt_resolution",
-        format_func=lambda r: t(f"res_{r}", lang),
-    )
+    with c3:
+        resolution = lasting_radio(
+            t("resolution", lang), options, lambda r: t(f"res_{r}", lang), "opt_resolution", lang
+        )
     verify = c3.number_input(t("verify_reps", lang), 0, 20, 3, 1, key="opt_verify")
     args = (
         scenario_ref(),
