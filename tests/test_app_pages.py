@@ -87,6 +87,9 @@ def test_whatif_inspections_english() -> None:
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert "On-time inspection rate" in labels
+    # Compare names the cost it can give for an inspection sweep: the fleet's fixed part
+    cmp = _page("compare", "en")
+    assert any(m.label.startswith("Vehicle fixed cost per year") for m in cmp.metric)
 
 
 def test_optimize_places_vehicles_and_verifies() -> None:
@@ -180,6 +183,7 @@ def test_compare_and_runs_after_a_whatif() -> None:
     cmp = _page("compare")
     assert cmp.selectbox(key="compare_a").value == "baseline"
     assert cmp.selectbox(key="compare_b").value == "whatif"
+    assert any("固定+按次" in m.label for m in cmp.metric)  # simulated: fixed + per use
     table = cmp.dataframe[1].value  # B − A by KPI, city-wide (after the side-by-side table)
     assert "达标率" in set(table["kpi"])
     runs = _page("runs", "en")

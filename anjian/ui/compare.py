@@ -79,10 +79,12 @@ def _render(lang: str) -> None:
         else fleet_cost_yuan_per_year(store.scenario(hashes[c]))
         for c in (a, b)
     }
+    # say which cost it is: fixed + per use where simulated, the fixed part alone otherwise
+    which = "fleet_cost" if simulated in city_all.index else "fleet_cost_fixed"
     m = st.columns(2)
-    m[0].metric(f"{t('fleet_cost', lang)} A", f"{costs[a]:,.0f}")
+    m[0].metric(f"{t(which, lang)} A", f"{costs[a]:,.0f}")
     m[1].metric(
-        f"{t('fleet_cost', lang)} B",
+        f"{t(which, lang)} B",
         f"{costs[b]:,.0f}",
         delta=f"{costs[b] - costs[a]:+,.0f}",
         delta_color="off",

@@ -685,6 +685,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "车辆年费用（元，固定+按次）",
         "en": "Vehicle cost per year (yuan, fixed + per use)",
     },
+    "fleet_cost_fixed": {
+        "zh": "车辆年固定费用（元；按次费用需应急响应模型运行）",
+        "en": "Vehicle fixed cost per year (yuan; per-use fees need a response-model run)",
+    },
 }
 
 
