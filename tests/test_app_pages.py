@@ -499,6 +499,11 @@ def test_table_headers_are_labels_not_codes() -> None:
         "half_width": "95% CI half-width",
         "3": "Mar",
     }
+    import pandas as pd
+
+    frame = pd.DataFrame({"mean": [1460666.6667], "case": ["plan"]})
+    cfg = column_config(frame, "en")
+    assert cfg["mean"]["label"] == "Mean" and cfg["mean"]["type_config"]["format"] == "localized"
     zh = {k: v["label"] for k, v in column_config(cols, "zh", toy).items()}
     assert zh["district_certified"].startswith("区县执法人员") and zh["3"] == "3月"
     assert zh["half_width"] == "95%置信区间半宽"

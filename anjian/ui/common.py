@@ -207,15 +207,22 @@ def _symmetric(column: pd.Series) -> tuple[float, float] | None:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def column_config(columns: Any, lang: str, s: Scenario | None = None) -> dict[str, Any]:
-    """Headers for a table's columns in ``lang``: the scenario's kinds, categories, types and
-    commodities by their names, months by number, the app's generic columns by their labels;
-    the data keep their codes (edits map back by column)."""
+def column_config(table: Any, lang: str, s: Scenario | None = None) -> dict[str, Any]:
+    """Headers for a table's columns (a DataFrame, or its column names) in ``lang``: the
+    scenario's kinds, categories, types and commodities by their names, months by number, the
+    app's generic columns by their labels; the data keep their codes (edits map back by
+    column). A DataFrame's numeric columns are shown with thousands separators."""
+    frame = table if isinstance(table, pd.DataFrame) else None
+    columns = frame.columns if frame is not None else table
+    numeric = set()
+    if frame is not None:
+        numeric = {str(c) for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+                   and not pd.api.types.is_bool_dtype(frame[c])}  # fmt: skip
     names: dict[str, tuple[str, str]] = {}
     if s is not None:
-        for table in (s.inspector_kinds, s.vehicle_kinds, s.site_categories, s.incident_types,
+        for group in (s.inspector_kinds, s.vehicle_kinds, s.site_categories, s.incident_types,
                       s.commodities):  # fmt: skip
-            for code, item in table.items():
+            for code, item in group.items():
                 names[str(code)] = (item.name_zh, item.name_en)
     out: dict[str, Any] = {}
     for col in columns:
@@ -227,7 +234,9 @@ def column_config(columns: Any, lang: str, s: Scenario | None = None) -> dict[st
             label = f"{code}月" if lang == "zh" else MONTHS[int(code) - 1]
         else:
             label = column_label(code, lang)
-        if label != code:
+        if code in numeric:
+            out[code] = st.column_config.NumberColumn(label, format="localized")
+        elif label != code:
             out[code] = st.column_config.Column(label)
     return out
 

@@ -94,7 +94,7 @@ def _render(lang: str) -> None:
     city = diff[diff["level"] == "city"][["kpi", "mean", "half_width", "low", "high", "reps"]]
     city = city.assign(kpi=[label(k, lang, model) for k in city["kpi"]])
     st.dataframe(city, hide_index=True, key="compare_city",
-                 column_config=column_config(city.columns, lang))  # fmt: skip
+                 column_config=column_config(city, lang))  # fmt: skip
     kpis = sorted(diff.loc[diff["level"] == "district", "kpi"].unique())
     if not kpis:
         return
@@ -129,4 +129,4 @@ def _render(lang: str) -> None:
     st.subheader(t("better", lang) + f" ({len(better)})")
     better = better[["name", "value", "half_width"]]
     st.dataframe(better, hide_index=True, key="compare_better",
-                 column_config=column_config(better.columns, lang))  # fmt: skip
+                 column_config=column_config(better, lang))  # fmt: skip

@@ -112,13 +112,13 @@ def _render(lang: str) -> None:
         st.info(t("no_runs", lang))
         return
     st.dataframe(sweeps, hide_index=True, key="runs_table",
-                 column_config=column_config(sweeps.columns, lang))  # fmt: skip
+                 column_config=column_config(sweeps, lang))  # fmt: skip
     sid = st.selectbox(t("sweep", lang), sweeps["sweep_id"].tolist()[::-1], key="runs_sweep")
     summary = store.labelled_summary(sid)
     if not summary.empty:
         city = summary[summary["level"] == "city"]
         st.dataframe(city, hide_index=True, key="runs_summary",
-                     column_config=column_config(city.columns, lang))  # fmt: skip
+                     column_config=column_config(city, lang))  # fmt: skip
     c = st.columns(4)
     kpis = store.kpis(sid)
     c[0].download_button(

@@ -67,7 +67,7 @@ def _section(
         shown.insert(0, "name", [names.get(i, "") for i in shown.index])
     gen = st.session_state.get("edit_generation", 0)
     edited = st.data_editor(shown, key=f"edit_{key}_{gen}", disabled=["name"], width="stretch",
-                            column_config=column_config(shown.columns, lang, base))  # fmt: skip
+                            column_config=column_config(shown, lang, base))  # fmt: skip
     if names:
         edited = edited.drop(columns="name")
     base_df = _frame(base, key)
@@ -238,7 +238,7 @@ def _season(lang: str, s: Scenario, base: Scenario) -> None:
     df = _frame(s, "season")
     gen = st.session_state.get("edit_generation", 0)
     edited = st.data_editor(df, key=f"edit_season_{gen}", width="stretch",
-                            column_config=column_config(df.columns, lang, base))  # fmt: skip
+                            column_config=column_config(df, lang, base))  # fmt: skip
     trial = dict(edits)
     for k in edited.index:
         new = [float(x) for x in edited.loc[k].tolist()]
