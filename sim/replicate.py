@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -19,6 +20,8 @@ from .field_evidence import uninspected_accidents_per_year
 from .inspection import InspectionConfig, InspectionResult, simulate_inspections
 from .response import ResponseConfig, ResponseResult, simulate_response
 from .stats import summarize
+
+R = TypeVar("R")
 
 
 class Interrupted(KeyboardInterrupt):
@@ -68,16 +71,30 @@ def replicate_inspections(
         raise ValueError(f"reps must be >= 1, got {reps}")
     if first < 0:
         raise ValueError(f"first must be >= 0, got {first}")
-    results: list[InspectionResult] = []
-    try:
-        for i, rep in enumerate(range(first, first + reps)):
-            results.append(simulate_inspections(scenario, replace(config, replication=rep)))
-            if progress is not None:
-                progress(i + 1, reps)
-    except KeyboardInterrupt:
-        partial = _stack_inspections(results) if results else None
-        raise Interrupted(partial, len(results), reps) from None
+    results = _each(
+        lambda rep: simulate_inspections(scenario, replace(config, replication=rep)),
+        range(first, first + reps),
+        progress,
+        _stack_inspections,
+    )
     return _stack_inspections(results)
+
+
+def _each(
+    run: Callable[[int], R], reps: range, progress: Callable[[int, int], None] | None,
+    stack: Callable[[list[R]], Any],
+) -> list[R]:  # fmt: skip
+    """``run(rep)`` for each replication, ticking ``progress``; Ctrl-C raises
+    :class:`Interrupted` with the finished replications stacked by ``stack``."""
+    results: list[R] = []
+    try:
+        for i, rep in enumerate(reps):
+            results.append(run(rep))
+            if progress is not None:
+                progress(i + 1, len(reps))
+    except KeyboardInterrupt:
+        raise Interrupted(stack(results) if results else None, len(results), len(reps)) from None
+    return results
 
 
 def _stack_inspections(results: list[InspectionResult]) -> Replications:
@@ -145,20 +162,15 @@ def replicate_response(
         scenario = net_of_inspection_accidents(scenario)
     if first < 0:
         raise ValueError(f"first must be >= 0, got {first}")
-    results: list[ResponseResult] = []
-    try:
-        for i, rep in enumerate(range(first, first + reps)):
-            extra = None
-            if inspections is not None:
-                acc = inspections.accidents
-                extra = acc[acc["rep"] == rep][["time_min", "adcode", "incident_type"]]
-            cfg = replace(config, replication=rep, extra_incidents=extra)
-            results.append(simulate_response(scenario, cfg))
-            if progress is not None:
-                progress(i + 1, reps)
-    except KeyboardInterrupt:
-        partial = _stack_response(results) if results else None
-        raise Interrupted(partial, len(results), reps) from None
+
+    def one(rep: int) -> ResponseResult:
+        extra = None
+        if inspections is not None:
+            acc = inspections.accidents
+            extra = acc[acc["rep"] == rep][["time_min", "adcode", "incident_type"]]
+        return simulate_response(scenario, replace(config, replication=rep, extra_incidents=extra))
+
+    results = _each(one, range(first, first + reps), progress, _stack_response)
     return _stack_response(results)
 
 

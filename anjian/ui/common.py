@@ -73,19 +73,21 @@ def run_store() -> RunStore:
     return RunStore()
 
 
-def lasting_radio(
+def _lasting(
+    widget: Callable[..., Any],
     label: str,
     options: list[str],
     format_func: Callable[[str], str],
     key: str,
     lang: str,
+    default: str | None,
     **kw: Any,
 ) -> str:
-    """A radio whose choice survives a language switch: one widget per language (its label
-    changes with the language, which would reset a shared one; test keys are
-    ``f"{key}_{lang}"``), the choice kept in the session under ``key``."""
-    saved = st.session_state.get(key, options[0])
-    choice = st.radio(
+    """One widget per language (its label changes with the language, which would reset a
+    shared one; test keys are ``f"{key}_{lang}"``), the choice kept in the session under
+    ``key`` and shown in the new language."""
+    saved = st.session_state.get(key, default if default is not None else options[0])
+    choice = widget(
         label,
         options,
         index=options.index(saved) if saved in options else 0,
@@ -95,6 +97,18 @@ def lasting_radio(
     )
     st.session_state[key] = choice
     return str(choice)
+
+
+def lasting_radio(
+    label: str,
+    options: list[str],
+    format_func: Callable[[str], str],
+    key: str,
+    lang: str,
+    **kw: Any,
+) -> str:
+    """A radio whose choice survives a language switch (see :func:`_lasting`)."""
+    return _lasting(st.radio, label, options, format_func, key, lang, None, **kw)
 
 
 def lasting_select(
@@ -106,20 +120,8 @@ def lasting_select(
     default: str | None = None,
     **kw: Any,
 ) -> str:
-    """A select box whose choice survives a language switch and whose options are shown in
-    the new language (one widget per language, as :func:`lasting_radio`; test keys are
-    ``f"{key}_{lang}"``)."""
-    saved = st.session_state.get(key, default if default is not None else options[0])
-    choice = st.selectbox(
-        label,
-        options,
-        index=options.index(saved) if saved in options else 0,
-        format_func=format_func,
-        key=f"{key}_{lang}",
-        **kw,
-    )
-    st.session_state[key] = choice
-    return str(choice)
+    """A select box whose choice survives a language switch (see :func:`_lasting`)."""
+    return _lasting(st.selectbox, label, options, format_func, key, lang, default, **kw)
 
 
 def district_label(s: Scenario, adcode: str, lang: str) -> str:
