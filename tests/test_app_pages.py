@@ -537,6 +537,8 @@ def test_fleet_and_stock_tables_name_their_depots_and_warehouses() -> None:
     frames = [df.value for df in at.dataframe]
     names = {n for f in frames if "name" in f.columns for n in f["name"]}
     assert "Core rescue station" in names and "City relief warehouse" in names
+    assert "Rented vehicle (ad hoc)" in names  # the vehicle kinds table
+    assert "Work-safety accident" in names  # the seasonality table
 
 
 def test_choices_survive_a_language_switch() -> None:

@@ -92,6 +92,11 @@ def _let_go() -> None:
         shutil.rmtree(dest, ignore_errors=True)
 
 
+def _named(item: Any, lang: str) -> str:
+    """Something of the scenario by its name in ``lang``."""
+    return str(item.name_zh if lang == "zh" else item.name_en)
+
+
 def _inside(problem: str, dest: Path) -> str:
     """A problem of an uploaded bundle with the server's folder taken out of its paths."""
     for prefix in {str(dest.resolve()), str(dest)}:
@@ -160,8 +165,9 @@ def render() -> None:
     )
     names = {a: f"{d.name_zh} {d.name_pinyin}" for a, d in s.districts.items()}
     # depots and warehouses by their names, not only their ids
-    depots = {k: d.name_zh if lang == "zh" else d.name_en for k, d in s.depots.items()}
-    stores = {k: w.name_zh if lang == "zh" else w.name_en for k, w in s.warehouses.items()}
+    depots = {k: _named(d, lang) for k, d in s.depots.items()}
+    stores = {k: _named(w, lang) for k, w in s.warehouses.items()}
+    kinds = {k: _named(v, lang) for k, v in s.vehicle_kinds.items()}
     tabs = st.tabs(
         [
             t(k, lang)
@@ -182,7 +188,8 @@ def render() -> None:
             if key == "season":
                 _season(lang, s, base)
                 continue
-            nm = {"staff": names, "rates": names, "fleet": depots, "stocks": stores}.get(key)
+            nm = {"staff": names, "rates": names, "fleet": depots, "stocks": stores,
+                  "kinds": kinds}.get(key)  # fmt: skip
             _section(lang, key, _frame(s, key), base, nm)
     # also when only a rejected value sits in a table: the tables are rebuilt from the scenario
     pending = bool(st.session_state.get("edit_rejected"))
@@ -236,9 +243,12 @@ def _season(lang: str, s: Scenario, base: Scenario) -> None:
     """Monthly factors per incident type (a list per type, so edited as whole rows)."""
     edits = overrides()
     df = _frame(s, "season")
+    shown = df.copy()
+    shown.insert(0, "name", [_named(s.incident_types[k], lang) for k in shown.index])
     gen = st.session_state.get("edit_generation", 0)
-    edited = st.data_editor(df, key=f"edit_season_{gen}", width="stretch",
-                            column_config=column_config(df, lang, base))  # fmt: skip
+    edited = st.data_editor(shown, key=f"edit_season_{gen}", width="stretch", disabled=["name"],
+                            column_config=column_config(shown, lang, base))  # fmt: skip
+    edited = edited.drop(columns="name")
     trial = dict(edits)
     for k in edited.index:
         new = [float(x) for x in edited.loc[k].tolist()]
