@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from anjian import builtin_scenarios
+from anjian import builtin_scenarios, jobs
 from anjian.ui.text import LANGUAGES, t
 
 DEFAULTS = {"lang": "zh", "scenario": "chongqing", "uploaded_ref": None, "uploaded_name": None}
@@ -43,6 +43,7 @@ with st.sidebar:
     st.selectbox(t("scenario", lang), builtin_scenarios(), key="scenario")
 
 st.title(t("app_title", lang))
+jobs.warm_up(str(st.session_state.get("uploaded_ref") or st.session_state["scenario"]))
 st.session_state.setdefault("overrides", {})
 page = st.navigation(
     [

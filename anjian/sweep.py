@@ -314,6 +314,73 @@ def run_task(
     return kpis, time.perf_counter() - t0
 
 
+#: Replication details kept by :func:`replication_detail` (the app's what-if charts).
+_details: dict[tuple[Any, ...], pd.DataFrame] = {}
+DETAILS_KEPT = 16
+
+
+def detail_of_run(
+    ref: str, overrides_json: str, model: str, years: float, seed: int
+) -> pd.DataFrame:
+    """Replication 0's detail (runs on any worker): every incident's response time and
+    region group (response model), or the backlog of jobs by day (inspection model)."""
+    s = _variant(ref, overrides_json)
+    if model == "response":
+        inc = simulate_response(s, ResponseConfig(years=years, seed=seed)).incidents
+        return inc[["response_min", "region_group"]].dropna().reset_index(drop=True)
+    series = simulate_inspections(s, InspectionConfig(years=years, seed=seed)).series
+    backlog = series.groupby("day")["backlog"].sum()
+    return pd.DataFrame({"day": backlog.index, "backlog": backlog.to_numpy()})
+
+
+def replication_detail(
+    ref: str, overrides_json: str, model: str, years: float, seed: int
+) -> pd.DataFrame:
+    """:func:`detail_of_run`, kept for the last :data:`DETAILS_KEPT` settings (also those
+    :func:`remember_detail` was given, computed elsewhere)."""
+    key = (ref, overrides_json, model, float(years), int(seed))
+    if key not in _details:
+        remember_detail(key, detail_of_run(*key))
+    return _details[key]
+
+
+def remember_detail(key: tuple[Any, ...], frame: pd.DataFrame) -> None:
+    _details[key] = frame
+    while len(_details) > DETAILS_KEPT:
+        del _details[next(iter(_details))]
+
+
+def run_sweep_with_details(
+    sweep: Sweep,
+    store: RunStore,
+    details: list[tuple[str, str, str, float, int]],
+    *,
+    client: Any = None,
+    progress: Progress | None = None,
+) -> SweepRun:
+    """:func:`run_sweep` (resuming a stored sweep of the same definition) plus the
+    replication details ``details`` (:func:`detail_of_run`'s arguments) not yet kept, on
+    ``client``'s workers beside the sweep's runs, or here, serially. ``progress`` counts both."""
+    wanted = [d for d in details if (d[0], d[1], d[2], float(d[3]), int(d[4])) not in _details]
+    extra = len(wanted)
+    got = 0
+    sweep_done = [0, 0]
+
+    def report(done: int, total: int) -> None:
+        sweep_done[:] = [done, total]
+        if progress is not None:
+            progress(done + got, total + extra)
+
+    futures = [client.submit(detail_of_run, *d, pure=False) for d in wanted] if client else []
+    res = run_sweep(sweep, store, backend="serial", resume=True, progress=report, client=client)
+    for d, fut in zip(wanted, futures or [None] * extra, strict=True):
+        frame = fut.result() if fut is not None else detail_of_run(*d)
+        remember_detail((d[0], d[1], d[2], float(d[3]), int(d[4])), frame)
+        got += 1
+        report(*sweep_done)
+    return res
+
+
 @dataclass(frozen=True)
 class SweepRun:
     """What a sweep execution did."""
@@ -333,8 +400,12 @@ def run_sweep(
     scheduler: str | None = None,
     resume: bool = False,
     progress: Progress | None = None,
+    client: Any = None,
 ) -> SweepRun:
     """Run every (case, replication) not yet recorded and record each as it finishes.
+
+    ``client``: a Dask client to run on (kept open; the app's shared cluster), instead of
+    ``backend``, ``workers`` and ``scheduler``.
 
     ``backend="dask"`` uses the cluster at ``scheduler`` (``tcp://host:8786``) or a
     ``LocalCluster`` with ``workers`` processes (default: one per core); ``"serial"`` runs in
@@ -347,6 +418,8 @@ def run_sweep(
     """
     if backend not in ("serial", "dask"):
         raise SweepError(f"backend must be 'serial' or 'dask', got {backend!r}")
+    if client is not None:
+        return _run(sweep, store, client, resume, progress)
     try:
         client, cluster = (
             _open_dask(sweep.scenario, workers, scheduler) if backend == "dask" else (None, None)

@@ -24,3 +24,6 @@ def _private_store(
 ) -> None:
     """Runs, sweeps and cached curves go to a temporary store, never the user's."""
     monkeypatch.setenv("ANJIAN_STORE", str(tmp_path_factory.getbasetemp() / "store"))
+    # the app's simulations run in its own process in tests (the browser tests start a
+    # server with its shared cluster)
+    monkeypatch.setenv("ANJIAN_APP_WORKERS", "1")

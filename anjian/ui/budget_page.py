@@ -5,8 +5,10 @@ with its costs, harm and KPIs against today and its HTML report. Model logic liv
 
 from __future__ import annotations
 
+import json
 import math
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from anjian import Scenario
 from anjian.budget import ITEMS, RESOURCES, budget_yuan_per_year, cost_sheet, totals
 from anjian.district_margins import margins_by_district
 from anjian.frontier import Frontier, frontier
+from anjian.jobs import Job
 from anjian.plan_edit import compare_edit
 from anjian.run import RunResult, default_step, recommend
 from anjian.run_report import write_report
@@ -24,6 +27,7 @@ from anjian.run_report import write_report
 from .common import (
     cached_variant,
     current_scenario,
+    job_on_click,
     lasting_radio,
     overrides_json,
     scenario_ref,
@@ -69,6 +73,7 @@ def sheet_table(sheet: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _run(
+    job: Job,
     ref: str,
     edits: str,
     years: float,
@@ -83,14 +88,8 @@ def _run(
     """The search with a progress bar (kept in the session by the caller: a run takes
     minutes and is not repeated on every rerun)."""
     s = cached_variant(ref, edits)
-    bar = st.progress(0.0, text="…")
-    seen = {"n": 0}
-
-    def tick(message: str) -> None:
-        seen["n"] += 1
-        bar.progress(min(0.99, seen["n"] / (12 * max(1, rounds) + 4)), text=message[:100])
-
-    result = recommend(
+    tick = _ticker(job, 12 * max(1, rounds) + 4)
+    return recommend(
         s,
         years=years,
         reps=reps,
@@ -102,8 +101,16 @@ def _run(
         max_reps=max(max_reps, reps),
         placement=placement,
     )
-    bar.empty()
-    return result
+
+
+def _ticker(job: Job, steps: int) -> Callable[[str], None]:
+    """A progress callback of messages for ``job``: each message a step of about ``steps``."""
+
+    def tick(message: str) -> None:
+        job.report(min(job.done + 1, steps - 1), steps)
+        job.say(message)
+
+    return tick
 
 
 def _report_bytes(result: RunResult) -> bytes:
@@ -233,19 +240,13 @@ def _results(result: RunResult, lang: str) -> None:
     )
 
 
-def _frontier_run(ref: str, edits: str, result: RunResult, up: int, down: int) -> Frontier:
-    """The frontier from the run's plan, with a progress bar."""
+def _frontier_run(
+    job: Job, ref: str, edits: str, result: RunResult, up: int, down: int
+) -> Frontier:
+    """The frontier from the run's plan (its progress on ``job``)."""
     s = cached_variant(ref, edits)
-    bar = st.progress(0.0, text="…")
-    seen = {"n": 0}
-
-    def tick(message: str) -> None:
-        seen["n"] += 1
-        bar.progress(min(0.99, seen["n"] / (8 * (up + down) + 4)), text=message[:100])
-
-    out = frontier(s, up=up, down=down, start="plan", run=result, progress=tick)
-    bar.empty()
-    return out
+    tick = _ticker(job, 8 * (up + down) + 4)
+    return frontier(s, up=up, down=down, start="plan", run=result, progress=tick)
 
 
 def _frontier_view(f: Frontier, lang: str) -> None:
@@ -322,18 +323,20 @@ def _frontier_section(args: list[Any], result: RunResult, lang: str) -> None:
     up = int(c[0].number_input(t("budget_frontier_up", lang), 0, 10, 4, 1, key="budget_up"))
     down = int(c[1].number_input(t("budget_frontier_down", lang), 0, 10, 4, 1, key="budget_down"))
     key = [*args, up, down]
-    if st.button(t("budget_frontier_run", lang), key="budget_frontier_run"):
-        if up + down == 0:
-            st.error(t("budget_frontier_none", lang))
+    clicked = st.button(t("budget_frontier_run", lang), key="budget_frontier_run")
+    if clicked and up + down == 0:
+        st.error(t("budget_frontier_none", lang))
+        return
+    job = job_on_click(clicked and up + down > 0, f"budget-frontier-{json.dumps(key)}",
+                       lambda j: _frontier_run(j, args[0], args[1], result, up, down),
+                       lang)  # fmt: skip
+    if job is not None:
+        if isinstance(job.error, ValueError):
+            st.error(f"{t('no_plan', lang)}: {job.error}")
             return
-        try:
-            st.session_state["budget_frontier"] = (
-                key,
-                _frontier_run(args[0], args[1], result, up, down),
-            )
-        except ValueError as err:
-            st.error(f"{t('no_plan', lang)}: {err}")
-            return
+        if job.error is not None:
+            raise job.error
+        st.session_state["budget_frontier"] = (key, job.result)
     done = st.session_state.get("budget_frontier")
     if done is not None and done[0] == key:
         _frontier_view(done[1], lang)
@@ -352,16 +355,19 @@ def _edit_section(args: list[Any], result: RunResult, lang: str) -> None:
         for j, (r, names) in enumerate(RESOURCES.items())
     }
     key = [*args, steps]
-    if st.button(t("budget_edit_run", lang), key="budget_edit_run"):
-        if not any(steps.values()):
-            st.error(t("budget_edit_none", lang))
+    clicked = st.button(t("budget_edit_run", lang), key="budget_edit_run")
+    if clicked and not any(steps.values()):
+        st.error(t("budget_edit_none", lang))
+        return
+    job = job_on_click(clicked and any(steps.values()), f"budget-edit-{json.dumps(key)}",
+                       lambda j: compare_edit(result, steps), lang)  # fmt: skip
+    if job is not None:
+        if isinstance(job.error, ValueError):
+            st.error(f"{t('budget_edit_bad', lang)}: {job.error}")
             return
-        try:
-            with st.spinner(t("budget_edit_running", lang)):
-                st.session_state["budget_edit"] = (key, compare_edit(result, steps))
-        except ValueError as err:
-            st.error(f"{t('budget_edit_bad', lang)}: {err}")
-            return
+        if job.error is not None:
+            raise job.error
+        st.session_state["budget_edit"] = (key, job.result)
     done = st.session_state.get("budget_edit")
     if done is None or done[0] != key:
         return
@@ -434,31 +440,27 @@ def _district_section(args: list[Any], result: RunResult, lang: str) -> None:
         horizontal=True,
     )
     key = [*args, resource]
-    if st.button(t("budget_districts_run", lang), key="budget_districts_run"):
-        rs = result.settings
-        bar = st.progress(0.0, text="…")
-        seen = {"n": 0}
+    clicked = st.button(t("budget_districts_run", lang), key="budget_districts_run")
+    rs = result.settings
 
-        def tick(message: str) -> None:
-            seen["n"] += 1
-            n = len(result.plan_scenario.districts) + 2
-            bar.progress(min(0.99, seen["n"] / n), text=message[:100])
+    def margins(job: Job) -> pd.DataFrame:
+        return margins_by_district(
+            result.plan_scenario,
+            resource,
+            years=rs["years"],
+            reps=rs["reps"],
+            seed=rs["search_seed"],
+            progress=_ticker(job, len(result.plan_scenario.districts) + 2),
+        )
 
-        try:
-            df = margins_by_district(
-                result.plan_scenario,
-                resource,
-                years=rs["years"],
-                reps=rs["reps"],
-                seed=rs["search_seed"],
-                progress=tick,
-            )
-        except ValueError as err:
-            bar.empty()
-            st.error(f"{t('no_plan', lang)}: {err}")
+    job = job_on_click(clicked, f"budget-districts-{json.dumps(key)}", margins, lang)
+    if job is not None:
+        if isinstance(job.error, ValueError):
+            st.error(f"{t('no_plan', lang)}: {job.error}")
             return
-        bar.empty()
-        st.session_state["budget_districts"] = (key, df)
+        if job.error is not None:
+            raise job.error
+        st.session_state["budget_districts"] = (key, job.result)
     done = st.session_state.get("budget_districts")
     if done is None or done[0] != key:
         return
@@ -563,12 +565,15 @@ def render() -> None:
     st.subheader(t("budget_search", lang))
     st.caption(t("budget_search_help", lang))
     args: tuple[Any, ...] = (scenario_ref(), overrides_json(), *_settings(s, budget, lang))
-    if st.button(t("budget_run", lang), type="primary", key="budget_run"):
-        try:
-            st.session_state["budget_result"] = (list(args), _run(*args))
-        except ValueError as err:
-            st.error(f"{t('no_plan', lang)}: {err}")
+    clicked = st.button(t("budget_run", lang), type="primary", key="budget_run")
+    job = job_on_click(clicked, f"budget-{json.dumps(args)}", lambda j: _run(j, *args), lang)
+    if job is not None:
+        if isinstance(job.error, ValueError):
+            st.error(f"{t('no_plan', lang)}: {job.error}")
             return
+        if job.error is not None:
+            raise job.error
+        st.session_state["budget_result"] = (list(args), job.result)
     done = st.session_state.get("budget_result")
     if done is None or done[0] != list(args):
         st.info(t("budget_not_run", lang))

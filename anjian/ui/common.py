@@ -4,6 +4,7 @@ wrappers with hashable arguments, the run store, and the district map."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,9 +16,10 @@ import shapely
 import streamlit as st
 from shapely.geometry import mapping
 
-from anjian import Scenario, ScenarioError, load_scenario, with_overrides
+from anjian import Scenario, ScenarioError, jobs, load_scenario, with_overrides
+from anjian.jobs import Job
 
-from .text import column_label, t
+from .text import column_label, problem_text, t
 
 R = TypeVar("R")
 
@@ -59,10 +61,80 @@ def current_scenario(lang: str) -> Scenario | None:
     try:
         return cached_variant(ref, overrides_json())
     except ScenarioError as err:
-        st.error(f"{t('invalid', lang)}: {ref}")
-        for line in err.problems:
-            st.text(line)
+        scenario_errors(err.problems or [str(err)], lang, f"{t('invalid', lang)}: {ref}")
         return None
+
+
+def scenario_errors(problems: list[str], lang: str, head: str) -> None:
+    """The scenario checks' messages under ``head``, in ``lang`` (on the Chinese page their
+    standard phrases in Chinese, the English original one click away)."""
+    shown = [problem_text(p, lang) for p in problems]
+    lines = [text if whole else f"{text}（{t('problem_original', lang)}）" for text, whole in shown]
+    st.error(head + "\n" + "\n".join(f"- {line}" for line in lines))
+    if lang == "zh":
+        with st.expander(t("problem_original", lang)):
+            st.text("\n".join(problems))
+
+
+def follow(job: Job, lang: str, *, steps: str = "progress_runs") -> Job:
+    """Show ``job``'s progress (bar, runs done, seconds elapsed and left) twice a second until
+    it ends, then return it (leaving this page stops the showing, not the job: the page
+    attaches to it again on return)."""
+    bar = st.progress(0.0, text=t("running", lang))
+    while True:
+        now = job.status()
+        text = t(steps, lang).format(done=now.done, total=now.total, s=now.elapsed_s)
+        if now.left_s is not None and not now.finished:
+            text += " · " + t("progress_left", lang).format(s=now.left_s)
+        if job.message:
+            text += " · " + job.message[:100]
+        bar.progress(now.fraction, text=text)
+        if now.finished:
+            break
+        time.sleep(POLL_S)
+    bar.empty()
+    return job
+
+
+POLL_S = 0.5  # how often a running job's progress is redrawn
+
+
+def job_on_click(
+    clicked: bool,
+    key: str,
+    work: Callable[[Job], Any],
+    lang: str,
+    *,
+    steps: str = "progress_solve",
+    expected_s: float | None = None,
+) -> Job | None:
+    """A button's long computation as a job: started when ``clicked`` (unless one with the
+    same ``key`` runs already), its progress shown until it ends; the finished job (its
+    ``result`` or ``error``) on the rerun it ends in, else ``None``. Leaving the page leaves
+    the job running; coming back shows it again."""
+    job = jobs.running(key)
+    if clicked and job is None:
+        job = jobs.start(key, work, expected_s=expected_s, wrap=with_script_context)
+    if job is None:
+        return None
+    follow(job, lang, steps=steps)
+    jobs.take(key)
+    return job
+
+
+def with_script_context(thread: Any) -> None:
+    """Let a job's thread call the app's cached functions (Streamlit's documented way)."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    add_script_run_ctx(thread, get_script_run_ctx())
+
+
+def job_error(err: BaseException, lang: str) -> None:
+    """A finished job's error on the page (a bad scenario lists its problems)."""
+    if isinstance(err, ScenarioError):
+        scenario_errors(err.problems or [str(err)], lang, t("invalid", lang))
+    else:
+        st.error(f"{t('job_failed', lang)}: {err}")
 
 
 @st.cache_resource(show_spinner=False)
@@ -266,13 +338,15 @@ def run_on_click(
     """The Optimize pages' button: ``compute(*args)`` (a cached function) when the primary
     button ``key`` is pressed, its result on later reruns with the same settings; ``None`` after
     showing why (an error, or settings not run yet)."""
-    if st.button(t("optimize", lang), type="primary", key=key):
-        with st.spinner(t("running", lang)):
-            try:
-                compute(*args)
-            except errors as err:
-                st.error(f"{t('no_plan', lang)}: {err}")
-                return None
+    clicked = st.button(t("optimize", lang), type="primary", key=key)
+    outcome = job_on_click(clicked, f"{key}-{compute.__name__}-{json.dumps(args, default=str)}",
+                           lambda job: compute(*args), lang)  # fmt: skip
+    if outcome is not None:
+        if isinstance(outcome.error, errors):
+            st.error(f"{t('no_plan', lang)}: {outcome.error}")
+            return None
+        if outcome.error is not None:
+            raise outcome.error
         st.session_state[f"{key}_args"] = json.dumps(args)
     if st.session_state.get(f"{key}_args") != json.dumps(args):
         st.info(t("no_opt_run", lang))

@@ -21,7 +21,14 @@ import streamlit as st
 
 from anjian import Scenario, ScenarioError, derived_bundle, extract_bundle, load_scenario
 
-from .common import cached_scenario, cached_variant, column_config, overrides, scenario_ref
+from .common import (
+    cached_scenario,
+    cached_variant,
+    column_config,
+    overrides,
+    scenario_errors,
+    scenario_ref,
+)
 from .text import t
 
 
@@ -77,7 +84,7 @@ def _section(
         try:
             cached_variant(scenario_ref(), json.dumps(trial, sort_keys=True))
         except ScenarioError as err:
-            st.error(t("fix_here", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
+            scenario_errors(err.problems or [str(err)], lang, t("fix_here", lang))
             st.session_state["edit_rejected"] = True
             return
         edits.clear()
@@ -142,9 +149,7 @@ def render() -> None:
     try:
         base = cached_scenario(ref)
     except ScenarioError as err:
-        st.error(f"{t('invalid', lang)}: {ref}")
-        for line in err.problems:
-            st.text(line)
+        scenario_errors(err.problems or [str(err)], lang, f"{t('invalid', lang)}: {ref}")
         return
     edits = overrides()
     try:
@@ -226,7 +231,7 @@ def render() -> None:
             st.rerun()
     if st.session_state.get("upload_problems") and up is not None:
         problems = st.session_state["upload_problems"]
-        st.error(t("upload_bad", lang) + "\n" + "\n".join(f"- {p}" for p in problems))
+        scenario_errors(problems, lang, t("upload_bad", lang))
     if st.session_state.get("uploaded_ref"):
         st.success(t("uploaded_ok", lang).format(name=st.session_state.get("uploaded_name")))
         if st.button(t("use_builtin", lang), key="clear_upload"):
@@ -262,7 +267,7 @@ def _season(lang: str, s: Scenario, base: Scenario) -> None:
         try:
             cached_variant(scenario_ref(), json.dumps(trial, sort_keys=True))
         except ScenarioError as err:
-            st.error(t("fix_here", lang) + "\n" + "\n".join(f"- {p}" for p in err.problems))
+            scenario_errors(err.problems or [str(err)], lang, t("fix_here", lang))
             st.session_state["edit_rejected"] = True
             return
         edits.clear()

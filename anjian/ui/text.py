@@ -289,6 +289,14 @@ LABELS: dict[str, dict[str, str]] = {
     "seed": {"zh": "随机种子", "en": "Seed"},
     "run": {"zh": "运行", "en": "Run"},
     "running": {"zh": "正在运行…", "en": "Running…"},
+    "progress_runs": {
+        "zh": "已完成 {done}/{total} 次运行 · 已用 {s:,.0f} 秒",
+        "en": "{done}/{total} runs done · {s:,.0f} s so far",
+    },
+    "progress_solve": {"zh": "正在优化 · 已用 {s:,.0f} 秒", "en": "Optimising · {s:,.0f} s so far"},
+    "progress_left": {"zh": "约剩 {s:,.0f} 秒", "en": "about {s:,.0f} s left"},
+    "job_failed": {"zh": "运行失败", "en": "The run failed"},
+    "problem_original": {"zh": "英文原文", "en": "Original text"},
     "baseline": {"zh": "基准", "en": "Baseline"},
     "whatif": {"zh": "假设情景", "en": "What-if"},
     "change": {"zh": "变化", "en": "Change"},
@@ -731,6 +739,56 @@ def column_label(code: str, lang: str) -> str:
     """A generic column's header in ``lang`` (the code itself if the table has no label)."""
     pair = COLUMNS.get(code)
     return code if pair is None else pair[0 if lang == "zh" else 1]
+
+
+#: The scenario checks' English phrases and their Chinese (longest first where one contains
+#: another); a line none of them matches is shown as it is, beside its original.
+PROBLEM_PHRASES: list[tuple[str, str]] = [
+    (r"Input should be greater than or equal to ([^ ()]+)", r"应大于或等于 \1"),
+    (r"Input should be greater than ([^ ()]+)", r"应大于 \1"),
+    (r"Input should be less than or equal to ([^ ()]+)", r"应小于或等于 \1"),
+    (r"Input should be less than ([^ ()]+)", r"应小于 \1"),
+    (r"Input should be a finite number", "应为有限数值"),
+    (
+        r"Input should be a valid integer, unable to parse string as an integer",
+        "应为整数（无法把这段文字读成整数）",
+    ),
+    (
+        r"Input should be a valid integer, got a number with a fractional part",
+        "应为整数（不能带小数）",
+    ),
+    (r"Input should be a valid integer", "应为整数"),
+    (
+        r"Input should be a valid number, unable to parse string as a number",
+        "应为数值（无法把这段文字读成数值）",
+    ),
+    (r"Input should be a valid number", "应为数值"),
+    (r"Input should be a valid string", "应为文字"),
+    (r"Input should be a valid dictionary", "应为表（键 = 值）"),
+    (r"Input should be a valid list", "应为列表"),
+    (r"a number is needed, got ([^ ()]+)", r"需要数值，收到 \1"),
+    (r"Field required", "缺少必填项"),
+    (r"Extra inputs are not permitted", "不允许的字段（拼写是否有误？）"),
+    (r"names nothing — no '([^']*)' in ([^;]+); \2 has", r"不存在：\2 中没有 '\1'；现有"),
+    (r"^overrides \[overrides\] ", "修改项 "),
+    (r"\(got ([^)]*)\)", r"（输入值 \1）"),
+]
+
+
+def problem_text(line: str, lang: str) -> tuple[str, bool]:
+    """A scenario check's message in ``lang``, and whether all of it could be put in that
+    language (English stays as it is; Chinese translates the checks' standard phrases)."""
+    import re
+
+    if lang != "zh":
+        return line, True
+    out, hits = line, 0
+    for pattern, repl in PROBLEM_PHRASES:
+        out, n = re.subn(pattern, repl, out)
+        hits += n
+    words = re.sub(r"'[^']*'|\[[^\]]*\]|\([^)]*\)|[0-9.,_:/-]+", "", out)
+    english_left = len(re.findall(r"[A-Za-z]{3,}", words))
+    return out, hits > 0 and english_left <= 2
 
 
 def t(key: str, lang: str) -> str:

@@ -13,25 +13,17 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from anjian import (
-    InspectionConfig,
-    ResponseConfig,
-    Scenario,
-    ScenarioError,
-    can_contract_rented,
-    simulate_inspections,
-    simulate_response,
-    whatif_overrides,
-)
+from anjian import Scenario, can_contract_rented, jobs, whatif_overrides
 from anjian.kpis import Model, kpi
 from anjian.store import RunStore
-from anjian.sweep import Sweep, run_sweep
+from anjian.sweep import Sweep, SweepRun, replication_detail, run_sweep_with_details
 
 from .common import (
-    cached_variant,
     current_scenario,
     district_label,
     district_map,
+    follow,
+    job_error,
     lasting_radio,
     overrides,
     run_store,
@@ -58,20 +50,25 @@ MAP_KPI = {"response": "within_standard_share", "inspections": "on_time_rate"}
 CATALOGUE_MODEL: dict[str, Model] = {"response": "response", "inspections": "inspection"}
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def sample_run(ref: str, overrides_json: str, model: str, years: float, seed: int) -> pd.DataFrame:
-    """Replication 0's detail: response times of every incident, or the backlog series."""
-    s = cached_variant(ref, overrides_json)
-    if model == "response":
-        inc = simulate_response(s, ResponseConfig(years=years, seed=seed)).incidents
-        return inc[["response_min", "region_group"]].dropna()
-    series = simulate_inspections(s, InspectionConfig(years=years, seed=seed)).series
-    backlog = series.groupby("day")["backlog"].sum()
-    return pd.DataFrame({"day": backlog.index, "backlog": backlog.to_numpy()})
+def _details(sweep: Sweep) -> list[tuple[str, str, str, float, int]]:
+    """The two sample replications the page charts (replication 0 of each case)."""
+    return [(sweep.scenario, json.dumps(sweep.variants[case], sort_keys=True), sweep.model,
+             sweep.years, sweep.seed) for case in ("baseline", "whatif")]  # fmt: skip
 
 
-def _update(bar: Any, done: int, total: int) -> None:
-    bar.progress(done / total, text=f"{done}/{total}")
+def _start(s: Scenario, sweep: Sweep, store: RunStore, key: str) -> jobs.Job:
+    """The sweep and its two sample replications, on the app's shared cluster (one process
+    per core, started with the app) or, with one worker, in this process."""
+    client = jobs.shared_client(sweep.scenario)
+    workers = max(1, len(client.scheduler_info()["workers"])) if client is not None else 1
+    runs = len(sweep.variants) * sweep.reps + 2
+    guess = jobs.expected_seconds(s, sweep.years, sweep.model, runs, workers)
+    details = _details(sweep)
+
+    def work(job: jobs.Job) -> SweepRun:
+        return run_sweep_with_details(sweep, store, details, client=client, progress=job.report)
+
+    return jobs.start(key, work, expected_s=guess)
 
 
 def render() -> None:
@@ -127,21 +124,17 @@ def render() -> None:
         variants={"baseline": dict(base_edits), "whatif": {**base_edits, **change}},
     )
     store = run_store()
-    if st.button(t("run", lang), type="primary", key="whatif_run"):
-        bar = st.progress(0.0, text=t("running", lang))
-        try:
-            res = run_sweep(
-                sweep,
-                store,
-                backend="serial",
-                resume=True,
-                progress=lambda d, n: _update(bar, d, n),
-            )
-        except ScenarioError as err:
-            st.error("\n".join(err.problems))
+    key = f"whatif-{sweep.spec_hash()}-{store.db}"
+    job = jobs.running(key)
+    if st.button(t("run", lang), type="primary", key="whatif_run") and job is None:
+        job = _start(s, sweep, store, key)
+    if job is not None:  # running, or finished and not shown yet (also after a page switch)
+        follow(job, lang)
+        jobs.take(key)
+        if job.error is not None:
+            job_error(job.error, lang)
             return
-        bar.empty()
-        st.session_state["whatif_sweep"] = res.sweep_id
+        st.session_state["whatif_sweep"] = job.result.sweep_id
         st.session_state["whatif_spec"] = sweep.spec_hash()
     if st.session_state.get("whatif_spec") != sweep.spec_hash():
         st.info(t("no_run", lang))
@@ -196,8 +189,8 @@ def show_results(
         )
     base_json = json.dumps(sweep.variants["baseline"], sort_keys=True)
     new_json = json.dumps(sweep.variants["whatif"], sort_keys=True)
-    a = sample_run(scenario_ref(), base_json, model, sweep.years, sweep.seed)
-    b = sample_run(scenario_ref(), new_json, model, sweep.years, sweep.seed)
+    a = replication_detail(sweep.scenario, base_json, model, sweep.years, sweep.seed)
+    b = replication_detail(sweep.scenario, new_json, model, sweep.years, sweep.seed)
     both = pd.concat([a.assign(case=t("baseline", lang)), b.assign(case=t("whatif", lang))])
     if model == "response":
         st.subheader(t("response_hist", lang))
