@@ -27,9 +27,10 @@ from .sim.size import estimate
 KEEP_FINISHED = 32
 
 #: Seconds per simulated event on this kind of machine (one 2-core machine measured: a
-#: Chongqing inspection year, ~1.05 M events, takes 2.4–3.0 s; a response year 0.4 s for
-#: 1,840 incidents and their relief), used only to move the bar before the first run ends.
-SECONDS_PER_EVENT = {"inspections": 2.7e-6, "response": 2.2e-4}
+#: Chongqing inspection year, ~1.05 M events, takes 2.4–3.0 s alone and ~3.5 s with both
+#: cores busy; a response year 0.4–0.5 s for 1,840 incidents and their relief), used only to
+#: move the bar before the first runs end.
+SECONDS_PER_EVENT = {"inspections": 3.4e-6, "response": 2.8e-4}
 WORKERS_VARIABLE = "ANJIAN_APP_WORKERS"
 
 
@@ -65,10 +66,13 @@ class Job:
         """The step under way (any thread)."""
         self.message = message
 
+    steps: list[tuple[float, int]] = field(default_factory=list)  #: (time, done) at each step
+
     def report(self, done: int, total: int) -> None:
         """The work's progress callback (any thread)."""
         if done > self.done:
             self.last_step = time.monotonic()
+            self.steps.append((self.last_step, done))
         self.done, self.total = done, total
 
     @property
@@ -84,15 +88,27 @@ class Job:
         if self.finished:
             return Status(self.done, self.total, elapsed, 1.0, 0.0, True)
         floor = self.done / self.total if self.total else 0.0
-        if self.done and self.last_step is not None:
-            expected: float | None = (self.last_step - self.started) / self.done * self.total
-        else:
-            expected = self.expected_s
+        expected = self._expected()
         if not expected or expected <= 0:
             return Status(self.done, self.total, elapsed, floor, None, False)
         fraction = min(max(elapsed / expected, floor), 0.99)
         return Status(self.done, self.total, elapsed, fraction, max(expected - elapsed, 0.0),
                       False)  # fmt: skip
+
+    def _expected(self) -> float | None:
+        """The whole job's expected seconds: from the pace of the steps after the first (the
+        first also carries the start-up, and parallel workers finish steps in bursts) once
+        three are done, else the prior guess, else the pace of the steps so far."""
+        if len(self.steps) >= 3 and self.total:
+            (t1, d1), (tk, dk) = self.steps[0], self.steps[-1]
+            if tk > t1 and dk > d1:
+                rate = (dk - d1) / (tk - t1)
+                return tk - self.started + (self.total - dk) / rate
+        if self.expected_s:
+            return self.expected_s
+        if self.done and self.last_step is not None and self.total:
+            return (self.last_step - self.started) / self.done * self.total
+        return None
 
     def join(self, timeout: float | None = None) -> None:
         if self.thread is not None:
@@ -108,6 +124,7 @@ def start(
     work: Callable[[Job], Any],
     *,
     expected_s: float | None = None,
+    total: int = 0,
     wrap: Callable[[threading.Thread], None] | None = None,
 ) -> Job:
     """The job under ``key``: the one running or finished and not yet taken, else a new one
@@ -117,7 +134,7 @@ def start(
         job = _jobs.get(key)
         if job is not None:
             return job
-        job = Job(key, expected_s=expected_s)
+        job = Job(key, expected_s=expected_s, total=total)
 
         def run() -> None:
             try:
@@ -199,9 +216,20 @@ def shared_client(ref: str | None = None) -> Any:
 
             _client, _cluster = _open_dask(ref or "toy", n, None)
             atexit.register(_close)
+            # a first short run of each model on every worker: the compiled kernels load and
+            # the models import before anyone waits for a what-if (~1.5 s a worker)
+            with contextlib.suppress(Exception):  # a scenario that cannot run: runs will say
+                _client.run(_warm_models, ref or "toy")
             if parallel._active is None:  # the optimizers' simulations use it too
                 parallel._active = _client
         return _client
+
+
+def _warm_models(ref: str) -> None:
+    from .sweep import run_task
+
+    for model in ("inspections", "response"):
+        run_task(ref, "{}", model, 0.01, 0, 0, {})
 
 
 def warm_up(ref: str) -> None:

@@ -302,16 +302,30 @@ def run_task(
     seed: int,
     rep: int,
     config: dict[str, Any],
-) -> tuple[pd.DataFrame, float]:
-    """One replication of one case: its tidy KPIs and wall seconds (runs on any worker)."""
+    detail: bool = False,
+) -> tuple[Any, ...]:
+    """One replication of one case: its tidy KPIs and wall seconds (runs on any worker), and
+    with ``detail`` its :func:`detail_of` table too."""
     t0 = time.perf_counter()
     s = _variant(ref, overrides_json)
     cfg = _config(model, years, seed, rep, config)
-    if isinstance(cfg, InspectionConfig):
-        kpis = simulate_inspections(s, cfg).kpis
-    else:
-        kpis = simulate_response(s, cfg).kpis
-    return kpis, time.perf_counter() - t0
+    res: Any = (
+        simulate_inspections(s, cfg)
+        if isinstance(cfg, InspectionConfig)
+        else simulate_response(s, cfg)
+    )
+    if detail:
+        return res.kpis, time.perf_counter() - t0, detail_of(model, res)
+    return res.kpis, time.perf_counter() - t0
+
+
+def detail_of(model: str, res: Any) -> pd.DataFrame:
+    """A replication's detail for charts: every incident's response time and region group
+    (response model), or the backlog of jobs by day (inspection model)."""
+    if model == "response":
+        return res.incidents[["response_min", "region_group"]].dropna().reset_index(drop=True)
+    backlog = res.series.groupby("day")["backlog"].sum()
+    return pd.DataFrame({"day": backlog.index, "backlog": backlog.to_numpy()})
 
 
 #: Replication details kept by :func:`replication_detail` (the app's what-if charts).
@@ -322,15 +336,8 @@ DETAILS_KEPT = 16
 def detail_of_run(
     ref: str, overrides_json: str, model: str, years: float, seed: int
 ) -> pd.DataFrame:
-    """Replication 0's detail (runs on any worker): every incident's response time and
-    region group (response model), or the backlog of jobs by day (inspection model)."""
-    s = _variant(ref, overrides_json)
-    if model == "response":
-        inc = simulate_response(s, ResponseConfig(years=years, seed=seed)).incidents
-        return inc[["response_min", "region_group"]].dropna().reset_index(drop=True)
-    series = simulate_inspections(s, InspectionConfig(years=years, seed=seed)).series
-    backlog = series.groupby("day")["backlog"].sum()
-    return pd.DataFrame({"day": backlog.index, "backlog": backlog.to_numpy()})
+    """Replication 0's :func:`detail_of` table (runs on any worker)."""
+    return run_task(ref, overrides_json, model, years, seed, 0, {}, True)[2]
 
 
 def replication_detail(
@@ -353,31 +360,27 @@ def remember_detail(key: tuple[Any, ...], frame: pd.DataFrame) -> None:
 def run_sweep_with_details(
     sweep: Sweep,
     store: RunStore,
-    details: list[tuple[str, str, str, float, int]],
     *,
     client: Any = None,
     progress: Progress | None = None,
 ) -> SweepRun:
-    """:func:`run_sweep` (resuming a stored sweep of the same definition) plus the
-    replication details ``details`` (:func:`detail_of_run`'s arguments) not yet kept, on
-    ``client``'s workers beside the sweep's runs, or here, serially. ``progress`` counts both."""
-    wanted = [d for d in details if (d[0], d[1], d[2], float(d[3]), int(d[4])) not in _details]
-    extra = len(wanted)
-    got = 0
-    sweep_done = [0, 0]
+    """:func:`run_sweep` (resuming a stored sweep of the same definition) that also keeps
+    each case's replication-0 detail for :func:`replication_detail` (taken from the run
+    itself; computed afresh only for a replication a resumed sweep had already recorded)."""
+    if sweep.config:
+        raise SweepError("replication details are kept for sweeps without [sweep] config")
 
-    def report(done: int, total: int) -> None:
-        sweep_done[:] = [done, total]
-        if progress is not None:
-            progress(done + got, total + extra)
+    def key(case: Case) -> tuple[Any, ...]:
+        return (sweep.scenario, json.dumps(case.overrides, sort_keys=True), sweep.model,
+                float(sweep.years), int(sweep.seed))  # fmt: skip
 
-    futures = [client.submit(detail_of_run, *d, pure=False) for d in wanted] if client else []
-    res = run_sweep(sweep, store, backend="serial", resume=True, progress=report, client=client)
-    for d, fut in zip(wanted, futures or [None] * extra, strict=True):
-        frame = fut.result() if fut is not None else detail_of_run(*d)
-        remember_detail((d[0], d[1], d[2], float(d[3]), int(d[4])), frame)
-        got += 1
-        report(*sweep_done)
+    def keep(case: Case, frame: pd.DataFrame) -> None:
+        remember_detail(key(case), frame)
+
+    res = run_sweep(sweep, store, resume=True, progress=progress, client=client, details=keep)
+    for case in sweep.cases():
+        if key(case) not in _details:
+            keep(case, detail_of_run(*key(case)))
     return res
 
 
@@ -401,11 +404,13 @@ def run_sweep(
     resume: bool = False,
     progress: Progress | None = None,
     client: Any = None,
+    details: Callable[[Case, pd.DataFrame], None] | None = None,
 ) -> SweepRun:
     """Run every (case, replication) not yet recorded and record each as it finishes.
 
     ``client``: a Dask client to run on (kept open; the app's shared cluster), instead of
-    ``backend``, ``workers`` and ``scheduler``.
+    ``backend``, ``workers`` and ``scheduler``. ``details(case, table)`` receives the
+    :func:`detail_of` table of each case's replication 0 run now.
 
     ``backend="dask"`` uses the cluster at ``scheduler`` (``tcp://host:8786``) or a
     ``LocalCluster`` with ``workers`` processes (default: one per core); ``"serial"`` runs in
@@ -419,7 +424,7 @@ def run_sweep(
     if backend not in ("serial", "dask"):
         raise SweepError(f"backend must be 'serial' or 'dask', got {backend!r}")
     if client is not None:
-        return _run(sweep, store, client, resume, progress)
+        return _run(sweep, store, client, resume, progress, details)
     try:
         client, cluster = (
             _open_dask(sweep.scenario, workers, scheduler) if backend == "dask" else (None, None)
@@ -431,7 +436,7 @@ def run_sweep(
             "(e.g. tcp://host:8786) and that the scheduler runs, or leave out --scheduler"
         ) from None
     try:
-        return _run(sweep, store, client, resume, progress)
+        return _run(sweep, store, client, resume, progress, details)
     finally:
         if client is not None:
             client.close()
@@ -487,7 +492,12 @@ def _warm(ref: str) -> None:
 
 
 def _run(
-    sweep: Sweep, store: RunStore, client: Any, resume: bool, progress: Progress | None
+    sweep: Sweep,
+    store: RunStore,
+    client: Any,
+    resume: bool,
+    progress: Progress | None,
+    details: Callable[[Case, pd.DataFrame], None] | None = None,
 ) -> SweepRun:
     cases = sweep.cases()
     hashes: dict[str, str] = {}
@@ -542,15 +552,22 @@ def _run(
             sweep.seed,
             r,
             sweep.config,
+            details is not None and r == 0,
         )
         for c, r in todo
     ]
+
+    def finish(case: Case, rep: int, out: tuple[Any, ...]) -> None:
+        if len(out) == 3 and details is not None:
+            details(case, out[2])
+        record(case, rep, out[0], out[1])
+
     try:
         if client is None:
             for (c, r), a in zip(todo, args, strict=True):
-                record(c, r, *run_task(*a))
+                finish(c, r, run_task(*a))
         else:
-            _run_dask(client, todo, args, record)
+            _run_dask(client, todo, args, finish)
     except KeyboardInterrupt:  # every finished run is already recorded
         store.finish_sweep(sweep_id, "interrupted")
         raise SweepInterrupted(
@@ -586,12 +603,11 @@ def _run_dask(
     client: Any,
     todo: list[tuple[Case, int]],
     args: list[tuple[Any, ...]],
-    record: Callable[[Case, int, pd.DataFrame, float], None],
+    finish: Callable[[Case, int, tuple[Any, ...]], None],
 ) -> None:
     from distributed import as_completed
 
     futures = {client.submit(run_task, *a, pure=False): t for t, a in zip(todo, args, strict=True)}
     for fut in as_completed(futures):
         case, rep = futures[fut]
-        kpis, seconds = fut.result()
-        record(case, rep, kpis, seconds)
+        finish(case, rep, fut.result())

@@ -50,25 +50,19 @@ MAP_KPI = {"response": "within_standard_share", "inspections": "on_time_rate"}
 CATALOGUE_MODEL: dict[str, Model] = {"response": "response", "inspections": "inspection"}
 
 
-def _details(sweep: Sweep) -> list[tuple[str, str, str, float, int]]:
-    """The two sample replications the page charts (replication 0 of each case)."""
-    return [(sweep.scenario, json.dumps(sweep.variants[case], sort_keys=True), sweep.model,
-             sweep.years, sweep.seed) for case in ("baseline", "whatif")]  # fmt: skip
-
-
 def _start(s: Scenario, sweep: Sweep, store: RunStore, key: str) -> jobs.Job:
-    """The sweep and its two sample replications, on the app's shared cluster (one process
-    per core, started with the app) or, with one worker, in this process."""
+    """The sweep (keeping replication 0's detail of both cases for the charts), on the app's
+    shared cluster (one process per core, started with the app) or, with one worker, in this
+    process."""
     client = jobs.shared_client(sweep.scenario)
     workers = max(1, len(client.scheduler_info()["workers"])) if client is not None else 1
-    runs = len(sweep.variants) * sweep.reps + 2
+    runs = len(sweep.variants) * sweep.reps
     guess = jobs.expected_seconds(s, sweep.years, sweep.model, runs, workers)
-    details = _details(sweep)
 
     def work(job: jobs.Job) -> SweepRun:
-        return run_sweep_with_details(sweep, store, details, client=client, progress=job.report)
+        return run_sweep_with_details(sweep, store, client=client, progress=job.report)
 
-    return jobs.start(key, work, expected_s=guess)
+    return jobs.start(key, work, expected_s=guess, total=runs)
 
 
 def render() -> None:
