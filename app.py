@@ -17,6 +17,18 @@ from anjian.ui.text import LANGUAGES, t
 DEFAULTS = {"lang": "zh", "scenario": "chongqing", "uploaded_ref": None, "uploaded_name": None}
 
 
+@st.cache_resource(show_spinner=False)
+def scenario_titles() -> dict[str, dict[str, str]]:
+    """The built-in scenarios' titles in both languages (read once)."""
+    from anjian import load_scenario
+
+    out = {}
+    for name in builtin_scenarios():
+        meta = load_scenario(name).meta
+        out[name] = {"zh": meta.title_zh, "en": meta.title_en}
+    return out
+
+
 def _lazy(module: str) -> Callable[[], None]:
     """A page that imports its module when first shown (the first page renders sooner)."""
 
@@ -40,7 +52,9 @@ with st.sidebar:
         horizontal=True,
     )
     lang = st.session_state["lang"]
-    st.selectbox(t("scenario", lang), builtin_scenarios(), key="scenario")
+    titles = scenario_titles()
+    st.selectbox(t("scenario", lang), builtin_scenarios(), key="scenario",
+                 format_func=lambda n: titles.get(n, {}).get(lang, n))  # fmt: skip
 
 st.title(t("app_title", lang))
 jobs.warm_up(str(st.session_state.get("uploaded_ref") or st.session_state["scenario"]))

@@ -9,6 +9,7 @@ which installs Chromium with apt-get), in which case it fails instead.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     SERVER_TMP.append(tmp_path_factory.mktemp("server_tmp"))  # uploads unpack here
     env = {**os.environ, "ANJIAN_STORE": str(tmp_path_factory.mktemp("store")),
-           "TMPDIR": str(SERVER_TMP[-1])}  # fmt: skip
+           "TMPDIR": str(SERVER_TMP[-1]), "ANJIAN_APP_WORKERS": "2"}  # fmt: skip
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -199,3 +201,140 @@ def test_uploads_in_chromium(server: str, tmp_path: Path) -> None:
             timeout=60_000
         )
         browser.close()
+
+
+def raw_codes() -> set[str]:
+    """The codes no page should show as text: every KPI of the catalogue, the generic
+    columns' names, and the built-in scenario's ids of kinds, types and tables (those with an
+    underscore: single words such as 'mean' are also plain English)."""
+    from anjian import load_scenario
+    from anjian.kpis import CATALOGUE
+    from anjian.ui.text import COLUMNS
+
+    s = load_scenario("chongqing")
+    codes = {k.name for k in CATALOGUE} | set(COLUMNS)
+    codes |= set(s.inspector_kinds) | set(s.incident_types) | set(s.vehicle_kinds)
+    codes |= set(s.site_categories) | {c for w in s.warehouses.values() for c in w.stocks}
+    codes |= {"district_certified", "rented_cost_yuan", "others_today", "harm_deaths_per_year",
+              "change_vs_today", "non_dominated", "region_group", "response_min"}  # fmt: skip
+    return {c for c in codes if "_" in c}
+
+
+def visible_text(page: object) -> str:
+    """The page's text as a user reads it: the body, the tables' headers and visible cells
+    (drawn on a canvas, mirrored in the accessibility grid) and the charts' SVG labels."""
+    p: Any = page
+    parts = [p.inner_text("body")]
+    parts += p.locator("[role=columnheader], [role=gridcell]").all_inner_texts()
+    parts += p.locator(".main-svg text").all_text_contents()
+    return "\n".join(parts)
+
+
+def codes_in(text: str, codes: set[str]) -> list[str]:
+    import re
+
+    return sorted(c for c in codes if re.search(rf"(?<![A-Za-z0-9_]){re.escape(c)}(?![A-Za-z0-9_])",
+                                                 text))  # fmt: skip
+
+
+def full_screenshot(page: object, path: Path) -> None:
+    """The whole page, not the viewport: Streamlit scrolls inside its main pane, so the
+    window is made as tall as the pane's content for the shot."""
+    p: Any = page
+    size = p.viewport_size
+    height = p.evaluate(
+        "() => Math.max(...['[data-testid=stMain]', '[data-testid=stAppViewContainer]',"
+        " 'section.main', 'body'].map(s => document.querySelector(s))"
+        ".filter(e => e).map(e => e.scrollHeight))"
+    )
+    p.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
+    p.wait_for_timeout(1200)
+    p.screenshot(path=str(path), full_page=True)
+    p.set_viewport_size(size)
+    if os.environ.get("ANJIAN_UPDATE_SCREENSHOTS") == "1":  # README's pictures
+        shutil.copy(path, ROOT / "docs" / "screenshots" / path.name)
+
+
+WALK = {  # the labels the walk clicks, per language
+    "zh": {"lang": "中文", "whatif": "假设分析", "run": "运行", "optimize": "优化布局",
+           "opt": "优化", "save": "保存方案以供比较", "compare": "方案比较", "runs": "运行记录",
+           "html": "导出HTML报告", "xlsx": "生成Excel文件", "ready": "达标率",
+           "verified": "规划车辆年度费用", "paired": "B − A", "saved": "已保存",
+           "pages": [("overview", "概览"), ("scenario", "情景编辑"), ("budget", "预算"),
+                     ("validation", "模型验证")]},
+    "en": {"lang": "English", "whatif": "What-if", "run": "Run", "optimize": "Optimize",
+           "opt": "Optimize", "save": "Save the plan for comparison", "compare": "Compare",
+           "runs": "Runs", "html": "Export HTML report", "xlsx": "Build the Excel file",
+           "ready": "Within standard", "verified": "Yearly cost of the planned vehicles",
+           "paired": "B − A", "saved": "Saved", "pages": [("overview", "Overview"),
+           ("scenario", "Scenario"), ("budget", "Budget"), ("validation", "Validation")]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_walk_without_raw_codes(server: str, lang: str, tmp_path: Path) -> None:
+    """What-if → optimize → save → compare → export in one language; no page, table, chart
+    or export shows a raw code; full-page screenshots of every page."""
+    from playwright.sync_api import expect, sync_playwright
+
+    w = WALK[lang]
+    codes = raw_codes()
+    found: dict[str, list[str]] = {}
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def check(where: str, page: Any) -> None:
+        page.wait_for_timeout(1500)
+        hits = codes_in(visible_text(page), codes)
+        if hits:
+            found[where] = hits
+
+    with sync_playwright() as pw:
+        args = ["--headless", "--no-sandbox", "--disable-gpu"]
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(f"{server}/whatif", wait_until="networkidle")
+        page.get_by_text(w["lang"], exact=True).click()
+        page.get_by_role("button", name=w["run"], exact=True).click()
+        seen = set()
+        deadline = time.time() + 180
+        while time.time() < deadline and not page.get_by_text(w["ready"]).count():
+            bar = page.locator("[data-testid=stProgress]")
+            if bar.count():
+                seen.add(bar.first.inner_text())
+            time.sleep(0.3)
+        expect(page.get_by_text(w["ready"]).first).to_be_visible(timeout=30_000)
+        assert len(seen) >= 2, f"the progress never moved: {seen}"
+        check("whatif", page)
+        full_screenshot(page, ARTIFACTS / f"whatif-{lang}.png")
+        page.get_by_role("link", name=w["optimize"]).click()
+        page.get_by_role("button", name=w["opt"], exact=True).click()
+        expect(page.get_by_text(w["verified"]).first).to_be_visible(timeout=180_000)
+        page.get_by_role("button", name=w["save"]).click()
+        expect(page.get_by_text(w["saved"], exact=False).first).to_be_visible(timeout=30_000)
+        check("optimize", page)
+        full_screenshot(page, ARTIFACTS / f"optimize-{lang}.png")
+        page.get_by_role("link", name=w["compare"]).click()
+        expect(page.get_by_text(w["paired"], exact=False).first).to_be_visible(timeout=60_000)
+        check("compare", page)
+        full_screenshot(page, ARTIFACTS / f"compare-{lang}.png")
+        page.get_by_role("link", name=w["runs"]).click()
+        expect(page.get_by_role("button", name=w["html"])).to_be_visible(timeout=60_000)
+        check("runs", page)
+        full_screenshot(page, ARTIFACTS / f"runs-{lang}.png")
+        with page.expect_download() as dl:
+            page.get_by_role("button", name=w["html"]).click()
+        html = tmp_path / "report.html"
+        dl.value.save_as(html)
+        import re
+
+        report = re.sub(r"<[^>]+>", " ", html.read_text(encoding="utf-8"))
+        hits = codes_in(report, codes)
+        if hits:
+            found["html export"] = hits
+        for name, link in w["pages"]:
+            page.get_by_role("link", name=link, exact=True).click()
+            page.wait_for_timeout(3000)
+            check(name, page)
+            full_screenshot(page, ARTIFACTS / f"{name}-{lang}.png")
+        browser.close()
+    assert not found, f"raw codes shown ({lang}): {found}"

@@ -19,11 +19,12 @@ from .common import (
     lasting_radio,
     lasting_select,
     overrides_json,
+    paired_cell,
     run_on_click,
     run_store,
     scenario_ref,
 )
-from .text import t
+from .text import column_label, t
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -180,14 +181,21 @@ def render() -> None:
             )
             st.success(t("plan_saved", lang).format(name=name, sweep=sid))
         v = res.verification.table()
-        v.index = [kpi(k, "response").label(lang) for k in v.index]
+        entries = [kpi(k, "response") for k in v.index]
         st.dataframe(
-            v.rename(
-                columns={
-                    "baseline": t("today", lang),
-                    "plan": t("plan", lang),
-                    "difference": t("change", lang),
+            pd.DataFrame(
+                {
+                    column_label("kpi", lang): [e.label(lang) for e in entries],
+                    t("today", lang): [e.format(x) for e, x in zip(entries, v["baseline"],
+                                                                   strict=True)],
+                    t("plan", lang): [e.format(x) for e, x in zip(entries, v["plan"],
+                                                                  strict=True)],
+                    t("paired_vs_today", lang): [
+                        paired_cell(e, d, h)
+                        for e, d, h in zip(entries, v["difference"], v["half_width"], strict=True)
+                    ],
                 }
             ),
+            hide_index=True,
             key="opt_verification",
-        )
+        )  # fmt: skip

@@ -116,7 +116,11 @@ def _render(lang: str) -> None:
     sid = st.selectbox(t("sweep", lang), sweeps["sweep_id"].tolist()[::-1], key="runs_sweep")
     summary = store.labelled_summary(sid)
     if not summary.empty:
-        city = summary[summary["level"] == "city"]
+        # the KPI named in the page's language (the code stays in the exports, for scripts)
+        other = "label_en" if lang == "zh" else "label_zh"
+        city = summary[summary["level"] == "city"].drop(
+            columns=["kpi", other, "level", "key"], errors="ignore"
+        )
         st.dataframe(city, hide_index=True, key="runs_summary",
                      column_config=column_config(city, lang))  # fmt: skip
     c = st.columns(4)

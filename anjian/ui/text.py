@@ -326,6 +326,14 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "规划车辆年度费用（元，固定+预计按次）",
         "en": "Yearly cost of the planned vehicles (yuan, fixed + expected per use)",
     },
+    "paired_change_ci": {
+        "zh": "变化（配对差 ± 95%置信区间）",
+        "en": "Change (paired ± 95% CI)",
+    },
+    "paired_vs_today": {
+        "zh": "与现状相比（配对差 ± 95%置信区间）",
+        "en": "Change from today (paired ± 95% CI)",
+    },
     "others_today": {"zh": "其他车辆（现状，保留）", "en": "Other vehicles today (kept)"},
     "plan_adds": {
         "zh": "方案布置{kinds}；现状的其他 {n} 辆车（如临时租用车辆）保持不变，"

@@ -29,7 +29,7 @@ from .common import (
     run_store,
     scenario_ref,
 )
-from .text import t
+from .text import column_label, t
 
 #: The KPIs the page shows per model (catalogue names), and the one drawn on the map.
 KPIS = {
@@ -162,14 +162,27 @@ def show_results(
             delta_color="off",
             help=t("ci", lang).format(h=k.format(half)),
         )
-    table = city[city["kpi"].isin(KPIS[model])].pivot(index="kpi", columns="case", values="mean")
-    table[t("change", lang)] = dcity["mean"].reindex(table.index)
-    table["±"] = dcity["half_width"].reindex(table.index)
-    table.index = [kpi(i, cat).label(lang) for i in table.index]
+    table = city[city["kpi"].isin(names)].pivot(index="kpi", columns="case", values="mean")
+    shown = [n for n in names if n in table.index]  # the page's order, formatted with units
+    entries = [kpi(n, cat) for n in shown]
     st.dataframe(
-        table.rename(columns={"baseline": t("baseline", lang), "whatif": t("whatif", lang)}),
+        pd.DataFrame(
+            {
+                column_label("kpi", lang): [e.label(lang) for e in entries],
+                t("baseline", lang): [e.format(table.loc[n, "baseline"])
+                                      for e, n in zip(entries, shown, strict=True)],
+                t("whatif", lang): [e.format(table.loc[n, "whatif"])
+                                    for e, n in zip(entries, shown, strict=True)],
+                t("paired_change_ci", lang): [
+                    e.paired(float(dcity["mean"].get(n, float("nan"))),
+                             float(dcity["half_width"].get(n, float("nan"))))
+                    for e, n in zip(entries, shown, strict=True)
+                ],
+            }
+        ),
+        hide_index=True,
         key="whatif_table",
-    )
+    )  # fmt: skip
     dd = diff[(diff["level"] == "district") & (diff["kpi"] == MAP_KPI[model])]
     if not dd.empty:
         label = kpi(MAP_KPI[model], CATALOGUE_MODEL[model]).label(lang)
