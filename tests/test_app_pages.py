@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from raw_codes import app_codes
 from streamlit.testing.v1 import AppTest
 
 from anjian.scenarios import ScenarioError, load_scenario
@@ -56,7 +57,8 @@ def _page(page: str, lang: str = "zh", scenario: str = "toy") -> AppTest:
 )
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_renders(page: str, lang: str) -> None:
-    _page(page, lang)
+    at = _page(page, lang)
+    assert not app_codes(at), app_codes(at)  # every label, header and message in words
 
 
 def test_whatif_run_shows_kpis_and_changes() -> None:
@@ -70,6 +72,7 @@ def test_whatif_run_shows_kpis_and_changes() -> None:
     assert metrics["达标率"].value.endswith("%")
     # contracting the rented vehicles shortens mobilisation: response time falls
     assert metrics["平均响应时间（分钟）"].delta.startswith("-")
+    assert not app_codes(at, "chongqing"), app_codes(at, "chongqing")
     # a second identical run resumes the stored sweep: still two cases, 3 reps each
     at.button(key="whatif_run").click().run()
     from anjian.ui.common import run_store
@@ -87,6 +90,7 @@ def test_whatif_inspections_english() -> None:
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert "On-time inspection rate" in labels
+    assert not app_codes(at), app_codes(at)
     # Compare names the cost it can give for an inspection sweep: the fleet's fixed part
     cmp = _page("compare", "en")
     assert any(m.label.startswith("Vehicle fixed cost per year") for m in cmp.metric)
@@ -105,6 +109,7 @@ def test_optimize_places_vehicles_and_verifies() -> None:
     # what the plan adds to is said: today's rented vehicles stay (the toy's 6)
     assert any("其他 6 辆车" in c.value for c in at.caption)
     assert at.dataframe[-1].value.shape[0] == 5  # the verification table
+    assert not app_codes(at), app_codes(at)
 
 
 def test_optimize_impossible_standard_is_a_message() -> None:
@@ -186,8 +191,10 @@ def test_compare_and_runs_after_a_whatif() -> None:
     assert any("固定+按次" in m.label for m in cmp.metric)  # simulated: fixed + per use
     table = cmp.dataframe[1].value  # B − A by KPI, city-wide (after the side-by-side table)
     assert "达标率" in set(table["kpi"])
+    assert not app_codes(cmp), app_codes(cmp)
     runs = _page("runs", "en")
     assert runs.dataframe[0].value.shape[0] == 1  # the sweeps
+    assert not app_codes(runs), app_codes(runs)
     from anjian.ui.common import run_store
 
     # the Excel file is built on demand, not on every visit
@@ -264,7 +271,9 @@ def test_saved_plans_are_compared_side_by_side() -> None:
     sid = sweeps["sweep_id"].iloc[0]
     assert sorted(store.runs(sid)["case_name"].unique()) == ["mclp-2", "pmedian-2", "today"]
     cmp = _page("compare")
-    assert sorted(cmp.selectbox(key="compare_a").options) == ["mclp-2", "pmedian-2", "today"]
+    # today is named in the page's language, the saved plans as they were saved
+    assert sorted(cmp.selectbox(key="compare_a").options) == ["mclp-2", "pmedian-2", "现状"]
+    assert cmp.selectbox(key="compare_a").value == "today"
     diff = store.compare(sid, "today", "pmedian-2")
     assert (diff.loc[diff["level"] == "city", "reps"] == 2).all()
 
@@ -291,6 +300,7 @@ def test_optimize_plans_the_inspection_cadence(lang: str) -> None:
     assert ver.shape[1] == 5  # today, plan, the two uniform rules, plan − the city-total rule
     last = "方案−全市统一比例" if lang == "zh" else "Plan − uniform (city total)"
     assert list(ver.columns)[-1] == last
+    assert not app_codes(at), app_codes(at)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -318,6 +328,7 @@ def test_optimize_plans_inspector_headcounts(lang: str) -> None:
     assert list(versus.columns) == want and list(versus.index) == list(ver.index)
     rounds = "迭代" if lang == "zh" else "rounds ("
     assert any(rounds in c.value and "±" in c.value for c in at.caption)
+    assert not app_codes(at), app_codes(at)
 
 
 def test_paired_cells_have_no_negative_zero_or_empty_interval() -> None:
@@ -357,6 +368,7 @@ def test_optimize_plans_relief_stocks(lang: str) -> None:
     sim = frames[at_[0] + 1]  # the simulated comparison follows
     assert sim.shape[1] == 4  # today, then rule, plan, standard (paired with today)
     assert all("±" in c or c[0] in "+-0" for c in sim.iloc[:, 1])
+    assert not app_codes(at), app_codes(at)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -388,6 +400,7 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
         kpis.iloc[:, 0]
     )
     assert at.get("download_button")  # the HTML report
+    assert not app_codes(at), app_codes(at)
     if lang == "zh":  # the frontier from the run's plan, one step each way
         at.number_input(key="budget_up").set_value(1)
         at.number_input(key="budget_down").set_value(1)
@@ -418,6 +431,7 @@ def test_the_budget_page_prices_today_and_finds_a_better_allocation(lang: str) -
         assert not at.exception, at.exception
         dm = at.dataframe[-1].value
         assert len(dm) >= 1 and all("库存" in c for c in dm.iloc[:, 1])
+        assert not app_codes(at), app_codes(at)
 
 
 def test_a_radio_keeps_its_choice_when_the_language_changes() -> None:

@@ -9,6 +9,7 @@ which installs Chromium with apt-get), in which case it fails instead.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from raw_codes import code_headers, codes_in, raw_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -203,38 +205,14 @@ def test_uploads_in_chromium(server: str, tmp_path: Path) -> None:
         browser.close()
 
 
-def raw_codes() -> set[str]:
-    """The codes no page should show as text: every KPI of the catalogue, the generic
-    columns' names, and the built-in scenario's ids of kinds, types and tables (those with an
-    underscore: single words such as 'mean' are also plain English)."""
-    from anjian import load_scenario
-    from anjian.kpis import CATALOGUE
-    from anjian.ui.text import COLUMNS
-
-    s = load_scenario("chongqing")
-    codes = {k.name for k in CATALOGUE} | set(COLUMNS)
-    codes |= set(s.inspector_kinds) | set(s.incident_types) | set(s.vehicle_kinds)
-    codes |= set(s.site_categories) | {c for w in s.warehouses.values() for c in w.stocks}
-    codes |= {"district_certified", "rented_cost_yuan", "others_today", "harm_deaths_per_year",
-              "change_vs_today", "non_dominated", "region_group", "response_min"}  # fmt: skip
-    return {c for c in codes if "_" in c}
-
-
 def visible_text(page: object) -> str:
     """The page's text as a user reads it: the body, the tables' headers and visible cells
     (drawn on a canvas, mirrored in the accessibility grid) and the charts' SVG labels."""
     p: Any = page
     parts = [p.inner_text("body")]
-    parts += p.locator("[role=columnheader], [role=gridcell]").all_inner_texts()
+    parts += p.locator("[role=columnheader], [role=gridcell], [role=rowheader]").all_inner_texts()
     parts += p.locator(".main-svg text").all_text_contents()
     return "\n".join(parts)
-
-
-def codes_in(text: str, codes: set[str]) -> list[str]:
-    import re
-
-    return sorted(c for c in codes if re.search(rf"(?<![A-Za-z0-9_]){re.escape(c)}(?![A-Za-z0-9_])",
-                                                 text))  # fmt: skip
 
 
 def full_screenshot(page: object, path: Path) -> None:
@@ -285,6 +263,7 @@ def test_walk_without_raw_codes(server: str, lang: str, tmp_path: Path) -> None:
     def check(where: str, page: Any) -> None:
         page.wait_for_timeout(1500)
         hits = codes_in(visible_text(page), codes)
+        hits += code_headers(page.locator("[role=columnheader]").all_inner_texts())
         if hits:
             found[where] = hits
 
@@ -325,8 +304,6 @@ def test_walk_without_raw_codes(server: str, lang: str, tmp_path: Path) -> None:
             page.get_by_role("button", name=w["html"]).click()
         html = tmp_path / "report.html"
         dl.value.save_as(html)
-        import re
-
         report = re.sub(r"<[^>]+>", " ", html.read_text(encoding="utf-8"))
         hits = codes_in(report, codes)
         if hits:

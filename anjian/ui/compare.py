@@ -36,6 +36,15 @@ def render() -> None:
 TODAY_NAMES = ("baseline", "today", "current", "现状")
 
 
+#: The case names the app itself gives (what-if and saved plans), shown in the page's language.
+APP_CASES = ("baseline", "whatif", "today")
+
+
+def case_label(case: str, lang: str) -> str:
+    """A case's name as shown: the app's own names translated, a user's name as written."""
+    return t(case, lang) if case in APP_CASES else case
+
+
 def case_order(names: list[str]) -> list[str]:
     """The cases in the order they were run (the sweep's order), today's first."""
     order = list(dict.fromkeys(names))
@@ -62,17 +71,26 @@ def _render(lang: str) -> None:
     # every case side by side: city KPI means (95% CI half-widths on hover in the runs page)
     summary = store.summary(sid)
     city_all = summary[summary["level"] == "city"].pivot(index="kpi", columns="case", values="mean")
-    city_all.index = [label(k, lang, model) for k in city_all.index]
-    st.dataframe(city_all, key="compare_all")
+    shown_all = pd.DataFrame(
+        {case_label(str(case), lang): [
+            kpi(str(k), model).format(v) if known(str(k), model) else f"{v:,.4g}"
+            for k, v in city_all[case].items()]
+         for case in city_all.columns},
+        index=[label(k, lang, model) for k in city_all.index],
+    )  # fmt: skip
+    shown_all.index.name = column_label("kpi", lang)
+    st.dataframe(shown_all, key="compare_all")
     c1, c2 = st.columns(2)
-    a = c1.selectbox(t("case_a", lang), cases, index=0, key="compare_a")
-    b = c2.selectbox(t("case_b", lang), cases, index=1, key="compare_b")
+    a = c1.selectbox(t("case_a", lang), cases, index=0, key="compare_a",
+                     format_func=lambda c: case_label(c, lang))  # fmt: skip
+    b = c2.selectbox(t("case_b", lang), cases, index=1, key="compare_b",
+                     format_func=lambda c: case_label(c, lang))  # fmt: skip
     if a == b:
         return
     hashes = runs.groupby("case_name")["scenario_hash"].first()
     # one cost definition (anjian.scenarios.costs): the simulated fixed + per-use cost when the
     # runs are of the response model, else the fleet's fixed cost
-    simulated = label("vehicle_cost_yuan_per_year", lang, model)
+    simulated = "vehicle_cost_yuan_per_year"
     costs = {
         c: float(cast(float, city_all.loc[simulated, c]))
         if simulated in city_all.index

@@ -161,7 +161,10 @@ def render() -> None:
     fig = district_map(s, dist, t("plan", lang), t("plan", lang), markers=markers, scale="Blues")
     st.plotly_chart(fig, width="stretch", key="opt_map")
     changed = dist[dist[t("today", lang)] != dist[t("plan", lang)]]
-    st.dataframe(changed.drop(columns="adcode"), hide_index=True, key="opt_table")
+    by_district = changed.drop(columns="adcode").rename(
+        columns={"name": column_label("district", lang)}
+    )
+    st.dataframe(by_district, hide_index=True, key="opt_table")
     st.bar_chart(
         changed.set_index("name")[[t("today", lang), t("plan", lang)]], stack=False, height=260
     )

@@ -73,8 +73,10 @@ def _section(
     if names:
         shown.insert(0, "name", [names.get(i, "") for i in shown.index])
     gen = st.session_state.get("edit_generation", 0)
+    # a named row shows its name, not its id (the id stays the row's key in the data)
     edited = st.data_editor(shown, key=f"edit_{key}_{gen}", disabled=["name"], width="stretch",
-                            column_config=column_config(shown, lang, base))  # fmt: skip
+                            column_config=column_config(shown, lang, base),
+                            hide_index=bool(names))  # fmt: skip
     if names:
         edited = edited.drop(columns="name")
     base_df = _frame(base, key)
@@ -252,7 +254,8 @@ def _season(lang: str, s: Scenario, base: Scenario) -> None:
     shown.insert(0, "name", [_named(s.incident_types[k], lang) for k in shown.index])
     gen = st.session_state.get("edit_generation", 0)
     edited = st.data_editor(shown, key=f"edit_season_{gen}", width="stretch", disabled=["name"],
-                            column_config=column_config(shown, lang, base))  # fmt: skip
+                            column_config=column_config(shown, lang, base),
+                            hide_index=True)  # fmt: skip
     edited = edited.drop(columns="name")
     trial = dict(edits)
     for k in edited.index:

@@ -713,6 +713,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "sweep_id": ("批次编号", "Sweep id"),
     "adcode": ("区划代码", "Division code"),
     "name": ("名称", "Name"),
+    "district": ("区县", "District"),
     "status": ("状态", "Status"),
     "tasks": ("任务数", "Tasks"),
     "runs": ("已完成运行", "Runs done"),

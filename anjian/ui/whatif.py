@@ -169,9 +169,9 @@ def show_results(
         pd.DataFrame(
             {
                 column_label("kpi", lang): [e.label(lang) for e in entries],
-                t("baseline", lang): [e.format(table.loc[n, "baseline"])
+                t("baseline", lang): [e.format(float(table["baseline"][n]))
                                       for e, n in zip(entries, shown, strict=True)],
-                t("whatif", lang): [e.format(table.loc[n, "whatif"])
+                t("whatif", lang): [e.format(float(table["whatif"][n]))
                                     for e, n in zip(entries, shown, strict=True)],
                 t("paired_change_ci", lang): [
                     e.paired(float(dcity["mean"].get(n, float("nan"))),
