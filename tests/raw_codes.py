@@ -46,9 +46,7 @@ def _frame_text(df: pd.DataFrame, config: dict[str, Any]) -> tuple[list[str], st
     if df.index.name and not (config.get("_index") or {}).get("hidden"):
         heads.append(str(df.index.name))
     index = [] if (config.get("_index") or {}).get("hidden") else [str(x) for x in df.index]
-    cells = index + [
-        str(x) for col in df.columns for x in df[col].tolist() if isinstance(x, str)
-    ]
+    cells = index + [str(x) for col in df.columns for x in df[col].tolist() if isinstance(x, str)]
     return heads, "\n".join(heads + cells)
 
 

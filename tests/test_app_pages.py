@@ -7,6 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from raw_codes import app_codes
 from streamlit.testing.v1 import AppTest
@@ -568,3 +569,34 @@ def test_choices_survive_a_language_switch() -> None:
     assert model.value == "pmedian"
     assert at.radio(key="opt_resolution_en").value == "grid"
     assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in o) for o in model.options)
+
+
+def test_whole_number_cells_take_a_typed_decimal_point() -> None:
+    """An integer column's editor drops a typed '.', so "2.5" became 25 silently; the staff
+    table is edited as numbers and 2.5 reaches the scenario check, which refuses it (seen in
+    Chromium: "Input should be a valid integer, got a number with a fractional part")."""
+    at = _page("scenario_page", "zh")
+    staff = at.dataframe[0].value
+    numbers = staff.drop(columns="name")
+    assert all(pd.api.types.is_float_dtype(numbers[c]) for c in numbers.columns)
+    assert (numbers == numbers.round()).all().all()  # whole numbers, shown as such
+
+
+def test_a_fraction_of_an_inspector_is_refused_in_chinese() -> None:
+    from anjian.ui.scenario_page import _apply
+
+    base = load_scenario("toy")
+    before = pd.DataFrame(base.staff).T
+    after = before.astype(float)
+    after.iloc[0, 0] = 2.5
+    edits: dict[str, object] = {}
+    _apply(edits, "staff", before, after)
+    assert list(edits.values()) == [2.5]  # not 25, not 2
+    with pytest.raises(ScenarioError) as info:
+        from anjian import with_overrides
+
+        with_overrides(base, edits)
+    from anjian.ui.text import problem_text
+
+    text, whole = problem_text(info.value.problems[0], "zh")
+    assert "应为整数（不能带小数）" in text and whole

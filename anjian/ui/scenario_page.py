@@ -69,7 +69,9 @@ def _section(
 ) -> None:
     """One editable table: the effective values, diffed against the base into overrides."""
     edits = overrides()
-    shown = df.copy()
+    # whole-number columns are edited as numbers: an integer column's editor drops a typed
+    # decimal point ("2.5" became 25); the scenario check refuses a fraction with a message
+    shown = df.astype({c: float for c in df.columns if pd.api.types.is_integer_dtype(df[c])})
     if names:
         shown.insert(0, "name", [names.get(i, "") for i in shown.index])
     gen = st.session_state.get("edit_generation", 0)
