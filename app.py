@@ -53,8 +53,13 @@ with st.sidebar:
     )
     lang = st.session_state["lang"]
     titles = scenario_titles()
+    uploaded = st.session_state.get("uploaded_ref")
+    # while an uploaded bundle is in use the built-in choice does not apply: said, and greyed
     st.selectbox(t("scenario", lang), builtin_scenarios(), key="scenario",
-                 format_func=lambda n: titles.get(n, {}).get(lang, n))  # fmt: skip
+                 format_func=lambda n: titles.get(n, {}).get(lang, n),
+                 disabled=bool(uploaded))  # fmt: skip
+    if uploaded:
+        st.caption(t("sidebar_uploaded", lang).format(name=st.session_state.get("uploaded_name")))
 
 st.title(t("app_title", lang))
 jobs.warm_up(str(st.session_state.get("uploaded_ref") or st.session_state["scenario"]))

@@ -75,3 +75,25 @@ def test_overview_headline_kpis_with_ci_and_kpi_map() -> None:
     assert "95%置信区间" in share.help
     at.selectbox(key="overview_map_column_zh").set_value("within_standard_share").run()
     assert not at.exception
+
+
+def test_the_sidebar_says_an_uploaded_scenario_is_in_use(tmp_path: Path) -> None:
+    """With an uploaded bundle in use, the built-in choice is greyed and the sidebar names
+    the upload (it showed the built-in while the pages used the upload)."""
+    import shutil
+
+    from anjian.scenarios import builtin
+
+    folder = tmp_path / "mine"
+    shutil.copytree(builtin.folder("toy"), folder)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["uploaded_ref"] = str(folder)
+    at.session_state["uploaded_name"] = "mine.zip"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="scenario").disabled
+    assert any("正在使用上传的情景：mine.zip" in c.value for c in at.sidebar.caption)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["区县"] == "3"  # the pages use the upload (the toy's three districts)
+    # the built-in titles name the choices, not their file names
+    assert at.selectbox(key="scenario").format_func("chongqing").startswith("重庆市")

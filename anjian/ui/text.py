@@ -255,6 +255,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "uploaded_ok": {"zh": "已载入上传的情景：{name}", "en": "Loaded the uploaded scenario: {name}"},
     "upload_bad": {"zh": "上传的情景包无效", "en": "The uploaded bundle is not valid"},
+    "sidebar_uploaded": {
+        "zh": "正在使用上传的情景：{name}（在“情景编辑”页可改回内置情景）",
+        "en": "In use: the uploaded scenario {name} (the Scenario page goes back to a built-in)",
+    },
     "use_builtin": {"zh": "改用内置情景", "en": "Use a built-in scenario again"},
     "axis_case": {"zh": "方案", "en": "Case"},
     "axis_count": {"zh": "事件数", "en": "Incidents"},
