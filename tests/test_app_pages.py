@@ -203,6 +203,11 @@ def test_compare_and_runs_after_a_whatif() -> None:
     runs.button(key="runs_build_xlsx").click().run()
     assert not runs.exception
     assert [b for b in runs.get("download_button") if b.key == "runs_xlsx"]
+    # so is the HTML report (seconds for a big sweep, on every visit before)
+    assert not [b for b in runs.get("download_button") if b.key == "runs_html"]
+    runs.button(key="runs_build_html").click().run()
+    assert not runs.exception
+    assert [b for b in runs.get("download_button") if b.key == "runs_html"]
     # deleting asks first: the button is disabled until the box is ticked, then says so
     assert runs.button(key="runs_delete").disabled  # a browser user cannot click it
     sid = runs.selectbox(key="runs_sweep").value

@@ -141,16 +141,17 @@ def _render(lang: str) -> None:
             path = store.export(sid, Path(tmp) / "export.xlsx", "xlsx")[0]
             st.session_state["runs_xlsx_data"] = (sid, io.BytesIO(path.read_bytes()).getvalue())
         st.rerun()
-    c[2].download_button(
-        t("export_html", lang),
-        html_report(sid).encode(),
-        file_name=f"{sid}.html",
-        mime="text/html",
-        key="runs_html",
-    )
+    report = st.session_state.get("runs_html_data")
+    if report is not None and report[0] == sid:  # built on demand (seconds for a big sweep)
+        c[2].download_button(t("export_html", lang), report[1], file_name=f"{safe_name(sid)}.html",
+                             mime="text/html", key="runs_html")  # fmt: skip
+    elif c[2].button(t("build_html", lang), key="runs_build_html"):
+        st.session_state["runs_html_data"] = (sid, html_report(sid).encode())
+        st.rerun()
     sure = c[3].checkbox(t("delete_confirm", lang).format(sid=sid), key=f"runs_sure_{sid}")
     if c[3].button(t("delete", lang), key="runs_delete", disabled=not sure):
         n = store.delete(sid)
         st.session_state["runs_deleted_msg"] = t("deleted", lang).format(n=n, sid=sid)
         st.session_state.pop("runs_xlsx_data", None)
+        st.session_state.pop("runs_html_data", None)
         st.rerun()

@@ -698,6 +698,7 @@ LABELS: dict[str, dict[str, str]] = {
     "deleted": {"zh": "已删除批次 {sid}（{n} 次运行）", "en": "Deleted sweep {sid} ({n} runs)"},
     "delete_confirm": {"zh": "确认删除 {sid}", "en": "Yes, delete {sid}"},
     "build_xlsx": {"zh": "生成Excel文件", "en": "Build the Excel file"},
+    "build_html": {"zh": "生成HTML报告", "en": "Build the HTML report"},
     "export_csv": {"zh": "导出CSV", "en": "Export CSV"},
     "export_xlsx": {"zh": "导出Excel", "en": "Export Excel"},
     "export_html": {"zh": "导出HTML报告", "en": "Export HTML report"},
