@@ -229,8 +229,13 @@ def full_screenshot(page: object, path: Path) -> None:
     p.wait_for_timeout(1200)
     p.screenshot(path=str(path), full_page=True)
     p.set_viewport_size(size)
-    if os.environ.get("ANJIAN_UPDATE_SCREENSHOTS") == "1":  # README's pictures
+    if os.environ.get("ANJIAN_UPDATE_SCREENSHOTS") == "1" and path.stem in README_SHOTS:
         shutil.copy(path, ROOT / "docs" / "screenshots" / path.name)
+
+
+#: The pages README shows (ANJIAN_UPDATE_SCREENSHOTS=1 copies them to docs/screenshots).
+README_SHOTS = {"overview-zh", "whatif-zh", "optimize-en", "compare-zh", "budget-en", "runs-zh",
+                "scenario-zh"}  # fmt: skip
 
 
 WALK = {  # the labels the walk clicks, per language

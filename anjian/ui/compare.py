@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from anjian import fleet_cost_yuan_per_year
-from anjian.kpis import known, kpi, label, model_of
+from anjian.kpis import Model, known, kpi, label, model_of
 
 from .common import (
     column_config,
@@ -38,6 +38,15 @@ TODAY_NAMES = ("baseline", "today", "current", "现状")
 
 #: The case names the app itself gives (what-if and saved plans), shown in the page's language.
 APP_CASES = ("baseline", "whatif", "today")
+
+
+def _fmt(name: str, value: float, model: Model, *, signed: bool = False) -> str:
+    """A value in its KPI's unit and precision (a KPI outside the catalogue: 4 digits)."""
+    if value != value:
+        return "—"
+    if known(name, model):
+        return kpi(name, model).format(value, signed=signed)
+    return f"{value:+,.4g}" if signed else f"{value:,.4g}"
 
 
 def case_label(case: str, lang: str) -> str:
@@ -72,10 +81,8 @@ def _render(lang: str) -> None:
     summary = store.summary(sid)
     city_all = summary[summary["level"] == "city"].pivot(index="kpi", columns="case", values="mean")
     shown_all = pd.DataFrame(
-        {case_label(str(case), lang): [
-            kpi(str(k), model).format(v) if known(str(k), model) else f"{v:,.4g}"
-            for k, v in city_all[case].items()]
-         for case in city_all.columns},
+        {case_label(str(case), lang): [_fmt(str(k), v, model) for k, v in city_all[case].items()]
+         for case in [c for c in cases if c in city_all.columns]},
         index=[label(k, lang, model) for k in city_all.index],
     )  # fmt: skip
     shown_all.index.name = column_label("kpi", lang)
@@ -110,7 +117,18 @@ def _render(lang: str) -> None:
     diff = store.compare(sid, a, b)
     st.subheader(t("b_minus_a", lang))
     city = diff[diff["level"] == "city"][["kpi", "mean", "half_width", "low", "high", "reps"]]
-    city = city.assign(kpi=[label(k, lang, model) for k in city["kpi"]])
+    # each difference in its KPI's unit and precision (a share as a share: +55.1%, not 0.551)
+    city = city.assign(
+        mean=[_fmt(k, v, model, signed=True) for k, v in zip(city["kpi"], city["mean"],
+                                                             strict=True)],
+        half_width=[_fmt(k, v, model) for k, v in zip(city["kpi"], city["half_width"],
+                                                      strict=True)],
+        low=[_fmt(k, v, model, signed=True) for k, v in zip(city["kpi"], city["low"],
+                                                            strict=True)],
+        high=[_fmt(k, v, model, signed=True) for k, v in zip(city["kpi"], city["high"],
+                                                             strict=True)],
+        kpi=[label(k, lang, model) for k in city["kpi"]],
+    )  # fmt: skip
     st.dataframe(city, hide_index=True, key="compare_city",
                  column_config=column_config(city, lang))  # fmt: skip
     kpis = sorted(diff.loc[diff["level"] == "district", "kpi"].unique())
@@ -145,6 +163,9 @@ def _render(lang: str) -> None:
     )
     better = df[sign * df["value"] - df["half_width"].fillna(0) > 0]
     st.subheader(t("better", lang) + f" ({len(better)})")
-    better = better[["name", "value", "half_width"]]
+    better = better[["name", "value", "half_width"]].assign(
+        value=[_fmt(chosen, v, model, signed=True) for v in better["value"]],
+        half_width=[_fmt(chosen, v, model) for v in better["half_width"]],
+    )
     st.dataframe(better, hide_index=True, key="compare_better",
                  column_config=column_config(better, lang))  # fmt: skip
