@@ -605,3 +605,35 @@ def test_a_fraction_of_an_inspector_is_refused_in_chinese() -> None:
 
     text, whole = problem_text(info.value.problems[0], "zh")
     assert "应为整数（不能带小数）" in text and whole
+
+
+def test_the_overview_map_draws_a_higher_is_better_kpi_with_its_best_light() -> None:
+    """The within-standard map made dark red mean best: a KPI where higher is better is drawn
+    on the reversed scale (its worst value darkest), one where lower is better on the plain."""
+    import json as json_
+
+    from anjian.ui.overview import MAP_COLUMNS
+
+    at = _page("overview", "en")
+    key = "overview_map_column_en"
+    scales = {}
+    for column in ("within_standard_share", "response_mean_min"):
+        assert column in MAP_COLUMNS
+        at.selectbox(key=key).set_value(column).run()
+        assert not at.exception, at.exception
+        spec = json_.loads(at.get("plotly_chart")[0].proto.spec)
+        scales[column] = spec["layout"]["coloraxis"]["colorscale"]
+    # YlOrRd runs light → dark red; reversed, position 0 (the lowest share) is the dark one
+    assert scales["within_standard_share"][0][1] == scales["response_mean_min"][-1][1]
+    assert scales["within_standard_share"][-1][1] == scales["response_mean_min"][0][1]
+
+
+def test_the_upload_limit_is_one_figure_everywhere() -> None:
+    """The widget said 50 MB while the code refused above 20 MiB: Streamlit's maxUploadSize
+    (MB of 2**20 bytes) is the bundle reader's limit."""
+    import tomllib
+
+    from anjian.scenarios.bundle import MAX_UPLOAD_BYTES
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 == MAX_UPLOAD_BYTES

@@ -127,3 +127,14 @@ def test_a_real_refusal_reads_in_chinese() -> None:
     texts = [problem_text(p, "zh") for p in info.value.problems]
     assert texts and all(whole for _, whole in texts)
     assert "应大于或等于 0" in texts[0][0]
+
+
+def test_a_hundred_billion_staff_is_refused_with_the_limit() -> None:
+    """99,999,999,999 staff was accepted (the Overview then showed 100 billion)."""
+    from anjian import ScenarioError, with_overrides
+
+    s = load_scenario("toy")
+    with pytest.raises(ScenarioError) as info:
+        with_overrides(s, {"staff.900001.township": 99_999_999_999})
+    text, whole = problem_text(info.value.problems[0], "zh")
+    assert "应小于或等于 1000000000" in text and whole
