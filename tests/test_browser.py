@@ -282,14 +282,20 @@ def test_walk_without_raw_codes(server: str, lang: str, tmp_path: Path) -> None:
         page.get_by_text(w["lang"], exact=True).click()
         page.get_by_role("button", name=w["run"], exact=True).click()
         seen = set()
-        deadline = time.time() + 180
+        started = time.time()
+        deadline = started + 180
         while time.time() < deadline and not page.get_by_text(w["ready"]).count():
             bar = page.locator("[data-testid=stProgress]")
-            if bar.count():
-                seen.add(bar.first.inner_text())
+            try:
+                if bar.count():
+                    seen.add(bar.first.inner_text(timeout=500))
+            except Exception:  # the bar went between the count and the read
+                pass
             time.sleep(0.3)
+        took = time.time() - started
         expect(page.get_by_text(w["ready"]).first).to_be_visible(timeout=30_000)
-        assert len(seen) >= 2, f"the progress never moved: {seen}"
+        # the bar's text moves twice a second: a run of seconds shows several states
+        assert took < 3 or len(seen) >= 2, f"the progress never moved in {took:.1f} s: {seen}"
         check("whatif", page)
         full_screenshot(page, ARTIFACTS / f"whatif-{lang}.png")
         page.get_by_role("link", name=w["optimize"]).click()
