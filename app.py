@@ -12,6 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from anjian import builtin_scenarios, jobs
+from anjian.ui.common import lasting_select
 from anjian.ui.text import LANGUAGES, t
 
 DEFAULTS = {"lang": "zh", "scenario": "chongqing", "uploaded_ref": None, "uploaded_name": None}
@@ -55,9 +56,11 @@ with st.sidebar:
     titles = scenario_titles()
     uploaded = st.session_state.get("uploaded_ref")
     # while an uploaded bundle is in use the built-in choice does not apply: said, and greyed
-    st.selectbox(t("scenario", lang), builtin_scenarios(), key="scenario",
-                 format_func=lambda n: titles.get(n, {}).get(lang, n),
-                 disabled=bool(uploaded))  # fmt: skip
+    # one widget per language (a shared one would reset when its titles change language),
+    # the choice kept in session state under "scenario", which the pages read
+    lasting_select(t("scenario", lang), builtin_scenarios(),
+                   lambda n: titles.get(n, {}).get(lang, n), "scenario", lang,
+                   "chongqing", disabled=bool(uploaded))  # fmt: skip
     if uploaded:
         st.caption(t("sidebar_uploaded", lang).format(name=st.session_state.get("uploaded_name")))
 

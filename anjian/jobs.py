@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -61,6 +62,10 @@ class Job:
     thread: threading.Thread | None = None
     ended: float | None = None
     message: str = ""
+    #: whether the steps are alike enough to time the rest by (replications are; the stages
+    #: of a search, some instant and some minutes long, are not: then the bar shows the
+    #: stages done and the time so far, no estimate)
+    paced: bool = True
 
     def say(self, message: str) -> None:
         """The step under way (any thread)."""
@@ -87,13 +92,14 @@ class Job:
         elapsed = (self.ended or now) - self.started
         if self.finished:
             return Status(self.done, self.total, elapsed, 1.0, 0.0, True)
-        floor = self.done / self.total if self.total else 0.0
-        expected = self._expected()
+        floor = min(self.done / self.total, 0.99) if self.total else 0.0
+        expected = self._expected() if self.paced else None
         if not expected or expected <= 0:
             return Status(self.done, self.total, elapsed, floor, None, False)
         fraction = min(max(elapsed / expected, floor), 0.99)
-        return Status(self.done, self.total, elapsed, fraction, max(expected - elapsed, 0.0),
-                      False)  # fmt: skip
+        # past the estimate: no "0 s left" while the work goes on, only the time so far
+        left = expected - elapsed if expected - elapsed >= 1.0 else None
+        return Status(self.done, self.total, elapsed, fraction, left, False)
 
     def _expected(self) -> float | None:
         """The whole job's expected seconds: from the pace of the steps after the first (the
@@ -198,6 +204,8 @@ def app_workers() -> int:
 
 _client: Any = None
 _cluster: Any = None
+#: Why the shared cluster could not start (then every run stays in the app's process).
+failure: str | None = None
 _client_lock = threading.Lock()
 
 
@@ -205,16 +213,25 @@ def shared_client(ref: str | None = None) -> Any:
     """The process's Dask client on a local cluster of :func:`app_workers` processes, started
     on first use and closed at exit; ``None`` with one worker (runs stay in this process).
     ``ref`` names a scenario the workers load at once."""
-    global _client, _cluster
+    global _client, _cluster, failure
     n = app_workers()
     if n <= 1:
         return None
     with _client_lock:
         if _client is None:
+            if failure is not None:  # tried once: the runs stay in this process
+                return None
             from . import parallel
             from .sweep import _open_dask
 
-            _client, _cluster = _open_dask(ref or "toy", n, None)
+            try:
+                _client, _cluster = _open_dask(ref or "toy", n, None)
+            except Exception as err:  # no workers (a sandbox, no processes): run here
+                failure = f"{type(err).__name__}: {err}"
+                logging.getLogger("anjian").warning(
+                    "the app's %d worker processes could not start (%s); its simulations run "
+                    "in its own process", n, failure)  # fmt: skip
+                return None
             atexit.register(_close)
             # a first short run of each model on every worker: the compiled kernels load and
             # the models import before anyone waits for a what-if (~1.5 s a worker)

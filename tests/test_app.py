@@ -37,7 +37,7 @@ def test_language_switch_changes_labels() -> None:
 
 def test_scenario_switch_shows_the_toy() -> None:
     at = _run()
-    at.selectbox(key="scenario").set_value("toy").run()
+    at.selectbox(key="scenario_zh").set_value("toy").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["常住人口"] == "50.0万"
@@ -91,9 +91,24 @@ def test_the_sidebar_says_an_uploaded_scenario_is_in_use(tmp_path: Path) -> None
     at.session_state["uploaded_name"] = "mine.zip"
     at.run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="scenario").disabled
+    assert at.selectbox(key="scenario_zh").disabled
     assert any("正在使用上传的情景：mine.zip" in c.value for c in at.sidebar.caption)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["区县"] == "3"  # the pages use the upload (the toy's three districts)
     # the built-in titles name the choices, not their file names
-    assert at.selectbox(key="scenario").format_func("chongqing").startswith("重庆市")
+    assert at.selectbox(key="scenario_zh").format_func("chongqing").startswith("重庆市")
+
+
+def test_the_scenario_choice_survives_a_language_switch() -> None:
+    """The toy chosen, then English: the pages still use the toy, and the box shows its
+    English title (it fell back to Chongqing, and the next run used Chongqing)."""
+    at = _run()
+    at.selectbox(key="scenario_zh").set_value("toy").run()
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.selectbox(key="scenario_en").value == "toy"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Districts"] == "3"
+    at.radio(key="lang").set_value("zh").run()
+    assert at.selectbox(key="scenario_zh").value == "toy"
+    assert {m.label: m.value for m in at.metric}["区县"] == "3"

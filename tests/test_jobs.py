@@ -138,3 +138,39 @@ def test_a_hundred_billion_staff_is_refused_with_the_limit() -> None:
         with_overrides(s, {"staff.900001.township": 99_999_999_999})
     text, whole = problem_text(info.value.problems[0], "zh")
     assert "应小于或等于 1000000000" in text and whole
+
+
+def test_a_cluster_that_cannot_start_leaves_the_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes that cannot start (a sandbox, a daemonic parent) are said once in the
+    log, and every run stays in the app's own process: no traceback on the page."""
+    import anjian.sweep as sweep_mod
+
+    def fail(*args: object) -> None:
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setenv("ANJIAN_APP_WORKERS", "2")
+    monkeypatch.setattr(sweep_mod, "_open_dask", fail)
+    monkeypatch.setattr(jobs, "_client", None)
+    monkeypatch.setattr(jobs, "failure", None)
+    assert jobs.shared_client("toy") is None
+    assert jobs.failure is not None and "daemonic" in jobs.failure
+    assert jobs.shared_client("toy") is None  # not tried again on every click
+
+
+def test_unlike_stages_get_no_time_estimate() -> None:
+    """A search's stages (some instant, some minutes) gave 99% and "0 s left" after a second;
+    unpaced, the bar counts the stages done and says only the time so far."""
+    job = jobs.Job("stages", paced=False)
+    t0 = job.started
+    for i in range(1, 4):
+        job.report(i, 40)
+        job.steps[-1] = (t0 + 0.1 * i, i)
+    st = job.status(now=t0 + 1.0)
+    assert st.fraction == pytest.approx(3 / 40) and st.left_s is None
+
+
+def test_past_the_estimate_no_zero_seconds_left() -> None:
+    job = jobs.Job("late", expected_s=5.0)
+    st = job.status(now=job.started + 9.0)
+    assert st.fraction == 0.99 and st.left_s is None
+    assert job.status(now=job.started + 2.0).left_s == pytest.approx(3.0)

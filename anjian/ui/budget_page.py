@@ -106,6 +106,8 @@ def _run(
 def _ticker(job: Job, steps: int) -> Callable[[str], None]:
     """A progress callback of messages for ``job``: each message a step of about ``steps``."""
 
+    job.paced = False  # stages of unlike length: the bar counts them, no time estimate
+
     def tick(message: str) -> None:
         job.report(min(job.done + 1, steps - 1), steps)
         job.say(message)

@@ -303,7 +303,7 @@ def column_config(table: Any, lang: str, s: Scenario | None = None) -> dict[str,
         code = str(col)
         if code in names:
             zh, en = names[code]
-            label = f"{zh} {en}" if lang == "zh" else en
+            label = zh if lang == "zh" else en
         elif code.isdigit() and 1 <= int(code) <= 12:
             label = f"{code}月" if lang == "zh" else MONTHS[int(code) - 1]
         else:

@@ -24,7 +24,7 @@ from .common import (
     run_store,
     scenario_ref,
 )
-from .text import column_label, t
+from .text import LABELS, column_label, t
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -134,7 +134,8 @@ def render() -> None:
         return
     plan = res.plan
     m = st.columns(4)
-    m[0].metric(t("status", lang), plan.status)
+    word = f"solve_status_{plan.status}"
+    m[0].metric(t("status", lang), t(word, lang) if word in LABELS else plan.status)
     m[1].metric(t("objective", lang), f"{plan.objective:,.4g}")
     m[2].metric(t("gap", lang), f"{plan.gap:.3%}")
     m[3].metric(t("spend_planned", lang), f"{res.spend_yuan:,.0f}")

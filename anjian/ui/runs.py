@@ -11,11 +11,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from anjian.kpis import known, kpi, model_of
 from anjian.store import safe_name
 
 from .common import column_config, run_store
-from .compare import case_order
-from .text import COLUMNS, t
+from .compare import case_label, case_order
+from .text import COLUMNS, LABELS, t
 
 
 def _number(value: object) -> str:
@@ -111,16 +112,29 @@ def _render(lang: str) -> None:
     if sweeps.empty:
         st.info(t("no_runs", lang))
         return
-    st.dataframe(sweeps, hide_index=True, key="runs_table",
-                 column_config=column_config(sweeps, lang))  # fmt: skip
+    shown_sweeps = sweeps.assign(
+        status=[t(f"sweep_status_{x}", lang) if f"sweep_status_{x}" in LABELS else x
+                for x in sweeps["status"]])  # fmt: skip
+    st.dataframe(shown_sweeps, hide_index=True, key="runs_table",
+                 column_config=column_config(shown_sweeps, lang))  # fmt: skip
     sid = st.selectbox(t("sweep", lang), sweeps["sweep_id"].tolist()[::-1], key="runs_sweep")
     summary = store.labelled_summary(sid)
     if not summary.empty:
         # the KPI named in the page's language (the code stays in the exports, for scripts)
         other = "label_en" if lang == "zh" else "label_zh"
-        city = summary[summary["level"] == "city"].drop(
-            columns=["kpi", other, "level", "key"], errors="ignore"
-        )
+        city = summary[summary["level"] == "city"]
+        model = model_of(str(store.runs(sid)["model"].iloc[0]))
+
+        def fmt(name: str, v: float) -> str:
+            return kpi(name, model).format(v) if known(name, model) else f"{v:,.4g}"
+
+        # each figure in its KPI's unit and precision (the label carries the unit)
+        city = city.assign(
+            case=[case_label(str(c), lang) for c in city["case"]],
+            mean=[fmt(k, v) for k, v in zip(city["kpi"], city["mean"], strict=True)],
+            half_width=[fmt(k, v) for k, v in zip(city["kpi"], city["half_width"],
+                                                  strict=True)],
+        ).drop(columns=["kpi", other, "level", "key", "unit"], errors="ignore")  # fmt: skip
         st.dataframe(city, hide_index=True, key="runs_summary",
                      column_config=column_config(city, lang))  # fmt: skip
     c = st.columns(4)
