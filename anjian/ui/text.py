@@ -47,8 +47,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "budget_budget": {"zh": "预算（元/年）", "en": "Budget (yuan a year)"},
     "budget_budget_help": {
-        "zh": "情景的 [budget]；未设定时为现状成本（同样的钱，重新配置）。",
-        "en": "The scenario's [budget]; without one, today's cost (the same money, placed anew).",
+        "zh": "情景的 [budget]；未设定时为现状的固定成本（同样的钱，重新配置）。寻优时还计入模拟得到的"
+        "按次费用，故其结果中的预算是现状的固定 + 按次合计。",
+        "en": "The scenario's [budget]; without one, today's fixed cost (the same money, placed "
+        "anew). The search also prices the simulated per-use fees, so the budget in its results "
+        "is today's fixed + per-use total.",
     },
     "budget_left": {"zh": "预算余额（元/年）", "en": "Budget left (yuan a year)"},
     "budget_sheet": {"zh": "现状成本明细", "en": "Today's costs, item by item"},
@@ -110,7 +113,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "不显著（置信区间含 0）。",
         "en": "Not significant (the CI contains 0).",
     },
-    "budget_costs": {"zh": "年度成本", "en": "Yearly cost"},
+    "budget_costs": {
+        "zh": "年度成本（固定 + 模拟的按次费用；情景未设 [budget] 时，预算即现状的这一合计）",
+        "en": "Yearly cost (fixed + simulated per-use fees; without a [budget] in the scenario "
+        "the budget is today's such total)",
+    },
     "budget_harm": {"zh": "伤害（预期死亡/年）", "en": "Harm (expected deaths a year)"},
     "budget_kpis": {"zh": "运行指标", "en": "Operational KPIs"},
     "budget_moves": {"zh": "资金调整", "en": "What moves where"},
