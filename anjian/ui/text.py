@@ -47,8 +47,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "budget_budget": {"zh": "预算（元/年）", "en": "Budget (yuan a year)"},
     "budget_budget_help": {
-        "zh": "情景的 [budget]；未设定时为现状的固定成本（同样的钱，重新配置）。寻优时还计入模拟得到的"
-        "按次费用，故其结果中的预算是现状的固定 + 按次合计。",
+        "zh": "情景的 [budget]；未设定时为现状的固定成本（同样的钱，重新配置）。"
+        "寻优时还计入模拟得到的按次费用，故其结果中的预算是现状的固定 + 按次合计。",
         "en": "The scenario's [budget]; without one, today's fixed cost (the same money, placed "
         "anew). The search also prices the simulated per-use fees, so the budget in its results "
         "is today's fixed + per-use total.",
